@@ -1,0 +1,204 @@
+"""The Hà Nội innovation ICT business incubator: programme management."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+import uuid
+from pathlib import Path
+
+from flask import Flask, g, request
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INCUBATOR_INSTANCE_PATH") or str(PROJECT_DIR / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_DIR / "templates"),
+    )
+    from incubator.config import Defaults
+
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("INCUBATOR")
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_database(app)
+    _configure_secret_key(app)
+    _configure_logging(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from incubator import cli, errors, i18n
+    from incubator.auth import permissions
+
+    errors.register(app)
+    i18n.register(app)
+    permissions.register(app)
+    cli.register(app)
+    return app
+
+
+def _configure_database(app: Flask) -> None:
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
+    if not url:
+        url = "sqlite:///" + str(Path(app.instance_path) / "incubator.sqlite")
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("postgresql"):
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _configure_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing:
+        # Development only: a random key kept in the instance folder, so sessions survive restarts.
+        key_file = Path(app.instance_path) / "dev-secret-key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+        return
+    if not _will_serve_requests():
+        # A command such as "flask db upgrade" or "flask demo" signs nothing that outlives it.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    raise ConfigurationError(
+        "No secret key is configured. Set the environment variable INCUBATOR_SECRET_KEY (for example to the "
+        'output of: python -c "import secrets; print(secrets.token_hex(32))"), or SECRET_KEY in '
+        f"{Path(app.instance_path) / 'config.py'}. Without one, sessions and forms cannot be protected, "
+        "so the application does not start. (In development, run with --debug.)"
+    )
+
+
+def _will_serve_requests() -> bool:
+    """True under a WSGI server (no command line context) and for "flask run"."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return True
+    return ctx.info_name == "run" or (ctx.command is not None and ctx.command.name == "run")
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        from flask import has_request_context
+
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def _configure_logging(app: Flask) -> None:
+    """One line per event on stderr, with the request's reference."""
+    logger = logging.getLogger("incubator")
+    if not any(getattr(h, "_incubator", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler._incubator = True
+        handler.addFilter(_RequestIdFilter())
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s ref=%(request_id)s %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if app.debug else logging.INFO)
+    logger.propagate = False
+
+
+def _init_extensions(app: Flask) -> None:
+    from incubator.db import configure_sqlite
+    from incubator.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from incubator.i18n import select_locale, select_timezone
+    from incubator.security import DatabaseSessionInterface
+
+    # Import every domain's models so the metadata is complete (migrations, create_all).
+    from incubator import models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # sessions are server-side and regenerated at login
+    app.session_interface = DatabaseSessionInterface()
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        from incubator.auth.models import User
+
+        try:
+            user = db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from incubator.admin.views import bp as admin_bp
+    from incubator.audit.views import bp as audit_bp
+    from incubator.auth.views import bp as auth_bp
+    from incubator.home.views import bp as home_bp
+    from incubator.mail.views import bp as mail_bp
+
+    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from incubator.extensions import db
+    from incubator.mail.services import deliver_queued_in_request
+    from incubator.security import set_security_headers
+
+    @app.before_request
+    def _start():
+        g.request_id = uuid.uuid4().hex[:12]
+
+    @app.after_request
+    def _finish(response):
+        """One commit per request: commit when it succeeded, roll back whole when it did not."""
+        if response.status_code < 400 or g.get("commit_on_error"):
+            db.session.commit()
+            deliver_queued_in_request()
+        else:
+            db.session.rollback()
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return set_security_headers(response)
+
+    @app.context_processor
+    def _template_globals():
+        from flask_babel import get_locale
+
+        from incubator.auth.enums import Role
+        from incubator.auth.forms import ConfirmForm, LanguageForm
+
+        return {"Role": Role, "current_locale": str(get_locale() or "vi"), "language_form": LanguageForm,
+                "confirm_form": ConfirmForm, "request_path": request.full_path.rstrip("?")}

@@ -1,0 +1,141 @@
+"""User administration: invitations, roles, deactivation."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from incubator.auth import services
+from incubator.auth.enums import Role, TokenPurpose
+from incubator.auth.forms import ConfirmForm, InviteForm, ReasonForm, RolesForm
+from incubator.auth.models import AccountToken, User, UserRole
+from incubator.auth.permissions import can_manage_users, require
+from incubator.db import utcnow
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.partners.models import Partner
+from incubator.text import fold
+from incubator.web import apply_form_error, form_status, page_arg
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _partners():
+    return list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
+
+
+@bp.route("/users")
+@require(can_manage_users)
+def users():
+    stmt = sa.select(User).order_by(User.full_name, User.id)
+    role = request.args.get("role")
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == Role(role))))
+    status = request.args.get("status")
+    if status == "active":
+        stmt = stmt.where(User.active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(User.active.is_(False))
+    q = (request.args.get("q") or "").strip()[:100]
+    if q:
+        # Names carry diacritics: "Nguyen" finds "Nguyễn".
+        stmt = stmt.where(sa.or_(User.email.contains(q.lower(), autoescape=True),
+                                 User.name_folded.contains(fold(q), autoescape=True)))
+    users = db.paginate(stmt.options(selectinload(User.partner)), page=page_arg(), per_page=50,
+                        error_out=False)
+    return render_template("admin/users.html", users=users, roles=list(Role), q=q, role=role, status=status)
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@require(can_manage_users)
+def invite():
+    form = InviteForm(partners=_partners())
+    if form.validate_on_submit():
+        partner = db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None
+        try:
+            services.invite(current_user, form.email.data, form.full_name.data,
+                            [Role(r) for r in form.roles.data], partner, form.locale.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("admin.invitations"))
+    return render_template("admin/invite.html", form=form), form_status(form)
+
+
+@bp.route("/invitations")
+@require(can_manage_users)
+def invitations():
+    rows = db.paginate(
+        sa.select(AccountToken).where(AccountToken.purpose == TokenPurpose.INVITATION)
+        .order_by(AccountToken.created_at.desc()), page=page_arg(), per_page=50, error_out=False)
+    return render_template("admin/invitations.html", rows=rows, now=utcnow(), form=ConfirmForm())
+
+
+@bp.route("/invitations/<int:token_id>/revoke", methods=["POST"])
+@require(can_manage_users)
+def revoke_invitation(token_id):
+    row = db.get_or_404(AccountToken, token_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.revoke_invitation(current_user, row)
+        except DomainError as exc:
+            flash(str(exc.message), "warning")
+        else:
+            flash(_("The invitation to %(email)s was withdrawn.", email=row.email), "info")
+    return redirect(url_for("admin.invitations"))
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require(can_manage_users)
+def user(user_id):
+    person = db.get_or_404(User, user_id)
+    form = RolesForm(partners=_partners(), prefix="roles")
+    if request.method == "GET":
+        form.roles.data = [r.value for r in person.sorted_roles]
+        form.partner_id.data = person.partner_id or 0
+    if form.validate_on_submit():
+        partner = db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None
+        try:
+            services.set_roles(current_user, person, [Role(r) for r in form.roles.data], partner)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Roles saved."), "success")
+            return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/user.html", person=person, form=form, reason_form=ReasonForm()), \
+        form_status(form)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@require(can_manage_users)
+def deactivate(user_id):
+    person = db.get_or_404(User, user_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.deactivate(current_user, person, form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "warning")
+        else:
+            flash(_("%(name)s can no longer log in.", name=person.full_name), "info")
+        return redirect(url_for("admin.user", user_id=person.id))
+    roles_form = RolesForm(partners=_partners(), prefix="roles")
+    roles_form.roles.data = [r.value for r in person.sorted_roles]
+    roles_form.partner_id.data = person.partner_id or 0
+    return render_template("admin/user.html", person=person, form=roles_form, reason_form=form), 400
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@require(can_manage_users)
+def reactivate(user_id):
+    person = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.reactivate(current_user, person)
+        except DomainError as exc:
+            flash(str(exc.message), "warning")
+        else:
+            flash(_("%(name)s can log in again.", name=person.full_name), "success")
+    return redirect(url_for("admin.user", user_id=person.id))

@@ -1,0 +1,57 @@
+"""The one door to the audit log: every change of state calls ``record``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_request_context, request
+from flask_login import current_user
+
+from incubator.audit.models import AuditEntry
+from incubator.extensions import db
+
+
+def _state(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))[:200]
+
+
+def record(action: str, obj: Any = None, *, object_type: str | None = None, object_id: Any = None,
+           label: str | None = None, from_state: Any = None, to_state: Any = None,
+           reason: str | None = None, details: dict | None = None, actor=None) -> AuditEntry:
+    """Append an entry. ``obj`` (a model instance) gives object type, id and label unless given."""
+    if obj is not None:
+        if obj in db.session.new:
+            db.session.flush()
+        object_type = object_type or obj.__tablename__
+        object_id = object_id if object_id is not None else getattr(obj, "id", None)
+        label = label or _label_of(obj)
+    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
+        actor = current_user
+    entry = AuditEntry(
+        action=action,
+        object_type=object_type or "system",
+        object_id=None if object_id is None else str(object_id),
+        object_label=(label or "")[:300] or None,
+        from_state=_state(from_state),
+        to_state=_state(to_state),
+        reason=reason or None,
+        details=details or {},
+        actor_id=getattr(actor, "id", None),
+        actor_email=getattr(actor, "email", None),
+    )
+    if has_request_context():
+        entry.ip_address = request.remote_addr
+        entry.request_id = g.get("request_id")
+    db.session.add(entry)
+    db.session.flush([entry])
+    return entry
+
+
+def _label_of(obj: Any) -> str | None:
+    for attr in ("email", "name", "code", "tax_code"):
+        value = getattr(obj, attr, None)
+        if value:
+            return str(value)
+    return None

@@ -1,0 +1,101 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from incubator.auth.enums import INVITABLE_ROLES, Role
+from incubator.forms import NoControlCharacters, strip
+from incubator.security import MAX_PASSWORD_LENGTH
+
+_email = [InputRequired(message=_l("Enter your e-mail address.")), Length(max=254),
+          Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
+          NoControlCharacters()]
+_name = [InputRequired(message=_l("Enter the full name.")), Length(max=200), NoControlCharacters()]
+
+
+def _new_password(label):
+    return PasswordField(label, validators=[InputRequired(message=_l("Choose a password.")),
+                                            Length(max=MAX_PASSWORD_LENGTH), NoControlCharacters()])
+
+
+def _confirm():
+    return PasswordField(_l("Repeat the password"), validators=[
+        InputRequired(message=_l("Repeat the password.")),
+        EqualTo("password", message=_l("The two passwords differ.")), Length(max=MAX_PASSWORD_LENGTH)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
+    password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password.")),
+                                                         Length(max=MAX_PASSWORD_LENGTH)])
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=_name, filters=[strip])
+    email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
+    password = _new_password(_l("Password"))
+    confirm = _confirm()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password(_l("New password"))
+    confirm = _confirm()
+
+
+class AcceptInvitationForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=_name, filters=[strip])
+    password = _new_password(_l("Password"))
+    confirm = _confirm()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        InputRequired(message=_l("Enter your current password.")), Length(max=MAX_PASSWORD_LENGTH)])
+    password = _new_password(_l("New password"))
+    confirm = _confirm()
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+
+
+class InviteForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=_name, filters=[strip])
+    email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
+    roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(message=_l("Choose at least one role."))])
+    partner_id = SelectField(_l("Partner"), coerce=int, validators=[Optional()])
+    locale = SelectField(_l("Language of the invitation"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [(r.value, r.label) for r in INVITABLE_ROLES]
+        self.partner_id.choices = [(0, _l("— none —"))] + [(p.id, p.name) for p in partners]
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(message=_l("Choose at least one role."))])
+    partner_id = SelectField(_l("Partner"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [(r.value, r.label) for r in Role]
+        self.partner_id.choices = [(0, _l("— none —"))] + [(p.id, p.name) for p in partners]
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[
+        InputRequired(message=_l("Give the reason.")), Length(max=1000), NoControlCharacters()], filters=[strip])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST button with nothing but the CSRF token."""

@@ -1,0 +1,340 @@
+"""Accounts: registration, invitations, login, passwords, roles. Services flush; the request commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import login_user, logout_user
+
+from incubator import security
+from incubator.audit import services as audit
+from incubator.auth.enums import INVITABLE_ROLES, Role, TokenPurpose
+from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole
+from incubator.db import utcnow
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.mail import services as mail
+from incubator.partners.enums import PartnerKind
+from incubator.partners.models import Partner
+from incubator.urls import external_url
+
+
+class LoginRefused(DomainError):
+    status_code = 401
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+
+class InvalidToken(DomainError):
+    status_code = 400
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def _check_password(password: str, email: str, name: str) -> None:
+    problems = security.password_problems(password, email=email, name=name)
+    if problems:
+        raise DomainError(problems[0], field="password")
+
+
+def _mail(user_email: str, locale: str | None, template: str, purpose: str, subject, **context) -> None:
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template(f"mail/{template}.txt", **context)
+        mail.queue(user_email, str(subject), body, purpose)
+
+
+def _issue_token(purpose: TokenPurpose, email: str, lifetime: timedelta, *, user: User | None = None,
+                 payload: dict | None = None, created_by: User | None = None) -> tuple[str, AccountToken]:
+    token = security.new_token()
+    row = AccountToken(purpose=purpose, token_hash=security.token_hash(token), email=email,
+                       user=user, payload=payload or {}, created_by=created_by,
+                       expires_at=utcnow() + lifetime)
+    db.session.add(row)
+    db.session.flush([row])
+    return token, row
+
+
+def find_token(token: str | None, purpose: TokenPurpose) -> AccountToken:
+    """The usable token row, or InvalidToken with the reason."""
+    row = None
+    if token and len(token) < 100:
+        row = db.session.scalar(sa.select(AccountToken).where(
+            AccountToken.token_hash == security.token_hash(token), AccountToken.purpose == purpose))
+    if row is None:
+        raise InvalidToken(_l("This link is not valid. Check that you copied the whole address."))
+    if row.used_at is not None:
+        raise InvalidToken(_l("This link has already been used."))
+    if row.revoked_at is not None:
+        raise InvalidToken(_l("This link was withdrawn."))
+    if row.expires_at <= utcnow():
+        raise InvalidToken(_l("This link has expired. Ask for a new one."))
+    return row
+
+
+# ---- Login and logout -----------------------------------------------------------------------------------
+
+def _recent_failures(column, value) -> int:
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    return db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt).where(
+        column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since)) or 0
+
+
+def authenticate(email: str, password: str, ip_address: str) -> User:
+    """Check the credentials under per-account and per-address limits. Every attempt is recorded (the
+    view keeps that record even when the request answers with an error)."""
+    email = normalise_email(email)
+    config = current_app.config
+    if (_recent_failures(LoginAttempt.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+            or _recent_failures(LoginAttempt.ip_address, ip_address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        raise TooManyAttempts(_l("Too many failed attempts. Wait %(minutes)d minutes, or reset your password.",
+                                 minutes=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60)))
+    user = find_user(email)
+    ok = user is not None and security.verify_password(user.password_hash, password)
+    if not ok and user is None:
+        security.verify_password(_DUMMY_HASH(), password)  # same cost whether or not the account exists
+    db.session.add(LoginAttempt(email=email[:254], ip_address=(ip_address or "?")[:45], succeeded=ok))
+    db.session.flush()
+    if not ok:
+        raise LoginRefused(_l("Wrong e-mail address or password."))
+    if not user.active:
+        raise LoginRefused(_l("This account has been deactivated. Contact the incubator staff."))
+    if security.password_needs_rehash(user.password_hash):
+        user.password_hash = security.hash_password(password)
+    return user
+
+
+_dummy = []
+
+
+def _DUMMY_HASH() -> str:  # noqa: N802
+    if not _dummy:
+        _dummy.append(security.hash_password(security.new_token()))
+    return _dummy[0]
+
+
+def log_in(user: User, session) -> None:
+    session.regenerate()
+    login_user(user)
+    user.last_login_at = utcnow()
+    audit.record("user.login", user, actor=user)
+
+
+def log_out(user: User, session) -> None:
+    audit.record("user.logout", user, actor=user)
+    logout_user()
+    session.clear()
+    session.regenerate()
+
+
+# ---- Founders register themselves -----------------------------------------------------------------------
+
+def register_founder(email: str, full_name: str, password: str, locale: str) -> User:
+    email = normalise_email(email)
+    full_name = full_name.strip()
+    if find_user(email) is not None:
+        raise DomainError(_l("An account with this e-mail address already exists. Log in, or reset the "
+                             "password."), field="email")
+    _check_password(password, email, full_name)
+    user = User(email=email, full_name=full_name, password_hash=security.hash_password(password),
+                locale=locale, password_changed_at=utcnow())
+    user.role_rows.append(UserRole(role=Role.FOUNDER))
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.register", user, to_state="founder", actor=user)
+    send_email_verification(user)
+    return user
+
+
+def send_email_verification(user: User) -> None:
+    token, _row = _issue_token(TokenPurpose.EMAIL_VERIFICATION, user.email,
+                               current_app.config["EMAIL_VERIFICATION_LIFETIME"], user=user)
+    _mail(user.email, user.locale, "verify_email", "email_verification", _l("Confirm your e-mail address"),
+          user=user, link=external_url("auth.verify_email", token=token))
+
+
+def verify_email(token: str) -> User:
+    row = find_token(token, TokenPurpose.EMAIL_VERIFICATION)
+    user = row.user
+    if user is None or user.email != row.email:
+        raise InvalidToken(_l("This link is not valid. Check that you copied the whole address."))
+    row.used_at = utcnow()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        audit.record("user.verify_email", user, from_state="unverified", to_state="verified", actor=user)
+    return user
+
+
+# ---- Invitations -----------------------------------------------------------------------------------------
+
+def _check_roles(roles: Iterable[Role], partner: Partner | None, *, invitable_only: bool) -> set[Role]:
+    roles = {Role(r) for r in roles}
+    if not roles:
+        raise DomainError(_l("Choose at least one role."), field="roles")
+    if invitable_only and not roles.issubset(INVITABLE_ROLES):
+        raise DomainError(_l("Founders register themselves; they cannot be invited."), field="roles")
+    if Role.MENTOR in roles and partner is None:
+        raise DomainError(_l("A mentor belongs to a partner: choose the partner."), field="partner_id")
+    if Role.FUND_MANAGER in roles and (partner is None or partner.kind != PartnerKind.FUND_MANAGER):
+        raise DomainError(_l("A fund manager belongs to a fund-management partner: choose one."),
+                          field="partner_id")
+    return roles
+
+
+def invite(inviter: User, email: str, full_name: str, roles: Iterable[Role], partner: Partner | None,
+           locale: str) -> AccountToken:
+    email = normalise_email(email)
+    roles = _check_roles(roles, partner, invitable_only=True)
+    if find_user(email) is not None:
+        raise DomainError(_l("This person already has an account: change their roles on their page."),
+                          field="email")
+    # A new invitation replaces any unused one to the same address.
+    for old in db.session.scalars(sa.select(AccountToken).where(
+            AccountToken.email == email, AccountToken.purpose == TokenPurpose.INVITATION,
+            AccountToken.used_at.is_(None), AccountToken.revoked_at.is_(None))):
+        old.revoked_at = utcnow()
+    payload = {"full_name": full_name.strip(), "roles": sorted(r.value for r in roles),
+               "partner_id": partner.id if partner else None, "locale": locale}
+    token, row = _issue_token(TokenPurpose.INVITATION, email, current_app.config["INVITATION_LIFETIME"],
+                              payload=payload, created_by=inviter)
+    audit.record("invitation.create", row, label=email, to_state="pending", actor=inviter,
+                 details={"roles": payload["roles"], "partner_id": payload["partner_id"]})
+    _mail(email, locale, "invitation", "invitation", _l("You are invited to the Hà Nội ICT incubator system"),
+          full_name=payload["full_name"], inviter=inviter, roles=[Role(r).label for r in payload["roles"]],
+          partner=partner, link=external_url("auth.accept_invitation", token=token),
+          expires_at=row.expires_at)
+    return row
+
+
+def revoke_invitation(admin: User, row: AccountToken) -> None:
+    if row.purpose != TokenPurpose.INVITATION or row.used_at or row.revoked_at:
+        raise DomainError(_l("This invitation can no longer be withdrawn."))
+    row.revoked_at = utcnow()
+    audit.record("invitation.revoke", row, label=row.email, from_state="pending", to_state="revoked",
+                 actor=admin)
+
+
+def accept_invitation(token: str, full_name: str, password: str) -> User:
+    row = find_token(token, TokenPurpose.INVITATION)
+    if find_user(row.email) is not None:
+        raise InvalidToken(_l("An account with this e-mail address already exists. Log in instead."))
+    full_name = full_name.strip() or row.payload.get("full_name", "")
+    _check_password(password, row.email, full_name)
+    partner = db.session.get(Partner, row.payload["partner_id"]) if row.payload.get("partner_id") else None
+    roles = _check_roles(row.payload.get("roles", []), partner, invitable_only=True)
+    user = User(email=row.email, full_name=full_name, password_hash=security.hash_password(password),
+                locale=row.payload.get("locale"), partner=partner, email_verified_at=utcnow(),
+                password_changed_at=utcnow())
+    user.role_rows.extend(UserRole(role=r) for r in sorted(roles))
+    db.session.add(user)
+    row.used_at = utcnow()
+    row.user = user
+    db.session.flush()
+    audit.record("invitation.accept", row, label=row.email, from_state="pending", to_state="accepted",
+                 actor=user)
+    audit.record("user.create", user, to_state=",".join(sorted(r.value for r in roles)), actor=user,
+                 details={"invited_by": row.created_by_id})
+    return user
+
+
+# ---- Passwords -------------------------------------------------------------------------------------------
+
+def request_password_reset(email: str) -> None:
+    """Sends a link when an active account has this address; says nothing either way."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    token, _row = _issue_token(TokenPurpose.PASSWORD_RESET, user.email,
+                               current_app.config["PASSWORD_RESET_LIFETIME"], user=user)
+    _mail(user.email, user.locale, "password_reset", "password_reset", _l("Reset your password"),
+          user=user, link=external_url("auth.reset_password", token=token))
+    audit.record("user.password_reset_request", user, actor=user)
+
+
+def reset_password(token: str, password: str) -> User:
+    row = find_token(token, TokenPurpose.PASSWORD_RESET)
+    user = row.user
+    if user is None or not user.active:
+        raise InvalidToken(_l("This link is not valid. Check that you copied the whole address."))
+    _check_password(password, user.email, user.full_name)
+    row.used_at = utcnow()
+    _set_password(user, password, keep_sid=None)
+    if user.email_verified_at is None:  # the link reached the mailbox: the address is proven
+        user.email_verified_at = utcnow()
+    audit.record("user.password_reset", user, actor=user)
+    return user
+
+
+def change_password(user: User, current: str, new: str, keep_sid: str | None) -> None:
+    if not security.verify_password(user.password_hash, current):
+        raise DomainError(_l("The current password is wrong."), field="current_password")
+    _check_password(new, user.email, user.full_name)
+    _set_password(user, new, keep_sid=keep_sid)
+    audit.record("user.password_change", user, actor=user)
+
+
+def _set_password(user: User, password: str, keep_sid: str | None) -> None:
+    user.password_hash = security.hash_password(password)
+    user.password_changed_at = utcnow()
+    # Every other session of this person ends; so do unused reset links.
+    security.end_other_sessions(user.id, keep_sid=keep_sid)
+    for row in db.session.scalars(sa.select(AccountToken).where(
+            AccountToken.user_id == user.id, AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
+            AccountToken.used_at.is_(None), AccountToken.revoked_at.is_(None))):
+        row.revoked_at = utcnow()
+
+
+# ---- Administration --------------------------------------------------------------------------------------
+
+def set_roles(admin: User, user: User, roles: Iterable[Role], partner: Partner | None) -> None:
+    roles = _check_roles(roles, partner, invitable_only=False)
+    if user.id == admin.id and Role.ADMIN not in roles:
+        raise DomainError(_l("You cannot remove your own administrator role."), field="roles")
+    before = ",".join(sorted(r.value for r in user.roles))
+    for row in list(user.role_rows):
+        if row.role not in roles:
+            user.role_rows.remove(row)
+    for role in sorted(roles - user.roles):
+        user.role_rows.append(UserRole(role=role))
+    partner_before = user.partner_id
+    user.partner = partner
+    db.session.flush()
+    after = ",".join(sorted(r.value for r in roles))
+    if before != after or partner_before != user.partner_id:
+        audit.record("user.roles", user, from_state=before, to_state=after, actor=admin,
+                     details={"partner_from": partner_before, "partner_to": user.partner_id})
+
+
+def deactivate(admin: User, user: User, reason: str) -> None:
+    if user.id == admin.id:
+        raise DomainError(_l("You cannot deactivate your own account."))
+    if not user.active:
+        raise DomainError(_l("This account is already deactivated."))
+    user.active = False
+    security.end_other_sessions(user.id)
+    audit.record("user.deactivate", user, from_state="active", to_state="inactive", reason=reason, actor=admin)
+
+
+def reactivate(admin: User, user: User, reason: str | None = None) -> None:
+    if user.active:
+        raise DomainError(_l("This account is already active."))
+    user.active = True
+    audit.record("user.reactivate", user, from_state="inactive", to_state="active", reason=reason, actor=admin)
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_l("This language is not available."))
+    user.locale = locale

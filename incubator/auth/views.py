@@ -1,0 +1,168 @@
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from incubator.auth import services
+from incubator.auth.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from incubator.auth.enums import TokenPurpose
+from incubator.errors import DomainError
+from incubator.web import apply_form_error, form_status, keep_changes_on_error, safe_next_url
+from flask import current_app, flash
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next_url(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "?")
+        except DomainError as exc:
+            keep_changes_on_error()  # the failed attempt must count towards the limit
+            form.form_errors.append(exc.message)
+            return render_template("auth/login.html", form=form), exc.status_code
+        services.log_in(user, session)
+        return redirect(next_url or url_for("home.index"))
+    return render_template("auth/login.html", form=form), form_status(form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        services.log_out(current_user._get_current_object(), session)
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_founder(form.email.data, form.full_name.data, form.password.data,
+                                             locale=_current_locale())
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            services.log_in(user, session)
+            flash(_("Welcome! We have sent a link to %(email)s: open it to confirm your address.",
+                    email=user.email), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/register.html", form=form), form_status(form)
+
+
+@bp.route("/verify/<token>")
+def verify_email(token):
+    try:
+        services.verify_email(token)
+    except DomainError as exc:
+        return render_template("auth/token_problem.html", message=exc.message), exc.status_code
+    flash(_("Thank you: your e-mail address is confirmed."), "success")
+    return redirect(url_for("home.index") if current_user.is_authenticated else url_for("auth.login"))
+
+
+@bp.route("/verify/resend", methods=["POST"])
+@login_required
+def resend_verification():
+    if ConfirmForm().validate_on_submit() and current_user.email_verified_at is None:
+        services.send_email_verification(current_user)
+        flash(_("We have sent a new link to %(email)s.", email=current_user.email), "info")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(_("If an account uses this address, a link to reset its password is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), form_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        services.find_token(token, TokenPurpose.PASSWORD_RESET)
+    except DomainError as exc:
+        return render_template("auth/token_problem.html", message=exc.message), exc.status_code
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Your password has been changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), form_status(form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    try:
+        row = services.find_token(token, TokenPurpose.INVITATION)
+    except DomainError as exc:
+        return render_template("auth/token_problem.html", message=exc.message), exc.status_code
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.full_name.data = row.payload.get("full_name")
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.full_name.data, form.password.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            if current_user.is_authenticated:
+                services.log_out(current_user._get_current_object(), session)
+            services.log_in(user, session)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/accept_invitation.html", form=form, invitation=row), form_status(form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data,
+                                     keep_sid=session.sid)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Your password has been changed; your other sessions have ended."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), form_status(form)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            services.set_locale(current_user, form.locale.data)
+    return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))
+
+
+def _current_locale() -> str:
+    chosen = session.get("locale")
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]

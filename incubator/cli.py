@@ -1,0 +1,88 @@
+"""Flask commands: ``flask --app incubator demo``, ``create-admin``, ``mail deliver``, ``sessions purge``."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from incubator.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("demo")
+    @click.option("--no-upgrade", is_flag=True, help="Do not run the migrations first.")
+    def demo_command(no_upgrade: bool) -> None:
+        """Create (or bring up to date) the schema and load invented demonstration data. Safe to run twice."""
+        from incubator.demo.data import DEMO_PASSWORD, load
+
+        if not no_upgrade:
+            upgrade()
+        summary = load()
+        db.session.commit()
+        click.echo(f"Demonstration data: {summary['partners']} partners, {summary['companies']} companies, "
+                   f"{summary['residencies']} residencies, {summary['users']} users "
+                   f"({summary['created']} rows created this time).")
+        click.echo("Log in at http://127.0.0.1:5000 with one of these accounts "
+                   f"(password for all: {DEMO_PASSWORD}):")
+        for role, email in summary["logins"]:
+            click.echo(f"  {role:<14} {email}")
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.option("--name", prompt="Full name")
+    @click.password_option()
+    def create_admin(email: str, name: str, password: str) -> None:
+        """Create the first administrator (for a production install)."""
+        from incubator import security
+        from incubator.audit import services as audit
+        from incubator.auth.enums import Role
+        from incubator.auth.models import User, UserRole
+        from incubator.auth.services import find_user, normalise_email
+        from incubator.db import utcnow
+
+        if find_user(email):
+            raise click.ClickException(f"{email} already has an account.")
+        problems = security.password_problems(password, email=email, name=name)
+        if problems:
+            raise click.ClickException(str(problems[0]))
+        user = User(email=normalise_email(email), full_name=name, password_hash=security.hash_password(password),
+                    email_verified_at=utcnow(), password_changed_at=utcnow())
+        user.role_rows.append(UserRole(role=Role.ADMIN))
+        db.session.add(user)
+        db.session.flush()
+        audit.record("user.create", user, to_state="admin", reason="flask create-admin")
+        db.session.commit()
+        click.echo(f"Administrator {user.email} created.")
+
+    mail_group = click.Group("mail", help="The outbox of e-mail.")
+    app.cli.add_command(mail_group)
+
+    @mail_group.command("deliver")
+    @click.option("--limit", default=100, type=click.IntRange(1, 10000))
+    def mail_deliver(limit: int) -> None:
+        """Send queued and failed messages again (run it from cron)."""
+        from incubator.mail.services import deliver_pending
+
+        count = deliver_pending(limit)
+        db.session.commit()
+        click.echo(f"{count} message(s) processed.")
+
+    sessions_group = click.Group("sessions", help="Server-side sessions.")
+    app.cli.add_command(sessions_group)
+
+    @sessions_group.command("purge")
+    def sessions_purge() -> None:
+        """Delete expired sessions and login attempts older than a day."""
+        from datetime import timedelta
+
+        from incubator.auth.models import LoginAttempt, WebSession
+        from incubator.db import utcnow
+
+        now = utcnow()
+        sessions = db.session.execute(sa.delete(WebSession).where(WebSession.expires_at < now)).rowcount
+        attempts = db.session.execute(
+            sa.delete(LoginAttempt).where(LoginAttempt.attempted_at < now - timedelta(days=1))).rowcount
+        db.session.commit()
+        click.echo(f"{sessions} expired session(s) and {attempts} old login attempt(s) deleted.")

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from incubator.companies.enums import MembershipStatus, ResidencyKind
+from incubator.db import UTCDateTime, utcnow
+from incubator.enums import enum_column
+from incubator.extensions import db
+from incubator.text import fold
+
+
+class Company(db.Model):
+    """Every business the incubator knows: applicant, tenant, alumnus or partner, by tax code."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tax_code: Mapped[str] = mapped_column(sa.String(14), unique=True)
+    # Set when staff record a code that fails the check digit but the registry really issued it.
+    tax_code_note: Mapped[str | None] = mapped_column(sa.String(500))
+    name: Mapped[str] = mapped_column(sa.String(300))
+    name_folded: Mapped[str] = mapped_column(sa.String(300), index=True)
+    is_it: Mapped[bool] = mapped_column(default=True)
+    founded_on: Mapped[date | None]
+    sector: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    employees: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    residencies: Mapped[list[Residency]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="Residency.starts_on"
+    )
+    members: Mapped[list[CompanyMember]] = relationship(back_populates="company", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (sa.CheckConstraint("employees IS NULL OR employees >= 0", name="employees_positive"),)
+
+    @sa.orm.validates("name")
+    def _fold_name(self, _key, value):
+        self.name_folded = fold(value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"<Company {self.tax_code} {self.name}>"
+
+
+class CompanyMember(db.Model):
+    """A founder's membership of a company. Joining a company that others already claim needs staff
+    approval, so nobody takes over another's file."""
+
+    __tablename__ = "company_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MembershipStatus] = mapped_column(enum_column(MembershipStatus),
+                                                     default=MembershipStatus.PENDING)
+    position: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    company: Mapped[Company] = relationship(back_populates="members")
+    user = relationship("User", foreign_keys=[user_id])
+
+    __table_args__ = (sa.UniqueConstraint("company_id", "user_id", name="uq_company_members_company_user"),)
+
+
+class Residency(db.Model):
+    """A dated period during which a company operates in the incubator. Both dates are inclusive
+    ("từ ngày … đến hết ngày …"); ends_on is empty while it runs."""
+
+    __tablename__ = "residencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ResidencyKind] = mapped_column(enum_column(ResidencyKind))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    company: Mapped[Company] = relationship(back_populates="residencies")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        sa.Index("ix_residencies_dates", "starts_on", "ends_on"),
+    )
+
+    def is_active_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)

@@ -1,0 +1,65 @@
+"""Default configuration.
+
+Order of precedence (last wins): these defaults, ``instance/config.py``, environment variables
+prefixed ``INCUBATOR_`` (``INCUBATOR_DATABASE_URL``, ``INCUBATOR_SECRET_KEY``, ``INCUBATOR_MAIL_SERVER`` …),
+then the mapping passed to ``create_app`` (tests).
+"""
+
+from datetime import timedelta
+
+
+class Defaults:
+    # Security. SECRET_KEY has no default on purpose: outside debug the app refuses to start without one.
+    SECRET_KEY = None
+    # The SQLite database lives in the instance folder unless DATABASE_URL says otherwise.
+    DATABASE_URL = None
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+
+    # Sessions are stored server-side (table web_session); the cookie holds only a random id.
+    SESSION_COOKIE_NAME = "incubator_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # True forces the Secure flag; otherwise it is set whenever the request came over HTTPS.
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    # Trust X-Forwarded-* headers from this many proxies (0: none).
+    PROXY_FIX = 0
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (server-side) session
+
+    # Accounts
+    PASSWORD_MIN_LENGTH = 10
+    INVITATION_LIFETIME = timedelta(days=7)
+    EMAIL_VERIFICATION_LIFETIME = timedelta(days=3)
+    PASSWORD_RESET_LIFETIME = timedelta(hours=2)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+
+    # Mail: with no MAIL_SERVER, messages are written to the log and kept in the outbox table.
+    MAIL_SERVER = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "Vườn ươm CNTT Hà Nội <no-reply@vuonuom.example>"
+    MAIL_TIMEOUT = 10
+
+    # Language and time
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    # Uploads (used by later issues)
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+
+    # Bootstrap-Flask serves Bootstrap from the package: no CDN.
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # Public address used in e-mailed links when no request is active (CLI).
+    SERVER_NAME = None
+    PUBLIC_URL = "http://127.0.0.1:5000"
+
+    PAGE_SIZE = 50

@@ -1,0 +1,178 @@
+"""Invented, plausible Vietnamese demonstration data. Every name, tax code and address here is made up.
+Loading twice changes nothing: rows are found by their natural keys (tax code, e-mail, partner name)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from incubator import security
+from incubator.auth.enums import Role
+from incubator.auth.models import User, UserRole
+from incubator.companies.enums import MembershipStatus, ResidencyKind
+from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.companies.taxcode import check_digit
+from incubator.db import utcnow
+from incubator.extensions import db
+from incubator.partners.enums import PartnerKind
+from incubator.partners.models import Partner
+from incubator.targets.services import ensure_default_targets
+
+DEMO_PASSWORD = "Vuon-uom-2025-demo"
+DEMO_DOMAIN = "vuonuom.example"
+
+
+def demo_tax_code(seed: int) -> str:
+    """A made-up Hà Nội-style code (01…) that passes the check digit."""
+    n = seed
+    while True:
+        first_nine = f"01{(n * 7919 + 123457) % 10_000_000:07d}"
+        digit = check_digit(first_nine)
+        if digit is not None:
+            return f"{first_nine}{digit}"
+        n += 1000
+
+
+PARTNERS = [
+    ("Hiệp hội Phần mềm và Dịch vụ CNTT Việt Nam", "VINASA", PartnerKind.ASSOCIATION),
+    ("Công ty Cổ phần MISA", "MISA", PartnerKind.SOFTWARE_COMPANY),
+    ("Công ty Quản lý quỹ Weangles", "Weangles", PartnerKind.FUND_MANAGER),
+]
+
+# (name, is_it, sector, founded, employees, residencies[(kind, start, end)])
+I, P, S, A, O = (ResidencyKind.INCUBATED, ResidencyKind.PARTNER_OFFICE, ResidencyKind.SERVICE_TENANT,
+                 ResidencyKind.ALUMNUS, ResidencyKind.OTHER)
+COMPANIES = [
+    ("Công ty TNHH Công nghệ Sao Khuê Số", True, "Chính quyền số", date(2022, 3, 14), 12,
+     [(I, date(2023, 3, 1), date(2024, 8, 31)), (A, date(2024, 9, 1), None)]),
+    ("Công ty Cổ phần Giải pháp Nông nghiệp Thông minh Đồng Xanh", True, "Nông nghiệp số", date(2021, 7, 2), 18,
+     [(I, date(2023, 3, 1), date(2024, 12, 31))]),
+    ("Công ty TNHH Ứng dụng Y tế Bách Niên", True, "Y tế số", date(2022, 11, 20), 9,
+     [(I, date(2023, 9, 1), None)]),
+    ("Công ty Cổ phần Học liệu Số Tri Thức Việt", True, "Giáo dục số", date(2021, 5, 5), 25,
+     [(I, date(2023, 9, 1), date(2025, 2, 28))]),
+    ("Công ty TNHH Dữ liệu Đô thị Thăng Long", True, "Đô thị thông minh", date(2023, 1, 9), 7,
+     [(I, date(2024, 3, 1), None)]),
+    ("Công ty Cổ phần Thanh toán Điện tử Hòa Bình Pay", True, "Tài chính số", date(2022, 6, 16), 15,
+     [(I, date(2024, 3, 1), None)]),
+    ("Công ty TNHH Phần mềm Kế toán Minh Bạch", True, "Kinh tế số", date(2020, 10, 1), 30,
+     [(I, date(2023, 3, 1), date(2024, 2, 29)), (A, date(2024, 3, 1), date(2025, 6, 30))]),
+    ("Công ty TNHH Trí tuệ Nhân tạo Hồng Hà AI", True, "Trí tuệ nhân tạo", date(2023, 4, 12), 11,
+     [(I, date(2024, 9, 1), None)]),
+    ("Công ty Cổ phần An ninh Mạng Lá Chắn Việt", True, "An toàn thông tin", date(2022, 8, 8), 14,
+     [(I, date(2024, 9, 1), None)]),
+    ("Công ty TNHH Logistics Số Phương Nam Xanh", True, "Logistics", date(2021, 12, 1), 20,
+     [(I, date(2023, 9, 1), date(2025, 8, 31))]),
+    ("Công ty TNHH Du lịch Thông minh Hồ Gươm", True, "Du lịch số", date(2023, 2, 27), 6,
+     [(I, date(2025, 3, 1), None)]),
+    ("Công ty Cổ phần Nền tảng Việc làm Kết Nối", True, "Xã hội số", date(2022, 5, 19), 10,
+     [(I, date(2025, 3, 1), None)]),
+    ("Công ty TNHH Chữ ký số Đông Đô", True, "Chính quyền số", date(2021, 9, 30), 16,
+     [(I, date(2023, 3, 1), date(2024, 8, 31)), (A, date(2024, 9, 1), None)]),
+    ("Công ty TNHH Thương mại Điện tử Chợ Quê", True, "Thương mại điện tử", date(2023, 6, 6), 8,
+     [(I, date(2025, 3, 1), None)]),
+    ("Công ty Cổ phần IoT Năng lượng Mặt Trời Sáng", True, "Năng lượng", date(2022, 1, 17), 13,
+     [(I, date(2024, 3, 1), date(2025, 8, 31))]),
+    ("Công ty TNHH Bản đồ Số Cổ Loa", True, "Đô thị thông minh", date(2023, 8, 21), 5,
+     [(I, date(2025, 9, 1), None)]),
+    ("Công ty TNHH Giải pháp Nhân sự Bùi Gia", True, "Kinh tế số", date(2024, 2, 2), 4,
+     [(I, date(2025, 9, 1), None)]),
+    ("Công ty Cổ phần Công nghệ Giáo dục Đặng Khoa", True, "Giáo dục số", date(2023, 10, 10), 9,
+     [(I, date(2025, 9, 1), None)]),
+    ("Công ty TNHH Dịch vụ Công Trực tuyến Văn Miếu", True, "Chính quyền số", date(2022, 12, 12), 11,
+     [(I, date(2024, 9, 1), None)]),
+    ("Công ty TNHH Y tế Từ xa Phúc An", True, "Y tế số", date(2023, 3, 3), 7,
+     [(I, date(2025, 3, 1), None)]),
+    # Partners' offices and IT service tenants: IT businesses that are not incubated startups.
+    ("Văn phòng đại diện VINASA tại Vườn ươm", True, "Hiệp hội", date(2002, 4, 1), 3,
+     [(P, date(2023, 1, 1), None)]),
+    ("Chi nhánh Công ty Cổ phần MISA tại Vườn ươm", True, "Phần mềm", date(1994, 12, 24), 6,
+     [(P, date(2023, 6, 1), None)]),
+    ("Công ty TNHH Dịch vụ Điện toán Đám mây Tây Hồ", True, "Hạ tầng CNTT", date(2018, 7, 7), 22,
+     [(S, date(2023, 1, 1), date(2024, 12, 31))]),
+    ("Công ty Cổ phần Gia công Phần mềm Long Biên", True, "Gia công phần mềm", date(2016, 3, 8), 40,
+     [(S, date(2024, 4, 1), None)]),
+    ("Công ty TNHH Kiểm thử Phần mềm Hoàn Kiếm", True, "Kiểm thử phần mềm", date(2019, 5, 15), 12,
+     [(S, date(2025, 1, 1), None)]),
+    # Non-IT tenants: in neither the numerator nor the denominator of the 70 % ratio.
+    ("Công ty TNHH Tư vấn Luật Ngọc Hà", False, "Dịch vụ pháp lý", date(2015, 9, 9), 8,
+     [(S, date(2023, 1, 1), None)]),
+    ("Công ty TNHH Kế toán Thuế Ba Đình", False, "Kế toán", date(2017, 11, 11), 6,
+     [(S, date(2023, 6, 1), date(2025, 5, 31))]),
+    ("Công ty TNHH Cà phê Sách Trúc Bạch", False, "Dịch vụ ăn uống", date(2020, 2, 20), 5,
+     [(O, date(2024, 1, 1), None)]),
+    # Applicants not (yet) in the building.
+    ("Công ty TNHH Robot Giáo dục Nguyễn Trãi", True, "Giáo dục số", date(2024, 6, 1), 3, []),
+    ("Công ty TNHH Nông sản Sạch Mê Linh", False, "Nông nghiệp", date(2023, 5, 5), 9, []),
+]
+
+USERS = [
+    (Role.ADMIN, "admin", "Trần Quang Huy", None),
+    (Role.STAFF, "canbo", "Nguyễn Thị Thu Hà", None),
+    (Role.REVIEWER, "chuyengia", "Lê Minh Tuấn", None),
+    (Role.MENTOR, "covan", "Phạm Đức Anh", "MISA"),
+    (Role.FUND_MANAGER, "quy", "Đỗ Hải Yến", "Weangles"),
+    (Role.FOUNDER, "sanglap", "Bùi Văn Khánh", None),
+    (Role.OFFICIAL, "sotttt", "Hoàng Thị Lan", None),
+]
+
+
+def _get_or_create(model, where: dict, **values):
+    row = db.session.scalar(sa.select(model).filter_by(**where))
+    if row is not None:
+        return row, False
+    row = model(**where, **values)
+    db.session.add(row)
+    return row, True
+
+
+def load() -> dict:
+    created = 0
+    partners = {}
+    for i, (name, short, kind) in enumerate(PARTNERS):
+        partner, new = _get_or_create(Partner, {"name": name}, short_name=short, kind=kind,
+                                      tax_code=demo_tax_code(900 + i),
+                                      contact_email=f"lienhe@{short.lower()}.{DEMO_DOMAIN}")
+        partners[short] = partner
+        created += new
+    db.session.flush()
+
+    companies = []
+    residency_count = 0
+    for i, (name, is_it, sector, founded, employees, residencies) in enumerate(COMPANIES):
+        company, new = _get_or_create(Company, {"tax_code": demo_tax_code(i + 1)}, name=name, is_it=is_it,
+                                      sector=sector, founded_on=founded, employees=employees,
+                                      address=f"Tầng {i % 9 + 2}, Tòa nhà Vườn ươm, Cầu Giấy, Hà Nội")
+        created += new
+        companies.append(company)
+        db.session.flush()
+        for kind, start, end in residencies:
+            _row, new = _get_or_create(Residency, {"company_id": company.id, "kind": kind, "starts_on": start},
+                                       ends_on=end)
+            created += new
+            residency_count += 1
+
+    logins = []
+    password_hash = None
+    for role, local, full_name, partner_short in USERS:
+        email = f"{local}@{DEMO_DOMAIN}"
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is None:
+            password_hash = password_hash or security.hash_password(DEMO_PASSWORD)
+            user = User(email=email, full_name=full_name, password_hash=password_hash,
+                        email_verified_at=utcnow(), password_changed_at=utcnow(),
+                        partner=partners.get(partner_short) if partner_short else None)
+            user.role_rows.append(UserRole(role=role))
+            db.session.add(user)
+            db.session.flush()
+            created += 1
+            if role is Role.FOUNDER:
+                db.session.add(CompanyMember(company=companies[4], user=user, status=MembershipStatus.APPROVED,
+                                             position="Giám đốc", decided_at=utcnow()))
+        logins.append((role.value, email))
+
+    created += ensure_default_targets()
+    db.session.flush()
+    return {"partners": len(partners), "companies": len(companies), "residencies": residency_count,
+            "users": len(USERS), "created": created, "logins": logins}

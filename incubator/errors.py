@@ -1,0 +1,76 @@
+"""Domain errors raised by services, and the friendly error pages."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import g, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("incubator.errors")
+
+
+class DomainError(Exception):
+    """A rule refused the operation; ``message`` is translatable and shown to the user."""
+
+    status_code = 400
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You may not open this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("Someone else changed this record"),
+    413: _l("The file is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+
+EXPLANATIONS = {
+    400: _l("The form was incomplete or expired. Go back, reload the page and try again."),
+    403: _l("Your account does not have the rights for this page. If you think it should, ask the "
+            "incubator staff."),
+    404: _l("The address may be mistyped, or the page was moved or removed."),
+    405: _l("Go back and use the buttons on the page."),
+    409: _l("The record was changed by someone else while you were editing it. Reload the page to see "
+            "the current version, then make your change again."),
+    413: _l("Upload a smaller file."),
+    429: _l("Wait a few minutes before trying again."),
+    500: _l("The error was recorded. If it happens again, give the staff the reference below."),
+}
+
+
+def render_error(code: int, reference: str | None = None):
+    code = code if code in TITLES else (500 if code >= 500 else 400)
+    return render_template("errors/error.html", code=code, title=TITLES[code],
+                           explanation=EXPLANATIONS[code], reference=reference), code
+
+
+def register(app) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if exc.code is None or exc.code < 400:
+            return exc
+        return render_error(exc.code)
+
+    @app.errorhandler(Exception)
+    def _server_error(exc: Exception):
+        reference = g.get("request_id") or uuid.uuid4().hex[:12]
+        log.exception("unhandled error ref=%s %s %s", reference, request.method, request.path)
+        return render_error(500, reference=reference)

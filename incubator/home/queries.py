@@ -1,0 +1,65 @@
+"""What each role must do next: the data behind the home pages (a fixed number of queries each)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from incubator.audit.models import AuditEntry
+from incubator.auth.enums import Role, TokenPurpose
+from incubator.auth.models import AccountToken, User, UserRole
+from incubator.companies.enums import MembershipStatus
+from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.db import utcnow
+from incubator.extensions import db
+from incubator.mail.models import OutboxMessage, OutboxStatus
+from incubator.targets.models import Target
+
+
+def admin_home() -> dict:
+    now = utcnow()
+    pending = list(db.session.scalars(
+        sa.select(AccountToken).where(AccountToken.purpose == TokenPurpose.INVITATION,
+                                      AccountToken.used_at.is_(None), AccountToken.revoked_at.is_(None),
+                                      AccountToken.expires_at > now)
+        .order_by(AccountToken.expires_at).limit(20)))
+    role_counts = dict(db.session.execute(
+        sa.select(UserRole.role, sa.func.count()).join(User).where(User.active.is_(True))
+        .group_by(UserRole.role)).all())
+    never_logged_in = db.session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(User.active.is_(True), User.last_login_at.is_(None)))
+    return {"pending_invitations": pending, "role_counts": role_counts, "never_logged_in": never_logged_in,
+            "roles": list(Role)}
+
+
+def staff_home(today: date) -> dict:
+    pending_members = list(db.session.scalars(
+        sa.select(CompanyMember).where(CompanyMember.status == MembershipStatus.PENDING)
+        .options(selectinload(CompanyMember.company), selectinload(CompanyMember.user))
+        .order_by(CompanyMember.created_at).limit(20)))
+    failed_mail = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                                    .where(OutboxMessage.status == OutboxStatus.FAILED))
+    ending_soon = list(db.session.scalars(
+        sa.select(Residency).where(Residency.ends_on >= today, Residency.ends_on <= today + timedelta(days=30))
+        .options(selectinload(Residency.company)).order_by(Residency.ends_on).limit(20)))
+    active = sa.and_(Residency.starts_on <= today, sa.or_(Residency.ends_on.is_(None), Residency.ends_on >= today))
+    in_incubator = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Residency.company_id))).where(active))
+    companies = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
+    recent = list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)))
+    return {"pending_members": pending_members, "failed_mail": failed_mail, "ending_soon": ending_soon,
+            "in_incubator": in_incubator, "companies": companies, "recent": recent}
+
+
+def official_home() -> dict:
+    return {"targets": list(db.session.scalars(sa.select(Target).order_by(Target.code)))}
+
+
+def founder_home(user: User) -> dict:
+    memberships = list(db.session.scalars(
+        sa.select(CompanyMember).where(CompanyMember.user_id == user.id)
+        .options(selectinload(CompanyMember.company).selectinload(Company.residencies))
+        .order_by(CompanyMember.created_at)))
+    return {"memberships": memberships}

@@ -1,0 +1,83 @@
+"""Language, time zone and the formats users expect: dd/mm/yyyy, VND with dot separators, UTC+7."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency, format_decimal
+from flask import current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+DATE_PATTERN = "dd/MM/yyyy"
+DATETIME_PATTERN = "HH:mm dd/MM/yyyy"
+
+
+def local_tz() -> ZoneInfo:
+    try:
+        return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    except RuntimeError:  # outside an application context
+        return ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale") if request else None
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(local_tz()).date() if value.tzinfo else value.date()
+    return value.strftime("%d/%m/%Y")
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, DATETIME_PATTERN)
+
+
+def fmt_money(value: int | Decimal | None) -> str:
+    """Always Vietnamese grouping for đồng, whatever the interface language: 1.250.000.000 ₫."""
+    if value is None:
+        return ""
+    return format_currency(value, "VND", locale="vi_VN")
+
+
+def fmt_number(value: int | float | Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=str(get_locale() or "vi"))
+
+
+def parse_date(text: str | None) -> date | None:
+    """Parse dd/mm/yyyy (what people type) or ISO yyyy-mm-dd (what date inputs send)."""
+    if not text:
+        return None
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007
+        except ValueError:
+            continue
+    return None
+
+
+def register(app) -> None:
+    app.add_template_filter(fmt_date, "date")
+    app.add_template_filter(fmt_datetime, "datetime")
+    app.add_template_filter(fmt_money, "money")
+    app.add_template_filter(fmt_number, "number")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from incubator.db import UTCDateTime, utcnow
+from incubator.enums import LabelledEnum, enum_column
+from incubator.extensions import db
+
+
+class OutboxStatus(LabelledEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    LOGGED = "logged"  # development: no SMTP server configured, written to the log
+    FAILED = "failed"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.QUEUED: _l("Queued"),
+            cls.SENT: _l("Sent"),
+            cls.LOGGED: _l("Written to the log"),
+            cls.FAILED: _l("Failed"),
+        }
+
+
+class OutboxMessage(db.Model):
+    """Every e-mail the application sends, kept so that none is lost when the SMTP server is down."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    purpose: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus), default=OutboxStatus.QUEUED,
+                                                 index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,11 @@
+"""Imports every domain's models, so that SQLAlchemy's metadata (and Alembic) sees all tables."""
+
+from incubator.audit.models import AuditEntry
+from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
+from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.mail.models import OutboxMessage
+from incubator.partners.models import Partner
+from incubator.targets.models import Target
+
+__all__ = ["AccountToken", "AuditEntry", "Company", "CompanyMember", "LoginAttempt", "OutboxMessage", "Partner",
+           "Residency", "Target", "User", "UserRole", "WebSession"]

@@ -1,0 +1,233 @@
+"""Password hashing and policy, server-side sessions, login limits, security headers."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, g, request
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SessionInterface, SessionMixin
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import CallbackDict
+
+from incubator.db import utcnow
+
+# --------------------------------------------------------------------------------------------------------
+# Passwords
+
+_hasher = PasswordHasher()
+MAX_PASSWORD_LENGTH = 128
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problems(password: str, *, email: str = "", name: str = "") -> list:
+    """Reasons (translatable) why a password is refused; empty when it is acceptable."""
+    from zxcvbn import zxcvbn
+
+    min_length = current_app.config["PASSWORD_MIN_LENGTH"]
+    problems = []
+    if len(password) < min_length:
+        problems.append(_l("Use at least %(n)d characters.", n=min_length))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.append(_l("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH))
+    if problems:
+        return problems
+    user_inputs = [w for w in [email, email.split("@")[0], name, *name.split(), "vuonuom", "incubator",
+                               "hanoi", "matkhau"] if w]
+    if zxcvbn(password[:64], user_inputs=user_inputs)["score"] < 3:
+        problems.append(_l("This password is too common or too easy to guess: "
+                           "add unusual words, or make it longer."))
+    return problems
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------------------
+# Server-side sessions
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, sid: str | None = None, user_id: int | None = None,
+                 updated_at: datetime | None = None):
+        def on_update(_self):
+            _self.modified = True
+
+        super().__init__(initial, on_update)
+        self.sid = sid
+        self.stored_user_id = user_id
+        self.updated_at = updated_at
+        self.previous_sid: str | None = None
+        self.modified = False
+        self.accessed = False
+
+    def regenerate(self) -> None:
+        """Give the session a new id (at login and logout) so an id known before is worth nothing."""
+        if self.sid:
+            self.previous_sid = self.sid
+        self.sid = None
+        self.modified = True
+
+
+class DatabaseSessionInterface(SessionInterface):
+    """Session data in the table web_sessions; the cookie holds only a random id (its hash is stored)."""
+
+    serializer = TaggedJSONSerializer()
+    touch_interval = timedelta(minutes=10)
+
+    def _table(self):
+        from incubator.auth.models import WebSession
+
+        return WebSession.__table__
+
+    def _engine(self):
+        from incubator.extensions import db
+
+        return db.engine
+
+    def open_session(self, app, request):
+        sid = request.cookies.get(self.get_cookie_name(app))
+        if sid and len(sid) < 100:
+            table = self._table()
+            with self._engine().connect() as conn:
+                row = conn.execute(
+                    sa.select(table.c.data, table.c.user_id, table.c.updated_at, table.c.expires_at)
+                    .where(table.c.sid_hash == token_hash(sid))
+                ).first()
+            if row is not None:
+                expires_at = _aware(row.expires_at)
+                if expires_at > utcnow():
+                    try:
+                        data = self.serializer.loads(row.data)
+                    except ValueError:
+                        data = {}
+                    return ServerSession(data, sid=sid, user_id=row.user_id, updated_at=_aware(row.updated_at))
+        return ServerSession()
+
+    def save_session(self, app, session: ServerSession, response):
+        table = self._table()
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        now = utcnow()
+        g.force_write_lock = True  # the writes below take SQLite's write lock at BEGIN
+        with self._engine().begin() as conn:
+            if session.previous_sid:
+                conn.execute(table.delete().where(table.c.sid_hash == token_hash(session.previous_sid)))
+            if not session:
+                if session.sid:
+                    conn.execute(table.delete().where(table.c.sid_hash == token_hash(session.sid)))
+                if session.sid or session.previous_sid or request.cookies.get(name):
+                    response.delete_cookie(name, domain=domain, path=path,
+                                           secure=self._secure(app), httponly=True,
+                                           samesite=self.get_cookie_samesite(app))
+                return
+            expires = now + app.permanent_session_lifetime
+            user_id = _int_or_none(session.get("_user_id"))
+            if session.sid is None:
+                session.sid = secrets.token_urlsafe(32)
+                conn.execute(table.insert().values(
+                    sid_hash=token_hash(session.sid), user_id=user_id, data=self.serializer.dumps(dict(session)),
+                    created_at=now, updated_at=now, expires_at=expires,
+                    ip_address=(request.remote_addr or "")[:45] or None,
+                    user_agent=(request.user_agent.string or "")[:300] or None,
+                ))
+            elif session.modified or session.updated_at is None or now - session.updated_at > self.touch_interval:
+                # A revoked session (row deleted meanwhile) is not brought back: the UPDATE finds nothing.
+                result = conn.execute(table.update().where(table.c.sid_hash == token_hash(session.sid)).values(
+                    data=self.serializer.dumps(dict(session)), user_id=user_id, updated_at=now, expires_at=expires,
+                ))
+                if result.rowcount == 0:
+                    response.delete_cookie(name, domain=domain, path=path)
+                    return
+            else:
+                return
+        response.set_cookie(
+            name, session.sid, expires=expires, httponly=True, domain=domain, path=path,
+            secure=self._secure(app), samesite=self.get_cookie_samesite(app),
+        )
+        response.vary.add("Cookie")
+
+    def _secure(self, app) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE") or request.is_secure)
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def end_other_sessions(user_id: int, keep_sid: str | None = None) -> int:
+    """Delete every stored session of the user but the one kept (password change, deactivation)."""
+    from incubator.auth.models import WebSession
+    from incubator.extensions import db
+
+    stmt = sa.delete(WebSession).where(WebSession.user_id == user_id)
+    if keep_sid:
+        stmt = stmt.where(WebSession.sid_hash != token_hash(keep_sid))
+    return db.session.execute(stmt).rowcount
+
+
+# --------------------------------------------------------------------------------------------------------
+# Response headers
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if "Cache-Control" not in headers and response.mimetype == "text/html":
+        headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,15 @@
+from flask_babel import lazy_gettext as _l
+
+from incubator.enums import LabelledEnum
+
+
+class TargetKind(LabelledEnum):
+    INCUBATED_IT_RATIO = "incubated_it_ratio"
+    GRADUATE_COUNT = "graduate_count"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.INCUBATED_IT_RATIO: _l("Share of IT businesses that are incubated startups"),
+            cls.GRADUATE_COUNT: _l("Innovative digital-technology startups graduated"),
+        }

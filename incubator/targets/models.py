@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from sqlalchemy.orm import Mapped, mapped_column
+
+from incubator.enums import enum_column
+from incubator.extensions import db
+from incubator.targets.enums import TargetKind
+
+
+class Target(db.Model):
+    """A target of a city plan, as data: a new plan's target is a new row, not new code."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(sa.String(300))
+    name_en: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind, length=40))
+    # A percentage (70 for 70 %) for ratios, a count for counts.
+    threshold: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
+    window_start: Mapped[date | None]
+    window_end: Mapped[date | None]
+    source_document: Mapped[str | None] = mapped_column(sa.String(500))
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        sa.CheckConstraint("threshold >= 0", name="threshold_positive"),
+        sa.CheckConstraint("window_end IS NULL OR window_start IS NULL OR window_end >= window_start",
+                           name="window_ordered"),
+    )
+
+    @property
+    def name(self) -> str:
+        locale = get_locale()
+        return self.name_en if locale is not None and locale.language == "en" else self.name_vi

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from incubator.audit import services as audit
+from incubator.extensions import db
+from incubator.targets.enums import TargetKind
+from incubator.targets.models import Target
+
+DEFAULT_TARGETS = [
+    {
+        "code": "IT70",
+        "name_vi": "Tỷ lệ doanh nghiệp CNTT khởi nghiệp được ươm tạo trong tổng số doanh nghiệp CNTT hoạt động "
+                   "trong Vườn ươm",
+        "name_en": "Share of incubated IT startups among the IT businesses operating in the incubator",
+        "kind": TargetKind.INCUBATED_IT_RATIO,
+        "threshold": Decimal("70"),
+        "window_start": None,
+        "window_end": None,
+        "source_document": "Kế hoạch phát triển công nghiệp CNTT thành phố Hà Nội giai đoạn 2016–2020",
+    },
+    {
+        "code": "GRAD10",
+        "name_vi": "Doanh nghiệp khởi nghiệp đổi mới sáng tạo về công nghệ số được ươm tạo, có sản phẩm phục vụ "
+                   "chính quyền số, kinh tế số, xã hội số",
+        "name_en": "Innovative digital-technology startups incubated with products serving digital government, "
+                   "economy or society",
+        "kind": TargetKind.GRADUATE_COUNT,
+        "threshold": Decimal("10"),
+        "window_start": date(2024, 1, 1),
+        "window_end": date(2025, 12, 31),
+        "source_document": "Kế hoạch phát triển doanh nghiệp công nghệ số Việt Nam trên địa bàn thành phố Hà Nội "
+                           "đến năm 2025",
+    },
+]
+
+
+def ensure_default_targets() -> int:
+    """Create the seeded targets that do not exist yet (by code); never overwrite staff's edits."""
+    existing = set(db.session.scalars(sa.select(Target.code)))
+    created = 0
+    for spec in DEFAULT_TARGETS:
+        if spec["code"] in existing:
+            continue
+        target = Target(**spec)
+        db.session.add(target)
+        db.session.flush()
+        audit.record("target.create", target, to_state=str(spec["threshold"]), reason="default target")
+        created += 1
+    return created

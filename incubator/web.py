@@ -1,0 +1,45 @@
+"""Small helpers shared by the views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import g, request
+
+
+def form_status(form) -> int:
+    """200 for a form shown fresh, 400 for a submitted form that is re-shown with its errors."""
+    return 400 if request.method == "POST" and form.errors else 200
+
+
+def keep_changes_on_error() -> None:
+    """The request's changes are committed even though it answers with an error (e.g. a failed login
+    attempt, which the limit must count)."""
+    g.commit_on_error = True
+
+
+def safe_next_url(value: str | None) -> str | None:
+    """Only a path on this site: never another host (open redirect)."""
+    if not value or len(value) > 500:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    return value
+
+
+def page_arg() -> int:
+    try:
+        page = int(request.args.get("page", 1))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(page, 1), 100000)
+
+
+def apply_form_error(form, exc) -> None:
+    """Attach a service's DomainError to the field it names, or to the form as a whole."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*list(field.errors), exc.message]
+    else:
+        form.form_errors.append(exc.message)
