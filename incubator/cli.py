@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask_migrate import upgrade
 
+from incubator.db import write_lock
 from incubator.extensions import db
 
 
 def register(app: Flask) -> None:
+    from incubator import translations_cli
+
+    translations_cli.register(app)
+
     @app.cli.command("demo")
     @click.option("--no-upgrade", is_flag=True, help="Do not run the migrations first.")
     def demo_command(no_upgrade: bool) -> None:
@@ -19,8 +24,9 @@ def register(app: Flask) -> None:
 
         if not no_upgrade:
             upgrade()
-        summary = load()
-        db.session.commit()
+        with write_lock():
+            summary = load()
+            db.session.commit()
         click.echo(f"Demonstration data: {summary['partners']} partners, {summary['companies']} companies, "
                    f"{summary['residencies']} residencies, {summary['users']} users "
                    f"({summary['created']} rows created this time).")
@@ -42,6 +48,7 @@ def register(app: Flask) -> None:
         from incubator.auth.services import find_user, normalise_email
         from incubator.db import utcnow
 
+        g.force_write_lock = True
         if find_user(email):
             raise click.ClickException(f"{email} already has an account.")
         problems = security.password_problems(password, email=email, name=name)
@@ -65,8 +72,9 @@ def register(app: Flask) -> None:
         """Send queued and failed messages again (run it from cron)."""
         from incubator.mail.services import deliver_pending
 
-        count = deliver_pending(limit)
-        db.session.commit()
+        with write_lock():
+            count = deliver_pending(limit)
+            db.session.commit()
         click.echo(f"{count} message(s) processed.")
 
     sessions_group = click.Group("sessions", help="Server-side sessions.")
@@ -81,6 +89,7 @@ def register(app: Flask) -> None:
         from incubator.db import utcnow
 
         now = utcnow()
+        g.force_write_lock = True
         sessions = db.session.execute(sa.delete(WebSession).where(WebSession.expires_at < now)).rowcount
         attempts = db.session.execute(
             sa.delete(LoginAttempt).where(LoginAttempt.attempted_at < now - timedelta(days=1))).rowcount

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
+from contextlib import contextmanager
+
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase
 
@@ -54,11 +56,23 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _writing_context() -> bool:
-    """A transaction opened while serving a writing request (or outside any request) takes the write
-    lock at once (BEGIN IMMEDIATE), so concurrent writers queue instead of overwriting each other."""
-    if not has_request_context():
+    """A transaction opened while serving a writing request, or inside ``write_lock()`` (CLI commands that
+    write), takes SQLite's write lock at once (BEGIN IMMEDIATE): concurrent writers queue instead of
+    failing or overwriting each other. Reads elsewhere begin deferred and never block writers (WAL)."""
+    if has_app_context() and g.get("force_write_lock"):
         return True
-    return request.method not in SAFE_METHODS or bool(g.get("force_write_lock"))
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+@contextmanager
+def write_lock():
+    """Transactions begun inside the block take the write lock at BEGIN (SQLite; no effect elsewhere)."""
+    previous = g.get("force_write_lock")
+    g.force_write_lock = True
+    try:
+        yield
+    finally:
+        g.force_write_lock = previous
 
 
 def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:

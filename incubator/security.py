@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, request
+from flask import current_app, request
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CallbackDict
 
-from incubator.db import utcnow
+from incubator.db import utcnow, write_lock
 
 # --------------------------------------------------------------------------------------------------------
 # Passwords
@@ -136,8 +136,7 @@ class DatabaseSessionInterface(SessionInterface):
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
         now = utcnow()
-        g.force_write_lock = True  # the writes below take SQLite's write lock at BEGIN
-        with self._engine().begin() as conn:
+        with write_lock(), self._engine().begin() as conn:
             if session.previous_sid:
                 conn.execute(table.delete().where(table.c.sid_hash == token_hash(session.previous_sid)))
             if not session:

@@ -45,7 +45,7 @@ def record(action: str, obj: Any = None, *, object_type: str | None = None, obje
         entry.ip_address = request.remote_addr
         entry.request_id = g.get("request_id")
     db.session.add(entry)
-    db.session.flush([entry])
+    db.session.flush()
     return entry
 
 

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from incubator.auth.enums import INVITABLE_ROLES, Role
@@ -66,7 +67,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
 
 
 class InviteForm(FlaskForm):
@@ -74,12 +75,12 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
     roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(message=_l("Choose at least one role."))])
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[Optional()])
-    locale = SelectField(_l("Language of the invitation"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(_l("Language of the invitation"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
 
     def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(r.value, r.label) for r in INVITABLE_ROLES]
-        self.partner_id.choices = [(0, _l("— none —"))] + [(p.id, p.name) for p in partners]
+        self.roles.choices = [SelectChoice(r.value, r.label) for r in INVITABLE_ROLES]
+        self.partner_id.choices = [SelectChoice(0, _l("— none —"))] + [SelectChoice(p.id, p.name) for p in partners]
 
 
 class RolesForm(FlaskForm):
@@ -88,8 +89,8 @@ class RolesForm(FlaskForm):
 
     def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(r.value, r.label) for r in Role]
-        self.partner_id.choices = [(0, _l("— none —"))] + [(p.id, p.name) for p in partners]
+        self.roles.choices = [SelectChoice(r.value, r.label) for r in Role]
+        self.partner_id.choices = [SelectChoice(0, _l("— none —"))] + [SelectChoice(p.id, p.name) for p in partners]
 
 
 class ReasonForm(FlaskForm):

@@ -63,7 +63,7 @@ def _issue_token(purpose: TokenPurpose, email: str, lifetime: timedelta, *, user
                        user=user, payload=payload or {}, created_by=created_by,
                        expires_at=utcnow() + lifetime)
     db.session.add(row)
-    db.session.flush([row])
+    db.session.flush()
     return token, row
 
 

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def queue(to: str, subject: str, body: str, purpose: str) -> OutboxMessage:
     message = OutboxMessage(to_address=to, subject=str(subject)[:300], body_text=str(body), purpose=purpose)
     db.session.add(message)
-    db.session.flush([message])
+    db.session.flush()
     if has_request_context():
         g.setdefault("outbox_ids", []).append(message.id)
     return message
@@ -36,7 +36,7 @@ def deliver(message: OutboxMessage) -> OutboxMessage:
                  message.subject, message.body_text)
         message.status = OutboxStatus.LOGGED
         message.sent_at = utcnow()
-        db.session.flush([message])
+        db.session.flush()
         return message
     email = EmailMessage()
     email["From"] = config["MAIL_SENDER"]
@@ -60,7 +60,7 @@ def deliver(message: OutboxMessage) -> OutboxMessage:
         message.status = OutboxStatus.SENT
         message.sent_at = utcnow()
         message.last_error = None
-    db.session.flush([message])
+    db.session.flush()
     return message
 
 

@@ -1,0 +1,337 @@
+"""Fixtures for the whole suite.
+
+The schema is built once per run by the migrations (``flask db upgrade``), on SQLite in a temporary folder,
+or on the PostgreSQL database named by INCUBATOR_TEST_DATABASE_URL. Every test then starts from empty
+tables. Factories (``make``) create every model; ``login`` logs a test client in through the login form.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from datetime import date
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+import sqlalchemy as sa
+
+from incubator import create_app
+from incubator.extensions import db as _db
+from tests.helpers import PASSWORD, login
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_URL = os.environ.get("INCUBATOR_TEST_DATABASE_URL")
+
+
+def require_or_skip(condition: bool, reason: str) -> None:
+    """On a newcomer's machine a missing browser or server skips with the reason; in CI it fails."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must provide this: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if PG_URL:
+        return PG_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own application context (its own ``g`` and database session), as in
+    production, even though the test itself runs inside one. The test's transaction is ended before and
+    after each request, so the test sees what the request committed."""
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            _db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SERVER_NAME": None,
+        "PUBLIC_URL": "http://localhost",
+        "MAIL_SERVER": None,
+    })
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            with _db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        from flask_migrate import upgrade
+
+        upgrade()
+        _db.engine.dispose()
+    return app
+
+
+TABLES_IN_DELETE_ORDER = None
+
+
+def _empty_tables():
+    global TABLES_IN_DELETE_ORDER
+    if TABLES_IN_DELETE_ORDER is None:
+        TABLES_IN_DELETE_ORDER = list(reversed(_db.metadata.sorted_tables))
+    _db.session.rollback()
+    _db.session.close()
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in TABLES_IN_DELETE_ORDER)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in TABLES_IN_DELETE_ORDER:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def app_ctx(app):
+    """Every test runs inside an application context on empty tables."""
+    with app.app_context():
+        _empty_tables()
+        yield app
+        _db.session.rollback()
+        _db.session.close()
+
+
+@pytest.fixture
+def db(app_ctx):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def client_factory(app):
+    return app.test_client
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ---- Factories --------------------------------------------------------------------------------------------
+
+_hash_cache: dict[str, str] = {}
+
+
+def password_hash(password: str = PASSWORD) -> str:
+    from incubator.security import hash_password
+
+    if password not in _hash_cache:
+        _hash_cache[password] = hash_password(password)
+    return _hash_cache[password]
+
+
+class Factory:
+    """Creates committed rows of every model, with plausible defaults and a counter for unique keys."""
+
+    def __init__(self):
+        self.n = 0
+
+    def _next(self) -> int:
+        self.n += 1
+        return self.n
+
+    def _save(self, obj):
+        _db.session.add(obj)
+        _db.session.commit()
+        return obj
+
+    def partner(self, **kw):
+        from incubator.partners.enums import PartnerKind
+        from incubator.partners.models import Partner
+
+        n = self._next()
+        kw.setdefault("kind", PartnerKind.SOFTWARE_COMPANY)
+        kw.setdefault("name", f"Công ty Đối tác Số {n}")
+        return self._save(Partner(**kw))
+
+    def user(self, *roles, **kw):
+        from incubator.auth.enums import Role
+        from incubator.auth.models import User, UserRole
+        from incubator.db import utcnow
+        from incubator.partners.enums import PartnerKind
+
+        n = self._next()
+        roles = roles or (Role.FOUNDER,)
+        kw.setdefault("email", f"nguoi{n}@vuonuom.example")
+        kw.setdefault("full_name", f"Nguyễn Văn Thử {n}")
+        kw.setdefault("password_hash", password_hash(kw.pop("password", PASSWORD)))
+        kw.setdefault("email_verified_at", utcnow())
+        if "partner" not in kw and (Role.MENTOR in roles or Role.FUND_MANAGER in roles):
+            kind = PartnerKind.FUND_MANAGER if Role.FUND_MANAGER in roles else PartnerKind.SOFTWARE_COMPANY
+            kw["partner"] = self.partner(kind=kind)
+        user = User(**kw)
+        user.role_rows.extend(UserRole(role=Role(r)) for r in roles)
+        return self._save(user)
+
+    def company(self, **kw):
+        from incubator.companies.models import Company
+        from incubator.demo.data import demo_tax_code
+
+        n = self._next()
+        kw.setdefault("tax_code", demo_tax_code(5000 + n))
+        kw.setdefault("name", f"Công ty TNHH Công nghệ Thử nghiệm {n}")
+        kw.setdefault("is_it", True)
+        kw.setdefault("founded_on", date(2023, 1, 1))
+        return self._save(Company(**kw))
+
+    def member(self, company=None, user=None, **kw):
+        from incubator.companies.enums import MembershipStatus
+        from incubator.companies.models import CompanyMember
+
+        kw.setdefault("status", MembershipStatus.APPROVED)
+        return self._save(CompanyMember(company=company or self.company(), user=user or self.user(), **kw))
+
+    def residency(self, company=None, **kw):
+        from incubator.companies.enums import ResidencyKind
+        from incubator.companies.models import Residency
+
+        kw.setdefault("kind", ResidencyKind.INCUBATED)
+        kw.setdefault("starts_on", date(2024, 1, 1))
+        return self._save(Residency(company=company or self.company(), **kw))
+
+    def target(self, **kw):
+        from decimal import Decimal
+
+        from incubator.targets.enums import TargetKind
+        from incubator.targets.models import Target
+
+        n = self._next()
+        kw.setdefault("code", f"T{n}")
+        kw.setdefault("name_vi", f"Chỉ tiêu {n}")
+        kw.setdefault("name_en", f"Target {n}")
+        kw.setdefault("kind", TargetKind.INCUBATED_IT_RATIO)
+        kw.setdefault("threshold", Decimal("70"))
+        return self._save(Target(**kw))
+
+    def invitation(self, email=None, roles=("staff",), partner=None, created_by=None, **kw):
+        """Returns (token, row)."""
+        from datetime import timedelta
+
+        from incubator import security
+        from incubator.auth.enums import TokenPurpose
+        from incubator.auth.models import AccountToken
+        from incubator.db import utcnow
+
+        token = security.new_token()
+        expires_at = kw.pop("expires_at", utcnow() + timedelta(days=7))
+        row = AccountToken(purpose=TokenPurpose.INVITATION, token_hash=security.token_hash(token),
+                           email=email or f"moi{self._next()}@vuonuom.example",
+                           payload={"full_name": "Trần Thị Mời", "roles": list(roles),
+                                    "partner_id": partner.id if partner else None, "locale": "vi"},
+                           created_by=created_by, expires_at=expires_at,
+                           **kw)
+        return token, self._save(row)
+
+    def outbox_message(self, **kw):
+        from incubator.mail.models import OutboxMessage
+
+        n = self._next()
+        kw.setdefault("to_address", f"nhan{n}@vuonuom.example")
+        kw.setdefault("subject", f"Thư thử {n}")
+        kw.setdefault("body_text", "Nội dung thư.")
+        kw.setdefault("purpose", "test")
+        return self._save(OutboxMessage(**kw))
+
+    def audit_entry(self, **kw):
+        from incubator.audit.models import AuditEntry
+
+        kw.setdefault("action", "test.action")
+        kw.setdefault("object_type", "test")
+        return self._save(AuditEntry(**kw))
+
+    def login_attempt(self, **kw):
+        from incubator.auth.models import LoginAttempt
+
+        kw.setdefault("email", "ai@vuonuom.example")
+        kw.setdefault("ip_address", "127.0.0.1")
+        return self._save(LoginAttempt(**kw))
+
+    def web_session(self, user=None, **kw):
+        from datetime import timedelta
+
+        from incubator import security
+        from incubator.auth.models import WebSession
+        from incubator.db import utcnow
+
+        kw.setdefault("sid_hash", security.token_hash(security.new_token()))
+        kw.setdefault("expires_at", utcnow() + timedelta(days=1))
+        return self._save(WebSession(user_id=user.id if user else None, **kw))
+
+
+@pytest.fixture
+def make(app_ctx):
+    return Factory()
+
+
+@pytest.fixture
+def login_as(make, client_factory):
+    """login_as(Role.STAFF) -> (client, user): a fresh client logged in as a new user of those roles."""
+
+    def _login_as(*roles, **kw):
+        user = make.user(*roles, **kw)
+        client = client_factory()
+        login(client, user)
+        return client, user
+
+    return _login_as
+
+
+# ---- A live server for the browser ------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def live_server(app):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    require_or_skip(CHROMIUM is not None, "Chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture
+def sql():
+    """Run a scalar SQL query (for assertions on what is stored)."""
+
+    def _sql(statement, **params):
+        return _db.session.execute(sa.text(statement), params).scalar()
+
+    return _sql

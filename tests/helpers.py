@@ -1,0 +1,66 @@
+"""Helpers the tests import: the test password, browser-like form posts, login, a query counter."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from incubator.extensions import db as _db
+
+PASSWORD = "Rung-tre-Ba-Vi-2025"
+
+# ---- HTTP helpers -----------------------------------------------------------------------------------------
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url: str = "/password/forgot") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url: str, data: dict | None = None, *, token_from: str | None = None, **kw):
+    """POST like a browser: with the CSRF token the page carries."""
+    payload = dict(data or {})
+    payload["csrf_token"] = csrf_token(client, token_from or "/password/forgot")
+    return client.post(url, data=payload, **kw)
+
+
+def login(client, user, password: str = PASSWORD):
+    response = post_form(client, "/login", {"email": user.email, "password": password}, token_from="/login")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+# ---- Query counting ---------------------------------------------------------------------------------------
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_queries(engine=None):
+    """Count the SQL statements run on the engine inside the block (all connections)."""
+    engine = engine or _db.engine
+    counter = QueryCounter()
+
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            counter.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", _before)
+
+
