@@ -39,8 +39,7 @@ def test_wrong_password_is_refused_with_a_message_and_recorded(client, make, db)
     response = post_form(client, "/login", {"email": user.email, "password": "sai-mat-khau-roi"},
                          token_from="/login")
     assert response.status_code == 401
-    assert "Sai địa chỉ email hoặc mật khẩu" in response.get_data(as_text=True) or \
-        "Wrong e-mail address or password" in response.get_data(as_text=True)
+    assert "Địa chỉ email hoặc mật khẩu không đúng." in response.get_data(as_text=True)
     assert db.session.query(LoginAttempt).filter_by(email=user.email, succeeded=False).count() == 1
 
 

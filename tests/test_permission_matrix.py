@@ -1,0 +1,133 @@
+"""Every route, requested as every role (anonymous included), answers as this table says.
+
+A route with no row here fails the test: whoever adds a route decides who may use it. Each POST is sent
+with a valid CSRF token and an empty or harmless form, so what is checked is the door, not the form.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from incubator.auth.enums import Role
+from tests.helpers import csrf_token, login
+
+ROLES = ["anonymous", *[r.value for r in Role]]
+LOGIN = "login"  # anonymous: a redirect to the login page
+
+# Shorthands for a row: what anonymous gets, then the default for logged-in roles, then exceptions.
+
+
+def row(anonymous, others, **exceptions):
+    result = {role: others for role in ROLES if role != "anonymous"}
+    result["anonymous"] = anonymous
+    result.update(exceptions)
+    return result
+
+
+def only(roles, ok=200, anonymous=LOGIN, others=403):
+    result = row(anonymous, others)
+    for role in roles:
+        result[role] = ok
+    return result
+
+
+STAFF = ("staff", "admin")
+ADMIN = ("admin",)
+
+# (method, endpoint, {path params}) -> expected status per role
+MATRIX = {
+    ("GET", "auth.login", None): row(200, 302),
+    ("POST", "auth.login", None): row(400, 302),
+    ("GET", "auth.register", None): row(200, 302),
+    ("POST", "auth.register", None): row(400, 302),
+    ("GET", "auth.verify_email", "token"): row(400, 400),
+    ("POST", "auth.resend_verification", None): row(LOGIN, 302),
+    ("GET", "auth.forgot_password", None): row(200, 200),
+    ("POST", "auth.forgot_password", None): row(400, 400),
+    ("GET", "auth.reset_password", "token"): row(400, 400),
+    ("POST", "auth.reset_password", "token"): row(400, 400),
+    ("GET", "auth.accept_invitation", "token"): row(400, 400),
+    ("POST", "auth.accept_invitation", "token"): row(400, 400),
+    ("GET", "auth.account", None): row(LOGIN, 200),
+    ("POST", "auth.account", None): row(LOGIN, 400),
+    ("POST", "auth.set_language", None): row(302, 302),
+    ("POST", "auth.logout", None): row(302, 302),
+    ("GET", "home.index", None): row(LOGIN, 302),
+    **{("GET", "home.role_home", f"role={r.value}"): only([r.value]) for r in Role},
+    ("GET", "home.role_home", "role=nobody"): row(LOGIN, 404),
+    ("GET", "admin.users", None): only(ADMIN),
+    ("GET", "admin.invite", None): only(ADMIN),
+    ("POST", "admin.invite", None): only(ADMIN, ok=400),
+    ("GET", "admin.invitations", None): only(ADMIN),
+    ("POST", "admin.revoke_invitation", "token_id"): only(ADMIN, ok=302),
+    ("GET", "admin.user", "user_id"): only(ADMIN),
+    ("POST", "admin.user", "user_id"): only(ADMIN, ok=400),
+    ("POST", "admin.deactivate", "user_id"): only(ADMIN, ok=400),
+    ("POST", "admin.reactivate", "user_id"): only(ADMIN, ok=302),
+    ("GET", "mail.outbox", None): only(STAFF),
+    ("GET", "mail.message", "message_id"): only(STAFF),
+    ("POST", "mail.send", "message_id"): only(STAFF, ok=302),
+    ("GET", "audit.log", None): only(STAFF),
+}
+
+# Public files: no permission to check.
+PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+@pytest.fixture
+def objects(make):
+    target = make.user(Role.REVIEWER, full_name="Người Được Quản Lý")
+    _token, invitation = make.invitation()
+    message = make.outbox_message()
+    return {"user_id": target.id, "token_id": invitation.id, "message_id": message.id,
+            "token": "khong-phai-ma-that-" + "x" * 24}
+
+
+def _url(app, endpoint, params, objects):
+    values = {}
+    if params and "=" in params:
+        key, value = params.split("=", 1)
+        values[key] = value
+    elif params:
+        values[params] = objects[params]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+def test_every_route_has_a_row(app):
+    covered = {(method, endpoint) for method, endpoint, _ in MATRIX}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (method, rule.endpoint) not in covered:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "routes with no row in the permission matrix: " + ", ".join(missing)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, client_factory, objects):
+    client = client_factory()
+    if role != "anonymous":
+        login(client, make.user(Role(role)))
+    token = csrf_token(client)
+    failures = []
+    # Logging out comes last: it ends the session the other requests need.
+    for (method, endpoint, params), expected in sorted(MATRIX.items(), key=lambda kv: kv[0][1] == "auth.logout"):
+        url = _url(app, endpoint, params, objects)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": token})
+        want = expected[role]
+        got = response.status_code
+        if want == LOGIN:
+            ok = got == 302 and "/login" in response.headers.get("Location", "")
+        else:
+            ok = got == want
+        if not ok:
+            failures.append(f"{method} {url}: expected {want}, got {got}")
+    assert not failures, f"as {role}:\n" + "\n".join(failures)

@@ -1,0 +1,53 @@
+"""Both languages are complete: every string a person reads has a Vietnamese and an English translation."""
+
+import re
+
+import pytest
+from babel.messages.mofile import read_mo
+
+from incubator import translations_cli
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+@pytest.fixture(scope="module")
+def source_ids():
+    return {m.id for m in translations_cli.extract() if m.id}
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_every_string_in_the_code_is_translated(locale, source_ids):
+    catalog = translations_cli.load(locale)
+    translated = {m.id for m in catalog if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+                  and "fuzzy" not in m.flags}
+    missing = sorted(str(i) for i in source_ids - translated)
+    assert not missing, (f"{len(missing)} string(s) without a {locale} translation "
+                         f"(run: flask --app incubator translations update, then translate): {missing[:10]}")
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_translations_keep_their_placeholders(locale):
+    problems = []
+    for m in translations_cli.load(locale):
+        if not m.id:
+            continue
+        source = m.id[0] if isinstance(m.id, tuple) else m.id
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        for s in strings:
+            if set(PLACEHOLDER.findall(s)) != set(PLACEHOLDER.findall(source)):
+                problems.append(source)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_compiled_catalogue_matches_the_po_file(locale):
+    po = {m.id: m.string for m in translations_cli.load(locale) if m.id}
+    with translations_cli.po_path(locale).with_suffix(".mo").open("rb") as f:
+        mo = {m.id: m.string for m in read_mo(f) if m.id}
+    assert po == mo, "the .mo file is stale: run flask --app incubator translations compile"
+
+
+def test_vietnamese_is_really_vietnamese():
+    catalog = translations_cli.load("vi")
+    same = [m.id for m in catalog if m.id and m.string == m.id and len(m.id) > 12]
+    assert not same, f"left in English in the Vietnamese catalogue: {same[:10]}"
