@@ -48,8 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     _register_request_hooks(app)
 
     from incubator import cli, errors, i18n
+    from incubator.audit.enums import action_label
     from incubator.auth import permissions
 
+    app.add_template_filter(action_label, "action_label")
     errors.register(app)
     i18n.register(app)
     permissions.register(app)
@@ -128,13 +130,12 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    # Import every domain's models so the metadata is complete (migrations, create_all).
+    from incubator import models  # noqa: F401
     from incubator.db import configure_sqlite
     from incubator.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from incubator.i18n import select_locale, select_timezone
     from incubator.security import DatabaseSessionInterface
-
-    # Import every domain's models so the metadata is complete (migrations, create_all).
-    from incubator import models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))

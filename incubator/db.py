@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from contextlib import contextmanager
-
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase

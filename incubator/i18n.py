@@ -70,7 +70,7 @@ def parse_date(text: str | None) -> date | None:
     text = text.strip()
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, pattern).date()  # noqa: DTZ007
+            return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
     return None

@@ -13,9 +13,9 @@ import threading
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-import sqlalchemy as sa
 
 from incubator import create_app
 from incubator.extensions import db as _db

@@ -36,7 +36,7 @@ INVITABLE_ROLES = [Role.STAFF, Role.REVIEWER, Role.MENTOR, Role.FUND_MANAGER, Ro
 class TokenPurpose(LabelledEnum):
     INVITATION = "invitation"
     EMAIL_VERIFICATION = "email_verification"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
 
     @classmethod
     def labels(cls):

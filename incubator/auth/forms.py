@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from incubator.auth.enums import INVITABLE_ROLES, Role
@@ -66,8 +66,11 @@ class ChangePasswordForm(FlaskForm):
     confirm = _confirm()
 
 
+LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]
+
+
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
 class InviteForm(FlaskForm):
@@ -75,7 +78,7 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
     roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(message=_l("Choose at least one role."))])
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[Optional()])
-    locale = SelectField(_l("Language of the invitation"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")])
+    locale = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES)
 
     def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -119,7 +119,7 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
 _dummy = []
 
 
-def _DUMMY_HASH() -> str:  # noqa: N802
+def _DUMMY_HASH() -> str:
     if not _dummy:
         _dummy.append(security.hash_password(security.new_token()))
     return _dummy[0]
@@ -134,9 +134,12 @@ def log_in(user: User, session) -> None:
 
 def log_out(user: User, session) -> None:
     audit.record("user.logout", user, actor=user)
+    locale = user.locale or session.get("locale")
     logout_user()
     session.clear()
     session.regenerate()
+    if locale:
+        session["locale"] = locale  # the login page stays in the language the person chose
 
 
 # ---- Founders register themselves -----------------------------------------------------------------------

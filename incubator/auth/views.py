@@ -1,8 +1,9 @@
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from incubator.auth import services
+from incubator.auth.enums import TokenPurpose
 from incubator.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -13,10 +14,8 @@ from incubator.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from incubator.auth.enums import TokenPurpose
 from incubator.errors import DomainError
 from incubator.web import apply_form_error, form_status, keep_changes_on_error, safe_next_url
-from flask import current_app, flash
 
 bp = Blueprint("auth", __name__)
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from incubator.audit.enums import ROUTINE_ACTIONS
 from incubator.audit.models import AuditEntry
 from incubator.auth.enums import Role, TokenPurpose
 from incubator.auth.models import AccountToken, User, UserRole
@@ -48,7 +49,8 @@ def staff_home(today: date) -> dict:
     in_incubator = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(Residency.company_id))).where(active))
     companies = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
-    recent = list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)))
+    recent = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.not_in(ROUTINE_ACTIONS))
+                                     .order_by(AuditEntry.id.desc()).limit(8)))
     return {"pending_members": pending_members, "failed_mail": failed_mail, "ending_soon": ending_soon,
             "in_incubator": in_incubator, "companies": companies, "recent": recent}
 

@@ -3,9 +3,9 @@ from flask_login import current_user, login_required
 
 from incubator.auth.enums import Role
 from incubator.auth.permissions import can_see_role_home
+from incubator.db import utcnow
 from incubator.home import queries
 from incubator.i18n import local_tz
-from incubator.db import utcnow
 
 bp = Blueprint("home", __name__)
 

@@ -65,7 +65,7 @@ def test_registration_refuses_an_existing_address(client, make):
 
 
 def test_admin_invites_a_mentor_who_accepts_once(login_as, make, db, client_factory):
-    admin_client, admin = login_as(Role.ADMIN)
+    admin_client, _admin = login_as(Role.ADMIN)
     misa = make.partner(name="MISA thử", kind=PartnerKind.SOFTWARE_COMPANY)
     # A mentor without a partner is refused with the reason.
     response = post_form(admin_client, "/admin/users/invite", {
@@ -93,7 +93,7 @@ def test_admin_invites_a_mentor_who_accepts_once(login_as, make, db, client_fact
 
 
 def test_expired_or_withdrawn_invitation_cannot_be_used(make, client, db):
-    token, row = make.invitation(expires_at=utcnow() - timedelta(minutes=1))
+    token, _row = make.invitation(expires_at=utcnow() - timedelta(minutes=1))
     assert client.get(f"/invitation/{token}").status_code == 400
     token2, row2 = make.invitation()
     row2.revoked_at = utcnow()

@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+
+# What people read for each action code; an action without a label shows its code.
+ACTION_LABELS = {
+    "user.login": _l("Logged in"),
+    "user.logout": _l("Logged out"),
+    "user.register": _l("Registered as a founder"),
+    "user.verify_email": _l("Confirmed the e-mail address"),
+    "user.create": _l("Account created"),
+    "user.roles": _l("Roles changed"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.reactivate": _l("Account reactivated"),
+    "user.password_change": _l("Password changed"),
+    "user.password_reset": _l("Password reset by e-mail"),
+    "user.password_reset_request": _l("Password reset asked for"),
+    "invitation.create": _l("Invitation sent"),
+    "invitation.accept": _l("Invitation accepted"),
+    "invitation.revoke": _l("Invitation withdrawn"),
+    "company.create": _l("Company registered"),
+    "target.create": _l("Target created"),
+}
+
+# Sign-ins are in the log but are not news on a home page.
+ROUTINE_ACTIONS = ("user.login", "user.logout")
+
+
+def action_label(code: str) -> str:
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code

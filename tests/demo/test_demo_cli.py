@@ -1,0 +1,54 @@
+"""`flask --app incubator demo`: invented Vietnamese data, one user per role, twice without duplicates."""
+
+import sqlalchemy as sa
+
+from incubator.auth.enums import Role
+from incubator.auth.models import User
+from incubator.companies.models import Company, Residency
+from incubator.companies.taxcode import is_valid
+from incubator.partners.models import Partner
+from incubator.targets.models import Target
+
+
+def _counts(db):
+    return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (Partner, Company, Residency, User, Target)}
+
+
+def test_demo_loads_plausible_data_and_prints_every_login(runner, db):
+    result = runner.invoke(args=["demo", "--no-upgrade"])
+    assert result.exit_code == 0, result.output
+    for role in Role:
+        assert role.value in result.output
+    counts = _counts(db)
+    assert counts["Partner"] == 3 and counts["Company"] >= 30 and counts["Target"] == 2
+    assert {p.short_name for p in db.session.scalars(sa.select(Partner))} == {"VINASA", "MISA", "Weangles"}
+    companies = list(db.session.scalars(sa.select(Company)))
+    assert all(is_valid(c.tax_code) for c in companies)
+    assert {c.is_it for c in companies} == {True, False}
+    kinds = {r.kind for r in db.session.scalars(sa.select(Residency))}
+    assert len(kinds) >= 4
+    years = {r.starts_on.year for r in db.session.scalars(sa.select(Residency))}
+    assert years == {2023, 2024, 2025}
+    roles = set().union(*(u.roles for u in db.session.scalars(sa.select(User))))
+    assert roles == set(Role)
+
+
+def test_demo_twice_duplicates_nothing(runner, db):
+    assert runner.invoke(args=["demo", "--no-upgrade"]).exit_code == 0
+    first = _counts(db)
+    result = runner.invoke(args=["demo", "--no-upgrade"])
+    assert result.exit_code == 0
+    assert "(0 rows created this time)" in result.output
+    assert _counts(db) == first
+
+
+def test_demo_users_can_log_in_with_the_printed_password(runner, client, db):
+    from incubator.demo.data import DEMO_PASSWORD
+    from tests.helpers import post_form
+
+    runner.invoke(args=["demo", "--no-upgrade"])
+    response = post_form(client, "/login", {"email": "canbo@vuonuom.example", "password": DEMO_PASSWORD},
+                         token_from="/login")
+    assert response.status_code == 302
+    assert client.get("/home/staff").status_code == 200
