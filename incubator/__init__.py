@@ -174,6 +174,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
 
 
+def _has_control_characters(value: str) -> bool:
+    return any(ord(c) < 32 for c in value)
+
+
 def _register_request_hooks(app: Flask) -> None:
     from incubator.extensions import db
     from incubator.mail.services import deliver_queued_in_request
@@ -182,6 +186,12 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _start():
         g.request_id = uuid.uuid4().hex[:12]
+        # A NUL or other control character in the address is never meant: answer 400 before any query
+        # sees it (PostgreSQL refuses NUL bytes). Forms refuse them field by field, keeping the input.
+        if any(_has_control_characters(v) for v in request.args.values()):
+            from flask import abort
+
+            abort(400)
 
     @app.after_request
     def _finish(response):
