@@ -7,6 +7,7 @@ import uuid
 
 from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("incubator.errors")
@@ -27,8 +28,22 @@ class NotAllowed(DomainError):
     status_code = 403
 
 
-class Conflict(DomainError):
+class Conflict(Exception):
+    """The record changed since the form was read: answered with the 409 page, never a silent overwrite."""
+
     status_code = 409
+
+
+def expect_version(obj, version) -> None:
+    """Refuse an edit made on an older version of a record (its form carries the version it was read at)."""
+    if version in (None, ""):
+        return
+    try:
+        submitted = int(version)
+    except (TypeError, ValueError):
+        raise Conflict() from None
+    if obj.version_id != submitted:
+        raise Conflict()
 
 
 TITLES = {
@@ -68,6 +83,13 @@ def register(app) -> None:
         if exc.code is None or exc.code < 400:
             return exc
         return render_error(exc.code)
+
+    @app.errorhandler(Conflict)
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        """A record carrying a version was changed by someone else since it was read: no silent overwrite."""
+        log.info("stale edit refused: %s", exc)
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):

@@ -49,6 +49,29 @@ def test_500_page_shows_a_reference_that_the_log_also_holds(app, caplog, monkeyp
                for record in caplog.records if record.exc_text)
 
 
+def test_a_stale_edit_answers_409_and_overwrites_nothing(login_as, make, db):
+    """Two administrators open the same person's page; the first saves; the second, on the old version,
+    gets the 409 page and the first one's change stays."""
+    import re
+
+    first, _ = login_as(Role.ADMIN)
+    second, _ = login_as(Role.ADMIN)
+    person = make.user(Role.REVIEWER)
+    url = f"/admin/users/{person.id}"
+    pages = [c.get(url).get_data(as_text=True) for c in (first, second)]
+    token, version = (re.search(pattern, pages[1]).group(1)
+                      for pattern in (r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                      r'name="roles-version" type="hidden" value="(\d+)"'))
+    assert post_form(first, url, {"roles-roles": ["reviewer", "staff"], "roles-partner_id": 0,
+                                  "roles-version": version}, token_from=url).status_code == 302
+    response = second.post(url, data={"csrf_token": token, "roles-roles": ["official"], "roles-partner_id": 0,
+                                      "roles-version": version})
+    assert response.status_code == 409
+    assert "Bản ghi này đã được người khác thay đổi" in response.get_data(as_text=True)
+    db.session.refresh(person)
+    assert person.roles == {Role.REVIEWER, Role.STAFF}
+
+
 def test_security_headers_on_every_response(client):
     for url in ("/login", "/khong-co", "/static/css/app.css"):
         headers = client.get(url).headers

@@ -95,10 +95,12 @@ def user(user_id):
     if request.method == "GET":
         form.roles.data = [r.value for r in person.sorted_roles]
         form.partner_id.data = person.partner_id or 0
+        form.version.data = person.version_id
     if form.validate_on_submit():
         partner = db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None
         try:
-            services.set_roles(current_user, person, [Role(r) for r in form.roles.data], partner)
+            services.set_roles(current_user, person, [Role(r) for r in form.roles.data], partner,
+                               version=form.version.data)
         except DomainError as exc:
             apply_form_error(form, exc)
         else:

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -87,6 +87,7 @@ class InviteForm(FlaskForm):
 
 
 class RolesForm(FlaskForm):
+    version = HiddenField()
     roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(message=_l("Choose at least one role."))])
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[Optional()])
 

@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set by every administrative edit (roles, partner, activation), which also bumps version_id.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version_id: Mapped[int] = mapped_column(default=1)

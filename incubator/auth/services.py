@@ -16,7 +16,7 @@ from incubator.audit import services as audit
 from incubator.auth.enums import INVITABLE_ROLES, Role, TokenPurpose
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole
 from incubator.db import utcnow
-from incubator.errors import DomainError
+from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.mail import services as mail
 from incubator.partners.enums import PartnerKind
@@ -301,7 +301,9 @@ def _set_password(user: User, password: str, keep_sid: str | None) -> None:
 
 # ---- Administration --------------------------------------------------------------------------------------
 
-def set_roles(admin: User, user: User, roles: Iterable[Role], partner: Partner | None) -> None:
+def set_roles(admin: User, user: User, roles: Iterable[Role], partner: Partner | None,
+              version: int | str | None = None) -> None:
+    expect_version(user, version)
     roles = _check_roles(roles, partner, invitable_only=False)
     if user.id == admin.id and Role.ADMIN not in roles:
         raise DomainError(_l("You cannot remove your own administrator role."), field="roles")
@@ -316,6 +318,7 @@ def set_roles(admin: User, user: User, roles: Iterable[Role], partner: Partner |
     db.session.flush()
     after = ",".join(sorted(r.value for r in roles))
     if before != after or partner_before != user.partner_id:
+        user.updated_at = utcnow()  # the person's row changes too, so its version moves on
         audit.record("user.roles", user, from_state=before, to_state=after, actor=admin,
                      details={"partner_from": partner_before, "partner_to": user.partner_id})
 
@@ -326,6 +329,7 @@ def deactivate(admin: User, user: User, reason: str) -> None:
     if not user.active:
         raise DomainError(_l("This account is already deactivated."))
     user.active = False
+    user.updated_at = utcnow()
     security.end_other_sessions(user.id)
     audit.record("user.deactivate", user, from_state="active", to_state="inactive", reason=reason, actor=admin)
 
@@ -334,6 +338,7 @@ def reactivate(admin: User, user: User, reason: str | None = None) -> None:
     if user.active:
         raise DomainError(_l("This account is already active."))
     user.active = True
+    user.updated_at = utcnow()
     audit.record("user.reactivate", user, from_state="inactive", to_state="active", reason=reason, actor=admin)
 
 
