@@ -4,8 +4,9 @@ from incubator.audit.models import AuditEntry
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
 from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.mail.models import OutboxMessage
+from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.models import Partner
 from incubator.targets.models import Target
 
-__all__ = ["AccountToken", "AuditEntry", "Company", "CompanyMember", "LoginAttempt", "OutboxMessage", "Partner",
+__all__ = ["AccountToken", "AuditEntry", "Company", "CompanyMember", "GraduationOutcome", "LoginAttempt", "OutboxMessage", "Partner",
            "Residency", "Target", "User", "UserRole", "WebSession"]

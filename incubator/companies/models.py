@@ -9,7 +9,7 @@ from incubator.companies.enums import MembershipStatus, ResidencyKind
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
-from incubator.text import fold
+from incubator.text import fold, vietnamese_sort_key
 
 
 class Company(db.Model):
@@ -23,6 +23,8 @@ class Company(db.Model):
     tax_code_note: Mapped[str | None] = mapped_column(sa.String(500))
     name: Mapped[str] = mapped_column(sa.String(300))
     name_folded: Mapped[str] = mapped_column(sa.String(300), index=True)
+    # A key whose plain (byte or digit) order is the Vietnamese alphabetical order of the name.
+    name_sort: Mapped[str] = mapped_column(sa.String(1300), index=True, default="")
     is_it: Mapped[bool] = mapped_column(default=True)
     founded_on: Mapped[date | None]
     sector: Mapped[str | None] = mapped_column(sa.String(200))
@@ -36,6 +38,8 @@ class Company(db.Model):
         back_populates="company", cascade="all, delete-orphan", order_by="Residency.starts_on"
     )
     members: Mapped[list[CompanyMember]] = relationship(back_populates="company", cascade="all, delete-orphan")
+    outcomes = relationship("GraduationOutcome", back_populates="company", cascade="all, delete-orphan",
+                            order_by="GraduationOutcome.decided_on")
 
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (sa.CheckConstraint("employees IS NULL OR employees >= 0", name="employees_positive"),)
@@ -43,6 +47,7 @@ class Company(db.Model):
     @sa.orm.validates("name")
     def _fold_name(self, _key, value):
         self.name_folded = fold(value)
+        self.name_sort = vietnamese_sort_key(value)
         return value
 
     def __repr__(self) -> str:
@@ -96,3 +101,8 @@ class Residency(db.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+    @classmethod
+    def active_on_clause(cls, day):
+        """Active at ``day``: started on or before it, and not ended before it (both dates inclusive)."""
+        return sa.and_(cls.starts_on <= day, sa.or_(cls.ends_on.is_(None), cls.ends_on >= day))

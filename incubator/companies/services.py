@@ -1,4 +1,4 @@
-"""The register: companies and founders' memberships. (Residency editing arrives with the register issue.)"""
+"""The register: companies and their residencies in the incubator. Every change is audited."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 
 from incubator.audit import services as audit
 from incubator.companies import taxcode
-from incubator.companies.models import Company
-from incubator.errors import DomainError
+from incubator.companies.enums import ResidencyKind
+from incubator.companies.models import Company, Residency
+from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
+from incubator.i18n import fmt_date
 
 
 def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | None = None,
@@ -37,3 +39,117 @@ def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | 
     audit.record("company.create", company, to_state="registered", actor=actor,
                  reason=company.tax_code_note)
     return company
+
+
+def update_company(company: Company, *, actor=None, version=None, **fields) -> Company:
+    """Change a company's details; the tax code is checked as at creation."""
+    expect_version(company, version)
+    if "tax_code" in fields:
+        note = fields.get("tax_code_note", company.tax_code_note)
+        try:
+            code = taxcode.validate(fields["tax_code"])
+        except taxcode.TaxCodeError as exc:
+            code = taxcode.normalise(fields["tax_code"])
+            if not (note and note.strip()) or not taxcode.has_valid_shape(code):
+                raise DomainError(exc.reason, field="tax_code") from exc
+        clash = db.session.scalar(sa.select(Company.id).where(Company.tax_code == code, Company.id != company.id))
+        if clash is not None:
+            raise DomainError(_l("A company with this tax code is already registered."), field="tax_code")
+        fields["tax_code"] = code
+    if fields.get("employees") is not None and fields["employees"] < 0:
+        raise DomainError(_l("The number of employees cannot be negative."), field="employees")
+    changed = {}
+    for key, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip() or None if key != "name" else value.strip()
+        if getattr(company, key) != value:
+            changed[key] = [_plain(getattr(company, key)), _plain(value)]
+            setattr(company, key, value)
+    if changed:
+        db.session.flush()
+        audit.record("company.update", company, actor=actor, details={"changed": changed})
+    return company
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# ---- Residencies ------------------------------------------------------------------------------------------
+
+def _overlapping(company_id: int, kind: ResidencyKind, starts_on: date, ends_on: date | None,
+                 exclude_id: int | None = None) -> Residency | None:
+    """Another residency of the same kind whose dates share at least one day (both ends inclusive)."""
+    stmt = sa.select(Residency).where(
+        Residency.company_id == company_id, Residency.kind == kind,
+        sa.or_(Residency.ends_on.is_(None), Residency.ends_on >= starts_on),
+    )
+    if ends_on is not None:
+        stmt = stmt.where(Residency.starts_on <= ends_on)
+    if exclude_id is not None:
+        stmt = stmt.where(Residency.id != exclude_id)
+    return db.session.scalars(stmt.order_by(Residency.starts_on).limit(1)).first()
+
+
+def _check_residency(company: Company, kind: ResidencyKind, starts_on: date, ends_on: date | None,
+                     exclude_id: int | None = None) -> None:
+    if starts_on is None:
+        raise DomainError(_l("Enter the first day."), field="starts_on")
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError(_l("The last day cannot be before the first day."), field="ends_on")
+    clash = _overlapping(company.id, kind, starts_on, ends_on, exclude_id)
+    if clash is not None:
+        raise DomainError(_l(
+            "This period overlaps another residency of the same kind (%(kind)s from %(start)s to %(end)s).",
+            kind=kind.label, start=fmt_date(clash.starts_on), end=fmt_date(clash.ends_on) or _l("now")),
+            field="starts_on")
+
+
+def add_residency(company: Company, kind: ResidencyKind, starts_on: date, ends_on: date | None = None,
+                  note: str | None = None, *, actor=None) -> Residency:
+    kind = ResidencyKind(kind)
+    _check_residency(company, kind, starts_on, ends_on)
+    residency = Residency(company=company, kind=kind, starts_on=starts_on, ends_on=ends_on,
+                          note=(note or "").strip() or None)
+    db.session.add(residency)
+    db.session.flush()
+    audit.record("residency.create", residency, label=company.name, to_state=_period(residency), actor=actor,
+                 details={"company_id": company.id, "kind": kind.value})
+    return residency
+
+
+def update_residency(residency: Residency, *, kind: ResidencyKind, starts_on: date, ends_on: date | None,
+                     note: str | None, actor=None, version=None) -> Residency:
+    expect_version(residency, version)
+    kind = ResidencyKind(kind)
+    _check_residency(residency.company, kind, starts_on, ends_on, exclude_id=residency.id)
+    before = _period(residency)
+    residency.kind, residency.starts_on, residency.ends_on = kind, starts_on, ends_on
+    residency.note = (note or "").strip() or None
+    db.session.flush()
+    audit.record("residency.update", residency, label=residency.company.name, from_state=before,
+                 to_state=_period(residency), actor=actor)
+    return residency
+
+
+def end_residency(residency: Residency, ends_on: date, *, reason: str | None = None, actor=None,
+                  version=None) -> Residency:
+    """End a running residency on its last day (inclusive)."""
+    expect_version(residency, version)
+    if residency.ends_on is not None:
+        raise DomainError(_l("This residency has already ended."), field="ends_on")
+    if ends_on is None or ends_on < residency.starts_on:
+        raise DomainError(_l("The last day cannot be before the first day."), field="ends_on")
+    before = _period(residency)
+    residency.ends_on = ends_on
+    db.session.flush()
+    audit.record("residency.end", residency, label=residency.company.name, from_state=before,
+                 to_state=_period(residency), reason=reason, actor=actor)
+    return residency
+
+
+def _period(residency: Residency) -> str:
+    end = residency.ends_on.isoformat() if residency.ends_on else "…"
+    return f"{residency.kind.value} {residency.starts_on.isoformat()}–{end}"

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from incubator.db import UTCDateTime, utcnow
+from incubator.enums import enum_column
+from incubator.extensions import db
+from incubator.outcomes.enums import Decision, Pillar
+
+
+class GraduationOutcome(db.Model):
+    """The decision taken on a startup at the end of its incubation (per cohort once cohorts exist), with
+    the product it brought to market, the evidence of it and the digital pillars it serves."""
+
+    __tablename__ = "graduation_outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    cohort_name: Mapped[str | None] = mapped_column(sa.String(200))
+    decision: Mapped[Decision] = mapped_column(enum_column(Decision))
+    decided_on: Mapped[date] = mapped_column(index=True)
+    product: Mapped[str | None] = mapped_column(sa.String(1000))
+    evidence_text: Mapped[str | None] = mapped_column(sa.String(2000))
+    evidence_url: Mapped[str | None] = mapped_column(sa.String(500))
+    evidence_file: Mapped[str | None] = mapped_column(sa.String(100))  # stored name under instance/uploads
+    evidence_filename: Mapped[str | None] = mapped_column(sa.String(255))  # the name it was uploaded with
+    serves_government: Mapped[bool] = mapped_column(default=False)
+    serves_economy: Mapped[bool] = mapped_column(default=False)
+    serves_society: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    company = relationship("Company", back_populates="outcomes")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "decision", "decided_on", name="uq_graduation_outcomes_key"),
+    )
+
+    @property
+    def pillars(self) -> list[Pillar]:
+        return [p for p, flag in ((Pillar.GOVERNMENT, self.serves_government), (Pillar.ECONOMY, self.serves_economy),
+                                  (Pillar.SOCIETY, self.serves_society)) if flag]
+
+    @pillars.setter
+    def pillars(self, values) -> None:
+        chosen = {Pillar(v) for v in values or ()}
+        self.serves_government = Pillar.GOVERNMENT in chosen
+        self.serves_economy = Pillar.ECONOMY in chosen
+        self.serves_society = Pillar.SOCIETY in chosen
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool((self.evidence_text or "").strip() or (self.evidence_url or "").strip() or self.evidence_file)
+
+    # SQL forms of the same rules, used by the target queries (one definition of each rule).
+    @classmethod
+    def evidence_clause(cls):
+        def filled(col):
+            return sa.and_(col.is_not(None), sa.func.trim(col) != "")
+
+        return sa.or_(filled(cls.evidence_text), filled(cls.evidence_url), cls.evidence_file.is_not(None))
+
+    @classmethod
+    def pillar_clause(cls):
+        return sa.or_(cls.serves_government.is_(True), cls.serves_economy.is_(True), cls.serves_society.is_(True))

@@ -1,0 +1,257 @@
+"""The city's targets, computed at any date, as domain.md defines them, in a constant number of queries.
+
+Ratio at d = IT businesses with an active *incubated* residency at d / IT businesses with any active
+residency at d (active: start <= d <= end, end empty = running; each business once; non-IT in neither).
+Graduates at d = IT businesses with a *graduated* outcome decided within the target's window and on or before
+d, with market evidence and at least one digital pillar (each business once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager
+
+from incubator.companies.enums import ResidencyKind
+from incubator.companies.models import Company, Residency
+from incubator.extensions import db
+from incubator.i18n import fmt_date
+from incubator.outcomes.enums import Decision
+from incubator.outcomes.models import GraduationOutcome
+from incubator.targets.enums import TargetKind
+from incubator.targets.models import Target
+
+
+@dataclass
+class RatioFigure:
+    target: Target
+    as_of: date
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.denominator:
+            return None
+        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def threshold(self) -> Decimal:
+        return Decimal(self.target.threshold)
+
+    @property
+    def met(self) -> bool:
+        return self.percent is not None and self.percent >= self.threshold
+
+
+@dataclass
+class GraduateFigure:
+    target: Target
+    as_of: date
+    count: int
+
+    @property
+    def threshold(self) -> Decimal:
+        return Decimal(self.target.threshold)
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.threshold
+
+
+@dataclass
+class Explained:
+    """A business behind a figure, with why it counts or why it does not."""
+
+    company: Company
+    reasons: list = field(default_factory=list)
+    residencies: list = field(default_factory=list)
+    outcome: GraduationOutcome | None = None
+
+
+# ---- Figures (aggregates in SQL) ------------------------------------------------------------------------
+
+def _ratio_columns():
+    incubated = sa.case((Residency.kind == ResidencyKind.INCUBATED, Company.id))
+    return sa.func.count(sa.distinct(incubated)), sa.func.count(sa.distinct(Company.id))
+
+
+def ratio(target: Target, as_of: date) -> RatioFigure:
+    numerator, denominator = _ratio_columns()
+    row = db.session.execute(
+        sa.select(numerator, denominator).select_from(Residency).join(Company)
+        .where(Company.is_it.is_(True), Residency.active_on_clause(as_of))
+    ).one()
+    return RatioFigure(target, as_of, row[0], row[1])
+
+
+def _graduate_conditions(target: Target, day_column):
+    conditions = [
+        GraduationOutcome.decision == Decision.GRADUATED,
+        Company.is_it.is_(True),
+        GraduationOutcome.decided_on <= day_column,
+        GraduationOutcome.evidence_clause(),
+        GraduationOutcome.pillar_clause(),
+    ]
+    if target.window_start is not None:
+        conditions.append(GraduationOutcome.decided_on >= target.window_start)
+    if target.window_end is not None:
+        conditions.append(GraduationOutcome.decided_on <= target.window_end)
+    return conditions
+
+
+def graduates(target: Target, as_of: date) -> GraduateFigure:
+    count = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(GraduationOutcome.company_id))).select_from(GraduationOutcome)
+        .join(Company).where(*_graduate_conditions(target, as_of)))
+    return GraduateFigure(target, as_of, count or 0)
+
+
+def figure(target: Target, as_of: date):
+    return ratio(target, as_of) if target.kind is TargetKind.INCUBATED_IT_RATIO else graduates(target, as_of)
+
+
+# ---- Quarterly series (one query per series, whatever the number of quarters or businesses) --------------
+
+def quarter_end(day: date) -> date:
+    month = ((day.month - 1) // 3 + 1) * 3
+    next_month = date(day.year + (month == 12), month % 12 + 1, 1)
+    return next_month - timedelta(days=1)
+
+
+def last_quarter_ends(as_of: date, count: int = 12) -> list[date]:
+    """The last ``count`` quarter ends on or before ``as_of``, oldest first."""
+    def previous_end(end: date) -> date:  # the day before the quarter's first day
+        return date(end.year, end.month - 2, 1) - timedelta(days=1)
+
+    end = quarter_end(as_of)
+    if end > as_of:
+        end = previous_end(end)
+    ends = [end]
+    while len(ends) < count:
+        ends.append(previous_end(ends[-1]))
+    return sorted(ends)
+
+
+def _days_table(days: list[date]):
+    selects = [sa.select(sa.literal(d, sa.Date()).label("day")) for d in days]
+    return sa.union_all(*selects).subquery("days")
+
+
+def ratio_series(target: Target, days: list[date]) -> list[RatioFigure]:
+    days_t = _days_table(days)
+    day = days_t.c.day
+    incubated = sa.case((Residency.kind == ResidencyKind.INCUBATED, Company.id))
+    inner = sa.join(Residency, Company, sa.and_(Company.id == Residency.company_id, Company.is_it.is_(True)))
+    stmt = (sa.select(day, sa.func.count(sa.distinct(incubated)), sa.func.count(sa.distinct(Company.id)))
+            .select_from(days_t.outerjoin(inner, Residency.active_on_clause(day)))
+            .group_by(day))
+    found = {_as_date(r[0]): (r[1], r[2]) for r in db.session.execute(stmt)}
+    return [RatioFigure(target, d, *found.get(d, (0, 0))) for d in days]
+
+
+def graduate_series(target: Target, days: list[date]) -> list[GraduateFigure]:
+    days_t = _days_table(days)
+    day = days_t.c.day
+    inner = sa.join(GraduationOutcome, Company, Company.id == GraduationOutcome.company_id)
+    stmt = (sa.select(day, sa.func.count(sa.distinct(GraduationOutcome.company_id)))
+            .select_from(days_t.outerjoin(inner, sa.and_(*_graduate_conditions(target, day))))
+            .group_by(day))
+    found = {_as_date(r[0]): r[1] for r in db.session.execute(stmt)}
+    return [GraduateFigure(target, d, found.get(d, 0)) for d in days]
+
+
+def series(target: Target, days: list[date]):
+    if target.kind is TargetKind.INCUBATED_IT_RATIO:
+        return ratio_series(target, days)
+    return graduate_series(target, days)
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+# ---- Explanations (drill-down): every business behind a figure, and those left out, with the reason -----
+
+def explain_ratio(as_of: date) -> dict[str, list[Explained]]:
+    """numerator, denominator and excluded lists; two queries whatever the size of the register."""
+    companies = db.session.scalars(
+        sa.select(Company).join(Company.residencies).options(contains_eager(Company.residencies))
+        .where(Residency.starts_on <= as_of).order_by(Company.name_sort, Residency.starts_on)
+    ).unique().all()
+    numerator, denominator, excluded = [], [], []
+    for company in companies:
+        active = [r for r in company.residencies if r.is_active_on(as_of)]
+        if not active:
+            last = max(company.residencies, key=lambda r: r.ends_on or as_of)
+            excluded.append(Explained(company, [_l("Residency ended on %(date)s", date=fmt_date(last.ends_on))],
+                                      [last]))
+            continue
+        if not company.is_it:
+            excluded.append(Explained(company, [_l("Not an IT business")], active))
+            continue
+        incubated = [r for r in active if r.kind is ResidencyKind.INCUBATED]
+        entry = Explained(company, [], active)
+        if incubated:
+            entry.reasons.append(_l("IT business, incubated startup since %(date)s",
+                                    date=fmt_date(incubated[0].starts_on)))
+            numerator.append(entry)
+        else:
+            entry.reasons.append(_l("IT business in the incubator as %(kind)s, not an incubated startup",
+                                    kind=", ".join(str(r.kind.label) for r in active)))
+        denominator.append(entry)
+    return {"numerator": numerator, "denominator": denominator, "excluded": excluded}
+
+
+def explain_graduates(target: Target, as_of: date) -> dict[str, list[Explained]]:
+    """count and excluded lists: every graduated outcome is either counted or shown with its reasons."""
+    outcomes = db.session.scalars(
+        sa.select(GraduationOutcome).join(Company).options(contains_eager(GraduationOutcome.company))
+        .where(GraduationOutcome.decision == Decision.GRADUATED)
+        .order_by(Company.name_sort, GraduationOutcome.decided_on, GraduationOutcome.id)
+    ).all()
+    counted, excluded, seen = [], [], set()
+    for outcome in outcomes:
+        reasons = graduate_exclusions(target, outcome, as_of)
+        if not reasons and outcome.company_id in seen:
+            reasons = [_l("Already counted once: each startup counts once")]
+        entry = Explained(outcome.company, reasons, outcome=outcome)
+        if reasons:
+            excluded.append(entry)
+        else:
+            seen.add(outcome.company_id)
+            entry.reasons = [_l("Graduated on %(date)s, with a product on the market serving %(pillars)s",
+                                date=fmt_date(outcome.decided_on),
+                                pillars=", ".join(str(p.label) for p in outcome.pillars))]
+            counted.append(entry)
+    return {"count": counted, "excluded": excluded}
+
+
+def graduate_exclusions(target: Target, outcome: GraduationOutcome, as_of: date) -> list:
+    reasons = []
+    if not outcome.company.is_it:
+        reasons.append(_l("Not an IT (digital-technology) business"))
+    if (target.window_start and outcome.decided_on < target.window_start) or \
+            (target.window_end and outcome.decided_on > target.window_end):
+        reasons.append(_l("Decided on %(date)s, outside the window %(start)s – %(end)s",
+                          date=fmt_date(outcome.decided_on), start=fmt_date(target.window_start) or "…",
+                          end=fmt_date(target.window_end) or "…"))
+    if outcome.decided_on > as_of:
+        reasons.append(_l("Decided on %(date)s, after the date asked", date=fmt_date(outcome.decided_on)))
+    if not outcome.has_evidence:
+        reasons.append(_l("No market evidence recorded (customer, contract or public link)"))
+    if not outcome.pillars:
+        reasons.append(_l("No digital pillar (government, economy, society) recorded"))
+    return reasons
+
+
+def all_targets() -> list[Target]:
+    return list(db.session.scalars(sa.select(Target).order_by(Target.kind, Target.code)))
+
+
+def first_of_kind(kind: TargetKind) -> Target | None:
+    return db.session.scalars(sa.select(Target).where(Target.kind == kind).order_by(Target.id).limit(1)).first()
