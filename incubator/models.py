@@ -8,5 +8,5 @@ from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.models import Partner
 from incubator.targets.models import Target
 
-__all__ = ["AccountToken", "AuditEntry", "Company", "CompanyMember", "GraduationOutcome", "LoginAttempt", "OutboxMessage", "Partner",
-           "Residency", "Target", "User", "UserRole", "WebSession"]
+__all__ = ["AccountToken", "AuditEntry", "Company", "CompanyMember", "GraduationOutcome", "LoginAttempt",
+           "OutboxMessage", "Partner", "Residency", "Target", "User", "UserRole", "WebSession"]
