@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 
@@ -17,3 +19,48 @@ class NoControlCharacters:
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+class _CatalogueTranslations:
+    """WTForms' own messages ("Not a valid date value." …), looked up in our catalogues: WTForms ships
+    no Vietnamese, so its English source strings are translated with ours (see _wtforms_messages)."""
+
+    def gettext(self, string):
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """The base of every form of the application."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _CatalogueTranslations()
+
+
+def _wtforms_messages():  # pragma: no cover - never called: lists WTForms' messages for extraction
+    _ = gettext
+    _("Not a valid date value.")
+    _("Not a valid datetime value.")
+    _("Not a valid decimal value.")
+    _("Not a valid float value.")
+    _("Not a valid integer value.")
+    _("Not a valid choice.")
+    _("Invalid Choice: could not coerce.")
+    _("This field is required.")
+    _("Invalid input.")
+    _("Invalid URL.")
+    _("Invalid email address.")
+    _("Field must be equal to %(other_name)s.")
+    _("Number must be at least %(min)s.")
+    _("Number must be at most %(max)s.")
+    _("Number must be between %(min)s and %(max)s.")
+    _("Field must be between %(min)d and %(max)d characters long.")
+    ngettext("Field must be at least %(min)d character long.",
+             "Field must be at least %(min)d characters long.", 1)
+    ngettext("Field cannot be longer than %(max)d character.",
+             "Field cannot be longer than %(max)d characters.", 1)
+    ngettext("'%(value)s' is not a valid choice for this field.",
+             "'%(value)s' are not valid choices for this field.", 1)

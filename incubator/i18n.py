@@ -63,6 +63,13 @@ def fmt_number(value: int | float | Decimal | None) -> str:
     return format_decimal(value, locale=str(get_locale() or "vi"))
 
 
+def fmt_percent(value: Decimal | float | None) -> str:
+    """One decimal, in the locale's way: "68,4 %" in Vietnamese, "68.4 %" in English."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.0", locale=str(get_locale() or "vi")) + "\xa0%"
+
+
 def parse_date(text: str | None) -> date | None:
     """Parse dd/mm/yyyy (what people type) or ISO yyyy-mm-dd (what date inputs send)."""
     if not text:
@@ -81,3 +88,4 @@ def register(app) -> None:
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_filter(fmt_money, "money")
     app.add_template_filter(fmt_number, "number")
+    app.add_template_filter(fmt_percent, "percent")

@@ -210,6 +210,17 @@ class Factory:
         kw.setdefault("starts_on", date(2024, 1, 1))
         return self._save(Residency(company=company or self.company(), **kw))
 
+    def outcome(self, company=None, pillars=("economy",), **kw):
+        from incubator.outcomes.enums import Decision
+        from incubator.outcomes.models import GraduationOutcome
+
+        kw.setdefault("decision", Decision.GRADUATED)
+        kw.setdefault("decided_on", date(2025, 6, 30))
+        kw.setdefault("evidence_text", "Hợp đồng với khách hàng")
+        outcome = GraduationOutcome(company=company or self.company(), **kw)
+        outcome.pillars = pillars
+        return self._save(outcome)
+
     def target(self, **kw):
         from decimal import Decimal
 

@@ -33,6 +33,7 @@ def only(roles, ok=200, anonymous=LOGIN, others=403):
 
 STAFF = ("staff", "admin")
 ADMIN = ("admin",)
+READ_TARGETS = ("staff", "admin", "official")
 
 # (method, endpoint, {path params}) -> expected status per role
 MATRIX = {
@@ -68,6 +69,31 @@ MATRIX = {
     ("GET", "mail.message", "message_id"): only(STAFF),
     ("POST", "mail.send", "message_id"): only(STAFF, ok=302),
     ("GET", "audit.log", None): only(STAFF),
+    # The register (issue 4): staff keep it.
+    ("GET", "companies.index", None): only(STAFF),
+    ("GET", "companies.new", None): only(STAFF),
+    ("POST", "companies.new", None): only(STAFF, ok=400),
+    ("GET", "companies.company", "company_id"): only(STAFF),
+    ("GET", "companies.edit", "company_id"): only(STAFF),
+    ("POST", "companies.edit", "company_id"): only(STAFF, ok=400),
+    ("GET", "companies.new_residency", "company_id"): only(STAFF),
+    ("POST", "companies.new_residency", "company_id"): only(STAFF, ok=400),
+    ("GET", "companies.edit_residency", "residency_id"): only(STAFF),
+    ("POST", "companies.edit_residency", "residency_id"): only(STAFF, ok=400),
+    ("POST", "companies.end_residency", "residency_id"): only(STAFF, ok=400),
+    ("GET", "companies.new_outcome", "company_id"): only(STAFF),
+    ("POST", "companies.new_outcome", "company_id"): only(STAFF, ok=400),
+    ("GET", "companies.edit_outcome", "outcome_id"): only(STAFF),
+    ("POST", "companies.edit_outcome", "outcome_id"): only(STAFF, ok=400),
+    ("GET", "companies.evidence", "outcome_id"): only(STAFF, ok=404),  # no file attached here
+    # The targets: staff, admins and the Department's officials read them; staff edit them.
+    ("GET", "targets.dashboard", None): only(READ_TARGETS),
+    ("GET", "targets.explain", "code"): only(READ_TARGETS),
+    ("GET", "targets.manage", None): only(STAFF),
+    ("GET", "targets.new", None): only(STAFF),
+    ("POST", "targets.new", None): only(STAFF, ok=400),
+    ("GET", "targets.edit", "code"): only(STAFF),
+    ("POST", "targets.edit", "code"): only(STAFF, ok=400),
 }
 
 # Public files: no permission to check.
@@ -79,8 +105,16 @@ def objects(make):
     target = make.user(Role.REVIEWER, full_name="Người Được Quản Lý")
     _token, invitation = make.invitation()
     message = make.outbox_message()
+    residency = make.residency()
+    from incubator.outcomes.enums import Decision
+    from incubator.outcomes.models import GraduationOutcome
+
+    outcome = make._save(GraduationOutcome(company=residency.company, decision=Decision.GRADUATED,
+                                           decided_on=residency.starts_on))
+    city_target = make.target(code="IT70")
     return {"user_id": target.id, "token_id": invitation.id, "message_id": message.id,
-            "token": "khong-phai-ma-that-" + "x" * 24}
+            "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
+            "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code}
 
 
 def _url(app, endpoint, params, objects):

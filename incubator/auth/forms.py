@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from incubator.auth.enums import INVITABLE_ROLES, Role
-from incubator.forms import NoControlCharacters, strip
+from incubator.forms import Form, NoControlCharacters, strip
 from incubator.security import MAX_PASSWORD_LENGTH
 
 _email = [InputRequired(message=_l("Enter your e-mail address.")), Length(max=254),
@@ -31,35 +30,35 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
     password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password.")),
                                                          Length(max=MAX_PASSWORD_LENGTH)])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     full_name = StringField(_l("Full name"), validators=_name, filters=[strip])
     email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
     password = _new_password(_l("Password"))
     confirm = _confirm()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _new_password(_l("New password"))
     confirm = _confirm()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     full_name = StringField(_l("Full name"), validators=_name, filters=[strip])
     password = _new_password(_l("Password"))
     confirm = _confirm()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[
         InputRequired(message=_l("Enter your current password.")), Length(max=MAX_PASSWORD_LENGTH)])
     password = _new_password(_l("New password"))
@@ -69,11 +68,11 @@ class ChangePasswordForm(FlaskForm):
 LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     full_name = StringField(_l("Full name"), validators=_name, filters=[strip])
     email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
     roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(message=_l("Choose at least one role."))])
@@ -86,7 +85,7 @@ class InviteForm(FlaskForm):
         self.partner_id.choices = [SelectChoice(0, _l("— none —"))] + [SelectChoice(p.id, p.name) for p in partners]
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     version = HiddenField()
     roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(message=_l("Choose at least one role."))])
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[Optional()])
@@ -97,10 +96,10 @@ class RolesForm(FlaskForm):
         self.partner_id.choices = [SelectChoice(0, _l("— none —"))] + [SelectChoice(p.id, p.name) for p in partners]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[
         InputRequired(message=_l("Give the reason.")), Length(max=1000), NoControlCharacters()], filters=[strip])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A POST button with nothing but the CSRF token."""

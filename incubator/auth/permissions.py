@@ -44,6 +44,15 @@ def can_read_targets(user) -> bool:
     return _has(user, Role.STAFF, Role.ADMIN, Role.OFFICIAL)
 
 
+def can_edit_targets(user) -> bool:
+    return is_staff(user)
+
+
+def can_edit_register(user) -> bool:
+    """The register of businesses, residencies and outcomes is kept by the incubator's staff."""
+    return is_staff(user)
+
+
 def require(predicate, *args):
     """View decorator: anonymous users go to the login page, others without the right get 403."""
 
@@ -66,5 +75,6 @@ def register(app) -> None:
     app.jinja_env.globals.update(
         is_admin=is_admin, is_staff=is_staff, can_manage_users=can_manage_users,
         can_read_outbox=can_read_outbox, can_read_audit_log=can_read_audit_log,
-        can_see_role_home=can_see_role_home, can_read_targets=can_read_targets,
+        can_see_role_home=can_see_role_home, can_read_targets=can_read_targets, can_edit_targets=can_edit_targets,
+        can_edit_register=can_edit_register,
     )

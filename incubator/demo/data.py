@@ -15,6 +15,8 @@ from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.companies.taxcode import check_digit
 from incubator.db import utcnow
 from incubator.extensions import db
+from incubator.outcomes.enums import Decision
+from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.enums import PartnerKind
 from incubator.partners.models import Partner
 from incubator.targets.services import ensure_default_targets
@@ -107,6 +109,27 @@ COMPANIES = [
     ("Công ty TNHH Nông sản Sạch Mê Linh", False, "Nông nghiệp", date(2023, 5, 5), 9, []),
 ]
 
+# (company index, decision, decided on, cohort, product, evidence, url, pillars)
+G, X, W = "graduated", "extended", "withdrawn"
+OUTCOMES = [
+    (0, G, date(2024, 8, 30), "Khóa ươm tạo 2023", "Cổng tiếp nhận phản ánh hiện trường cho phường",
+     "Hợp đồng triển khai với UBND phường Dịch Vọng Hậu (invented)", None, ["government"]),
+    (1, G, date(2024, 12, 20), "Khóa ươm tạo 2023", "Ứng dụng truy xuất nguồn gốc nông sản",
+     "120 hợp tác xã trả phí thuê bao", "https://dongxanh.vuonuom.example", ["economy", "society"]),
+    (6, G, date(2024, 2, 27), "Khóa ươm tạo 2023", "Phần mềm kế toán cho hộ kinh doanh",
+     "Hơn 800 hộ kinh doanh đang dùng bản trả phí", None, ["economy"]),
+    (12, G, date(2024, 8, 30), "Khóa ươm tạo 2023", "Dịch vụ chữ ký số từ xa",
+     "Hợp đồng với hai sở, ngành của thành phố (invented)", None, ["government", "economy"]),
+    (3, G, date(2025, 2, 26), "Khóa ươm tạo 2023–2024", "Kho học liệu số cho trường THCS",
+     None, "https://trithuc.vuonuom.example/khach-hang", ["society"]),
+    (9, G, date(2025, 8, 29), "Khóa ươm tạo 2023–2024", "Nền tảng điều phối giao hàng chặng cuối",
+     "", None, ["economy"]),  # graduated, but no market evidence recorded yet: not counted
+    (14, G, date(2025, 8, 29), "Khóa ươm tạo 2024", "Bộ điều khiển IoT cho điện mặt trời áp mái",
+     "Hợp đồng cung cấp cho 3 khu công nghiệp (invented)", None, []),  # no pillar recorded: not counted
+    (2, X, date(2025, 8, 29), "Khóa ươm tạo 2023–2024", None, None, None, []),
+    (15, W, date(2025, 12, 15), "Khóa ươm tạo 2025", None, None, None, []),
+]
+
 USERS = [
     (Role.ADMIN, "admin", "Trần Quang Huy", None),
     (Role.STAFF, "canbo", "Nguyễn Thị Thu Hà", None),
@@ -153,6 +176,15 @@ def load() -> dict:
             created += new
             residency_count += 1
 
+    for index, decision, decided_on, cohort, product, evidence, url, pillars in OUTCOMES:
+        outcome, new = _get_or_create(
+            GraduationOutcome, {"company_id": companies[index].id, "decision": Decision(decision),
+                                "decided_on": decided_on},
+            cohort_name=cohort, product=product, evidence_text=evidence or None, evidence_url=url)
+        if new:
+            outcome.pillars = pillars
+            created += 1
+
     logins = []
     password_hash = None
     for role, local, full_name, partner_short in USERS:
@@ -175,4 +207,5 @@ def load() -> dict:
     created += ensure_default_targets()
     db.session.flush()
     return {"partners": len(partners), "companies": len(companies), "residencies": residency_count,
+            "outcomes": len(OUTCOMES),
             "users": len(USERS), "created": created, "logins": logins}

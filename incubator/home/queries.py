@@ -16,7 +16,6 @@ from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.mail.models import OutboxMessage, OutboxStatus
-from incubator.targets.models import Target
 
 
 def admin_home() -> dict:
@@ -55,8 +54,10 @@ def staff_home(today: date) -> dict:
             "in_incubator": in_incubator, "companies": companies, "recent": recent}
 
 
-def official_home() -> dict:
-    return {"targets": list(db.session.scalars(sa.select(Target).order_by(Target.code)))}
+def official_home(today: date) -> dict:
+    from incubator.targets import queries as targets
+
+    return {"figures": [targets.figure(t, today) for t in targets.all_targets()]}
 
 
 def founder_home(user: User) -> dict:

@@ -35,7 +35,7 @@ def role_home(role):
     elif role is Role.STAFF:
         context = queries.staff_home(today)
     elif role is Role.OFFICIAL:
-        context = queries.official_home()
+        context = queries.official_home(today)
     elif role is Role.FOUNDER:
         context = queries.founder_home(current_user)
     return render_template(f"home/{role.value}.html", role=role, today=today, **context)

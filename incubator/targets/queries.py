@@ -250,7 +250,9 @@ def graduate_exclusions(target: Target, outcome: GraduationOutcome, as_of: date)
 
 
 def all_targets() -> list[Target]:
-    return list(db.session.scalars(sa.select(Target).order_by(Target.kind, Target.code)))
+    """The ratio first, then the counts, as the plans list them."""
+    order = sa.case((Target.kind == TargetKind.INCUBATED_IT_RATIO, 0), else_=1)
+    return list(db.session.scalars(sa.select(Target).order_by(order, Target.code)))
 
 
 def first_of_kind(kind: TargetKind) -> Target | None:

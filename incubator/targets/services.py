@@ -51,3 +51,49 @@ def ensure_default_targets() -> int:
         audit.record("target.create", target, to_state=str(spec["threshold"]), reason="default target")
         created += 1
     return created
+
+
+def _check_code(code: str, exclude_id: int | None = None) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from incubator.errors import DomainError
+
+    clash = db.session.scalar(sa.select(Target.id).where(Target.code == code, Target.id != (exclude_id or 0)))
+    if clash is not None:
+        raise DomainError(_l("Another target already has this code."), field="code")
+
+
+def create_target(*, actor=None, **fields) -> Target:
+    fields["kind"] = TargetKind(fields["kind"])
+    _check_code(fields["code"])
+    target = Target(**fields)
+    db.session.add(target)
+    db.session.flush()
+    audit.record("target.create", target, to_state=str(target.threshold), actor=actor)
+    return target
+
+
+def update_target(target: Target, *, actor=None, version=None, **fields) -> Target:
+    from incubator.errors import expect_version
+
+    expect_version(target, version)
+    if "kind" in fields:
+        fields["kind"] = TargetKind(fields["kind"])
+    if "code" in fields:
+        _check_code(fields["code"], exclude_id=target.id)
+    changed = {}
+    for key, value in fields.items():
+        if getattr(target, key) != value:
+            changed[key] = [_plain(getattr(target, key)), _plain(value)]
+            setattr(target, key, value)
+    if changed:
+        db.session.flush()
+        audit.record("target.update", target, from_state=changed.get("threshold", [None])[0],
+                     to_state=str(target.threshold), actor=actor, details={"changed": changed})
+    return target
+
+
+def _plain(value):
+    if isinstance(value, date | Decimal):
+        return str(value)
+    return getattr(value, "value", value)

@@ -37,10 +37,14 @@ def test_founder_home_asks_to_confirm_the_email_and_lists_companies(login_as, ma
     assert "/verify/resend" in html and "Công ty TNHH Của Tôi" in html
 
 
-def test_official_home_lists_the_targets(login_as, make):
+def test_official_home_shows_each_target_as_it_stands_today(login_as, make):
     client, _ = login_as(Role.OFFICIAL)
     make.target(name_vi="Tỷ lệ 70 phần trăm", name_en="The 70 % ratio")
-    assert "Tỷ lệ 70 phần trăm" in client.get("/home/official").get_data(as_text=True)
+    for _ in range(3):
+        make.residency(kind=ResidencyKind.INCUBATED, starts_on=date(2024, 1, 1))
+    make.residency(kind=ResidencyKind.PARTNER_OFFICE, starts_on=date(2024, 1, 1))
+    html = client.get("/home/official").get_data(as_text=True)
+    assert "Tỷ lệ 70 phần trăm" in html and "75,0\xa0%" in html and "3 / 4" in html
 
 
 def _staff_page_queries(client):

@@ -1,0 +1,88 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, URL
+
+from incubator.companies.enums import ResidencyKind
+from incubator.forms import Form, NoControlCharacters, strip
+from incubator.outcomes.enums import Decision, Pillar
+
+
+def _text(label, max_length, required=False, message=None):
+    validators = [Length(max=max_length), NoControlCharacters()]
+    validators.insert(0, InputRequired(message=message) if required else Optional())
+    return StringField(label, validators=validators, filters=[strip])
+
+
+class CompanyForm(Form):
+    tax_code = StringField(_l("Tax code"), validators=[InputRequired(message=_l("Enter the tax code.")),
+                                                       Length(max=20), NoControlCharacters()], filters=[strip])
+    tax_code_note = _text(_l("Note on the tax code"), 500)
+    name = _text(_l("Name"), 300, required=True, message=_l("Enter the name."))
+    is_it = BooleanField(_l("IT (digital-technology) business"), default=True)
+    founded_on = DateField(_l("Founded on"), validators=[Optional()])
+    sector = _text(_l("Sector"), 200)
+    address = _text(_l("Address"), 300)
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=300),
+                                                   URL(message=_l("Enter a full address, starting with https://"))],
+                       filters=[strip])
+    employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    version = HiddenField()
+
+
+class ResidencyForm(Form):
+    kind = SelectField(_l("Kind"), choices=[])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
+    ends_on = DateField(_l("Last day (empty while it runs)"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000), NoControlCharacters()],
+                         filters=[strip])
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = ResidencyKind.choices()
+
+
+class EndResidencyForm(Form):
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
+    reason = _text(_l("Reason"), 500)
+    version = HiddenField()
+
+
+class OutcomeForm(Form):
+    decision = SelectField(_l("Decision"), choices=[])
+    decided_on = DateField(_l("Date of the decision"),
+                           validators=[InputRequired(message=_l("Enter the date of the decision."))])
+    cohort_name = _text(_l("Cohort"), 200)
+    product = TextAreaField(_l("Product or service brought to market"),
+                            validators=[Optional(), Length(max=1000), NoControlCharacters()], filters=[strip])
+    evidence_text = TextAreaField(_l("Market evidence (customer, contract)"),
+                                  validators=[Optional(), Length(max=2000), NoControlCharacters()], filters=[strip])
+    evidence_url = URLField(_l("Public link"), validators=[Optional(), Length(max=500),
+                                                            URL(message=_l("Enter a full address, starting with https://"))],
+                            filters=[strip])
+    evidence_pdf = FileField(_l("Evidence document (PDF, up to 10 MB)"),
+                             validators=[FileAllowed(["pdf"], _l("Only PDF files are accepted."))])
+    serves_government = BooleanField(Pillar.GOVERNMENT.label)
+    serves_economy = BooleanField(Pillar.ECONOMY.label)
+    serves_society = BooleanField(Pillar.SOCIETY.label)
+    note = _text(_l("Note"), 1000)
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = Decision.choices()
+
+    @property
+    def pillars(self) -> list[Pillar]:
+        return [p for p, f in ((Pillar.GOVERNMENT, self.serves_government), (Pillar.ECONOMY, self.serves_economy),
+                               (Pillar.SOCIETY, self.serves_society)) if f.data]

@@ -1,0 +1,201 @@
+"""The register of businesses: companies, their residencies in the incubator and graduation outcomes."""
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from incubator.auth.permissions import can_edit_register, require
+from incubator.companies import queries, services
+from incubator.companies.enums import ResidencyKind
+from incubator.companies.forms import CompanyForm, EndResidencyForm, OutcomeForm, ResidencyForm
+from incubator.companies.models import Company, Residency
+from incubator.db import utcnow
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.i18n import local_tz
+from incubator.outcomes import services as outcome_services
+from incubator.outcomes.enums import Decision
+from incubator.outcomes.models import GraduationOutcome
+from incubator.uploads import path_of, save_pdf
+from incubator.web import apply_form_error, form_status, page_arg
+
+bp = Blueprint("companies", __name__, url_prefix="/register")
+COMPANY_FIELDS = ("tax_code", "tax_code_note", "name", "is_it", "founded_on", "sector", "address", "website",
+                  "employees")
+
+
+def _today():
+    return utcnow().astimezone(local_tz()).date()
+
+
+@bp.route("/")
+@require(can_edit_register)
+def index():
+    args = request.args
+    q = (args.get("q") or "").strip()[:100]
+    filters = {"is_it": args.get("is_it"), "kind": args.get("kind"), "outcome": args.get("outcome")}
+    stmt = queries.register_list(_today(), q=q, **filters)
+    companies = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    return render_template("companies/index.html", companies=companies, q=q, filters=filters, today=_today(),
+                           kinds=list(ResidencyKind), decisions=list(Decision))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(can_edit_register)
+def new():
+    form = CompanyForm()
+    if form.validate_on_submit():
+        try:
+            company = services.create_company(actor=current_user,
+                                              **{f: getattr(form, f).data for f in COMPANY_FIELDS})
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("%(name)s is in the register.", name=company.name), "success")
+            return redirect(url_for("companies.company", company_id=company.id))
+    return render_template("companies/form.html", form=form, company=None), form_status(form)
+
+
+@bp.route("/<int:company_id>")
+@require(can_edit_register)
+def company(company_id):
+    company = db.first_or_404(queries.company_page(company_id))
+    return render_template("companies/company.html", company=company, today=_today(), end_form=EndResidencyForm())
+
+
+@bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
+@require(can_edit_register)
+def edit(company_id):
+    company = db.get_or_404(Company, company_id)
+    form = CompanyForm(obj=company)
+    if request.method == "GET":
+        form.version.data = company.version_id
+    if form.validate_on_submit():
+        try:
+            services.update_company(company, actor=current_user, version=form.version.data,
+                                    **{f: getattr(form, f).data for f in COMPANY_FIELDS})
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("companies.company", company_id=company.id))
+    return render_template("companies/form.html", form=form, company=company), form_status(form)
+
+
+@bp.route("/<int:company_id>/residencies/new", methods=["GET", "POST"])
+@require(can_edit_register)
+def new_residency(company_id):
+    company = db.get_or_404(Company, company_id)
+    form = ResidencyForm()
+    if form.validate_on_submit():
+        try:
+            services.add_residency(company, form.kind.data, form.starts_on.data, form.ends_on.data, form.note.data,
+                                   actor=current_user)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Residency added."), "success")
+            return redirect(url_for("companies.company", company_id=company.id))
+    return render_template("companies/residency_form.html", form=form, company=company, residency=None), \
+        form_status(form)
+
+
+@bp.route("/residencies/<int:residency_id>/edit", methods=["GET", "POST"])
+@require(can_edit_register)
+def edit_residency(residency_id):
+    residency = db.get_or_404(Residency, residency_id)
+    form = ResidencyForm(obj=residency)
+    if request.method == "GET":
+        form.kind.data = residency.kind.value
+        form.version.data = residency.version_id
+    if form.validate_on_submit():
+        try:
+            services.update_residency(residency, kind=form.kind.data, starts_on=form.starts_on.data,
+                                      ends_on=form.ends_on.data, note=form.note.data, actor=current_user,
+                                      version=form.version.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Residency saved."), "success")
+            return redirect(url_for("companies.company", company_id=residency.company_id))
+    return render_template("companies/residency_form.html", form=form, company=residency.company,
+                           residency=residency), form_status(form)
+
+
+@bp.route("/residencies/<int:residency_id>/end", methods=["POST"])
+@require(can_edit_register)
+def end_residency(residency_id):
+    residency = db.get_or_404(Residency, residency_id)
+    form = EndResidencyForm()
+    if form.validate_on_submit():
+        try:
+            services.end_residency(residency, form.ends_on.data, reason=form.reason.data, actor=current_user,
+                                   version=form.version.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Residency ended."), "success")
+            return redirect(url_for("companies.company", company_id=residency.company_id))
+    company = db.first_or_404(queries.company_page(residency.company_id))
+    return render_template("companies/company.html", company=company, today=_today(), end_form=form,
+                           ending=residency.id), 400
+
+
+@bp.route("/<int:company_id>/outcomes/new", methods=["GET", "POST"])
+@require(can_edit_register)
+def new_outcome(company_id):
+    company = db.get_or_404(Company, company_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            stored = save_pdf(form.evidence_pdf.data, "evidence") if form.evidence_pdf.data else (None, None)
+            outcome_services.record_outcome(
+                company, decision=form.decision.data, decided_on=form.decided_on.data, pillars=form.pillars,
+                cohort_name=form.cohort_name.data, product=form.product.data, evidence_text=form.evidence_text.data,
+                evidence_url=form.evidence_url.data, note=form.note.data, evidence_file=stored[0],
+                evidence_filename=stored[1], actor=current_user)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Outcome recorded."), "success")
+            return redirect(url_for("companies.company", company_id=company.id))
+    return render_template("companies/outcome_form.html", form=form, company=company, outcome=None), \
+        form_status(form)
+
+
+@bp.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
+@require(can_edit_register)
+def edit_outcome(outcome_id):
+    outcome = db.get_or_404(GraduationOutcome, outcome_id)
+    form = OutcomeForm(obj=outcome)
+    if request.method == "GET":
+        form.decision.data = outcome.decision.value
+        form.version.data = outcome.version_id
+    if form.validate_on_submit():
+        try:
+            stored = save_pdf(form.evidence_pdf.data, "evidence") if form.evidence_pdf.data else (None, None)
+            outcome_services.update_outcome(
+                outcome, decision=form.decision.data, decided_on=form.decided_on.data, pillars=form.pillars,
+                cohort_name=form.cohort_name.data, product=form.product.data, evidence_text=form.evidence_text.data,
+                evidence_url=form.evidence_url.data, note=form.note.data, evidence_file=stored[0],
+                evidence_filename=stored[1], actor=current_user, version=form.version.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Outcome saved."), "success")
+            return redirect(url_for("companies.company", company_id=outcome.company_id))
+    return render_template("companies/outcome_form.html", form=form, company=outcome.company, outcome=outcome), \
+        form_status(form)
+
+
+@bp.route("/outcomes/<int:outcome_id>/evidence")
+@require(can_edit_register)
+def evidence(outcome_id):
+    outcome = db.get_or_404(GraduationOutcome, outcome_id)
+    path = path_of("evidence", outcome.evidence_file)
+    if path is None:
+        from flask import abort
+
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=outcome.evidence_filename or "evidence.pdf")

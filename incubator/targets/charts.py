@@ -1,0 +1,73 @@
+"""Server-rendered SVG charts: the same markup serves the web page and the PDF report (no script, no CSS)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+WIDTH, HEIGHT = 720, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 34, 46
+FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+BAR, BAR_MET, LINE, GRID, TEXT = "#6ea8fe", "#198754", "#dc3545", "#dee2e6", "#212529"
+
+
+def bar_chart(points: list[tuple[str, float | None, str]], *, threshold: float, maximum: float, unit: str,
+              title: str, threshold_label: str) -> Markup:
+    """points: (x label, value or None, value label). A dashed line marks the threshold; bars that reach it
+    are green."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    maximum = max(maximum, threshold, *(v or 0 for _, v, _ in points), 1)
+    step = plot_w / max(len(points), 1)
+
+    def y(value: float) -> float:
+        return TOP + plot_h - plot_h * value / maximum
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+             f'role="img" aria-label="{escape(title)}" font-family="{FONT}" font-size="11">',
+             f"<title>{escape(title)}</title>"]
+    for fraction in (0, 0.25, 0.5, 0.75, 1):
+        value = maximum * fraction
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                     f'stroke="{GRID}" stroke-width="1"/>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" fill="{TEXT}">'
+                     f"{_number(value)}{escape(unit)}</text>")
+    for i, (label, value, value_label) in enumerate(points):
+        x = LEFT + i * step + step * 0.18
+        w = step * 0.64
+        if value is not None:
+            top = y(value)
+            colour = BAR_MET if value >= threshold else BAR
+            parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="{w:.1f}" height="{TOP + plot_h - top:.1f}" '
+                         f'fill="{colour}"/>')
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{top - 4:.1f}" text-anchor="middle" fill="{TEXT}">'
+                         f"{escape(value_label)}</text>")
+        else:
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{TOP + plot_h - 4:.1f}" text-anchor="middle" '
+                         f'fill="{TEXT}">—</text>')
+        parts.append(f'<text x="{x + w / 2:.1f}" y="{HEIGHT - BOTTOM + 16:.1f}" text-anchor="middle" '
+                     f'fill="{TEXT}">{escape(label)}</text>')
+    ty = y(threshold)
+    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{LINE}" '
+                 f'stroke-width="1.5" stroke-dasharray="6 4"/>')
+    # The legend of the dashed line stands above the plot, where no bar label can cover it.
+    parts.append(f'<line x1="{WIDTH - RIGHT - 150}" x2="{WIDTH - RIGHT - 122}" y1="12" y2="12" stroke="{LINE}" '
+                 f'stroke-width="1.5" stroke-dasharray="6 4"/>')
+    parts.append(f'<text x="{WIDTH - RIGHT - 116}" y="16" fill="{LINE}">{escape(threshold_label)}</text>')
+    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
+                 f'stroke="{TEXT}" stroke-width="1"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it is escaped above
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def quarter_label(day) -> str:
+    return f"Q{(day.month - 1) // 3 + 1}/{day.year}"
+
+
+def to_float(value: Decimal | int | None) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from incubator.forms import Form, NoControlCharacters, strip
+from incubator.targets.enums import TargetKind
+
+
+class TargetForm(Form):
+    code = StringField(_l("Code"), validators=[
+        InputRequired(message=_l("Enter a short code.")), Length(max=40),
+        Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))], filters=[strip])
+    name_vi = StringField(_l("Name in Vietnamese"), validators=[
+        InputRequired(message=_l("Enter the name.")), Length(max=300), NoControlCharacters()], filters=[strip])
+    name_en = StringField(_l("Name in English"), validators=[
+        InputRequired(message=_l("Enter the name.")), Length(max=300), NoControlCharacters()], filters=[strip])
+    kind = SelectField(_l("Kind"), choices=[])
+    threshold = DecimalField(_l("Threshold"), places=2, validators=[
+        InputRequired(message=_l("Enter the threshold.")), NumberRange(min=0, max=1_000_000)])
+    window_start = DateField(_l("Window: first day"), validators=[Optional()])
+    window_end = DateField(_l("Window: last day"), validators=[Optional()])
+    source_document = StringField(_l("Source document"), validators=[Length(max=500), NoControlCharacters()],
+                                  filters=[strip])
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = TargetKind.choices()
+
+    def validate_window_end(self, field):
+        from wtforms.validators import ValidationError
+
+        if field.data and self.window_start.data and field.data < self.window_start.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))

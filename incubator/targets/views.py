@@ -1,0 +1,122 @@
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from incubator.auth.permissions import can_edit_targets, can_read_targets, require
+from incubator.db import utcnow
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.i18n import fmt_number, fmt_percent, local_tz, parse_date
+from incubator.targets import charts, queries, services
+from incubator.targets.enums import TargetKind
+from incubator.targets.forms import TargetForm
+from incubator.targets.models import Target
+from incubator.web import apply_form_error, form_status
+
+bp = Blueprint("targets", __name__, url_prefix="/targets")
+
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def _as_of():
+    """The date asked for (dd/mm/yyyy or yyyy-mm-dd); today when none or an impossible one is given."""
+    asked = parse_date(request.args.get("as_of"))
+    if asked is None or not EARLIEST <= asked <= LATEST:
+        return utcnow().astimezone(local_tz()).date()
+    return asked
+
+
+def _chart(target, points):
+    if target.kind is TargetKind.INCUBATED_IT_RATIO:
+        data = [(charts.quarter_label(p.as_of), charts.to_float(p.percent),
+                 fmt_percent(p.percent)) for p in points]
+        return charts.bar_chart(data, threshold=float(target.threshold), maximum=100, unit=" %",
+                                title=target.name, threshold_label=_("Target %(n)s %%", n=fmt_number(target.threshold)))
+    data = [(charts.quarter_label(p.as_of), float(p.count), str(p.count)) for p in points]
+    return charts.bar_chart(data, threshold=float(target.threshold), maximum=float(target.threshold), unit="",
+                            title=target.name, threshold_label=_("Target %(n)s", n=fmt_number(target.threshold)))
+
+
+@bp.route("/")
+@require(can_read_targets)
+def dashboard():
+    as_of = _as_of()
+    days = queries.last_quarter_ends(as_of)
+    cards = []
+    for target in queries.all_targets():
+        points = queries.series(target, days)
+        cards.append({"target": target, "figure": queries.figure(target, as_of), "points": points,
+                      "chart": _chart(target, points)})
+    return render_template("targets/dashboard.html", cards=cards, as_of=as_of)
+
+
+LISTS = {TargetKind.INCUBATED_IT_RATIO: ("numerator", "denominator", "excluded"),
+         TargetKind.GRADUATE_COUNT: ("count", "excluded")}
+
+
+@bp.route("/<code>/")
+@require(can_read_targets)
+def explain(code):
+    target = db.first_or_404(db.select(Target).filter_by(code=code))
+    as_of = _as_of()
+    show = request.args.get("show")
+    if show not in LISTS[target.kind]:
+        show = LISTS[target.kind][0]
+    if target.kind is TargetKind.INCUBATED_IT_RATIO:
+        lists = queries.explain_ratio(as_of)
+    else:
+        lists = queries.explain_graduates(target, as_of)
+    return render_template("targets/explain.html", target=target, figure=queries.figure(target, as_of),
+                           as_of=as_of, show=show, lists=lists, tabs=LISTS[target.kind])
+
+
+@bp.route("/manage")
+@require(can_edit_targets)
+def manage():
+    return render_template("targets/manage.html", targets=queries.all_targets())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(can_edit_targets)
+def new():
+    form = TargetForm()
+    if form.validate_on_submit():
+        try:
+            services.create_target(actor=current_user, **_fields(form))
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Target saved."), "success")
+            return redirect(url_for("targets.manage"))
+    return render_template("targets/form.html", form=form, target=None), form_status(form)
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@require(can_edit_targets)
+def edit(code):
+    target = db.first_or_404(db.select(Target).filter_by(code=code))
+    form = TargetForm(obj=target)
+    if request.method == "GET":
+        form.kind.data = target.kind.value
+        form.version.data = target.version_id
+    if form.validate_on_submit():
+        try:
+            services.update_target(target, actor=current_user, version=form.version.data, **_fields(form))
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Target saved."), "success")
+            return redirect(url_for("targets.manage"))
+    return render_template("targets/form.html", form=form, target=target), form_status(form)
+
+
+def _fields(form) -> dict:
+    names = ("code", "name_vi", "name_en", "kind", "threshold", "window_start", "window_end", "source_document")
+    fields = {name: getattr(form, name).data for name in names}
+    fields["source_document"] = fields["source_document"] or None
+    if fields["kind"] not in {k.value for k in TargetKind}:
+        abort(400)
+    return fields

@@ -1,0 +1,51 @@
+"""Uploaded files: checked to be what they claim, stored outside static/ under a random name, served only
+through views that check permission, as attachments."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from incubator.errors import DomainError
+
+MAX_PDF_BYTES = 10 * 1024 * 1024
+
+
+def _folder(kind: str) -> Path:
+    folder = Path(current_app.instance_path) / "uploads" / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_pdf(storage, kind: str) -> tuple[str, str]:
+    """Check that the upload is a real PDF and store it; returns (stored name, original file name)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    data = storage.read(MAX_PDF_BYTES + 1)
+    if len(data) > MAX_PDF_BYTES:
+        raise DomainError(_l("The file is larger than 10 MB."), field="evidence_pdf")
+    try:
+        if not data.startswith(b"%PDF-"):
+            raise PdfReadError("no PDF header")
+        reader = PdfReader(BytesIO(data))
+        if len(reader.pages) < 1:
+            raise PdfReadError("no page")
+    except Exception as exc:  # pypdf raises many kinds of errors on broken files
+        raise DomainError(_l("This file is not a readable PDF document."), field="evidence_pdf") from exc
+    name = f"{secrets.token_hex(16)}.pdf"
+    (_folder(kind) / name).write_bytes(data)
+    original = (storage.filename or "document.pdf").replace("/", "_").replace("\\", "_")[-200:]
+    return name, original
+
+
+def path_of(kind: str, stored_name: str) -> Path | None:
+    if not stored_name or not stored_name.endswith(".pdf") or "/" in stored_name or ".." in stored_name:
+        return None
+    path = _folder(kind) / stored_name
+    return path if path.is_file() else None

@@ -1,0 +1,144 @@
+"""The dashboard, its drill-down lists and the CLI agree on every figure, at a constant number of queries."""
+
+import json
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from incubator.auth.enums import Role
+from incubator.companies.enums import ResidencyKind
+from incubator.companies.models import Company, Residency
+from incubator.demo.data import demo_tax_code
+from incubator.extensions import db as _db
+from incubator.outcomes.enums import Decision
+from incubator.outcomes.models import GraduationOutcome
+from incubator.targets.enums import TargetKind
+from tests.helpers import count_queries
+
+AS_OF = date(2025, 6, 30)
+KINDS = list(ResidencyKind)
+
+
+def seed(n: int, offset: int = 0) -> None:
+    """n businesses of every sort at once (IT or not, residencies of each kind, some ended, outcomes good
+    and bad), added in one transaction."""
+    rows = []
+    for i in range(offset, offset + n):
+        company = Company(tax_code=demo_tax_code(20000 + i), name=f"Công ty Thử Số {i}", is_it=i % 7 != 0)
+        start = date(2023, 1, 1) + timedelta(days=(i * 37) % 700)
+        end = None if i % 3 else start + timedelta(days=200 + i % 300)
+        company.residencies.append(Residency(kind=KINDS[i % len(KINDS)], starts_on=start, ends_on=end))
+        if i % 4 == 0:
+            outcome = GraduationOutcome(decision=Decision.GRADUATED, decided_on=start + timedelta(days=150),
+                                        evidence_text="Hợp đồng" if i % 8 else None)
+            outcome.pillars = ["economy"] if i % 12 else []
+            company.outcomes.append(outcome)
+        rows.append(company)
+    _db.session.add_all(rows)
+    _db.session.commit()
+
+
+@pytest.fixture
+def targets(make):
+    return (make.target(code="IT70", kind=TargetKind.INCUBATED_IT_RATIO, threshold=Decimal("70")),
+            make.target(code="GRAD10", kind=TargetKind.GRADUATE_COUNT, threshold=Decimal("10"),
+                        window_start=date(2024, 1, 1), window_end=date(2025, 12, 31)))
+
+
+def _figure(html: str, show: str) -> int:
+    match = re.search(rf'show={show}">(\d+)</a>', html)
+    assert match, f"no {show} link on the dashboard"
+    return int(match.group(1))
+
+
+def _list_length(client, code: str, show: str) -> int:
+    html = client.get(f"/targets/{code}/?as_of={AS_OF.isoformat()}&show={show}").get_data(as_text=True)
+    body = html.split('<tbody>', 1)[1].split("</tbody>", 1)[0]
+    return body.count("<tr>") - body.count('class="text-muted">')
+
+
+def test_dashboard_drill_down_and_cli_agree(login_as, runner, targets):
+    seed(60)
+    client, _ = login_as(Role.OFFICIAL)
+    html = client.get(f"/targets/?as_of={AS_OF.isoformat()}").get_data(as_text=True)
+    data = json.loads(runner.invoke(args=["targets", "--as-of", AS_OF.isoformat(), "--json"]).output)
+    ratio, grads = data["startup_ratio"], data["graduates"]
+    assert ratio["denominator"] > ratio["numerator"] > 0 and grads["count"] > 0
+
+    assert _figure(html, "numerator") == ratio["numerator"] == _list_length(client, "IT70", "numerator")
+    assert _figure(html, "denominator") == ratio["denominator"] == _list_length(client, "IT70", "denominator")
+    assert _figure(html, "count") == grads["count"] == _list_length(client, "GRAD10", "count")
+    assert f"{ratio['percent']:.1f}\xa0%".replace(".", ",") in html  # Vietnamese decimal comma
+    assert _list_length(client, "GRAD10", "excluded") > 0 and _list_length(client, "IT70", "excluded") > 0
+
+
+def test_dashboard_shows_both_targets_with_a_12_quarter_chart(login_as, targets):
+    seed(12)
+    client, _ = login_as(Role.STAFF)
+    html = client.get(f"/targets/?as_of={AS_OF.isoformat()}").get_data(as_text=True)
+    assert html.count("<svg") == 2
+    for quarter in ("Q3/2022", "Q2/2025"):
+        assert quarter in html
+    assert "Q3/2025" not in html and "Q2/2022" not in html  # twelve quarters ending at the date asked
+    assert html.index("target-IT70") < html.index("target-GRAD10")
+
+
+def test_dashboard_and_series_cost_the_same_queries_at_10_and_1000_businesses(login_as, targets):
+    client, _ = login_as(Role.OFFICIAL)
+
+    def measure():
+        with count_queries() as counter:
+            assert client.get(f"/targets/?as_of={AS_OF.isoformat()}").status_code == 200
+        return counter.count
+
+    seed(10)
+    small = measure()
+    seed(990, offset=10)
+    assert measure() == small
+
+
+def test_drill_down_costs_the_same_queries_at_10_and_1000_businesses(login_as, targets):
+    client, _ = login_as(Role.OFFICIAL)
+
+    def measure():
+        counts = []
+        for code, show in (("IT70", "denominator"), ("GRAD10", "excluded")):
+            with count_queries() as counter:
+                assert client.get(f"/targets/{code}/?as_of={AS_OF.isoformat()}&show={show}").status_code == 200
+            counts.append(counter.count)
+        return counts
+
+    seed(10)
+    small = measure()
+    seed(990, offset=10)
+    assert measure() == small
+
+
+def test_an_unknown_date_falls_back_to_today_and_nonsense_is_harmless(login_as, targets):
+    client, _ = login_as(Role.STAFF)
+    for query in ("as_of=31/02/2025", "as_of=abc", "as_of=9999-12-31", "as_of=0001-01-01"):
+        assert client.get(f"/targets/?{query}").status_code == 200, query
+    assert client.get("/targets/IT70/?show=nonsense").status_code == 200
+    assert client.get("/targets/NO-SUCH/").status_code == 404
+
+
+def test_staff_edit_a_target_and_the_dashboard_follows(login_as, targets, db):
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.STAFF)
+    page = client.get("/targets/GRAD10/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = post_form(client, "/targets/GRAD10/edit", {
+        "code": "GRAD10", "name_vi": "10 doanh nghiệp tốt nghiệp", "name_en": "10 graduates",
+        "kind": "graduate_count", "threshold": "12", "window_start": "2024-01-01", "window_end": "2025-12-31",
+        "source_document": "Kế hoạch", "version": version}, token_from="/targets/GRAD10/edit")
+    assert response.status_code == 302
+    assert targets[1].threshold == Decimal("12")
+    bad = post_form(client, "/targets/new", {"code": "X1", "name_vi": "a", "name_en": "a", "kind": "graduate_count",
+                                             "threshold": "-1"}, token_from="/targets/new")
+    assert bad.status_code == 400
+    from incubator.audit.models import AuditEntry
+
+    assert db.session.query(AuditEntry).filter_by(action="target.update").count() == 1
