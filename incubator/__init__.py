@@ -167,10 +167,12 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.admin.views import bp as admin_bp
     from incubator.audit.views import bp as audit_bp
     from incubator.auth.views import bp as auth_bp
+    from incubator.companies.views import bp as companies_bp
     from incubator.home.views import bp as home_bp
     from incubator.mail.views import bp as mail_bp
+    from incubator.targets.views import bp as targets_bp
 
-    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp):
+    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, targets_bp):
         app.register_blueprint(bp)
 
 
@@ -212,4 +214,5 @@ def _register_request_hooks(app: Flask) -> None:
         from incubator.auth.forms import ConfirmForm, LanguageForm
 
         return {"Role": Role, "current_locale": str(get_locale() or "vi"), "language_form": LanguageForm,
+                "url_for_exists": lambda endpoint: endpoint in app.view_functions,
                 "confirm_form": ConfirmForm, "request_path": request.full_path.rstrip("?")}

@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
             summary = load()
             db.session.commit()
         click.echo(f"Demonstration data: {summary['partners']} partners, {summary['companies']} companies, "
-                   f"{summary['residencies']} residencies, {summary['users']} users "
+                   f"{summary['residencies']} residencies, {summary['outcomes']} outcomes, {summary['users']} users "
                    f"({summary['created']} rows created this time).")
         click.echo("Log in at http://127.0.0.1:5000 with one of these accounts "
                    f"(password for all: {DEMO_PASSWORD}):")
