@@ -50,8 +50,13 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator import cli, errors, i18n
     from incubator.audit.enums import action_label
     from incubator.auth import permissions
+    from incubator.auth.enums import Role
 
     app.add_template_filter(action_label, "action_label")
+    from incubator.mail.services import redacted
+
+    app.add_template_filter(lambda value: Role(value).label, "role_label")
+    app.add_template_filter(redacted, "redacted")
     errors.register(app)
     i18n.register(app)
     permissions.register(app)
@@ -169,10 +174,11 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.auth.views import bp as auth_bp
     from incubator.companies.views import bp as companies_bp
     from incubator.home.views import bp as home_bp
+    from incubator.imports.views import bp as imports_bp
     from incubator.mail.views import bp as mail_bp
     from incubator.targets.views import bp as targets_bp
 
-    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, targets_bp):
+    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, targets_bp, imports_bp):
         app.register_blueprint(bp)
 
 

@@ -13,10 +13,12 @@ from incubator.extensions import db
 
 def register(app: Flask) -> None:
     from incubator import translations_cli
+    from incubator.imports import cli as imports_cli
     from incubator.targets import cli as targets_cli
 
     translations_cli.register(app)
     targets_cli.register(app)
+    imports_cli.register(app)
 
     @app.cli.command("demo")
     @click.option("--no-upgrade", is_flag=True, help="Do not run the migrations first.")

@@ -59,8 +59,8 @@ def update() -> dict[str, int]:
         for message in catalog:
             if not message.id:
                 continue
-            if locale == "en" and not message.string:
-                message.string = message.id
+            if locale == "en" and not _translated(message):
+                message.string = message.id  # the source is English; plurals: (singular, plural)
             message.flags.discard("fuzzy")
         save(catalog, locale)
         missing[locale] = sum(1 for m in catalog if m.id and not _translated(m))

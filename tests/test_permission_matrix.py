@@ -86,6 +86,9 @@ MATRIX = {
     ("GET", "companies.edit_outcome", "outcome_id"): only(STAFF),
     ("POST", "companies.edit_outcome", "outcome_id"): only(STAFF, ok=400),
     ("GET", "companies.evidence", "outcome_id"): only(STAFF, ok=404),  # no file attached here
+    ("GET", "imports.index", None): only(STAFF),
+    ("POST", "imports.preview", None): only(STAFF, ok=400),
+    ("POST", "imports.apply", None): only(STAFF, ok=400),
     # The targets: staff, admins and the Department's officials read them; staff edit them.
     ("GET", "targets.dashboard", None): only(READ_TARGETS),
     ("GET", "targets.explain", "code"): only(READ_TARGETS),

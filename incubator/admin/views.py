@@ -106,8 +106,18 @@ def user(user_id):
         else:
             flash(_("Roles saved."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
-    return render_template("admin/user.html", person=person, form=form, reason_form=ReasonForm()), \
-        form_status(form)
+    return render_template("admin/user.html", person=person, form=form, reason_form=ReasonForm(),
+                           deactivation=_last_deactivation(person)), form_status(form)
+
+
+def _last_deactivation(person):
+    if person.active:
+        return None
+    from incubator.audit.models import AuditEntry
+
+    return db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.object_type == "users", AuditEntry.object_id == str(person.id),
+        AuditEntry.action == "user.deactivate").order_by(AuditEntry.id.desc()).limit(1)).first()
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -126,7 +136,8 @@ def deactivate(user_id):
     roles_form = RolesForm(partners=_partners(), prefix="roles")
     roles_form.roles.data = [r.value for r in person.sorted_roles]
     roles_form.partner_id.data = person.partner_id or 0
-    return render_template("admin/user.html", person=person, form=roles_form, reason_form=form), 400
+    return render_template("admin/user.html", person=person, form=roles_form, reason_form=form,
+                           deactivation=_last_deactivation(person)), 400
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])

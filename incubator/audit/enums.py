@@ -17,7 +17,15 @@ ACTION_LABELS = {
     "invitation.accept": _l("Invitation accepted"),
     "invitation.revoke": _l("Invitation withdrawn"),
     "company.create": _l("Company registered"),
+    "company.update": _l("Company details changed"),
+    "residency.create": _l("Residency added"),
+    "residency.update": _l("Residency changed"),
+    "residency.end": _l("Residency ended"),
+    "outcome.create": _l("Graduation outcome recorded"),
+    "outcome.update": _l("Graduation outcome changed"),
+    "register.import": _l("Register imported from a spreadsheet"),
     "target.create": _l("Target created"),
+    "target.update": _l("Target changed"),
 }
 
 # Sign-ins are in the log but are not news on a home page.

@@ -36,6 +36,16 @@ class InvalidToken(DomainError):
     status_code = 400
 
 
+class TokenAlreadyUsed(InvalidToken):
+    pass
+
+
+def _request_ip() -> str:
+    from flask import has_request_context, request
+
+    return ((request.remote_addr if has_request_context() else None) or "?")[:45]
+
+
 def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
@@ -76,7 +86,7 @@ def find_token(token: str | None, purpose: TokenPurpose) -> AccountToken:
     if row is None:
         raise InvalidToken(_l("This link is not valid. Check that you copied the whole address."))
     if row.used_at is not None:
-        raise InvalidToken(_l("This link has already been used."))
+        raise TokenAlreadyUsed(_l("This link has already been used."))
     if row.revoked_at is not None:
         raise InvalidToken(_l("This link was withdrawn."))
     if row.expires_at <= utcnow():
@@ -87,9 +97,13 @@ def find_token(token: str | None, purpose: TokenPurpose) -> AccountToken:
 # ---- Login and logout -----------------------------------------------------------------------------------
 
 def _recent_failures(column, value) -> int:
+    """Failures within the window, and since the last success (a login, or a password reset)."""
     since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    last_success = sa.select(sa.func.max(LoginAttempt.attempted_at)).where(
+        column == value, LoginAttempt.succeeded.is_(True)).scalar_subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since)) or 0
+        column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since,
+        sa.or_(last_success.is_(None), LoginAttempt.attempted_at > last_success))) or 0
 
 
 def authenticate(email: str, password: str, ip_address: str) -> User:
@@ -126,6 +140,9 @@ def _DUMMY_HASH() -> str:
 
 
 def log_in(user: User, session) -> None:
+    chosen = session.get("locale")
+    if user.locale is None and chosen in current_app.config["LANGUAGES"]:
+        user.locale = chosen
     session.regenerate()
     login_user(user)
     user.last_login_at = utcnow()
@@ -188,6 +205,9 @@ def _check_roles(roles: Iterable[Role], partner: Partner | None, *, invitable_on
         raise DomainError(_l("Choose at least one role."), field="roles")
     if invitable_only and not roles.issubset(INVITABLE_ROLES):
         raise DomainError(_l("Founders register themselves; they cannot be invited."), field="roles")
+    if partner is not None and not roles & {Role.MENTOR, Role.FUND_MANAGER, Role.REVIEWER}:
+        raise DomainError(_l("Only mentors, fund managers and reviewers belong to a partner: choose no partner."),
+                          field="partner_id")
     if Role.MENTOR in roles and partner is None:
         raise DomainError(_l("A mentor belongs to a partner: choose the partner."), field="partner_id")
     if Role.FUND_MANAGER in roles and (partner is None or partner.kind != PartnerKind.FUND_MANAGER):
@@ -215,7 +235,7 @@ def invite(inviter: User, email: str, full_name: str, roles: Iterable[Role], par
     audit.record("invitation.create", row, label=email, to_state="pending", actor=inviter,
                  details={"roles": payload["roles"], "partner_id": payload["partner_id"]})
     _mail(email, locale, "invitation", "invitation", _l("You are invited to the Hà Nội ICT incubator system"),
-          full_name=payload["full_name"], inviter=inviter, roles=[Role(r).label for r in payload["roles"]],
+          full_name=payload["full_name"], inviter=inviter, roles=payload["roles"],
           partner=partner, link=external_url("auth.accept_invitation", token=token),
           expires_at=row.expires_at)
     return row
@@ -274,6 +294,8 @@ def reset_password(token: str, password: str) -> User:
     _check_password(password, user.email, user.full_name)
     row.used_at = utcnow()
     _set_password(user, password, keep_sid=None)
+    # Proving the mailbox unlocks the account: the failures before this no longer count.
+    db.session.add(LoginAttempt(email=user.email, ip_address=_request_ip(), succeeded=True))
     if user.email_verified_at is None:  # the link reached the mailbox: the address is proven
         user.email_verified_at = utcnow()
     audit.record("user.password_reset", user, actor=user)

@@ -1,5 +1,6 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from incubator.auth import services
@@ -71,6 +72,10 @@ def verify_email(token):
     try:
         services.verify_email(token)
     except DomainError as exc:
+        if isinstance(exc, services.TokenAlreadyUsed) and current_user.is_authenticated \
+                and current_user.email_verified_at is not None:
+            flash(_("Your e-mail address is already confirmed."), "info")
+            return redirect(url_for("home.index"))
         return render_template("auth/token_problem.html", message=exc.message), exc.status_code
     flash(_("Thank you: your e-mail address is confirmed."), "success")
     return redirect(url_for("home.index") if current_user.is_authenticated else url_for("auth.login"))
@@ -122,6 +127,9 @@ def accept_invitation(token):
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.full_name.data = row.payload.get("full_name")
+        if "locale" not in session and row.payload.get("locale") in current_app.config["LANGUAGES"]:
+            session["locale"] = row.payload["locale"]
+            refresh()
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(token, form.full_name.data, form.password.data)

@@ -10,7 +10,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, URL
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from incubator.companies.enums import ResidencyKind
 from incubator.forms import Form, NoControlCharacters, strip

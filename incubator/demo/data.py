@@ -113,19 +113,19 @@ COMPANIES = [
 G, X, W = "graduated", "extended", "withdrawn"
 OUTCOMES = [
     (0, G, date(2024, 8, 30), "Khóa ươm tạo 2023", "Cổng tiếp nhận phản ánh hiện trường cho phường",
-     "Hợp đồng triển khai với UBND phường Dịch Vọng Hậu (invented)", None, ["government"]),
+     "Hợp đồng triển khai với UBND phường Dịch Vọng Hậu", None, ["government"]),
     (1, G, date(2024, 12, 20), "Khóa ươm tạo 2023", "Ứng dụng truy xuất nguồn gốc nông sản",
      "120 hợp tác xã trả phí thuê bao", "https://dongxanh.vuonuom.example", ["economy", "society"]),
     (6, G, date(2024, 2, 27), "Khóa ươm tạo 2023", "Phần mềm kế toán cho hộ kinh doanh",
      "Hơn 800 hộ kinh doanh đang dùng bản trả phí", None, ["economy"]),
     (12, G, date(2024, 8, 30), "Khóa ươm tạo 2023", "Dịch vụ chữ ký số từ xa",
-     "Hợp đồng với hai sở, ngành của thành phố (invented)", None, ["government", "economy"]),
+     "Hợp đồng với hai sở, ngành của thành phố", None, ["government", "economy"]),
     (3, G, date(2025, 2, 26), "Khóa ươm tạo 2023–2024", "Kho học liệu số cho trường THCS",
      None, "https://trithuc.vuonuom.example/khach-hang", ["society"]),
     (9, G, date(2025, 8, 29), "Khóa ươm tạo 2023–2024", "Nền tảng điều phối giao hàng chặng cuối",
      "", None, ["economy"]),  # graduated, but no market evidence recorded yet: not counted
     (14, G, date(2025, 8, 29), "Khóa ươm tạo 2024", "Bộ điều khiển IoT cho điện mặt trời áp mái",
-     "Hợp đồng cung cấp cho 3 khu công nghiệp (invented)", None, []),  # no pillar recorded: not counted
+     "Hợp đồng cung cấp cho 3 khu công nghiệp", None, []),  # no pillar recorded: not counted
     (2, X, date(2025, 8, 29), "Khóa ươm tạo 2023–2024", None, None, None, []),
     (15, W, date(2025, 12, 15), "Khóa ươm tạo 2025", None, None, None, []),
 ]

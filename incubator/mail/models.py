@@ -22,7 +22,7 @@ class OutboxStatus(LabelledEnum):
         return {
             cls.QUEUED: _l("Queued"),
             cls.SENT: _l("Sent"),
-            cls.LOGGED: _l("Written to the log"),
+            cls.LOGGED: _l("Not sent: no mail server is configured"),
             cls.FAILED: _l("Failed"),
         }
 

@@ -38,7 +38,10 @@ def test_founder_registers_then_confirms_the_email(client, db):
     assert client.get(link).status_code == 302
     db.session.refresh(user)
     assert user.email_verified_at is not None
-    assert client.get(link).status_code == 400  # single use
+    # Opened again by the confirmed founder: a friendly word; by anyone else: the link is spent.
+    again = client.get(link, follow_redirects=True)
+    assert "Địa chỉ email của bạn đã được xác nhận." in again.get_data(as_text=True)
+    assert client.application.test_client().get(link).status_code == 400
 
 
 def test_registration_refuses_common_and_short_passwords(client, db):

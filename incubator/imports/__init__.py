@@ -1,0 +1,1 @@
+"""Importing the register (companies, residencies, outcomes) from staff's spreadsheets."""
