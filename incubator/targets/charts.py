@@ -19,6 +19,8 @@ def bar_chart(points: list[tuple[str, float | None, str]], *, threshold: float, 
     are green."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     maximum = max(maximum, threshold, *(v or 0 for _, v, _ in points), 1)
+    if not unit:  # a count: whole numbers on the axis (four steps)
+        maximum = -(-maximum // 4) * 4
     step = plot_w / max(len(points), 1)
 
     def y(value: float) -> float:

@@ -64,3 +64,23 @@ def test_home_page_fits_a_375_pixel_phone(browser, live_server, make):
         page.locator("#logout").click()
         page.wait_for_url(f"{live_server}/login")
     context.close()
+
+
+def test_official_reads_the_targets_dashboard_and_opens_the_numerator(page, live_server, make, runner):
+    """Issue 4, acceptance 5: the two targets, the chart and the drill-down, as an official sees them."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert runner.invoke(args=["demo", "--no-upgrade"]).exit_code == 0
+    official = make.user(Role.OFFICIAL, full_name="Hoàng Thị Lan")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _log_in(page, live_server, official)
+    page.goto(f"{live_server}/targets/?as_of=2025-12-31")
+    assert page.locator("section.card").count() == 2
+    assert page.locator("section.card svg").count() == 2
+    assert page.locator("#target-IT70 svg rect").count() == 12  # one bar per quarter
+    page.screenshot(path=str(ARTIFACTS / "targets-dashboard.png"), full_page=True)
+    numerator = page.locator("#target-IT70 a[href*='show=numerator']")
+    expected = int(numerator.inner_text())
+    numerator.click()
+    page.wait_for_url("**show=numerator**")
+    assert page.locator("#explained tbody tr").count() == expected
+    page.screenshot(path=str(ARTIFACTS / "targets-numerator.png"), full_page=True)
