@@ -27,7 +27,7 @@ class CompanyForm(Form):
     tax_code = StringField(_l("Tax code"), validators=[InputRequired(message=_l("Enter the tax code.")),
                                                        Length(max=20), NoControlCharacters()], filters=[strip])
     tax_code_note = _text(_l("Note on the tax code"), 500)
-    name = _text(_l("Name"), 300, required=True, message=_l("Enter the name."))
+    name = _text(_l("Business name"), 300, required=True, message=_l("Enter the name."))
     is_it = BooleanField(_l("IT (digital-technology) business"), default=True)
     founded_on = DateField(_l("Founded on"), validators=[Optional()])
     sector = _text(_l("Sector"), 200)

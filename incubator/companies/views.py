@@ -20,6 +20,7 @@ from incubator.uploads import path_of, save_pdf
 from incubator.web import apply_form_error, form_status, page_arg
 
 bp = Blueprint("companies", __name__, url_prefix="/register")
+OUTCOME_FIELDS = ("decision", "decided_on", "cohort_name", "product", "evidence_text", "evidence_url", "note")
 COMPANY_FIELDS = ("tax_code", "tax_code_note", "name", "is_it", "founded_on", "sector", "address", "website",
                   "employees")
 
@@ -141,6 +142,13 @@ def end_residency(residency_id):
                            ending=residency.id), 400
 
 
+def _outcome_fields(form) -> dict:
+    """What the outcome form gives the services; a PDF of evidence is checked and stored first."""
+    stored, original = save_pdf(form.evidence_pdf.data, "evidence") if form.evidence_pdf.data else (None, None)
+    fields = {name: getattr(form, name).data for name in OUTCOME_FIELDS}
+    return {**fields, "pillars": form.pillars, "evidence_file": stored, "evidence_filename": original}
+
+
 @bp.route("/<int:company_id>/outcomes/new", methods=["GET", "POST"])
 @require(can_edit_register)
 def new_outcome(company_id):
@@ -148,12 +156,7 @@ def new_outcome(company_id):
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            stored = save_pdf(form.evidence_pdf.data, "evidence") if form.evidence_pdf.data else (None, None)
-            outcome_services.record_outcome(
-                company, decision=form.decision.data, decided_on=form.decided_on.data, pillars=form.pillars,
-                cohort_name=form.cohort_name.data, product=form.product.data, evidence_text=form.evidence_text.data,
-                evidence_url=form.evidence_url.data, note=form.note.data, evidence_file=stored[0],
-                evidence_filename=stored[1], actor=current_user)
+            outcome_services.record_outcome(company, actor=current_user, **_outcome_fields(form))
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
@@ -173,12 +176,8 @@ def edit_outcome(outcome_id):
         form.version.data = outcome.version_id
     if form.validate_on_submit():
         try:
-            stored = save_pdf(form.evidence_pdf.data, "evidence") if form.evidence_pdf.data else (None, None)
-            outcome_services.update_outcome(
-                outcome, decision=form.decision.data, decided_on=form.decided_on.data, pillars=form.pillars,
-                cohort_name=form.cohort_name.data, product=form.product.data, evidence_text=form.evidence_text.data,
-                evidence_url=form.evidence_url.data, note=form.note.data, evidence_file=stored[0],
-                evidence_filename=stored[1], actor=current_user, version=form.version.data)
+            outcome_services.update_outcome(outcome, actor=current_user, version=form.version.data,
+                                            **_outcome_fields(form))
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
