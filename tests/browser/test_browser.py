@@ -59,8 +59,9 @@ def test_home_page_fits_a_375_pixel_phone(browser, live_server, make):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         # The menu opens from the toggler (Bootstrap's script runs under the CSP).
         page.locator(".navbar-toggler").click()
-        page.locator("#logout").wait_for(state="hidden")
+        page.locator("#mainNav.collapse.show").wait_for(state="visible")  # the animation has finished
         page.locator("#userMenu").click()
+        page.locator(".dropdown-menu.show #logout").wait_for(state="visible")
         page.locator("#logout").click()
         page.wait_for_url(f"{live_server}/login")
     context.close()
