@@ -163,7 +163,8 @@ class DatabaseSessionInterface(SessionInterface):
                     data=self.serializer.dumps(dict(session)), user_id=user_id, updated_at=now, expires_at=expires,
                 ))
                 if result.rowcount == 0:
-                    response.delete_cookie(name, domain=domain, path=path)
+                    response.delete_cookie(name, domain=domain, path=path, secure=self._secure(app), httponly=True,
+                                           samesite=self.get_cookie_samesite(app))
                     return
             else:
                 return

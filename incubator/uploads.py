@@ -4,6 +4,7 @@ through views that check permission, as attachments."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -20,8 +21,21 @@ def _folder(kind: str) -> Path:
     return folder
 
 
-def save_pdf(storage, kind: str) -> tuple[str, str]:
-    """Check that the upload is a real PDF and store it; returns (stored name, original file name)."""
+@dataclass
+class CheckedPdf:
+    """A PDF that passed the checks, not yet on disk: it is written only once the record that names it has
+    been accepted, so a refused form leaves no file behind."""
+
+    stored_name: str
+    original_name: str
+    data: bytes
+
+    def save(self, kind: str) -> None:
+        (_folder(kind) / self.stored_name).write_bytes(self.data)
+
+
+def check_pdf(storage, field: str = "evidence_pdf") -> CheckedPdf:
+    """Check that the upload is a real PDF of at most 10 MB (it must open with pypdf and have a page)."""
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -29,7 +43,7 @@ def save_pdf(storage, kind: str) -> tuple[str, str]:
 
     data = storage.read(MAX_PDF_BYTES + 1)
     if len(data) > MAX_PDF_BYTES:
-        raise DomainError(_l("The file is larger than 10 MB."), field="evidence_pdf")
+        raise DomainError(_l("The file is larger than 10 MB."), field=field)
     try:
         if not data.startswith(b"%PDF-"):
             raise PdfReadError("no PDF header")
@@ -37,11 +51,9 @@ def save_pdf(storage, kind: str) -> tuple[str, str]:
         if len(reader.pages) < 1:
             raise PdfReadError("no page")
     except Exception as exc:  # pypdf raises many kinds of errors on broken files
-        raise DomainError(_l("This file is not a readable PDF document."), field="evidence_pdf") from exc
-    name = f"{secrets.token_hex(16)}.pdf"
-    (_folder(kind) / name).write_bytes(data)
+        raise DomainError(_l("This file is not a readable PDF document."), field=field) from exc
     original = (storage.filename or "document.pdf").replace("/", "_").replace("\\", "_")[-200:]
-    return name, original
+    return CheckedPdf(f"{secrets.token_hex(16)}.pdf", original, data)
 
 
 def path_of(kind: str, stored_name: str) -> Path | None:

@@ -85,7 +85,7 @@ MATRIX = {
     ("POST", "companies.new_outcome", "company_id"): only(STAFF, ok=400),
     ("GET", "companies.edit_outcome", "outcome_id"): only(STAFF),
     ("POST", "companies.edit_outcome", "outcome_id"): only(STAFF, ok=400),
-    ("GET", "companies.evidence", "outcome_id"): only(STAFF, ok=404),  # no file attached here
+    ("GET", "companies.evidence", "outcome_id"): only(READ_TARGETS, ok=404),  # no file attached here
     ("GET", "imports.index", None): only(STAFF),
     ("POST", "imports.preview", None): only(STAFF, ok=400),
     ("POST", "imports.apply", None): only(STAFF, ok=400),

@@ -72,6 +72,7 @@ class OutcomeForm(Form):
                             filters=[strip])
     evidence_pdf = FileField(_l("Evidence document (PDF, up to 10 MB)"),
                              validators=[FileAllowed(["pdf"], _l("Only PDF files are accepted."))])
+    remove_evidence_pdf = BooleanField(_l("Remove the current evidence document"))
     serves_government = BooleanField(Pillar.GOVERNMENT.label)
     serves_economy = BooleanField(Pillar.ECONOMY.label)
     serves_society = BooleanField(Pillar.SOCIETY.label)

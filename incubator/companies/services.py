@@ -99,6 +99,8 @@ def _check_residency(company: Company, kind: ResidencyKind, starts_on: date, end
         raise DomainError(_l("Enter the first day."), field="starts_on")
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(_l("The last day cannot be before the first day."), field="ends_on")
+    # Two simultaneous saves for one company queue here, so the overlap check below sees the other's row.
+    db.session.execute(sa.select(Company.id).where(Company.id == company.id).with_for_update())
     clash = _overlapping(company.id, kind, starts_on, ends_on, exclude_id)
     if clash is not None:
         raise DomainError(_l(

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from incubator.auth.permissions import can_edit_register, require
+from incubator.auth.permissions import can_edit_register, can_read_targets, require
 from incubator.companies import queries, services
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.forms import CompanyForm, EndResidencyForm, OutcomeForm, ResidencyForm
@@ -16,7 +16,7 @@ from incubator.i18n import local_tz
 from incubator.outcomes import services as outcome_services
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
-from incubator.uploads import path_of, save_pdf
+from incubator.uploads import check_pdf, path_of
 from incubator.web import apply_form_error, form_status, page_arg
 
 bp = Blueprint("companies", __name__, url_prefix="/register")
@@ -142,11 +142,15 @@ def end_residency(residency_id):
                            ending=residency.id), 400
 
 
-def _outcome_fields(form) -> dict:
-    """What the outcome form gives the services; a PDF of evidence is checked and stored first."""
-    stored, original = save_pdf(form.evidence_pdf.data, "evidence") if form.evidence_pdf.data else (None, None)
+def _outcome_fields(form, pdf) -> dict:
+    """What the outcome form gives the services (a PDF of evidence has been checked, not yet stored)."""
     fields = {name: getattr(form, name).data for name in OUTCOME_FIELDS}
-    return {**fields, "pillars": form.pillars, "evidence_file": stored, "evidence_filename": original}
+    return {**fields, "pillars": form.pillars, "evidence_file": pdf.stored_name if pdf else None,
+            "evidence_filename": pdf.original_name if pdf else None}
+
+
+def _checked_pdf(form):
+    return check_pdf(form.evidence_pdf.data) if form.evidence_pdf.data else None
 
 
 @bp.route("/<int:company_id>/outcomes/new", methods=["GET", "POST"])
@@ -156,7 +160,10 @@ def new_outcome(company_id):
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            outcome_services.record_outcome(company, actor=current_user, **_outcome_fields(form))
+            pdf = _checked_pdf(form)
+            outcome_services.record_outcome(company, actor=current_user, **_outcome_fields(form, pdf))
+            if pdf:
+                pdf.save("evidence")
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
@@ -176,8 +183,12 @@ def edit_outcome(outcome_id):
         form.version.data = outcome.version_id
     if form.validate_on_submit():
         try:
+            pdf = _checked_pdf(form)
             outcome_services.update_outcome(outcome, actor=current_user, version=form.version.data,
-                                            **_outcome_fields(form))
+                                            remove_evidence_file=form.remove_evidence_pdf.data,
+                                            **_outcome_fields(form, pdf))
+            if pdf:
+                pdf.save("evidence")
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
@@ -188,7 +199,7 @@ def edit_outcome(outcome_id):
 
 
 @bp.route("/outcomes/<int:outcome_id>/evidence")
-@require(can_edit_register)
+@require(can_read_targets)  # the evidence behind a counted graduate is part of the figure's explanation
 def evidence(outcome_id):
     outcome = db.get_or_404(GraduationOutcome, outcome_id)
     path = path_of("evidence", outcome.evidence_file)

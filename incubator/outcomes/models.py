@@ -41,6 +41,14 @@ class GraduationOutcome(db.Model):
         sa.UniqueConstraint("company_id", "decision", "decided_on", name="uq_graduation_outcomes_key"),
     )
 
+    @sa.orm.validates("evidence_text", "evidence_url", "evidence_file", "product")
+    def _blank_is_none(self, _key, value):
+        """Whitespace is no evidence: what is stored is stripped, or NULL. Every door (forms, import,
+        services) goes through here, so evidence_clause() and has_evidence can never disagree."""
+        if isinstance(value, str):
+            value = value.strip()
+        return value or None
+
     @property
     def pillars(self) -> list[Pillar]:
         return [p for p, flag in ((Pillar.GOVERNMENT, self.serves_government), (Pillar.ECONOMY, self.serves_economy),
@@ -55,15 +63,13 @@ class GraduationOutcome(db.Model):
 
     @property
     def has_evidence(self) -> bool:
-        return bool((self.evidence_text or "").strip() or (self.evidence_url or "").strip() or self.evidence_file)
+        return bool(self.evidence_text or self.evidence_url or self.evidence_file)
 
-    # SQL forms of the same rules, used by the target queries (one definition of each rule).
+    # SQL forms of the same rules, used by the target queries. Stored values are stripped or NULL (above),
+    # so "not NULL" here is exactly what has_evidence tests.
     @classmethod
     def evidence_clause(cls):
-        def filled(col):
-            return sa.and_(col.is_not(None), sa.func.trim(col) != "")
-
-        return sa.or_(filled(cls.evidence_text), filled(cls.evidence_url), cls.evidence_file.is_not(None))
+        return sa.or_(cls.evidence_text.is_not(None), cls.evidence_url.is_not(None), cls.evidence_file.is_not(None))
 
     @classmethod
     def pillar_clause(cls):

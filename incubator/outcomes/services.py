@@ -55,7 +55,7 @@ def record_outcome(company: Company, *, decision, decided_on: date, pillars=(), 
 
 def update_outcome(outcome: GraduationOutcome, *, pillars=None, actor=None, version=None,
                    evidence_file: str | None = None, evidence_filename: str | None = None,
-                   reason: str | None = None, **fields) -> GraduationOutcome:
+                   remove_evidence_file: bool = False, reason: str | None = None, **fields) -> GraduationOutcome:
     expect_version(outcome, version)
     fields = {k: _clean(v) for k, v in fields.items() if k in FIELDS}
     decision = Decision(fields.get("decision", outcome.decision))
@@ -79,6 +79,10 @@ def update_outcome(outcome: GraduationOutcome, *, pillars=None, actor=None, vers
     if evidence_file:
         changed["evidence_file"] = [outcome.evidence_filename, evidence_filename]
         outcome.evidence_file, outcome.evidence_filename = evidence_file, evidence_filename
+    elif remove_evidence_file and outcome.evidence_file:
+        # The file stays on disk as a record; the outcome no longer relies on it.
+        changed["evidence_file"] = [outcome.evidence_filename, None]
+        outcome.evidence_file, outcome.evidence_filename = None, None
     if changed:
         db.session.flush()
         audit.record("outcome.update", outcome, label=outcome.company.name, from_state=before,

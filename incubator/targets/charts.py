@@ -48,8 +48,11 @@ def bar_chart(points: list[tuple[str, float | None, str]], *, threshold: float, 
         else:
             parts.append(f'<text x="{x + w / 2:.1f}" y="{TOP + plot_h - 4:.1f}" text-anchor="middle" '
                          f'fill="{TEXT}">—</text>')
+        first, _, second = label.partition("\n")
         parts.append(f'<text x="{x + w / 2:.1f}" y="{HEIGHT - BOTTOM + 16:.1f}" text-anchor="middle" '
-                     f'fill="{TEXT}">{escape(label)}</text>')
+                     f'fill="{TEXT}">{escape(first)}'
+                     + (f'<tspan x="{x + w / 2:.1f}" dy="13">{escape(second)}</tspan>' if second else "")
+                     + "</text>")
     ty = y(threshold)
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{LINE}" '
                  f'stroke-width="1.5" stroke-dasharray="6 4"/>')
@@ -68,7 +71,10 @@ def _number(value: float) -> str:
 
 
 def quarter_label(day) -> str:
-    return f"Q{(day.month - 1) // 3 + 1}/{day.year}"
+    """Two lines: Q2 over 2025 in English, Quý 2 over 2025 in Vietnamese."""
+    from flask_babel import gettext
+
+    return gettext("Q%(quarter)d", quarter=(day.month - 1) // 3 + 1) + f"\n{day.year}"
 
 
 def to_float(value: Decimal | int | None) -> float | None:

@@ -32,3 +32,9 @@ class TargetForm(Form):
 
         if field.data and self.window_start.data and field.data < self.window_start.data:
             raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def validate_window_start(self, field):
+        from wtforms.validators import ValidationError
+
+        if self.kind.data == TargetKind.INCUBATED_IT_RATIO.value and (field.data or self.window_end.data):
+            raise ValidationError(_l("A ratio is measured on one date: it has no window. Leave both days empty."))

@@ -45,7 +45,13 @@ class RatioFigure:
 
     @property
     def met(self) -> bool:
-        return self.percent is not None and self.percent >= self.threshold
+        """Exact: 69.95 % does not meet 70 %, even though it is shown rounded as 70.0 %."""
+        return self.denominator > 0 and Decimal(self.numerator) * 100 >= self.threshold * self.denominator
+
+    @property
+    def has_figure(self) -> bool:
+        """Nobody in the incubator: no percentage, and no verdict either."""
+        return self.denominator > 0
 
 
 @dataclass
@@ -61,6 +67,8 @@ class GraduateFigure:
     @property
     def met(self) -> bool:
         return self.count >= self.threshold
+
+    has_figure = True
 
 
 @dataclass

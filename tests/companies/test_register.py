@@ -201,3 +201,37 @@ def test_the_same_decision_on_the_same_day_is_refused(make, db):
     record_outcome(company, decision=Decision.GRADUATED, decided_on=date(2025, 6, 30))
     with pytest.raises(DomainError):
         record_outcome(company, decision=Decision.GRADUATED, decided_on=date(2025, 6, 30))
+
+
+def test_a_refused_outcome_leaves_no_file_behind(staff, make, app, db):
+    from pathlib import Path
+
+    from incubator.outcomes.services import record_outcome
+
+    company = make.company()
+    record_outcome(company, decision=Decision.GRADUATED, decided_on=date(2025, 6, 30))
+    db.session.commit()
+    folder = Path(app.instance_path) / "uploads" / "evidence"
+    before = set(folder.glob("*.pdf")) if folder.exists() else set()
+    url = f"/register/{company.id}/outcomes/new"
+    response = post_form(staff, url, {"decision": "graduated", "decided_on": "2025-06-30",
+                                      "evidence_pdf": (io.BytesIO(_pdf()), "trung.pdf")},
+                         token_from=url, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert (set(folder.glob("*.pdf")) if folder.exists() else set()) == before
+
+
+def test_an_attached_pdf_can_be_removed(staff, make, db):
+    company = make.company()
+    url = f"/register/{company.id}/outcomes/new"
+    post_form(staff, url, {"decision": "graduated", "decided_on": "2025-06-30", "serves_economy": "y",
+                           "evidence_pdf": (io.BytesIO(_pdf()), "hop-dong.pdf")},
+              token_from=url, content_type="multipart/form-data")
+    outcome = db.session.query(GraduationOutcome).one()
+    assert outcome.has_evidence
+    edit = f"/register/outcomes/{outcome.id}/edit"
+    response = post_form(staff, edit, {"decision": "graduated", "decided_on": "2025-06-30", "serves_economy": "y",
+                                       "remove_evidence_pdf": "y", "version": outcome.version_id}, token_from=edit)
+    assert response.status_code == 302
+    db.session.refresh(outcome)
+    assert outcome.evidence_file is None and not outcome.has_evidence

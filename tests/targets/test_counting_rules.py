@@ -28,7 +28,10 @@ def grad_target(make):
 
 
 def counts(target, day):
+    """The figure, after checking that the drill-down lists hold exactly the businesses it counts."""
     r = queries.ratio(target, day)
+    lists = queries.explain_ratio(day)
+    assert (len(lists["numerator"]), len(lists["denominator"])) == (r.numerator, r.denominator)
     return r.numerator, r.denominator
 
 
@@ -72,6 +75,14 @@ def test_a_business_with_several_residencies_counts_once(make, ratio_target):
     assert counts(ratio_target, D(2024, 6, 1)) == (1, 1)
 
 
+def test_met_is_decided_on_the_exact_ratio_not_the_rounded_one(make, ratio_target):
+    from incubator.targets.queries import RatioFigure
+
+    figure = RatioFigure(ratio_target, D(2025, 1, 1), numerator=142, denominator=203)  # 69.95 %
+    assert figure.percent == Decimal("70.0") and figure.met is False
+    assert RatioFigure(ratio_target, D(2025, 1, 1), numerator=7, denominator=10).met is True
+
+
 def test_an_empty_incubator_has_no_percentage(ratio_target):
     figure = queries.ratio(ratio_target, D(2024, 6, 1))
     assert (figure.numerator, figure.denominator, figure.percent, figure.met) == (0, 0, None, False)
@@ -103,7 +114,10 @@ def graduate(make, company=None, **kw):
 
 
 def grads(target, day):
-    return queries.graduates(target, day).count
+    """The count, after checking that the drill-down list holds exactly the graduates it counts."""
+    count = queries.graduates(target, day).count
+    assert len(queries.explain_graduates(target, day)["count"]) == count
+    return count
 
 
 def test_a_graduate_in_the_window_with_evidence_and_a_pillar_counts(make, grad_target):
@@ -126,8 +140,12 @@ def test_a_graduate_decided_after_the_date_asked_does_not_count_yet(make, grad_t
 
 def test_a_graduate_without_market_evidence_does_not_count(make, grad_target):
     graduate(make, evidence_text="   ")
+    graduate(make, evidence_text="\t\n")  # whitespace of any kind is no evidence
+    make.outcome(evidence_text=" \t ", evidence_url="")  # not through the service either
     graduate(make, evidence_text=None, evidence_url="https://dichvucong.hanoi.example/san-pham")
     assert grads(grad_target, D(2025, 12, 31)) == 1
+    reasons = [str(r) for e in queries.explain_graduates(grad_target, D(2025, 12, 31))["excluded"] for r in e.reasons]
+    assert len(reasons) == 3 and all("bằng chứng thị trường" in r for r in reasons)  # in Vietnamese, by default
 
 
 def test_a_graduate_without_a_pillar_does_not_count(make, grad_target):

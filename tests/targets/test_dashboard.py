@@ -79,9 +79,10 @@ def test_dashboard_shows_both_targets_with_a_12_quarter_chart(login_as, targets)
     client, _ = login_as(Role.STAFF)
     html = client.get(f"/targets/?as_of={AS_OF.isoformat()}").get_data(as_text=True)
     assert html.count("<svg") == 2
-    for quarter in ("Q3/2022", "Q2/2025"):
-        assert quarter in html
-    assert "Q3/2025" not in html and "Q2/2022" not in html  # twelve quarters ending at the date asked
+    labels = re.findall(r">(Quý \d)<tspan[^>]*>(\d{4})</tspan>", html)
+    assert labels[:12] == [(f"Quý {q}", str(y)) for y, q in
+                           [(2022, 3), (2022, 4), (2023, 1), (2023, 2), (2023, 3), (2023, 4), (2024, 1), (2024, 2),
+                            (2024, 3), (2024, 4), (2025, 1), (2025, 2)]]  # twelve quarters ending at the date asked
     assert html.index("target-IT70") < html.index("target-GRAD10")
 
 
@@ -117,9 +118,16 @@ def test_drill_down_costs_the_same_queries_at_10_and_1000_businesses(login_as, t
 
 
 def test_an_unknown_date_falls_back_to_today_and_nonsense_is_harmless(login_as, targets):
+    from incubator.db import utcnow
+    from incubator.i18n import local_tz
+
     client, _ = login_as(Role.STAFF)
+    today = utcnow().astimezone(local_tz()).date().strftime("%d/%m/%Y")
     for query in ("as_of=31/02/2025", "as_of=abc", "as_of=9999-12-31", "as_of=0001-01-01"):
-        assert client.get(f"/targets/?{query}").status_code == 200, query
+        response = client.get(f"/targets/?{query}")
+        assert response.status_code == 200, query
+        assert f"Số liệu ngày {today}" in response.get_data(as_text=True), query
+    assert "Số liệu ngày 30/06/2025" in client.get("/targets/?as_of=30/06/2025").get_data(as_text=True)
     assert client.get("/targets/IT70/?show=nonsense").status_code == 200
     assert client.get("/targets/NO-SUCH/").status_code == 404
 
@@ -142,3 +150,36 @@ def test_staff_edit_a_target_and_the_dashboard_follows(login_as, targets, db):
     from incubator.audit.models import AuditEntry
 
     assert db.session.query(AuditEntry).filter_by(action="target.update").count() == 1
+
+
+def test_an_empty_incubator_shows_no_verdict(login_as, targets):
+    client, _ = login_as(Role.OFFICIAL)
+    html = client.get("/targets/?as_of=2025-06-30").get_data(as_text=True)
+    section = html.split('id="target-IT70"', 1)[1].split("</section>", 1)[0]
+    assert "Chưa có số liệu" in section and "Chưa đạt" not in section
+
+
+def test_a_ratio_target_takes_no_window(login_as, targets):
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.STAFF)
+    response = post_form(client, "/targets/new", {
+        "code": "IT80", "name_vi": "Tỷ lệ 80", "name_en": "Ratio 80", "kind": "incubated_it_ratio",
+        "threshold": "80", "window_start": "2024-01-01"}, token_from="/targets/new")
+    assert response.status_code == 400
+
+
+def test_a_graduate_counted_on_a_pdf_alone_shows_it_and_officials_can_open_it(login_as, targets, make, app):
+    from pathlib import Path
+
+    company = make.company(name="Công ty Chỉ Có PDF")
+    pdf = Path(app.instance_path) / "uploads" / "evidence"
+    pdf.mkdir(parents=True, exist_ok=True)
+    (pdf / ("a" * 32 + ".pdf")).write_bytes(b"%PDF-1.4 test")
+    outcome = make.outcome(company=company, evidence_text=None, evidence_file="a" * 32 + ".pdf",
+                           evidence_filename="hop-dong.pdf", decided_on=date(2025, 3, 3))
+    client, _ = login_as(Role.OFFICIAL)
+    html = client.get("/targets/GRAD10/?as_of=2025-06-30&show=count").get_data(as_text=True)
+    assert "Công ty Chỉ Có PDF" in html and f"/register/outcomes/{outcome.id}/evidence" in html
+    download = client.get(f"/register/outcomes/{outcome.id}/evidence")
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
