@@ -173,12 +173,14 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.audit.views import bp as audit_bp
     from incubator.auth.views import bp as auth_bp
     from incubator.companies.views import bp as companies_bp
+    from incubator.companies.views import my_bp as my_companies_bp
     from incubator.home.views import bp as home_bp
     from incubator.imports.views import bp as imports_bp
     from incubator.mail.views import bp as mail_bp
     from incubator.targets.views import bp as targets_bp
 
-    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, targets_bp, imports_bp):
+    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
+               imports_bp):
         app.register_blueprint(bp)
 
 

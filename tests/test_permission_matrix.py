@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from incubator.auth.enums import Role
+from incubator.companies.enums import MembershipStatus
 from tests.helpers import csrf_token, login
 
 ROLES = ["anonymous", *[r.value for r in Role]]
@@ -86,6 +87,10 @@ MATRIX = {
     ("GET", "companies.edit_outcome", "outcome_id"): only(STAFF),
     ("POST", "companies.edit_outcome", "outcome_id"): only(STAFF, ok=400),
     ("GET", "companies.evidence", "outcome_id"): only(READ_TARGETS, ok=404),  # no file attached here
+    ("POST", "companies.approve_membership", "membership_id"): only(STAFF, ok=302),
+    ("POST", "companies.refuse_membership", "membership_id"): only(STAFF, ok=302),
+    ("GET", "my_companies.claim", None): only(["founder"]),
+    ("POST", "my_companies.claim", None): only(["founder"], ok=400),
     ("GET", "imports.index", None): only(STAFF),
     ("POST", "imports.preview", None): only(STAFF, ok=400),
     ("POST", "imports.apply", None): only(STAFF, ok=400),
@@ -117,7 +122,8 @@ def objects(make):
     city_target = make.target(code="IT70")
     return {"user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
-            "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code}
+            "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code,
+            "membership_id": make.member(status=MembershipStatus.PENDING).id}
 
 
 def _url(app, endpoint, params, objects):

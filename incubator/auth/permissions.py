@@ -53,6 +53,11 @@ def can_edit_register(user) -> bool:
     return is_staff(user)
 
 
+def can_claim_company(user) -> bool:
+    """Founders enter their own companies (joining one that others hold waits for staff)."""
+    return _has(user, Role.FOUNDER)
+
+
 def require(predicate, *args):
     """View decorator: anonymous users go to the login page, others without the right get 403."""
 
@@ -76,5 +81,5 @@ def register(app) -> None:
         is_admin=is_admin, is_staff=is_staff, can_manage_users=can_manage_users,
         can_read_outbox=can_read_outbox, can_read_audit_log=can_read_audit_log,
         can_see_role_home=can_see_role_home, can_read_targets=can_read_targets, can_edit_targets=can_edit_targets,
-        can_edit_register=can_edit_register,
+        can_edit_register=can_edit_register, can_claim_company=can_claim_company,
     )

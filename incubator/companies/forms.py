@@ -87,3 +87,18 @@ class OutcomeForm(Form):
     def pillars(self) -> list[Pillar]:
         return [p for p, f in ((Pillar.GOVERNMENT, self.serves_government), (Pillar.ECONOMY, self.serves_economy),
                                (Pillar.SOCIETY, self.serves_society)) if f.data]
+
+
+class ClaimCompanyForm(Form):
+    tax_code = StringField(_l("Tax code"), validators=[InputRequired(message=_l("Enter the tax code.")),
+                                                       Length(max=20), NoControlCharacters()], filters=[strip])
+    name = _text(_l("Business name"), 300, required=True, message=_l("Enter the name."))
+    is_it = BooleanField(_l("IT (digital-technology) business"), default=True)
+    founded_on = DateField(_l("Founded on"), validators=[Optional()])
+    sector = _text(_l("Sector"), 200)
+    employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    position = _text(_l("Your position in the company"), 100)
+
+
+class MembershipDecisionForm(Form):
+    reason = _text(_l("Reason"), 500)

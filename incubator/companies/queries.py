@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from incubator.companies.enums import ResidencyKind
-from incubator.companies.models import Company, Residency
+from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from incubator.text import fold
@@ -42,4 +42,4 @@ def register_list(today: date, q: str | None = None, is_it: str | None = None, k
 def company_page(company_id: int):
     return (sa.select(Company).where(Company.id == company_id)
             .options(selectinload(Company.residencies), selectinload(Company.outcomes),
-                     selectinload(Company.members)))
+                     selectinload(Company.members).selectinload(CompanyMember.user)))

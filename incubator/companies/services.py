@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from incubator.audit import services as audit
 from incubator.companies import taxcode
-from incubator.companies.enums import ResidencyKind
-from incubator.companies.models import Company, Residency
+from incubator.companies.enums import MembershipStatus, ResidencyKind
+from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.i18n import fmt_date
@@ -155,3 +156,70 @@ def end_residency(residency: Residency, ends_on: date, *, reason: str | None = N
 def _period(residency: Residency) -> str:
     end = residency.ends_on.isoformat() if residency.ends_on else "…"
     return f"{residency.kind.value} {residency.starts_on.isoformat()}–{end}"
+
+
+# ---- Founders and their companies -------------------------------------------------------------------------
+
+def claim_company(user, *, tax_code: str, name: str, is_it: bool, founded_on: date | None = None,
+                  sector: str | None = None, employees: int | None = None,
+                  position: str | None = None) -> CompanyMember:
+    """A founder enters their company. A new company is registered and the founder joins it; a company
+    already held by other founders needs staff approval to join (its founders are told), so nobody takes
+    over another's file. Founders cannot record a tax code that fails the check digit."""
+    try:
+        code = taxcode.validate(tax_code)
+    except taxcode.TaxCodeError as exc:
+        raise DomainError(exc.reason, field="tax_code") from exc
+    company = db.session.scalar(sa.select(Company).where(Company.tax_code == code).with_for_update())
+    if company is None:
+        company = create_company(tax_code=code, name=name, is_it=is_it, founded_on=founded_on, sector=sector,
+                                 employees=employees, actor=user)
+    elif db.session.scalar(sa.select(CompanyMember.id).where(CompanyMember.company_id == company.id,
+                                                             CompanyMember.user_id == user.id)) is not None:
+        raise DomainError(_l("You have already asked to join this company."), field="tax_code")
+    holders = list(db.session.scalars(sa.select(CompanyMember).where(
+        CompanyMember.company_id == company.id, CompanyMember.status == MembershipStatus.APPROVED)))
+    status = MembershipStatus.PENDING if holders else MembershipStatus.APPROVED
+    membership = CompanyMember(company=company, user_id=user.id, status=status,
+                               position=(position or "").strip() or None,
+                               decided_at=None if holders else utcnow())
+    db.session.add(membership)
+    db.session.flush()
+    audit.record("membership.request" if holders else "membership.create", membership, label=company.name,
+                 to_state=status.value, actor=user, details={"company_id": company.id, "user_id": user.id})
+    for holder in holders:
+        _mail_member(holder.user, "membership_requested", _l("Someone asked to join your company's file"),
+                     company=company, requester=user)
+    return membership
+
+
+def decide_membership(staff, membership, *, approve: bool, reason: str | None = None):
+    """Staff approve or refuse a founder's request to join a company that others hold."""
+    if membership.status is not MembershipStatus.PENDING:
+        raise DomainError(_l("This request has already been decided."))
+    if not approve and not (reason or "").strip():
+        raise DomainError(_l("Give the reason for refusing."), field="reason")
+    before = membership.status
+    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+    membership.decided_at = utcnow()
+    membership.decided_by_id = staff.id
+    db.session.flush()
+    audit.record("membership.decide", membership, label=membership.company.name, from_state=before.value,
+                 to_state=membership.status.value, reason=reason, actor=staff,
+                 details={"company_id": membership.company_id, "user_id": membership.user_id})
+    _mail_member(membership.user, "membership_decided",
+                 _l("Your request to join a company's file was approved") if approve
+                 else _l("Your request to join a company's file was refused"),
+                 company=membership.company, approved=approve, reason=reason)
+    return membership
+
+
+def _mail_member(user, template: str, subject, **context) -> None:
+    from flask import current_app, render_template
+    from flask_babel import force_locale
+
+    from incubator.mail import services as mail
+
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        mail.queue(user.email, str(subject), render_template(f"mail/{template}.txt", user=user, **context),
+                   template)

@@ -4,11 +4,18 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from incubator.auth.permissions import can_edit_register, can_read_targets, require
+from incubator.auth.permissions import can_claim_company, can_edit_register, can_read_targets, require
 from incubator.companies import queries, services
-from incubator.companies.enums import ResidencyKind
-from incubator.companies.forms import CompanyForm, EndResidencyForm, OutcomeForm, ResidencyForm
-from incubator.companies.models import Company, Residency
+from incubator.companies.enums import MembershipStatus, ResidencyKind
+from incubator.companies.forms import (
+    ClaimCompanyForm,
+    CompanyForm,
+    EndResidencyForm,
+    MembershipDecisionForm,
+    OutcomeForm,
+    ResidencyForm,
+)
+from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
@@ -17,9 +24,10 @@ from incubator.outcomes import services as outcome_services
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from incubator.uploads import check_pdf, path_of
-from incubator.web import apply_form_error, form_status, page_arg
+from incubator.web import apply_form_error, form_status, page_arg, safe_next_url
 
 bp = Blueprint("companies", __name__, url_prefix="/register")
+my_bp = Blueprint("my_companies", __name__, url_prefix="/my/companies")
 OUTCOME_FIELDS = ("decision", "decided_on", "cohort_name", "product", "evidence_text", "evidence_url", "note")
 COMPANY_FIELDS = ("tax_code", "tax_code_note", "name", "is_it", "founded_on", "sector", "address", "website",
                   "employees")
@@ -209,3 +217,53 @@ def evidence(outcome_id):
         abort(404)
     return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=outcome.evidence_filename or "evidence.pdf")
+
+
+# ---- Founders enter their companies; staff decide who may join a company others hold ---------------------
+
+@my_bp.route("/new", methods=["GET", "POST"])
+@require(can_claim_company)
+def claim():
+    form = ClaimCompanyForm()
+    if form.validate_on_submit():
+        try:
+            membership = services.claim_company(
+                current_user, tax_code=form.tax_code.data, name=form.name.data, is_it=form.is_it.data,
+                founded_on=form.founded_on.data, sector=form.sector.data, employees=form.employees.data,
+                position=form.position.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            if membership.status is MembershipStatus.APPROVED:
+                flash(_("%(name)s is on file: you can apply for it when a round is open.",
+                        name=membership.company.name), "success")
+            else:
+                flash(_("Other founders already hold the file of %(name)s: the incubator's staff will check "
+                        "your request and tell you by e-mail.", name=membership.company.name), "info")
+            return redirect(url_for("home.role_home", role="founder"))
+    return render_template("companies/claim.html", form=form), form_status(form)
+
+
+def _decide(membership_id: int, approve: bool):
+    membership = db.get_or_404(CompanyMember, membership_id)
+    form = MembershipDecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_membership(current_user, membership, approve=approve, reason=form.reason.data)
+        except DomainError as exc:
+            flash(str(exc.message), "warning")  # nothing was changed: back to the list, with the reason
+        flash(_("%(name)s: request approved.", name=membership.user.full_name) if approve
+              else _("%(name)s: request refused.", name=membership.user.full_name), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("home.role_home", role="staff"))
+
+
+@bp.route("/memberships/<int:membership_id>/approve", methods=["POST"])
+@require(can_edit_register)
+def approve_membership(membership_id):
+    return _decide(membership_id, approve=True)
+
+
+@bp.route("/memberships/<int:membership_id>/refuse", methods=["POST"])
+@require(can_edit_register)
+def refuse_membership(membership_id):
+    return _decide(membership_id, approve=False)
