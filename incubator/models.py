@@ -1,5 +1,6 @@
 """Imports every domain's models, so that SQLAlchemy's metadata (and Alembic) sees all tables."""
 
+from incubator.applications.models import Application, ApplicationDocument, IntakeRound, RoundDocument, RoundQuestion
 from incubator.audit.models import AuditEntry
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
 from incubator.companies.models import Company, CompanyMember, Residency
@@ -8,5 +9,23 @@ from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.models import Partner
 from incubator.targets.models import Target
 
-__all__ = ["AccountToken", "AuditEntry", "Company", "CompanyMember", "GraduationOutcome", "LoginAttempt",
-           "OutboxMessage", "Partner", "Residency", "Target", "User", "UserRole", "WebSession"]
+__all__ = [
+           "AccountToken",
+           "Application",
+           "ApplicationDocument",
+           "AuditEntry",
+           "Company",
+           "CompanyMember",
+           "GraduationOutcome",
+           "IntakeRound",
+           "LoginAttempt",
+           "OutboxMessage",
+           "Partner",
+           "Residency",
+           "RoundDocument",
+           "RoundQuestion",
+           "Target",
+           "User",
+           "UserRole",
+           "WebSession",
+]

@@ -210,6 +210,25 @@ class Factory:
         kw.setdefault("starts_on", date(2024, 1, 1))
         return self._save(Residency(company=company or self.company(), **kw))
 
+    def intake_round(self, **kw):
+        from datetime import UTC, datetime, timedelta
+
+        from incubator.applications.models import IntakeRound
+
+        n = self._next()
+        now = datetime.now(UTC)
+        kw.setdefault("name_vi", f"Đợt tuyển chọn {n}")
+        kw.setdefault("name_en", f"Intake round {n}")
+        kw.setdefault("opens_at", now - timedelta(days=7))
+        kw.setdefault("closes_at", now + timedelta(days=30))
+        return self._save(IntakeRound(**kw))
+
+    def application(self, intake_round=None, company=None, created_by=None, **kw):
+        from incubator.applications.models import Application
+
+        return self._save(Application(round=intake_round or self.intake_round(), company=company or self.company(),
+                                      created_by=created_by or self.user(), **kw))
+
     def outcome(self, company=None, pillars=("economy",), **kw):
         from incubator.outcomes.enums import Decision
         from incubator.outcomes.models import GraduationOutcome

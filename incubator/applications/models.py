@@ -1,0 +1,161 @@
+"""Intake rounds (with their questions and required documents) and the applications made to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from incubator.applications.eligibility import SectorKind
+from incubator.applications.enums import ApplicationStatus, QuestionKind
+from incubator.db import UTCDateTime, utcnow
+from incubator.enums import enum_column
+from incubator.extensions import db
+
+
+def _localised(vi: str | None, en: str | None) -> str:
+    locale = get_locale()
+    return (en or vi or "") if locale is not None and locale.language == "en" else (vi or en or "")
+
+
+class IntakeRound(db.Model):
+    __tablename__ = "intake_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_vi: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    description_vi: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cohort_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # Per-rule parameters laid over eligibility.DEFAULT_PARAMETERS.
+    eligibility: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    questions: Mapped[list[RoundQuestion]] = relationship(back_populates="round", cascade="all, delete-orphan",
+                                                          order_by="RoundQuestion.position")
+    documents: Mapped[list[RoundDocument]] = relationship(back_populates="round", cascade="all, delete-orphan",
+                                                          order_by="RoundDocument.position")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (sa.CheckConstraint("closes_at > opens_at", name="closes_after_opening"),)
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_vi, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _localised(self.description_vi, self.description_en)
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens_at <= now < self.closes_at
+
+
+class RoundQuestion(db.Model):
+    __tablename__ = "round_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_rounds.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
+    label_vi: Mapped[str] = mapped_column(sa.String(500))
+    label_en: Mapped[str] = mapped_column(sa.String(500))
+    help_vi: Mapped[str | None] = mapped_column(sa.String(1000))
+    help_en: Mapped[str | None] = mapped_column(sa.String(1000))
+    required: Mapped[bool] = mapped_column(default=False)
+    max_length: Mapped[int | None]
+    # For choices: [{"value": "...", "label_vi": "...", "label_en": "..."}]
+    choices: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # A question cannot be removed once applications exist; it can be hidden.
+    hidden: Mapped[bool] = mapped_column(default=False)
+
+    round: Mapped[IntakeRound] = relationship(back_populates="questions")
+
+    @property
+    def label(self) -> str:
+        return _localised(self.label_vi, self.label_en)
+
+
+class RoundDocument(db.Model):
+    __tablename__ = "round_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_rounds.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name_vi: Mapped[str] = mapped_column(sa.String(300))
+    name_en: Mapped[str] = mapped_column(sa.String(300))
+    required: Mapped[bool] = mapped_column(default=True)
+
+    round: Mapped[IntakeRound] = relationship(back_populates="documents")
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_vi, self.name_en)
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_rounds.id"), index=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus),
+                                                      default=ApplicationStatus.DRAFT, index=True)
+    # Given at submission, e.g. VU-2025-0042; unique, so a double submission cannot number twice.
+    reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # What the founder declares for the eligibility rules.
+    is_public_company: Mapped[bool | None]
+    sector_kind: Mapped[SectorKind | None] = mapped_column(enum_column(SectorKind))
+    employees: Mapped[int | None]
+    revenue: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 0))
+    capital: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 0))
+    # Staff may let one application through a failed hard rule, with a written reason (audited).
+    eligibility_override: Mapped[str | None] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    round: Mapped[IntakeRound] = relationship()
+    company = relationship("Company")
+    created_by = relationship("User")
+    documents: Mapped[list[ApplicationDocument]] = relationship(back_populates="application",
+                                                                cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        # One application per company per round.
+        sa.UniqueConstraint("round_id", "company_id", name="uq_applications_round_company"),
+        sa.CheckConstraint("employees IS NULL OR employees >= 0", name="employees_positive"),
+        sa.CheckConstraint("revenue IS NULL OR revenue >= 0", name="revenue_positive"),
+        sa.CheckConstraint("capital IS NULL OR capital >= 0", name="capital_positive"),
+    )
+
+
+class ApplicationDocument(db.Model):
+    __tablename__ = "application_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("round_documents.id"))
+    stored_name: Mapped[str] = mapped_column(sa.String(100))
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    application: Mapped[Application] = relationship(back_populates="documents")
+    document: Mapped[RoundDocument] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "document_id", name="uq_application_documents_slot"),
+    )
