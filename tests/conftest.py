@@ -47,13 +47,18 @@ class IsolatedClient(FlaskClient):
     after each request, so the test sees what the request committed."""
 
     def open(self, *args, **kwargs):
-        _db.session.commit()
+        from flask import has_app_context
+
+        outer = has_app_context()  # a test's own thread; other threads (parallel requests) have none
+        if outer:
+            _db.session.commit()
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)
         finally:
             _cv_app.reset(token)
-            _db.session.commit()
+            if outer:
+                _db.session.commit()
 
 
 @pytest.fixture(scope="session")

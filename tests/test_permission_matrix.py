@@ -91,6 +91,34 @@ MATRIX = {
     ("POST", "companies.refuse_membership", "membership_id"): only(STAFF, ok=302),
     ("GET", "my_companies.claim", None): only(["founder"]),
     ("POST", "my_companies.claim", None): only(["founder"], ok=400),
+    # Intake rounds: anyone reads the public pages; staff manage the rounds.
+    ("GET", "rounds.public", None): row(200, 200),
+    ("GET", "rounds.detail", "round_id"): row(200, 200),
+    ("GET", "rounds.manage", None): only(STAFF),
+    ("GET", "rounds.new", None): only(STAFF),
+    ("POST", "rounds.new", None): only(STAFF, ok=400),
+    ("GET", "rounds.edit", "round_id"): only(STAFF),
+    ("POST", "rounds.edit", "round_id"): only(STAFF, ok=400),
+    ("GET", "rounds.setup", "round_id"): only(STAFF),
+    ("POST", "rounds.add_question", "round_id"): only(STAFF, ok=400),
+    ("GET", "rounds.edit_question", "question_id"): only(STAFF),
+    ("POST", "rounds.edit_question", "question_id"): only(STAFF, ok=400),
+    ("POST", "rounds.remove_question", "question_id"): only(STAFF, ok=302),
+    ("POST", "rounds.add_document", "round_id"): only(STAFF, ok=400),
+    ("POST", "rounds.extend", "round_id"): only(STAFF, ok=400),
+    ("GET", "rounds.copy", "round_id"): only(STAFF),
+    ("POST", "rounds.copy", "round_id"): only(STAFF, ok=400),
+    # Applications (someone else's, here): founders start their own; another's answers 404, not a hint.
+    ("GET", "applications.start", "round_id"): only(["founder"], ok=302),  # no company yet: add it first
+    ("POST", "applications.start", "round_id"): only(["founder"], ok=302),
+    ("GET", "applications.edit", "application_id"): row(LOGIN, 404, staff=302, admin=302),  # staff: the status
+    ("POST", "applications.edit", "application_id"): row(LOGIN, 404, staff=302, admin=302),
+    ("POST", "applications.upload", "application_id,document_id"): row(LOGIN, 404),
+    ("GET", "applications.download", "application_id,document_id"): row(LOGIN, 404),
+    ("GET", "applications.review", "application_id"): row(LOGIN, 404),
+    ("POST", "applications.review", "application_id"): row(LOGIN, 404),
+    ("GET", "applications.status", "application_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "applications.withdraw", "application_id"): row(LOGIN, 404, staff=403, admin=403),
     ("GET", "imports.index", None): only(STAFF),
     ("POST", "imports.preview", None): only(STAFF, ok=400),
     ("POST", "imports.apply", None): only(STAFF, ok=400),
@@ -120,10 +148,18 @@ def objects(make):
     outcome = make._save(GraduationOutcome(company=residency.company, decision=Decision.GRADUATED,
                                            decided_on=residency.starts_on))
     city_target = make.target(code="IT70")
+    from incubator.applications.enums import QuestionKind
+    from incubator.applications.models import RoundDocument, RoundQuestion
+
+    intake_round = make.intake_round()
+    question = make._save(RoundQuestion(round=intake_round, kind=QuestionKind.TEXT, label_vi="Câu hỏi",
+                                        label_en="Question"))
     return {"user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code,
-            "membership_id": make.member(status=MembershipStatus.PENDING).id}
+            "membership_id": make.member(status=MembershipStatus.PENDING).id, "round_id": intake_round.id,
+            "question_id": question.id, "application_id": make.application(intake_round=intake_round).id,
+            "document_id": make._save(RoundDocument(round=intake_round, name_vi="Kế hoạch", name_en="Plan")).id}
 
 
 def _url(app, endpoint, params, objects):
@@ -132,7 +168,8 @@ def _url(app, endpoint, params, objects):
         key, value = params.split("=", 1)
         values[key] = value
     elif params:
-        values[params] = objects[params]
+        for name in params.split(","):
+            values[name] = objects[name]
     with app.test_request_context():
         from flask import url_for
 

@@ -33,3 +33,294 @@ def change_status(application: Application, to: ApplicationStatus, *, actor, rea
     audit.record("application.status", application, label=application.reference or f"#{application.id}",
                  from_state=current.value, to_state=to.value, reason=reason, actor=actor, details=details)
     return application
+
+
+# ---- Intake rounds (staff) --------------------------------------------------------------------------------
+
+ROUND_FIELDS = ("name_vi", "name_en", "description_vi", "description_en", "opens_at", "closes_at", "cohort_name",
+                "eligibility")
+
+
+def _check_round_dates(opens_at, closes_at) -> None:
+    if opens_at is None or closes_at is None:
+        raise DomainError(_l("Enter when the round opens and closes."), field="closes_at")
+    if closes_at <= opens_at:
+        raise DomainError(_l("The round must close after it opens."), field="closes_at")
+
+
+def create_round(*, actor, **fields):
+    from incubator.applications.models import IntakeRound
+
+    _check_round_dates(fields.get("opens_at"), fields.get("closes_at"))
+    intake_round = IntakeRound(**{k: v for k, v in fields.items() if k in ROUND_FIELDS})
+    db.session.add(intake_round)
+    db.session.flush()
+    audit.record("round.create", intake_round, label=intake_round.name_vi, actor=actor)
+    return intake_round
+
+
+def update_round(intake_round, *, actor, version=None, **fields):
+    from incubator.errors import expect_version
+
+    expect_version(intake_round, version)
+    _check_round_dates(fields.get("opens_at", intake_round.opens_at), fields.get("closes_at", intake_round.closes_at))
+    changed = {}
+    for key, value in fields.items():
+        if key in ROUND_FIELDS and getattr(intake_round, key) != value:
+            changed[key] = [_plain(getattr(intake_round, key)), _plain(value)]
+            setattr(intake_round, key, value)
+    if changed:
+        db.session.flush()
+        audit.record("round.update", intake_round, label=intake_round.name_vi, actor=actor,
+                     details={"changed": changed})
+    return intake_round
+
+
+def extend_deadline(intake_round, closes_at, *, actor, reason: str):
+    """A later closing time, with the reason (audited). Founders' drafts simply stay open longer."""
+    if closes_at <= intake_round.closes_at:
+        raise DomainError(_l("The new deadline must be later than the current one."), field="closes_at")
+    if not (reason or "").strip():
+        raise DomainError(_l("Give the reason for the extension."), field="reason")
+    before = intake_round.closes_at
+    intake_round.closes_at = closes_at
+    db.session.flush()
+    audit.record("round.extend", intake_round, label=intake_round.name_vi, from_state=before.isoformat(),
+                 to_state=closes_at.isoformat(), reason=reason, actor=actor)
+    return intake_round
+
+
+def copy_round(source, *, actor, opens_at, closes_at, name_vi: str, name_en: str):
+    """A new round with the questions, documents and eligibility parameters of a past one."""
+    from incubator.applications.models import IntakeRound, RoundDocument, RoundQuestion
+
+    _check_round_dates(opens_at, closes_at)
+    copy = IntakeRound(name_vi=name_vi, name_en=name_en, description_vi=source.description_vi,
+                       description_en=source.description_en, opens_at=opens_at, closes_at=closes_at,
+                       cohort_name=None, eligibility=dict(source.eligibility or {}))
+    for q in source.questions:
+        if not q.hidden:
+            copy.questions.append(RoundQuestion(
+                position=q.position, kind=q.kind, label_vi=q.label_vi, label_en=q.label_en, help_vi=q.help_vi,
+                help_en=q.help_en, required=q.required, max_length=q.max_length, choices=list(q.choices or [])))
+    for d in source.documents:
+        copy.documents.append(RoundDocument(position=d.position, name_vi=d.name_vi, name_en=d.name_en,
+                                            required=d.required))
+    db.session.add(copy)
+    db.session.flush()
+    audit.record("round.create", copy, label=copy.name_vi, actor=actor, details={"copied_from": source.id})
+    return copy
+
+
+def has_applications(intake_round) -> bool:
+    import sqlalchemy as sa
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Application)
+                             .where(Application.round_id == intake_round.id)) > 0
+
+
+def add_question(intake_round, *, actor, **fields):
+    from incubator.applications.models import RoundQuestion
+
+    position = max((q.position for q in intake_round.questions), default=0) + 1
+    question = RoundQuestion(position=position, **fields)
+    _check_question(question)  # before it joins the round: a refused question never shows in its list
+    question.round = intake_round
+    db.session.add(question)
+    db.session.flush()
+    audit.record("round.question_add", intake_round, label=question.label_vi, actor=actor,
+                 details={"question_id": question.id})
+    return question
+
+
+def update_question(question, *, actor, **fields):
+    from types import SimpleNamespace
+
+    _check_question(SimpleNamespace(**{**{"kind": question.kind, "choices": question.choices}, **fields}))
+    for key, value in fields.items():
+        setattr(question, key, value)
+    db.session.flush()
+    audit.record("round.question_update", question.round, label=question.label_vi, actor=actor,
+                 details={"question_id": question.id, "hidden": question.hidden})
+    return question
+
+
+def remove_question(question, *, actor):
+    """Only while no application exists; afterwards a question can only be hidden (answers keep their meaning)."""
+    if has_applications(question.round):
+        raise DomainError(_l("Applications exist: this question can be hidden, not removed."))
+    intake_round = question.round
+    db.session.delete(question)
+    db.session.flush()
+    audit.record("round.question_remove", intake_round, label=question.label_vi, actor=actor)
+
+
+def _check_question(question) -> None:
+    from incubator.applications.enums import QuestionKind
+
+    if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and len(question.choices or []) < 2:
+        raise DomainError(_l("A choice question needs at least two choices, one per line."), field="choices")
+
+
+def add_document(intake_round, *, actor, name_vi: str, name_en: str, required: bool):
+    from incubator.applications.models import RoundDocument
+
+    position = max((d.position for d in intake_round.documents), default=0) + 1
+    document = RoundDocument(round=intake_round, position=position, name_vi=name_vi, name_en=name_en,
+                             required=required)
+    db.session.add(document)
+    db.session.flush()
+    audit.record("round.document_add", intake_round, label=name_vi, actor=actor)
+    return document
+
+
+def _plain(value):
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+# ---- Applying (founders) ----------------------------------------------------------------------------------
+
+FACT_FIELDS = ("is_public_company", "sector_kind", "employees", "revenue", "capital")
+
+
+def start_application(intake_round, company, *, actor, now):
+    """The company's draft for this round: the one that exists, or a new one (one per company per round)."""
+    import sqlalchemy as sa
+
+    existing = db.session.scalar(sa.select(Application).where(Application.round_id == intake_round.id,
+                                                              Application.company_id == company.id))
+    if existing is not None:
+        return existing
+    if not intake_round.is_open(now):
+        raise DomainError(_l("This round is not open for applications."))
+    application = Application(round=intake_round, company=company, created_by_id=actor.id)
+    db.session.add(application)
+    db.session.flush()
+    audit.record("application.create", application, label=f"#{application.id} {company.name}",
+                 to_state=ApplicationStatus.DRAFT.value, actor=actor,
+                 details={"round_id": intake_round.id, "company_id": company.id})
+    return application
+
+
+def save_draft(application, *, answers: dict, facts: dict, actor, version=None):
+    """Save what the founder typed, complete or not; required answers are checked only at submission."""
+    from incubator.errors import expect_version
+
+    if application.status is not ApplicationStatus.DRAFT:
+        raise DomainError(_l("Only a draft can be changed."))
+    expect_version(application, version)
+    visible = {str(q.id) for q in application.round.questions if not q.hidden}
+    application.answers = {**(application.answers or {}), **{k: v for k, v in answers.items() if k in visible}}
+    for key in FACT_FIELDS:
+        if key in facts:
+            setattr(application, key, facts[key])
+    db.session.flush()
+    return application
+
+
+def eligibility_of(application):
+    from incubator.applications.eligibility import Facts, evaluate
+    from incubator.i18n import local_tz
+
+    company = application.company
+    facts = Facts(founded_on=company.founded_on, is_it=company.is_it, is_public_company=application.is_public_company,
+                  sector_kind=application.sector_kind, employees=application.employees, revenue=application.revenue,
+                  capital=application.capital)
+    return evaluate(facts, application.round.opens_at.astimezone(local_tz()).date(), application.round.eligibility)
+
+
+def missing_for_submission(application) -> list:
+    """What stops the draft from being submitted, each as a sentence for the founder."""
+    from incubator.applications.eligibility import blocking
+
+    problems = []
+    for question in application.round.questions:
+        if question.required and not question.hidden and not (application.answers or {}).get(str(question.id)):
+            problems.append(_l("Answer the question: %(question)s", question=question.label))
+    uploaded = {d.document_id for d in application.documents}
+    for document in application.round.documents:
+        if document.required and document.id not in uploaded:
+            problems.append(_l("Upload the document: %(document)s", document=document.name))
+    if not application.eligibility_override:
+        problems.extend(r.reason for r in blocking(eligibility_of(application)))
+    return problems
+
+
+def submit(application, *, actor, now):
+    """Submit a complete draft before the deadline (server time). Sent twice, it submits once: the second
+    request finds it submitted and changes nothing."""
+    import sqlalchemy as sa
+
+    from incubator.i18n import fmt_datetime
+
+    db.session.execute(sa.select(Application.id).where(Application.id == application.id).with_for_update())
+    db.session.refresh(application)
+    if application.status is ApplicationStatus.SUBMITTED:
+        return application
+    if application.status is not ApplicationStatus.DRAFT:
+        raise TransitionRefused(_l("Only a draft can be submitted."))
+    if now >= application.round.closes_at:
+        raise DomainError(_l("The round closed at %(when)s: the application can no longer be submitted. "
+                             "Your draft is kept.", when=fmt_datetime(application.round.closes_at)))
+    problems = missing_for_submission(application)
+    if problems:
+        raise DomainError(problems[0])
+    for _attempt in range(5):  # two applications numbered at once: the UNIQUE reference sends one round again
+        try:
+            with db.session.begin_nested():
+                application.reference = _next_reference(now)
+                db.session.flush()
+            break
+        except sa.exc.IntegrityError:
+            continue
+    change_status(application, ApplicationStatus.SUBMITTED, actor=actor)
+    from incubator.companies.services import _mail_member
+    from incubator.urls import external_url
+
+    _mail_member(actor, "application_submitted", _l("Application %(reference)s received",
+                                                    reference=application.reference), application=application,
+                 link=external_url("applications.status", application_id=application.id))
+    return application
+
+
+def _next_reference(now) -> str:
+    """VU-2026-0042: the year in Hà Nội and a number that follows the year's last one (the reference is
+    UNIQUE, and the caller holds the write lock on SQLite or the application's row on PostgreSQL)."""
+    import sqlalchemy as sa
+
+    from incubator.i18n import local_tz
+
+    year = now.astimezone(local_tz()).year
+    prefix = f"VU-{year}-"
+    last = db.session.scalar(sa.select(sa.func.max(Application.reference))
+                             .where(Application.reference.startswith(prefix)))
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def withdraw(application, *, actor, reason: str | None = None):
+    return change_status(application, ApplicationStatus.WITHDRAWN, actor=actor, reason=reason)
+
+
+def attach_document(application, document, pdf, *, actor):
+    """Upload (or replace, while a draft) the file for one of the round's documents."""
+    from incubator.applications.models import ApplicationDocument
+
+    if application.status is not ApplicationStatus.DRAFT:
+        raise DomainError(_l("Documents can only be changed while the application is a draft."))
+    if document.round_id != application.round_id:
+        raise DomainError(_l("This document is not asked for by this round."))
+    slot = next((d for d in application.documents if d.document_id == document.id), None)
+    if slot is None:
+        slot = ApplicationDocument(application=application, document=document)
+        db.session.add(slot)
+    slot.stored_name, slot.original_name, slot.size = pdf.stored_name, pdf.original_name, len(pdf.data)
+    slot.uploaded_at, slot.uploaded_by_id = utcnow(), actor.id
+    db.session.flush()
+    audit.record("application.document", application, label=application.reference or f"#{application.id}",
+                 to_state=document.name_vi, actor=actor, details={"file": pdf.original_name})
+    return slot

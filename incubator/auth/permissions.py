@@ -58,6 +58,27 @@ def can_claim_company(user) -> bool:
     return _has(user, Role.FOUNDER)
 
 
+def _holds(user, company_id: int) -> bool:
+    from incubator.companies.enums import MembershipStatus
+    from incubator.companies.models import CompanyMember
+    from incubator.extensions import db
+
+    return db.session.query(CompanyMember.id).filter_by(
+        company_id=company_id, user_id=user.id, status=MembershipStatus.APPROVED).first() is not None
+
+
+def can_view_application(user, application) -> bool:
+    """Staff, and the founders who hold the company's file (another founder gets 404, not a hint)."""
+    return is_staff(user) or (_has(user, Role.FOUNDER) and _holds(user, application.company_id))
+
+
+def can_edit_application(user, application) -> bool:
+    from incubator.applications.enums import ApplicationStatus
+
+    return (_has(user, Role.FOUNDER) and application.status is ApplicationStatus.DRAFT
+            and _holds(user, application.company_id))
+
+
 def require(predicate, *args):
     """View decorator: anonymous users go to the login page, others without the right get 403."""
 

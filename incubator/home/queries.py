@@ -65,4 +65,11 @@ def founder_home(user: User) -> dict:
         sa.select(CompanyMember).where(CompanyMember.user_id == user.id)
         .options(selectinload(CompanyMember.company).selectinload(Company.residencies))
         .order_by(CompanyMember.created_at)))
-    return {"memberships": memberships}
+    from incubator.applications.models import Application
+
+    company_ids = [m.company_id for m in memberships if m.status is MembershipStatus.APPROVED]
+    applications = list(db.session.scalars(
+        sa.select(Application).where(Application.company_id.in_(company_ids))
+        .options(selectinload(Application.round), selectinload(Application.company))
+        .order_by(Application.created_at.desc()))) if company_ids else []
+    return {"memberships": memberships, "applications": applications}
