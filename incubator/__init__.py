@@ -171,6 +171,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from incubator.admin.views import bp as admin_bp
     from incubator.applications.application_views import bp as applications_bp
+    from incubator.applications.application_views import staff_bp as round_applications_bp
     from incubator.applications.views import bp as rounds_bp
     from incubator.audit.views import bp as audit_bp
     from incubator.auth.views import bp as auth_bp
@@ -182,7 +183,7 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.targets.views import bp as targets_bp
 
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
-               imports_bp, rounds_bp, applications_bp):
+               imports_bp, rounds_bp, applications_bp, round_applications_bp):
         app.register_blueprint(bp)
 
 

@@ -119,6 +119,10 @@ MATRIX = {
     ("POST", "applications.review", "application_id"): row(LOGIN, 404),
     ("GET", "applications.status", "application_id"): row(LOGIN, 404, staff=200, admin=200),
     ("POST", "applications.withdraw", "application_id"): row(LOGIN, 404, staff=403, admin=403),
+    ("GET", "round_applications.index", "round_id"): only(STAFF),
+    ("GET", "round_applications.export", "round_id,fmt=csv"): only(STAFF),
+    ("GET", "applications.staff_view", "application_id"): only(STAFF),
+    ("POST", "applications.staff_view", "application_id"): only(STAFF, ok=400),
     ("GET", "imports.index", None): only(STAFF),
     ("POST", "imports.preview", None): only(STAFF, ok=400),
     ("POST", "imports.apply", None): only(STAFF, ok=400),
@@ -164,11 +168,11 @@ def objects(make):
 
 def _url(app, endpoint, params, objects):
     values = {}
-    if params and "=" in params:
-        key, value = params.split("=", 1)
-        values[key] = value
-    elif params:
-        for name in params.split(","):
+    for name in (params or "").split(","):
+        if "=" in name:
+            key, value = name.split("=", 1)
+            values[key] = value
+        elif name:
             values[name] = objects[name]
     with app.test_request_context():
         from flask import url_for

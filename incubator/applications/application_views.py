@@ -7,17 +7,24 @@ from flask_login import current_user, login_required
 
 from incubator.applications import answer_forms, services
 from incubator.applications.enums import DECIDED, ApplicationStatus
+from incubator.applications.forms import OverrideForm
 from incubator.applications.models import Application, IntakeRound, RoundDocument
 from incubator.audit.models import AuditEntry
 from incubator.auth.forms import ConfirmForm
-from incubator.auth.permissions import can_claim_company, can_edit_application, can_view_application, require
+from incubator.auth.permissions import (
+    can_claim_company,
+    can_edit_application,
+    can_view_application,
+    is_staff,
+    require,
+)
 from incubator.companies.enums import MembershipStatus
 from incubator.companies.models import CompanyMember
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.uploads import check_pdf, path_of
-from incubator.web import apply_form_error
+from incubator.web import apply_form_error, form_status
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -177,3 +184,70 @@ def withdraw(application_id):
         else:
             flash(_("The application has been withdrawn."), "info")
     return redirect(url_for("applications.status", application_id=application.id))
+
+
+# ---- Staff ------------------------------------------------------------------------------------------------
+
+staff_bp = Blueprint("round_applications", __name__, url_prefix="/rounds")
+
+
+def _filters():
+    args = request.args
+    return {"status": args.get("status"), "eligibility": args.get("eligibility"), "is_it": args.get("is_it"),
+            "q": (args.get("q") or "").strip()[:100] or None, "sort": args.get("sort")}
+
+
+@staff_bp.route("/<int:round_id>/applications")
+@require(is_staff)
+def index(round_id):
+    from incubator.applications import queries
+    from incubator.web import page_arg
+
+    intake_round = db.get_or_404(IntakeRound, round_id)
+    filters = _filters()
+    applications = db.paginate(queries.round_list(round_id, **filters), page=page_arg(), per_page=50,
+                               error_out=False)
+    return render_template("applications/index.html", round=intake_round, applications=applications,
+                           filters=filters, counts=queries.counts_by_status(round_id, db),
+                           statuses=list(ApplicationStatus))
+
+
+@staff_bp.route("/<int:round_id>/applications.<any(csv, xlsx):fmt>")
+@require(is_staff)
+def export(round_id, fmt):
+    from flask import Response
+
+    from incubator.applications import exports, queries
+
+    intake_round = db.get_or_404(IntakeRound, round_id)
+    applications = db.session.scalars(queries.round_list(round_id, **_filters())).all()
+    header, body = exports.rows(applications, [q for q in intake_round.questions if not q.hidden])
+    name = f"ho-so-dot-{round_id}.{fmt}"
+    if fmt == "csv":
+        data, mimetype = exports.to_csv(header, body), "text/csv; charset=utf-8"
+    else:
+        data = exports.to_xlsx(header, body)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/<int:application_id>/file", methods=["GET", "POST"])
+@require(is_staff)
+def staff_view(application_id):
+    application = db.get_or_404(Application, application_id)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            services.override_eligibility(application, actor=current_user, reason=form.reason.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("This application may now be submitted despite the rule it fails."), "success")
+            return redirect(url_for("applications.staff_view", application_id=application.id))
+    trail = list(db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.object_type == "applications", AuditEntry.object_id == str(application.id))
+        .order_by(AuditEntry.id)))
+    return render_template("applications/staff_view.html", application=application, form=form, trail=trail,
+                           eligibility=services.eligibility_of(application),
+                           questions=list(application.round.questions)), form_status(form)
+

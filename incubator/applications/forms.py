@@ -170,3 +170,7 @@ class CopyRoundForm(Form):
     name_en = _text(_l("Name in English"), 200, required=True)
     opens_at = _when(_l("Opens (Hà Nội time)"))
     closes_at = _when(_l("Closes (Hà Nội time)"))
+
+
+class OverrideForm(Form):
+    reason = _text(_l("Reason for letting it through"), 1000, required=True)

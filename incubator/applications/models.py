@@ -117,6 +117,8 @@ class Application(db.Model):
     employees: Mapped[int | None]
     revenue: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 0))
     capital: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 0))
+    # The checklist's summary as of the last save (passed / failed / staff), so lists filter on it in SQL.
+    eligibility_summary: Mapped[str | None] = mapped_column(sa.String(10), index=True)
     # Staff may let one application through a failed hard rule, with a written reason (audited).
     eligibility_override: Mapped[str | None] = mapped_column(sa.String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

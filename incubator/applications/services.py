@@ -187,6 +187,17 @@ def _plain(value):
 FACT_FIELDS = ("is_public_company", "sector_kind", "employees", "revenue", "capital")
 
 
+def override_eligibility(application, *, actor, reason: str):
+    """Staff let one application through a failed hard rule, with the written reason (audited)."""
+    if not (reason or "").strip():
+        raise DomainError(_l("Give the reason for letting this application through."), field="reason")
+    application.eligibility_override = reason.strip()
+    db.session.flush()
+    audit.record("application.eligibility_override", application, label=application.reference or f"#{application.id}",
+                 reason=reason.strip(), actor=actor)
+    return application
+
+
 def start_application(intake_round, company, *, actor, now):
     """The company's draft for this round: the one that exists, or a new one (one per company per round)."""
     import sqlalchemy as sa
@@ -218,8 +229,20 @@ def save_draft(application, *, answers: dict, facts: dict, actor, version=None):
     for key in FACT_FIELDS:
         if key in facts:
             setattr(application, key, facts[key])
+    application.eligibility_summary = summarise(eligibility_of(application))
     db.session.flush()
     return application
+
+
+def summarise(results) -> str:
+    """failed when a hard rule fails, staff when something is left to staff, else passed."""
+    from incubator.applications.eligibility import RuleStatus
+
+    if any(r.blocks_submission for r in results):
+        return RuleStatus.FAILED.value
+    if any(r.status is RuleStatus.STAFF for r in results):
+        return RuleStatus.STAFF.value
+    return RuleStatus.PASSED.value
 
 
 def eligibility_of(application):

@@ -10,12 +10,11 @@ import pytest
 from incubator.auth.enums import Role
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company, Residency
-from incubator.demo.data import demo_tax_code
 from incubator.extensions import db as _db
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from incubator.targets.enums import TargetKind
-from tests.helpers import count_queries
+from tests.helpers import count_queries, tax_code
 
 AS_OF = date(2025, 6, 30)
 KINDS = list(ResidencyKind)
@@ -26,7 +25,7 @@ def seed(n: int, offset: int = 0) -> None:
     and bad), added in one transaction."""
     rows = []
     for i in range(offset, offset + n):
-        company = Company(tax_code=demo_tax_code(20000 + i), name=f"Công ty Thử Số {i}", is_it=i % 7 != 0)
+        company = Company(tax_code=tax_code(20000 + i), name=f"Công ty Thử Số {i}", is_it=i % 7 != 0)
         start = date(2023, 1, 1) + timedelta(days=(i * 37) % 700)
         end = None if i % 3 else start + timedelta(days=200 + i % 300)
         company.residencies.append(Residency(kind=KINDS[i % len(KINDS)], starts_on=start, ends_on=end))

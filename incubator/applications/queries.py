@@ -1,0 +1,41 @@
+"""Staff's lists of applications: filters, search without diacritics, sorting, counts; a fixed number of
+queries whatever the number of applications."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from incubator.applications.enums import ApplicationStatus
+from incubator.applications.models import Application
+from incubator.companies.models import Company
+from incubator.text import fold
+
+SORTS = {
+    "submitted": (Application.submitted_at.desc().nulls_last(), Application.id.desc()),
+    "company": (Company.name_sort, Application.id),
+    "reference": (Application.reference.nulls_last(), Application.id),
+}
+
+
+def round_list(round_id: int, *, status: str | None = None, eligibility: str | None = None,
+               is_it: str | None = None, q: str | None = None, sort: str | None = None):
+    stmt = (sa.select(Application).join(Company, Company.id == Application.company_id)
+            .where(Application.round_id == round_id)
+            .options(selectinload(Application.company), selectinload(Application.documents)))
+    if status in {s.value for s in ApplicationStatus}:
+        stmt = stmt.where(Application.status == ApplicationStatus(status))
+    if eligibility in ("passed", "failed", "staff"):
+        stmt = stmt.where(Application.eligibility_summary == eligibility)
+    if is_it in ("yes", "no"):
+        stmt = stmt.where(Company.is_it.is_(is_it == "yes"))
+    if q:
+        stmt = stmt.where(sa.or_(Company.name_folded.contains(fold(q), autoescape=True),
+                                 Company.tax_code.startswith(q.strip(), autoescape=True),
+                                 Application.reference.contains(q.strip().upper(), autoescape=True)))
+    return stmt.order_by(*SORTS.get(sort or "submitted", SORTS["submitted"]))
+
+
+def counts_by_status(round_id: int, db) -> dict:
+    return dict(db.session.execute(sa.select(Application.status, sa.func.count())
+                                   .where(Application.round_id == round_id).group_by(Application.status)).all())
