@@ -85,3 +85,92 @@ def test_official_reads_the_targets_dashboard_and_opens_the_numerator(page, live
     page.wait_for_url("**show=numerator**")
     assert page.locator("#explained tbody tr").count() == expected
     page.screenshot(path=str(ARTIFACTS / "targets-numerator.png"), full_page=True)
+
+
+def test_a_founder_applies_on_a_phone(browser, live_server, make, db, tmp_path):
+    """Issue 5, acceptance 1: at 375 px, from registration to the reference number and the confirmation."""
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    from pypdf import PdfWriter
+
+    from incubator.applications.enums import QuestionKind
+    from incubator.applications.models import RoundDocument, RoundQuestion
+    from incubator.mail.models import OutboxMessage
+
+    now = datetime.now(UTC)
+    intake_round = make.intake_round(name_vi="Đợt tuyển chọn thử nghiệm", opens_at=now - timedelta(days=1),
+                                     closes_at=now + timedelta(days=20))
+    make._save(RoundQuestion(round=intake_round, kind=QuestionKind.LONG_TEXT, label_vi="Sản phẩm của bạn",
+                             label_en="Your product", required=True))
+    document = make._save(RoundDocument(round=intake_round, name_vi="Kế hoạch kinh doanh", name_en="Business plan"))
+    pdf = tmp_path / "ke-hoach.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    with pdf.open("wb") as f:
+        writer.write(f)
+
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    email, password = "hoa.founder@vuonuom.example", "Cay-bang-pho-co-2026"
+    page.goto(f"{live_server}/register")
+    page.fill("#full_name", "Đinh Thị Hoa")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.fill("#confirm", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/home/founder")
+
+    db.session.rollback()  # a fresh snapshot: the live server committed in another connection
+    body = db.session.query(OutboxMessage).filter_by(to_address=email).one().body_text
+    page.goto(live_server + re.search(r"(/verify/\S+)", body).group(1))
+    assert "đã được xác nhận" in page.content()
+
+    page.goto(f"{live_server}/my/companies/new")
+    page.fill("#tax_code", "0101243150")
+    page.fill("#name", "Công ty TNHH Hoa Số")
+    page.fill("#founded_on", (now - timedelta(days=500)).date().isoformat())
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/home/founder")
+
+    page.goto(f"{live_server}/rounds/{intake_round.id}")
+    page.get_by_role("link", name="Đăng ký tham gia", exact=True).last.click()
+    page.locator("main form button[type=submit]").click()  # the only company is chosen
+    page.wait_for_url(re.compile(r".*/applications/\d+/edit"))
+    application_url = page.url
+    page.select_option("#is_public_company", "no")
+    page.select_option("#sector_kind", "services_trade")
+    page.fill("#employees", "8")
+    page.fill("#revenue", "2500000000")
+    page.locator("textarea").first.fill("Ứng dụng đặt lịch khám cho trạm y tế phường")
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.wait_for_url(application_url)
+    page.set_input_files(f"#documents form[action$='/documents/{document.id}'] input[type=file]", str(pdf))
+    page.locator(f"#documents form[action$='/documents/{document.id}'] button").click()
+    page.wait_for_load_state()
+    assert "ke-hoach.pdf" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.locator(".navbar-toggler").click()
+    page.locator("#mainNav.collapse.show").wait_for(state="visible")
+    page.locator("#userMenu").click()
+    page.locator(".dropdown-menu.show #logout").wait_for(state="visible")
+    page.locator("#logout").click()
+    page.wait_for_url(f"{live_server}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/home/founder")
+
+    page.goto(application_url)
+    assert "Ứng dụng đặt lịch khám" in page.content()  # the draft was kept
+    page.get_by_role("button", name="Lưu và kiểm tra trước khi nộp").click()
+    page.locator("#submit-application").click()
+    page.wait_for_url(re.compile(r".*/applications/\d+$"))
+    reference = page.locator("#reference").inner_text()
+    assert re.fullmatch(r"VU-\d{4}-0001", reference)
+    page.screenshot(path=str(ARTIFACTS / "application-submitted-375.png"), full_page=True)
+    db.session.rollback()  # a fresh snapshot: the live server committed in another connection
+    subjects = [m.subject for m in db.session.query(OutboxMessage).filter_by(to_address=email)]
+    assert any(reference in s for s in subjects), subjects
+    context.close()
