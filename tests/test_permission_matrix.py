@@ -107,6 +107,7 @@ MATRIX = {
     ("POST", "rounds.add_document", "round_id"): only(STAFF, ok=400),
     ("POST", "rounds.extend", "round_id"): only(STAFF, ok=400),
     ("GET", "rounds.copy", "round_id"): only(STAFF),
+    ("GET", "rounds.preview", "round_id"): only(STAFF),
     ("POST", "rounds.copy", "round_id"): only(STAFF, ok=400),
     # Applications (someone else's, here): founders start their own; another's answers 404, not a hint.
     ("GET", "applications.start", "round_id"): only(["founder"], ok=302),  # no company yet: add it first
@@ -114,6 +115,7 @@ MATRIX = {
     ("GET", "applications.edit", "application_id"): row(LOGIN, 404, staff=302, admin=302),  # staff: the status
     ("POST", "applications.edit", "application_id"): row(LOGIN, 404, staff=302, admin=302),
     ("POST", "applications.upload", "application_id,document_id"): row(LOGIN, 404),
+    ("POST", "applications.autosave", "application_id"): row(LOGIN, 404),
     ("GET", "applications.download", "application_id,document_id"): row(LOGIN, 404),
     ("GET", "applications.review", "application_id"): row(LOGIN, 404),
     ("POST", "applications.review", "application_id"): row(LOGIN, 404),

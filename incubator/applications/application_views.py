@@ -96,6 +96,30 @@ def edit(application_id):
     return _render_edit(application, form)
 
 
+@bp.route("/<int:application_id>/autosave", methods=["POST"])
+@login_required
+def autosave(application_id):
+    """The draft form's script saves here while the founder types; JSON in, JSON out."""
+    from flask import jsonify
+
+    from incubator.i18n import fmt_datetime
+
+    application = db.get_or_404(Application, application_id)
+    if not can_edit_application(current_user, application):
+        return jsonify(saved=False), 404
+    form = answer_forms.answer_form(application.round)
+    if not form.validate_on_submit():
+        return jsonify(saved=False, errors={k: [str(e) for e in v] for k, v in form.errors.items()}), 400
+    try:
+        services.save_draft(application, answers=answer_forms.answers_of(form), facts=answer_forms.facts_of(form),
+                            actor=current_user, version=form.version.data)
+    except DomainError as exc:
+        return jsonify(saved=False, errors={"form": [str(exc.message)]}), 400
+    return jsonify(saved=True, version=application.version_id, saved_at=fmt_datetime(utcnow())[:5],
+                   eligibility=render_template("applications/_eligibility.html",
+                                               eligibility=services.eligibility_of(application)))
+
+
 @bp.route("/<int:application_id>/documents/<int:document_id>", methods=["POST"])
 @login_required
 def upload(application_id, document_id):

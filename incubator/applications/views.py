@@ -199,6 +199,16 @@ def extend(round_id):
                            has_applications=services.has_applications(intake_round), rules=_rules(intake_round)), 400
 
 
+@bp.route("/<int:round_id>/preview")
+@require(is_staff)
+def preview(round_id):
+    """The form as a founder sees it (nothing can be sent from here)."""
+    from incubator.applications import answer_forms
+
+    intake_round = db.get_or_404(IntakeRound, round_id)
+    return render_template("rounds/preview.html", round=intake_round, form=answer_forms.answer_form(intake_round))
+
+
 @bp.route("/<int:round_id>/copy", methods=["GET", "POST"])
 @require(is_staff)
 def copy(round_id):

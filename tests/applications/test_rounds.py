@@ -117,3 +117,17 @@ def test_the_public_page_lists_rounds_open_now_and_soon(client, make):
     assert "Đang mở" in html and "Sắp mở" in html
     assert "Đã đóng" not in html and "Còn xa" not in html
     assert html.index("Đang mở") < html.index("Sắp mở")
+
+
+def test_staff_preview_the_form_as_founders_see_it(staff, make):
+    intake_round = make.intake_round()
+    make._save(RoundQuestion(round=intake_round, kind=QuestionKind.SINGLE_CHOICE, label_vi="Trụ cột phục vụ",
+                             label_en="Pillar served", choices=[{"value": "c1", "label_vi": "Chính quyền số",
+                                                                 "label_en": "Digital government"},
+                                                                {"value": "c2", "label_vi": "Kinh tế số",
+                                                                 "label_en": "Digital economy"}]))
+    make._save(RoundQuestion(round=intake_round, kind=QuestionKind.TEXT, label_vi="Câu đã ẩn", label_en="Hidden",
+                             hidden=True))
+    html = staff.get(f"/rounds/{intake_round.id}/preview").get_data(as_text=True)
+    assert "Trụ cột phục vụ" in html and "Chính quyền số" in html and "Câu đã ẩn" not in html
+    assert "<fieldset disabled>" in html

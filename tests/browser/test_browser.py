@@ -143,14 +143,31 @@ def test_a_founder_applies_on_a_phone(browser, live_server, make, db, tmp_path):
     page.fill("#employees", "8")
     page.fill("#revenue", "2500000000")
     page.locator("textarea").first.fill("Ứng dụng đặt lịch khám cho trạm y tế phường")
+    page.get_by_text("Đã lưu lúc").wait_for()  # saved while typing, without pressing a button
+    assert "Đạt" in page.locator("#eligibility").inner_text()
     page.get_by_role("button", name="Lưu bản nháp").click()
     page.wait_for_url(application_url)
     page.set_input_files(f"#documents form[action$='/documents/{document.id}'] input[type=file]", str(pdf))
     page.locator(f"#documents form[action$='/documents/{document.id}'] button").click()
-    page.wait_for_load_state()
-    assert "ke-hoach.pdf" in page.content()
+    page.get_by_text("ke-hoach.pdf").wait_for()  # uploaded with a progress bar, then the page reloads
+
+    # The session ends while the founder types: nothing typed is lost.
+    context.clear_cookies()
+    page.locator("textarea").first.fill("Ứng dụng đặt lịch khám, bản sửa khi phiên đã hết")
+    page.get_by_text("phiên làm việc đã kết thúc").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
+    page.goto(f"{live_server}/login")  # log in again, as the message asks
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/home/founder")
+
+    page.goto(application_url)
+    page.get_by_text("Đã lưu lúc").wait_for()  # what was typed without a session, put back and saved
+    assert page.locator("textarea").first.input_value() == "Ứng dụng đặt lịch khám, bản sửa khi phiên đã hết"
+
+    # Log out and in again by the menu, as the acceptance line says, then submit.
     page.locator(".navbar-toggler").click()
     page.locator("#mainNav.collapse.show").wait_for(state="visible")
     page.locator("#userMenu").click()
@@ -161,9 +178,7 @@ def test_a_founder_applies_on_a_phone(browser, live_server, make, db, tmp_path):
     page.fill("#password", password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server}/home/founder")
-
     page.goto(application_url)
-    assert "Ứng dụng đặt lịch khám" in page.content()  # the draft was kept
     page.get_by_role("button", name="Lưu và kiểm tra trước khi nộp").click()
     page.locator("#submit-application").click()
     page.wait_for_url(re.compile(r".*/applications/\d+$"))
@@ -171,6 +186,10 @@ def test_a_founder_applies_on_a_phone(browser, live_server, make, db, tmp_path):
     assert re.fullmatch(r"VU-\d{4}-0001", reference)
     page.screenshot(path=str(ARTIFACTS / "application-submitted-375.png"), full_page=True)
     db.session.rollback()  # a fresh snapshot: the live server committed in another connection
+    from incubator.applications.models import Application
+
+    saved = db.session.query(Application).one().answers
+    assert "Ứng dụng đặt lịch khám, bản sửa khi phiên đã hết" in saved.values()
     subjects = [m.subject for m in db.session.query(OutboxMessage).filter_by(to_address=email)]
     assert any(reference in s for s in subjects), subjects
     context.close()
