@@ -224,6 +224,9 @@ def _register_request_hooks(app: Flask) -> None:
         from incubator.auth.enums import Role
         from incubator.auth.forms import ConfirmForm, LanguageForm
 
-        return {"Role": Role, "current_locale": str(get_locale() or "vi"), "language_form": LanguageForm,
+        # formdata=None: these forms only render their CSRF token, and must not read the request's body
+        # (on a 413 that would raise again while the error page is drawn).
+        return {"Role": Role, "current_locale": str(get_locale() or "vi"),
+                "language_form": lambda: LanguageForm(formdata=None),
                 "url_for_exists": lambda endpoint: endpoint in app.view_functions,
-                "confirm_form": ConfirmForm, "request_path": request.full_path.rstrip("?")}
+                "confirm_form": lambda: ConfirmForm(formdata=None), "request_path": request.full_path.rstrip("?")}

@@ -46,3 +46,11 @@ def vietnamese_sort_key(text: str | None) -> str:
             tones.append("0")
         # other characters (punctuation) do not take part in the order
     return ("".join(primary) + "00" + "".join(tones))[:1300]
+
+
+def clean_text(value: str | None, max_length: int) -> str | None:
+    """A free text from a request, without control characters (PostgreSQL refuses NUL), cut to its length."""
+    if not value:
+        return None
+    cleaned = "".join(c for c in value if ord(c) >= 32 or c in "\t\r\n").strip()
+    return cleaned[:max_length] or None

@@ -52,7 +52,10 @@ def check_pdf(storage, field: str = "evidence_pdf") -> CheckedPdf:
             raise PdfReadError("no page")
     except Exception as exc:  # pypdf raises many kinds of errors on broken files
         raise DomainError(_l("This file is not a readable PDF document."), field=field) from exc
-    original = (storage.filename or "document.pdf").replace("/", "_").replace("\\", "_")[-200:]
+    from incubator.text import clean_text
+
+    original = clean_text((storage.filename or "").replace("/", "_").replace("\\", "_"), 1000) or "document.pdf"
+    original = original[-200:]
     return CheckedPdf(f"{secrets.token_hex(16)}.pdf", original, data)
 
 

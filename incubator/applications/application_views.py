@@ -15,6 +15,7 @@ from incubator.auth.permissions import (
     can_claim_company,
     can_edit_application,
     can_view_application,
+    can_withdraw_application,
     is_staff,
     require,
 )
@@ -23,6 +24,7 @@ from incubator.companies.models import CompanyMember
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
+from incubator.text import clean_text
 from incubator.uploads import check_pdf, path_of
 from incubator.web import apply_form_error, form_status
 
@@ -184,25 +186,20 @@ def status(application_id):
         AuditEntry.action.in_(["application.create", "application.status"])).order_by(AuditEntry.id)))
     return render_template("applications/status.html", application=application, timeline=timeline,
                            can_withdraw=application.status not in DECIDED | {ApplicationStatus.WITHDRAWN}
-                           and can_view_application(current_user, application) and not _is_staff_only(),
+                           and can_withdraw_application(current_user, application),
                            form=ConfirmForm())
-
-
-def _is_staff_only() -> bool:
-    from incubator.auth.enums import Role
-
-    return not current_user.has_role(Role.FOUNDER)
 
 
 @bp.route("/<int:application_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(application_id):
     application = _application_or_404(application_id)
-    if _is_staff_only():
+    if not can_withdraw_application(current_user, application):
         abort(403)
     if ConfirmForm().validate_on_submit():
         try:
-            services.withdraw(application, actor=current_user, reason=(request.form.get("reason") or "")[:500] or None)
+            reason = clean_text(request.form.get("reason"), 500)
+            services.withdraw(application, actor=current_user, reason=reason)
         except DomainError as exc:
             flash(str(exc.message), "warning")
         else:

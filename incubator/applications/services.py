@@ -192,6 +192,7 @@ def override_eligibility(application, *, actor, reason: str):
     if not (reason or "").strip():
         raise DomainError(_l("Give the reason for letting this application through."), field="reason")
     application.eligibility_override = reason.strip()
+    application.eligibility_summary = summarise(eligibility_of(application))
     db.session.flush()
     audit.record("application.eligibility_override", application, label=application.reference or f"#{application.id}",
                  reason=reason.strip(), actor=actor)
@@ -292,14 +293,18 @@ def submit(application, *, actor, now):
     problems = missing_for_submission(application)
     if problems:
         raise DomainError(problems[0])
+    application.eligibility_summary = summarise(eligibility_of(application))
     for _attempt in range(5):  # two applications numbered at once: the UNIQUE reference sends one round again
+        if application.reference:  # returned to draft and submitted again: it keeps its reference
+            break
         try:
             with db.session.begin_nested():
                 application.reference = _next_reference(now)
                 db.session.flush()
-            break
         except sa.exc.IntegrityError:
-            continue
+            application.reference = None
+    if not application.reference:
+        raise DomainError(_l("The application could not be numbered; try again."))
     change_status(application, ApplicationStatus.SUBMITTED, actor=actor)
     from incubator.companies.services import _mail_member
     from incubator.urls import external_url
@@ -319,13 +324,17 @@ def _next_reference(now) -> str:
 
     year = now.astimezone(local_tz()).year
     prefix = f"VU-{year}-"
-    last = db.session.scalar(sa.select(sa.func.max(Application.reference))
+    last = db.session.scalar(sa.select(sa.func.max(sa.cast(sa.func.substr(Application.reference, len(prefix) + 1),
+                                                           sa.Integer)))
                              .where(Application.reference.startswith(prefix)))
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    number = int(last) + 1 if last else 1  # numerically: VU-2026-10000 follows VU-2026-9999
     return f"{prefix}{number:04d}"
 
 
 def withdraw(application, *, actor, reason: str | None = None):
+    """The founder withdraws, before a decision only."""
+    if application.status in DECIDED:
+        raise TransitionRefused(_l("A decision has been taken: the application can no longer be withdrawn."))
     return change_status(application, ApplicationStatus.WITHDRAWN, actor=actor, reason=reason)
 
 

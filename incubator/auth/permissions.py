@@ -72,6 +72,11 @@ def can_view_application(user, application) -> bool:
     return is_staff(user) or (_has(user, Role.FOUNDER) and _holds(user, application.company_id))
 
 
+def can_withdraw_application(user, application) -> bool:
+    """The founders who hold the company, as founders (staff do not withdraw on a company's behalf)."""
+    return _has(user, Role.FOUNDER) and _holds(user, application.company_id)
+
+
 def can_edit_application(user, application) -> bool:
     from incubator.applications.enums import ApplicationStatus
 

@@ -188,3 +188,60 @@ def test_the_founder_withdraws_before_a_decision(setting, db):
     assert post_form(s["client"], url, {"reason": "Chưa sẵn sàng"}, token_from=f"/applications/{application_id}") \
         .status_code == 302
     assert db.session.get(Application, application_id).status is ApplicationStatus.WITHDRAWN
+
+
+def test_an_upload_over_the_request_limit_gets_a_friendly_413_page(setting):
+    s = setting
+    application_id = _start(s)
+    response = _upload(s, application_id, content=b"%PDF-1.7 " + b"0" * (13 * 1024 * 1024), name="rat-lon.pdf")
+    assert response.status_code == 413
+    assert "Tệp quá lớn" in response.get_data(as_text=True)
+
+
+def test_a_file_name_with_control_characters_is_cleaned(setting, db):
+    s = setting
+    application_id = _start(s)
+    assert _upload(s, application_id, name="ke\x00hoach.pdf").status_code == 302
+    assert db.session.get(Application, application_id).documents[0].original_name == "kehoach.pdf"
+
+
+def test_no_withdrawal_after_a_decision_and_never_by_staff_for_a_company(setting, make, login_as, db):
+    s = setting
+    application_id = _start(s)
+    application = db.session.get(Application, application_id)
+    application.status = ApplicationStatus.WAITLISTED
+    db.session.commit()
+    url = f"/applications/{application_id}/withdraw"
+    post_form(s["client"], url, token_from=f"/applications/{application_id}")
+    assert db.session.get(Application, application_id).status is ApplicationStatus.WAITLISTED
+    application.status = ApplicationStatus.SUBMITTED
+    db.session.commit()
+    both, _ = login_as(Role.STAFF, Role.FOUNDER)  # a founder too, but not of this company
+    assert post_form(both, url, token_from=f"/applications/{application_id}").status_code == 403
+    assert db.session.get(Application, application_id).status is ApplicationStatus.SUBMITTED
+
+
+def test_a_returned_application_keeps_its_reference_when_submitted_again(setting, db):
+    from incubator.applications.services import change_status
+
+    s = setting
+    application_id = _start(s)
+    _fill(s, application_id)
+    _upload(s, application_id)
+    _submit(s, application_id)
+    application = db.session.get(Application, application_id)
+    reference = application.reference
+    change_status(application, ApplicationStatus.DRAFT, actor=s["founder"], reason="Bổ sung tài liệu")
+    db.session.commit()
+    _submit(s, application_id)
+    db.session.refresh(application)
+    assert application.status is ApplicationStatus.SUBMITTED and application.reference == reference
+
+
+def test_references_count_on_past_9999(make, db):
+    from incubator.applications.services import _next_reference
+
+    make.application(reference="VU-2026-9999", status=ApplicationStatus.SUBMITTED)
+    assert _next_reference(datetime(2026, 6, 1, tzinfo=UTC)) == "VU-2026-10000"
+    make.application(reference="VU-2026-10000", status=ApplicationStatus.SUBMITTED)
+    assert _next_reference(datetime(2026, 6, 1, tzinfo=UTC)) == "VU-2026-10001"

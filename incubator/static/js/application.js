@@ -40,7 +40,10 @@
   }
 
   function remember() {
-    try { localStorage.setItem(key, JSON.stringify({values: values(), at: Date.now()})); } catch (e) { /* full */ }
+    try {
+      localStorage.setItem(key, JSON.stringify({values: values(), at: Date.now(), user: form.dataset.user,
+                                                version: form.elements.version.value}));
+    } catch (e) { /* storage full or refused: the server save still runs */ }
   }
 
   function save() {
@@ -72,6 +75,12 @@
 
   var kept = null;
   try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+  // A copy typed on another version of the draft (saved since from elsewhere) or by another person
+  // (a shared computer) is never put back over what the server holds.
+  if (kept && (kept.user !== form.dataset.user || kept.version !== form.dataset.version)) {
+    localStorage.removeItem(key);
+    kept = null;
+  }
   if (kept && kept.values) {
     restore(kept.values);
     say("Restored");
@@ -92,7 +101,14 @@
       request.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) { bar.value = Math.round(e.loaded * 100 / e.total); }
       });
-      request.addEventListener("load", function () { window.location.assign(request.responseURL || window.location.href); });
+      request.addEventListener("load", function () {
+        if (request.status >= 400) {  // refused (too large…): stay, say why
+          bar.hidden = true;
+          status.textContent = request.status === 413 ? form.dataset.msgToolarge : form.dataset.msgInvalid;
+          return;
+        }
+        window.location.assign(request.responseURL || window.location.href);
+      });
       request.addEventListener("error", function () { bar.hidden = true; say("Offline"); });
       request.open("POST", upload.action);
       request.send(new FormData(upload));
