@@ -199,13 +199,59 @@ def load() -> dict:
             db.session.add(user)
             db.session.flush()
             created += 1
-            if role is Role.FOUNDER:
-                db.session.add(CompanyMember(company=companies[4], user=user, status=MembershipStatus.APPROVED,
-                                             position="Giám đốc", decided_at=utcnow()))
+        if role is Role.FOUNDER:  # ensured on every run: the demo founder always holds a company's file
+            _member, new = _get_or_create(CompanyMember, {"company_id": companies[4].id, "user_id": user.id},
+                                          status=MembershipStatus.APPROVED, position="Giám đốc",
+                                          decided_at=utcnow())
+            created += new
         logins.append((role.value, email))
 
+    created += _demo_round()
     created += ensure_default_targets()
     db.session.flush()
     return {"partners": len(partners), "companies": len(companies), "residencies": residency_count,
             "outcomes": len(OUTCOMES),
             "users": len(USERS), "created": created, "logins": logins}
+
+
+DEMO_ROUND_VI = "Đợt tuyển chọn doanh nghiệp khởi nghiệp sáng tạo (thử nghiệm)"
+
+
+def _demo_round() -> int:
+    """One round open now (dated from the day the demo is loaded), so the applying flow can be tried."""
+    from datetime import timedelta
+
+    from incubator.applications.enums import QuestionKind
+    from incubator.applications.models import IntakeRound, RoundDocument, RoundQuestion
+
+    if db.session.scalar(sa.select(IntakeRound.id).where(IntakeRound.name_vi == DEMO_ROUND_VI)) is not None:
+        return 0
+    now = utcnow()
+    intake_round = IntakeRound(
+        name_vi=DEMO_ROUND_VI, name_en="Innovative startup intake (demonstration)",
+        description_vi="Dành cho doanh nghiệp CNTT khởi nghiệp có sản phẩm phục vụ chính quyền số, kinh tế số "
+                       "hoặc xã hội số của Thủ đô.",
+        description_en="For IT startups whose products serve the capital's digital government, economy or society.",
+        opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=30), cohort_name="Khóa ươm tạo thử nghiệm")
+    questions = [
+        (QuestionKind.TEXT, "Tên sản phẩm hoặc dịch vụ", "Product or service", True, 200, []),
+        (QuestionKind.LONG_TEXT, "Sản phẩm giải quyết vấn đề gì, cho ai?", "What problem does it solve, for whom?",
+         True, 3000, []),
+        (QuestionKind.MULTIPLE_CHOICE, "Trụ cột chuyển đổi số phục vụ", "Digital pillars served", True, None,
+         [{"value": "c1", "label_vi": "Chính quyền số", "label_en": "Digital government"},
+          {"value": "c2", "label_vi": "Kinh tế số", "label_en": "Digital economy"},
+          {"value": "c3", "label_vi": "Xã hội số", "label_en": "Digital society"}]),
+        (QuestionKind.MONEY, "Vốn đã huy động (đồng)", "Funding raised so far (VND)", False, None, []),
+        (QuestionKind.URL, "Trang giới thiệu sản phẩm", "Product web page", False, None, []),
+    ]
+    for position, (kind, label_vi, label_en, required, max_length, choices) in enumerate(questions, start=1):
+        intake_round.questions.append(RoundQuestion(position=position, kind=kind, label_vi=label_vi,
+                                                    label_en=label_en, required=required, max_length=max_length,
+                                                    choices=choices))
+    intake_round.documents.append(RoundDocument(position=1, name_vi="Kế hoạch kinh doanh",
+                                                name_en="Business plan", required=True))
+    intake_round.documents.append(RoundDocument(position=2, name_vi="Giấy chứng nhận đăng ký doanh nghiệp",
+                                                name_en="Business registration certificate", required=False))
+    db.session.add(intake_round)
+    db.session.flush()
+    return 1

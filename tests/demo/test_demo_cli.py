@@ -11,8 +11,10 @@ from incubator.targets.models import Target
 
 
 def _counts(db):
+    from incubator.applications.models import IntakeRound
+
     return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
-            for m in (Partner, Company, Residency, User, Target)}
+            for m in (Partner, Company, Residency, User, Target, IntakeRound)}
 
 
 def test_demo_loads_plausible_data_and_prints_every_login(runner, db):
@@ -32,6 +34,11 @@ def test_demo_loads_plausible_data_and_prints_every_login(runner, db):
     assert years == {2023, 2024, 2025}
     roles = set().union(*(u.roles for u in db.session.scalars(sa.select(User))))
     assert roles == set(Role)
+    from incubator.applications.models import IntakeRound
+    from incubator.db import utcnow
+
+    rounds = list(db.session.scalars(sa.select(IntakeRound)))
+    assert len(rounds) == 1 and rounds[0].is_open(utcnow()) and len(rounds[0].questions) == 5
 
 
 def test_demo_twice_duplicates_nothing(runner, db):
