@@ -12,11 +12,12 @@ from incubator.extensions import db
 
 
 def register(app: Flask) -> None:
-    from incubator import translations_cli
+    from incubator import backup, translations_cli
     from incubator.imports import cli as imports_cli
     from incubator.targets import cli as targets_cli
 
     translations_cli.register(app)
+    backup.register(app)
     targets_cli.register(app)
     imports_cli.register(app)
 
