@@ -67,7 +67,7 @@ def update_round(intake_round, *, actor, version=None, **fields):
     changed = {}
     for key, value in fields.items():
         if key in ROUND_FIELDS and getattr(intake_round, key) != value:
-            changed[key] = [_plain(getattr(intake_round, key)), _plain(value)]
+            changed[key] = [audit.plain(getattr(intake_round, key)), audit.plain(value)]
             setattr(intake_round, key, value)
     if changed:
         db.session.flush()
@@ -173,13 +173,6 @@ def add_document(intake_round, *, actor, name_vi: str, name_en: str, required: b
     audit.record("round.document_add", intake_round, label=name_vi, actor=actor)
     return document
 
-
-def _plain(value):
-    from datetime import datetime
-
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
 
 
 # ---- Applying (founders) ----------------------------------------------------------------------------------
@@ -306,12 +299,12 @@ def submit(application, *, actor, now):
     if not application.reference:
         raise DomainError(_l("The application could not be numbered; try again."))
     change_status(application, ApplicationStatus.SUBMITTED, actor=actor)
-    from incubator.companies.services import _mail_member
+    from incubator.mail import services as mail
     from incubator.urls import external_url
 
-    _mail_member(actor, "application_submitted", _l("Application %(reference)s received",
-                                                    reference=application.reference), application=application,
-                 link=external_url("applications.status", application_id=application.id))
+    mail.send(actor.email, actor.locale, "application_submitted",
+              _l("Application %(reference)s received", reference=application.reference), user=actor,
+              application=application, link=external_url("applications.status", application_id=application.id))
     return application
 
 

@@ -49,6 +49,16 @@ def record(action: str, obj: Any = None, *, object_type: str | None = None, obje
     return entry
 
 
+def plain(value: Any) -> Any:
+    """A value as the audit log's JSON details keep it: dates, times and decimals as text, enums as values."""
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(value, date | Decimal):  # datetime is a date too
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return getattr(value, "value", value)
+
+
 def _label_of(obj: Any) -> str | None:
     for attr in ("email", "name", "code", "tax_code"):
         value = getattr(obj, attr, None)

@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
@@ -58,12 +57,6 @@ def _check_password(password: str, email: str, name: str) -> None:
     problems = security.password_problems(password, email=email, name=name)
     if problems:
         raise DomainError(problems[0], field="password")
-
-
-def _mail(user_email: str, locale: str | None, template: str, purpose: str, subject, **context) -> None:
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        body = render_template(f"mail/{template}.txt", **context)
-        mail.queue(user_email, str(subject), body, purpose)
 
 
 def _issue_token(purpose: TokenPurpose, email: str, lifetime: timedelta, *, user: User | None = None,
@@ -181,7 +174,7 @@ def register_founder(email: str, full_name: str, password: str, locale: str) -> 
 def send_email_verification(user: User) -> None:
     token, _row = _issue_token(TokenPurpose.EMAIL_VERIFICATION, user.email,
                                current_app.config["EMAIL_VERIFICATION_LIFETIME"], user=user)
-    _mail(user.email, user.locale, "verify_email", "email_verification", _l("Confirm your e-mail address"),
+    mail.send(user.email, user.locale, "verify_email", _l("Confirm your e-mail address"),
           user=user, link=external_url("auth.verify_email", token=token))
 
 
@@ -234,7 +227,7 @@ def invite(inviter: User, email: str, full_name: str, roles: Iterable[Role], par
                               payload=payload, created_by=inviter)
     audit.record("invitation.create", row, label=email, to_state="pending", actor=inviter,
                  details={"roles": payload["roles"], "partner_id": payload["partner_id"]})
-    _mail(email, locale, "invitation", "invitation", _l("You are invited to the Hà Nội ICT incubator system"),
+    mail.send(email, locale, "invitation", _l("You are invited to the Hà Nội ICT incubator system"),
           full_name=payload["full_name"], inviter=inviter, roles=payload["roles"],
           partner=partner, link=external_url("auth.accept_invitation", token=token),
           expires_at=row.expires_at)
@@ -281,7 +274,7 @@ def request_password_reset(email: str) -> None:
         return
     token, _row = _issue_token(TokenPurpose.PASSWORD_RESET, user.email,
                                current_app.config["PASSWORD_RESET_LIFETIME"], user=user)
-    _mail(user.email, user.locale, "password_reset", "password_reset", _l("Reset your password"),
+    mail.send(user.email, user.locale, "password_reset", _l("Reset your password"),
           user=user, link=external_url("auth.reset_password", token=token))
     audit.record("user.password_reset_request", user, actor=user)
 

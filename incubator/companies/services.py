@@ -15,6 +15,7 @@ from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.i18n import fmt_date
+from incubator.mail import services as mail
 
 
 def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | None = None,
@@ -64,18 +65,13 @@ def update_company(company: Company, *, actor=None, version=None, **fields) -> C
         if isinstance(value, str):
             value = value.strip() or None if key != "name" else value.strip()
         if getattr(company, key) != value:
-            changed[key] = [_plain(getattr(company, key)), _plain(value)]
+            changed[key] = [audit.plain(getattr(company, key)), audit.plain(value)]
             setattr(company, key, value)
     if changed:
         db.session.flush()
         audit.record("company.update", company, actor=actor, details={"changed": changed})
     return company
 
-
-def _plain(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 # ---- Residencies ------------------------------------------------------------------------------------------
@@ -188,8 +184,9 @@ def claim_company(user, *, tax_code: str, name: str, is_it: bool, founded_on: da
     audit.record("membership.request" if holders else "membership.create", membership, label=company.name,
                  to_state=status.value, actor=user, details={"company_id": company.id, "user_id": user.id})
     for holder in holders:
-        _mail_member(holder.user, "membership_requested", _l("Someone asked to join your company's file"),
-                     company=company, requester=user)
+        mail.send(holder.user.email, holder.user.locale, "membership_requested",
+                  _l("Someone asked to join your company's file"), user=holder.user, company=company,
+                  requester=user)
     return membership
 
 
@@ -207,19 +204,8 @@ def decide_membership(staff, membership, *, approve: bool, reason: str | None = 
     audit.record("membership.decide", membership, label=membership.company.name, from_state=before.value,
                  to_state=membership.status.value, reason=reason, actor=staff,
                  details={"company_id": membership.company_id, "user_id": membership.user_id})
-    _mail_member(membership.user, "membership_decided",
-                 _l("Your request to join a company's file was approved") if approve
-                 else _l("Your request to join a company's file was refused"),
-                 company=membership.company, approved=approve, reason=reason)
+    mail.send(membership.user.email, membership.user.locale, "membership_decided",
+              _l("Your request to join a company's file was approved") if approve
+              else _l("Your request to join a company's file was refused"),
+              user=membership.user, company=membership.company, approved=approve, reason=reason)
     return membership
-
-
-def _mail_member(user, template: str, subject, **context) -> None:
-    from flask import current_app, render_template
-    from flask_babel import force_locale
-
-    from incubator.mail import services as mail
-
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        mail.queue(user.email, str(subject), render_template(f"mail/{template}.txt", user=user, **context),
-                   template)

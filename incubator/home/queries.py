@@ -44,9 +44,8 @@ def staff_home(today: date) -> dict:
     ending_soon = list(db.session.scalars(
         sa.select(Residency).where(Residency.ends_on >= today, Residency.ends_on <= today + timedelta(days=30))
         .options(selectinload(Residency.company)).order_by(Residency.ends_on).limit(20)))
-    active = sa.and_(Residency.starts_on <= today, sa.or_(Residency.ends_on.is_(None), Residency.ends_on >= today))
     in_incubator = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Residency.company_id))).where(active))
+        sa.select(sa.func.count(sa.distinct(Residency.company_id))).where(Residency.active_on_clause(today)))
     companies = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
     recent = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.not_in(ROUTINE_ACTIONS))
                                      .order_by(AuditEntry.id.desc()).limit(8)))

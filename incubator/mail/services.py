@@ -37,6 +37,15 @@ def queue(to: str, subject: str, body: str, purpose: str) -> OutboxMessage:
     return message
 
 
+def send(to: str, locale: str | None, template: str, subject, **context) -> OutboxMessage:
+    """Render templates/mail/<template>.txt and the subject in the recipient's language, and queue it."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return queue(to, str(subject), render_template(f"mail/{template}.txt", **context), template)
+
+
 def deliver(message: OutboxMessage) -> OutboxMessage:
     """Try to send one message; record the result on it (flush only)."""
     config = current_app.config

@@ -68,7 +68,7 @@ def update_outcome(outcome: GraduationOutcome, *, pillars=None, actor=None, vers
         if key == "decision":
             value = Decision(value)
         if getattr(outcome, key) != value:
-            changed[key] = [_plain(getattr(outcome, key)), _plain(value)]
+            changed[key] = [audit.plain(getattr(outcome, key)), audit.plain(value)]
             setattr(outcome, key, value)
     if pillars is not None:
         old = [p.value for p in outcome.pillars]
@@ -88,9 +88,3 @@ def update_outcome(outcome: GraduationOutcome, *, pillars=None, actor=None, vers
         audit.record("outcome.update", outcome, label=outcome.company.name, from_state=before,
                      to_state=outcome.decision.value, reason=reason, actor=actor, details={"changed": changed})
     return outcome
-
-
-def _plain(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    return getattr(value, "value", value)

@@ -84,16 +84,10 @@ def update_target(target: Target, *, actor=None, version=None, **fields) -> Targ
     changed = {}
     for key, value in fields.items():
         if getattr(target, key) != value:
-            changed[key] = [_plain(getattr(target, key)), _plain(value)]
+            changed[key] = [audit.plain(getattr(target, key)), audit.plain(value)]
             setattr(target, key, value)
     if changed:
         db.session.flush()
         audit.record("target.update", target, from_state=changed.get("threshold", [None])[0],
                      to_state=str(target.threshold), actor=actor, details={"changed": changed})
     return target
-
-
-def _plain(value):
-    if isinstance(value, date | Decimal):
-        return str(value)
-    return getattr(value, "value", value)
