@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.audit.enums import action_label
     from incubator.auth import permissions
     from incubator.auth.enums import Role
+    from incubator.reviews import permissions as review_permissions
 
     app.add_template_filter(action_label, "action_label")
     from incubator.mail.services import redacted
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     i18n.register(app)
     permissions.register(app)
+    review_permissions.register(app)
     cli.register(app)
     return app
 
@@ -180,10 +182,11 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.home.views import bp as home_bp
     from incubator.imports.views import bp as imports_bp
     from incubator.mail.views import bp as mail_bp
+    from incubator.reviews.views import bp as reviews_bp
     from incubator.targets.views import bp as targets_bp
 
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
-               imports_bp, rounds_bp, applications_bp, round_applications_bp):
+               imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp):
         app.register_blueprint(bp)
 
 
@@ -219,6 +222,7 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def _template_globals():
+        from flask import has_request_context
         from flask_babel import get_locale
 
         from incubator.auth.enums import Role
@@ -229,4 +233,5 @@ def _register_request_hooks(app: Flask) -> None:
         return {"Role": Role, "current_locale": str(get_locale() or "vi"),
                 "language_form": lambda: LanguageForm(formdata=None),
                 "url_for_exists": lambda endpoint: endpoint in app.view_functions,
-                "confirm_form": lambda: ConfirmForm(formdata=None), "request_path": request.full_path.rstrip("?")}
+                "confirm_form": lambda: ConfirmForm(formdata=None),
+                "request_path": request.full_path.rstrip("?") if has_request_context() else ""}

@@ -17,8 +17,10 @@ class LabelledEnum(StrEnum):
         raise NotImplementedError
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
+    def choices(cls) -> list:
+        from wtforms.fields.choices import SelectChoice
+
+        return [SelectChoice(m.value, m.label) for m in cls]
 
 
 def enum_column(enum_cls, length: int = 32) -> sa.Enum:

@@ -70,6 +70,14 @@ def fmt_percent(value: Decimal | float | None) -> str:
     return format_decimal(value, format="#,##0.0", locale=str(get_locale() or "vi")) + "\xa0%"
 
 
+def fmt_decimal(value: float | Decimal | None, places: int = 1) -> str:
+    """A measured value with fixed decimals in the locale's way ("1,25" / "1.25"); "—" when missing."""
+    if value is None:
+        return "—"
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=str(get_locale() or "vi"))
+
+
 def parse_date(text: str | None) -> date | None:
     """Parse dd/mm/yyyy (what people type) or ISO yyyy-mm-dd (what date inputs send)."""
     if not text:
@@ -89,3 +97,10 @@ def register(app) -> None:
     app.add_template_filter(fmt_money, "money")
     app.add_template_filter(fmt_number, "number")
     app.add_template_filter(fmt_percent, "percent")
+    app.add_template_filter(fmt_decimal, "decimal")
+
+
+def localised(vi: str | None, en: str | None) -> str:
+    """The English text when the page is in English and it exists, else the Vietnamese (and vice versa)."""
+    locale = get_locale()
+    return (en or vi or "") if locale is not None and locale.language == "en" else (vi or en or "")

@@ -234,6 +234,68 @@ class Factory:
         return self._save(Application(round=intake_round or self.intake_round(), company=company or self.company(),
                                       created_by=created_by or self.user(), **kw))
 
+    def review_stage(self, intake_round=None, criteria=((1, 1, 5), (1, 1, 5)), **kw):
+        """A stage with simple criteria given as (weight, scale_min, scale_max)."""
+        from datetime import UTC, datetime, timedelta
+
+        from incubator.reviews.models import Criterion, ReviewStage
+
+        n = self._next()
+        kw.setdefault("name_vi", f"Vòng đánh giá {n}")
+        kw.setdefault("name_en", f"Review stage {n}")
+        kw.setdefault("closes_at", datetime.now(UTC) + timedelta(days=14))
+        kw.setdefault("position", 1)
+        stage = ReviewStage(round=intake_round or self.intake_round(), **kw)
+        for i, (weight, low, high) in enumerate(criteria, start=1):
+            stage.criteria.append(Criterion(position=i, name_vi=f"Tiêu chí {i}", name_en=f"Criterion {i}",
+                                            weight=weight, scale_min=low, scale_max=high))
+        return self._save(stage)
+
+    def stage_entry(self, stage=None, application=None, **kw):
+        from incubator.applications.enums import ApplicationStatus
+        from incubator.reviews.models import StageEntry
+
+        stage = stage or self.review_stage()
+        if application is None:
+            application = self.application(intake_round=stage.round, status=ApplicationStatus.UNDER_REVIEW,
+                                           reference=f"VU-2026-{self._next():04d}")
+        return self._save(StageEntry(stage=stage, application=application, **kw))
+
+    def assignment(self, entry=None, reviewer=None, **kw):
+        from incubator.auth.enums import Role
+        from incubator.reviews.enums import AssignmentStatus
+        from incubator.reviews.models import Assignment, PanelMember
+
+        entry = entry or self.stage_entry()
+        reviewer = reviewer or self.user(Role.REVIEWER)
+        kw.setdefault("status", AssignmentStatus.CONFIRMED)
+        if not any(m.user_id == reviewer.id for m in entry.stage.panel):
+            entry.stage.panel.append(PanelMember(user_id=reviewer.id))
+        return self._save(Assignment(stage=entry.stage, application=entry.application, reviewer=reviewer, **kw))
+
+    def review(self, assignment=None, values=None, submitted=True, **kw):
+        """A review with one score per criterion (``values`` in the criteria's order)."""
+        from incubator.db import utcnow
+        from incubator.reviews.enums import ReviewStatus
+        from incubator.reviews.models import Review, Score
+
+        assignment = assignment or self.assignment()
+        criteria = assignment.stage.criteria
+        values = values if values is not None else [c.scale_max for c in criteria]
+        review = Review(assignment=assignment, status=ReviewStatus.SUBMITTED if submitted else ReviewStatus.DRAFT,
+                        submitted_at=utcnow() if submitted else None, **kw)
+        review.scores.extend(Score(criterion_id=c.id, value=v) for c, v in zip(criteria, values, strict=True))
+        return self._save(review)
+
+    def rejection_reason(self, **kw):
+        from incubator.reviews.models import RejectionReason
+
+        n = self._next()
+        kw.setdefault("label_vi", f"Lý do {n}")
+        kw.setdefault("label_en", f"Reason {n}")
+        kw.setdefault("position", n)
+        return self._save(RejectionReason(**kw))
+
     def outcome(self, company=None, pillars=("economy",), **kw):
         from incubator.outcomes.enums import Decision
         from incubator.outcomes.models import GraduationOutcome

@@ -35,6 +35,7 @@ def only(roles, ok=200, anonymous=LOGIN, others=403):
 STAFF = ("staff", "admin")
 ADMIN = ("admin",)
 READ_TARGETS = ("staff", "admin", "official")
+DESK = ("reviewer", "staff", "admin")
 
 # (method, endpoint, {path params}) -> expected status per role
 MATRIX = {
@@ -136,6 +137,43 @@ MATRIX = {
     ("POST", "targets.new", None): only(STAFF, ok=400),
     ("GET", "targets.edit", "code"): only(STAFF),
     ("POST", "targets.edit", "code"): only(STAFF, ok=400),
+    # The review (issue 6): reviewers (and staff on a panel) at their desk; another's assignment is not found.
+    ("GET", "reviews.desk", None): only(DESK),
+    ("GET", "reviews.assignment", "assignment_id"): only(DESK, ok=404),
+    ("POST", "reviews.assignment", "assignment_id"): only(DESK, ok=404),
+    ("POST", "reviews.confirm", "assignment_id"): only(DESK, ok=404),
+    ("POST", "reviews.declare_conflict", "assignment_id"): only(DESK, ok=404),
+    # Staff run the review.
+    ("GET", "reviews.round_stages", "round_id"): only(STAFF),
+    ("GET", "reviews.new_stage", "round_id"): only(STAFF),
+    ("POST", "reviews.new_stage", "round_id"): only(STAFF, ok=400),
+    ("GET", "reviews.stage", "stage_id"): only(STAFF),
+    ("GET", "reviews.edit_stage", "stage_id"): only(STAFF),
+    ("POST", "reviews.edit_stage", "stage_id"): only(STAFF, ok=400),
+    ("GET", "reviews.new_criterion", "stage_id"): only(STAFF),
+    ("POST", "reviews.new_criterion", "stage_id"): only(STAFF, ok=400),
+    ("GET", "reviews.edit_criterion", "criterion_id"): only(STAFF),
+    ("POST", "reviews.edit_criterion", "criterion_id"): only(STAFF, ok=400),
+    ("POST", "reviews.remove_criterion", "criterion_id"): only(STAFF, ok=302),
+    ("POST", "reviews.add_panel", "stage_id"): only(STAFF, ok=302),
+    ("POST", "reviews.take", "stage_id"): only(STAFF, ok=302),
+    ("POST", "reviews.auto_assign", "stage_id"): only(STAFF, ok=302),
+    ("POST", "reviews.remind", "stage_id"): only(STAFF, ok=302),
+    ("GET", "reviews.assignments", "stage_id"): only(STAFF),
+    ("POST", "reviews.assignments", "stage_id"): only(STAFF, ok=400),
+    ("GET", "reviews.conflicts", "stage_id"): only(STAFF),
+    ("POST", "reviews.conflicts", "stage_id"): only(STAFF, ok=400),
+    ("GET", "reviews.ranking", "stage_id"): only(STAFF),
+    ("POST", "reviews.decide_many", "stage_id"): only(STAFF, ok=302),
+    ("GET", "reviews.decide", "entry_id"): only(STAFF),
+    ("POST", "reviews.decide", "entry_id"): only(STAFF, ok=400),
+    ("GET", "reviews.reasons", None): only(STAFF),
+    ("POST", "reviews.reasons", None): only(STAFF, ok=400),
+    ("GET", "reviews.edit_reason", "reason_id"): only(STAFF),
+    ("POST", "reviews.edit_reason", "reason_id"): only(STAFF, ok=400),
+    # Last, as they change what the rows above read.
+    ("POST", "reviews.withdraw_assignment", "assignment_id"): only(STAFF, ok=302),
+    ("POST", "reviews.remove_panel", "stage_id,user_id"): only(STAFF, ok=302),
 }
 
 # Public files: no permission to check.
@@ -160,7 +198,15 @@ def objects(make):
     intake_round = make.intake_round()
     question = make._save(RoundQuestion(round=intake_round, kind=QuestionKind.TEXT, label_vi="Câu hỏi",
                                         label_en="Question"))
-    return {"user_id": target.id, "token_id": invitation.id, "message_id": message.id,
+    from incubator.applications.enums import ApplicationStatus
+
+    stage = make.review_stage(intake_round=intake_round)
+    entry = make.stage_entry(stage, make.application(intake_round=intake_round, status=ApplicationStatus.UNDER_REVIEW,
+                                                     reference="VU-2026-0001"))
+    assignment = make.assignment(entry, target)  # another reviewer's
+    review_ids = {"stage_id": stage.id, "criterion_id": stage.criteria[0].id, "entry_id": entry.id,
+                  "assignment_id": assignment.id, "reason_id": make.rejection_reason().id}
+    return {**review_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code,
             "membership_id": make.member(status=MembershipStatus.PENDING).id, "round_id": intake_round.id,

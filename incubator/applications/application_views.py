@@ -145,7 +145,10 @@ def upload(application_id, document_id):
 @bp.route("/<int:application_id>/documents/<int:document_id>")
 @login_required
 def download(application_id, document_id):
-    application = _application_or_404(application_id)
+    from incubator.reviews.permissions import can_read_for_review
+
+    application = _application_or_404(
+        application_id, lambda user, a: can_view_application(user, a) or can_read_for_review(user, a))
     slot = next((d for d in application.documents if d.document_id == document_id), None)
     path = path_of("applications", slot.stored_name) if slot else None
     if path is None:
@@ -180,6 +183,8 @@ def review(application_id):
 @bp.route("/<int:application_id>")
 @login_required
 def status(application_id):
+    from incubator.reviews.queries import decisions_for_founder
+
     application = _application_or_404(application_id)
     timeline = list(db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.object_type == "applications", AuditEntry.object_id == str(application.id),
@@ -187,7 +192,7 @@ def status(application_id):
     return render_template("applications/status.html", application=application, timeline=timeline,
                            can_withdraw=application.status not in DECIDED | {ApplicationStatus.WITHDRAWN}
                            and can_withdraw_application(current_user, application),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), decisions=decisions_for_founder(application))
 
 
 @bp.route("/<int:application_id>/withdraw", methods=["POST"])
@@ -255,6 +260,8 @@ def export(round_id, fmt):
 @bp.route("/<int:application_id>/file", methods=["GET", "POST"])
 @require(is_staff)
 def staff_view(application_id):
+    from incubator.reviews.queries import reviews_for_staff
+
     application = db.get_or_404(Application, application_id)
     form = OverrideForm()
     if form.validate_on_submit():
@@ -270,5 +277,6 @@ def staff_view(application_id):
         .order_by(AuditEntry.id)))
     return render_template("applications/staff_view.html", application=application, form=form, trail=trail,
                            eligibility=services.eligibility_of(application),
-                           questions=list(application.round.questions)), form_status(form)
+                           questions=list(application.round.questions),
+                           reviews=reviews_for_staff(application.id)), form_status(form)
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from incubator.applications.eligibility import SectorKind
@@ -14,11 +13,7 @@ from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
-
-
-def _localised(vi: str | None, en: str | None) -> str:
-    locale = get_locale()
-    return (en or vi or "") if locale is not None and locale.language == "en" else (vi or en or "")
+from incubator.i18n import localised as _localised
 
 
 class IntakeRound(db.Model):

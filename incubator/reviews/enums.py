@@ -1,0 +1,84 @@
+from flask_babel import lazy_gettext as _l
+
+from incubator.applications.enums import ApplicationStatus
+from incubator.enums import LabelledEnum
+
+
+class AssignmentStatus(LabelledEnum):
+    ASSIGNED = "assigned"  # given; the reviewer has not yet said whether they have a conflict
+    CONFIRMED = "confirmed"  # the reviewer declared no conflict and may read and score
+    RECUSED = "recused"  # a conflict of interest: the reviewer sees nothing more of the application
+    WITHDRAWN = "withdrawn"  # taken back by staff (or the reviewer left the panel)
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.ASSIGNED: _l("To confirm"),
+            cls.CONFIRMED: _l("Confirmed"),
+            cls.RECUSED: _l("Recused"),
+            cls.WITHDRAWN: _l("Withdrawn"),
+        }
+
+
+ACTIVE_ASSIGNMENT = frozenset({AssignmentStatus.ASSIGNED, AssignmentStatus.CONFIRMED})
+
+
+class ReviewStatus(LabelledEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+    @classmethod
+    def labels(cls):
+        return {cls.DRAFT: _l("Draft"), cls.SUBMITTED: _l("Submitted")}
+
+
+class ConflictKind(LabelledEnum):
+    EMPLOYER = "employer"
+    INVESTOR = "investor"
+    FAMILY = "family"
+    COMPETITOR = "competitor"
+    OTHER = "other"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.EMPLOYER: _l("Employer or employee"),
+            cls.INVESTOR: _l("Investor or shareholder"),
+            cls.FAMILY: _l("Family tie"),
+            cls.COMPETITOR: _l("Competitor"),
+            cls.OTHER: _l("Other"),
+        }
+
+
+class Decision(LabelledEnum):
+    ACCEPT = "accept"
+    WAITLIST = "waitlist"
+    REJECT = "reject"
+    ADVANCE = "advance"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.ACCEPT: _l("Accept"),
+            cls.WAITLIST: _l("Waitlist"),
+            cls.REJECT: _l("Reject"),
+            cls.ADVANCE: _l("Advance to the next stage"),
+        }
+
+
+# The application's status each decision leads to (advancing keeps it under review).
+DECISION_STATUS = {
+    Decision.ACCEPT: ApplicationStatus.ACCEPTED,
+    Decision.WAITLIST: ApplicationStatus.WAITLISTED,
+    Decision.REJECT: ApplicationStatus.REJECTED,
+    Decision.ADVANCE: ApplicationStatus.UNDER_REVIEW,
+}
+
+# A stage's decision on an application may change only this way: a waitlisted one is later accepted or rejected.
+DECISION_TRANSITIONS: dict[Decision | None, frozenset[Decision]] = {
+    None: frozenset(Decision),
+    Decision.WAITLIST: frozenset({Decision.ACCEPT, Decision.REJECT}),
+    Decision.ACCEPT: frozenset(),
+    Decision.REJECT: frozenset(),
+    Decision.ADVANCE: frozenset(),
+}

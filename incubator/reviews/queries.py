@@ -1,0 +1,286 @@
+"""Read-side queries of the review: each page loads what it shows in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from incubator.applications.enums import ApplicationStatus, QuestionKind
+from incubator.applications.models import Application, IntakeRound
+from incubator.extensions import db
+from incubator.reviews import ranking as calc
+from incubator.reviews.enums import ACTIVE_ASSIGNMENT, AssignmentStatus, ReviewStatus
+from incubator.reviews.models import Assignment, Conflict, PanelMember, Review, ReviewStage, Score, StageEntry
+
+
+def title_of(application: Application) -> str:
+    """An application's title: the answer to the round's first short-text question (the product's name in
+    practice), else its reference."""
+    answers = application.answers or {}
+    for question in application.round.questions:
+        if question.kind is QuestionKind.TEXT and not question.hidden:
+            value = answers.get(str(question.id))
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return application.reference or f"#{application.id}"
+
+
+# ---- The reviewer's desk ------------------------------------------------------------------------------------
+
+@dataclass
+class DeskStage:
+    stage: ReviewStage
+    assignments: list[Assignment]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for a in self.assignments if a.review is not None and a.review.status is ReviewStatus.SUBMITTED)
+
+
+def desk(user) -> list[DeskStage]:
+    """The reviewer's active assignments, grouped by stage (the latest deadline last). Recused and
+    withdrawn ones are gone; so are applications withdrawn by their founders."""
+    assignments = db.session.scalars(
+        sa.select(Assignment).join(Application, Application.id == Assignment.application_id)
+        .where(Assignment.reviewer_id == user.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
+               Application.status != ApplicationStatus.WITHDRAWN)
+        .options(selectinload(Assignment.stage).selectinload(ReviewStage.round),
+                 selectinload(Assignment.application).selectinload(Application.company),
+                 selectinload(Assignment.application).selectinload(Application.round)
+                 .selectinload(IntakeRound.questions),
+                 selectinload(Assignment.review))
+        .order_by(Assignment.id)).all()
+    groups: dict[int, DeskStage] = {}
+    for a in assignments:
+        groups.setdefault(a.stage_id, DeskStage(a.stage, [])).assignments.append(a)
+    return sorted(groups.values(), key=lambda g: (g.stage.closes_at, g.stage.id))
+
+
+def assignment_for(user, assignment_id: int) -> Assignment | None:
+    """The reviewer's own active assignment, or None (a recused or foreign one is not found)."""
+    return db.session.scalar(
+        sa.select(Assignment).join(Application, Application.id == Assignment.application_id)
+        .where(Assignment.id == assignment_id, Assignment.reviewer_id == user.id,
+               Assignment.status.in_(ACTIVE_ASSIGNMENT), Application.status != ApplicationStatus.WITHDRAWN)
+        .options(selectinload(Assignment.stage).selectinload(ReviewStage.criteria),
+                 selectinload(Assignment.review).selectinload(Review.scores)))
+
+
+def others_reviews(a: Assignment) -> list[Review]:
+    """The other reviewers' submitted reviews of the same application in the stage, shown only once the
+    reviewer's own is submitted and the stage shares scores."""
+    own = a.review
+    if own is None or own.status is not ReviewStatus.SUBMITTED or not a.stage.share_scores:
+        return []
+    return list(db.session.scalars(
+        sa.select(Review).join(Assignment)
+        .where(Assignment.stage_id == a.stage_id, Assignment.application_id == a.application_id,
+               Assignment.id != a.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
+               Review.status == ReviewStatus.SUBMITTED)
+        .options(selectinload(Review.scores)).order_by(Review.submitted_at, Review.id)))
+
+
+# ---- Staff: a stage's applications and assignments --------------------------------------------------------
+
+def stage_entries(stage: ReviewStage) -> list[StageEntry]:
+    """The stage's applications with their company, author and reason: joined, so one query at any size."""
+    return list(db.session.scalars(
+        sa.select(StageEntry).where(StageEntry.stage_id == stage.id)
+        .options(joinedload(StageEntry.application).joinedload(Application.company),
+                 joinedload(StageEntry.application).joinedload(Application.created_by),
+                 joinedload(StageEntry.application).joinedload(Application.round)
+                 .selectinload(IntakeRound.questions),
+                 joinedload(StageEntry.reason))
+        .order_by(StageEntry.id)).unique())
+
+
+def stage_assignments(stage: ReviewStage) -> dict[int, list[Assignment]]:
+    """Every assignment of the stage (ended ones too), by application."""
+    rows = db.session.scalars(
+        sa.select(Assignment).where(Assignment.stage_id == stage.id)
+        .options(selectinload(Assignment.reviewer), selectinload(Assignment.review))
+        .order_by(Assignment.id)).all()
+    result: dict[int, list[Assignment]] = {}
+    for a in rows:
+        result.setdefault(a.application_id, []).append(a)
+    return result
+
+
+def panel_of(stage: ReviewStage) -> list[PanelMember]:
+    from incubator.text import vietnamese_sort_key
+
+    members = db.session.scalars(sa.select(PanelMember).where(PanelMember.stage_id == stage.id)
+                                 .options(selectinload(PanelMember.user))).all()
+    return sorted(members, key=lambda m: vietnamese_sort_key(m.user.full_name))
+
+
+def conflicts_for(user_ids: list[int]) -> list[Conflict]:
+    return list(db.session.scalars(
+        sa.select(Conflict).where(Conflict.reviewer_id.in_(user_ids))
+        .options(selectinload(Conflict.reviewer), selectinload(Conflict.company),
+                 selectinload(Conflict.declared_by))
+        .order_by(Conflict.created_at.desc())))
+
+
+@dataclass
+class Progress:
+    member: PanelMember
+    assigned: int
+    done: int
+
+    @property
+    def user(self):
+        return self.member.user
+
+    @property
+    def remaining(self) -> int:
+        return self.assigned - self.done
+
+
+def reviewer_progress(stage: ReviewStage) -> list[Progress]:
+    counts = db.session.execute(
+        sa.select(Assignment.reviewer_id, sa.func.count(Assignment.id),
+                  sa.func.count(Review.id).filter(Review.status == ReviewStatus.SUBMITTED))
+        .join(Review, Review.assignment_id == Assignment.id, isouter=True)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
+               Application.status != ApplicationStatus.WITHDRAWN)
+        .group_by(Assignment.reviewer_id)).all()
+    by_user = {r: (n, d) for r, n, d in counts}
+    return [Progress(m, *by_user.get(m.user_id, (0, 0))) for m in panel_of(stage)]
+
+
+# ---- Staff: the ranking -------------------------------------------------------------------------------------
+
+@dataclass
+class RankedEntry:
+    entry: StageEntry
+    row: calc.Row
+
+    @property
+    def application(self) -> Application:
+        return self.entry.application
+
+
+SORT_KEYS = {
+    "normalised": lambda r: r.row.normalised,
+    "mean": lambda r: r.row.mean,
+    "median": lambda r: r.row.median,
+    "spread": lambda r: r.row.spread,
+    "done": lambda r: r.row.done,
+    "company": None,  # Vietnamese order of the company's name
+    "reference": lambda r: r.application.reference or "",
+}
+
+
+def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True):
+    """The stage's ranking: (rows, unreliable reviewers {id: number of reviews}). Five queries, whatever
+    the number of applications and reviews."""
+    from incubator.text import vietnamese_sort_key
+
+    entries = stage_entries(stage)
+    assigned = dict(db.session.execute(
+        sa.select(Assignment.application_id, sa.func.count(Assignment.id))
+        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT))
+        .group_by(Assignment.application_id)).all())
+    # Every score of every submitted review, flat: one query, however many reviews.
+    score_rows = db.session.execute(
+        sa.select(Review.id, Assignment.application_id, Assignment.reviewer_id, Score.criterion_id, Score.value)
+        .join(Assignment, Assignment.id == Review.assignment_id).join(Score, Score.review_id == Review.id)
+        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
+               Review.status == ReviewStatus.SUBMITTED)).all()
+    by_review: dict[int, tuple[int, int, dict]] = {}
+    for review_id, application_id, reviewer_id, criterion_id, value in score_rows:
+        by_review.setdefault(review_id, (application_id, reviewer_id, {}))[2][criterion_id] = value
+    scales = [calc.CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in stage.criteria]
+    reviews = []
+    for application_id, reviewer_id, scores in by_review.values():
+        total = calc.weighted_total(scores, scales)
+        if total is not None:
+            reviews.append((application_id, reviewer_id, total))
+    rows = calc.rank([e.application_id for e in entries], assigned, reviews, stage.spread_threshold)
+    ranked = [RankedEntry(e, rows[e.application_id]) for e in entries]
+    if sort == "company":
+        ranked.sort(key=lambda r: vietnamese_sort_key(r.application.company.name), reverse=descending)
+    else:
+        key = SORT_KEYS.get(sort) or SORT_KEYS["normalised"]
+        present = [r for r in ranked if key(r) is not None]
+        missing = [r for r in ranked if key(r) is None]
+        present.sort(key=key, reverse=descending)
+        ranked = present + missing  # applications not yet scored always come last
+    counts = calc.reviewer_counts(reviews)
+    unreliable = {r: n for r, n in counts.items() if n < calc.RELIABLE_MIN_REVIEWS}
+    return ranked, unreliable
+
+
+def users_by_id(ids) -> dict:
+    from incubator.auth.models import User
+
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+
+
+# ---- Founders: what is released ---------------------------------------------------------------------------
+
+def released_comments(entry: StageEntry) -> list[str]:
+    """The reviewers' comments for the applicant, released with the stage's decision (never their names)."""
+    if entry.decision is None:
+        return []
+    return [c for c in db.session.scalars(
+        sa.select(Review.comment_for_applicant).join(Assignment)
+        .where(Assignment.stage_id == entry.stage_id, Assignment.application_id == entry.application_id,
+               Assignment.status != AssignmentStatus.RECUSED, Assignment.status != AssignmentStatus.WITHDRAWN,
+               Review.status == ReviewStatus.SUBMITTED, Review.comment_for_applicant.is_not(None))
+        .order_by(Review.submitted_at, Review.id)) if c]
+
+
+def decisions_for_founder(application: Application) -> list[tuple[StageEntry, list[str]]]:
+    entries = db.session.scalars(
+        sa.select(StageEntry).join(ReviewStage)
+        .where(StageEntry.application_id == application.id, StageEntry.decision.is_not(None))
+        .options(selectinload(StageEntry.stage), selectinload(StageEntry.reason))
+        .order_by(ReviewStage.position)).all()
+    return [(e, released_comments(e)) for e in entries]
+
+
+def stages_of_round(round_id: int) -> list[ReviewStage]:
+    return list(db.session.scalars(sa.select(ReviewStage).where(ReviewStage.round_id == round_id)
+                                   .order_by(ReviewStage.position)))
+
+
+def stage_counts(stage: ReviewStage) -> dict:
+    entries = db.session.scalar(sa.select(sa.func.count(StageEntry.id)).where(StageEntry.stage_id == stage.id))
+    decided = db.session.scalar(sa.select(sa.func.count(StageEntry.id))
+                                .where(StageEntry.stage_id == stage.id, StageEntry.decision.is_not(None)))
+    return {"entries": entries, "decided": decided}
+
+
+@dataclass
+class StaffReview:
+    assignment: Assignment
+    review: Review | None
+    total: float | None
+
+
+def reviews_for_staff(application_id: int, stage_id: int | None = None) -> list[StaffReview]:
+    """Every assignment of an application (by stage) with its review, as staff see them: names, scores,
+    comments and private notes."""
+    stmt = (sa.select(Assignment).join(ReviewStage).where(Assignment.application_id == application_id)
+            .options(selectinload(Assignment.reviewer),
+                     selectinload(Assignment.stage).selectinload(ReviewStage.criteria),
+                     selectinload(Assignment.review).selectinload(Review.scores))
+            .order_by(ReviewStage.position, Assignment.id))
+    if stage_id is not None:
+        stmt = stmt.where(Assignment.stage_id == stage_id)
+    result = []
+    for a in db.session.scalars(stmt):
+        total = None
+        if a.review is not None:
+            scales = [calc.CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in a.stage.criteria]
+            total = calc.weighted_total({s.criterion_id: s.value for s in a.review.scores}, scales)
+        result.append(StaffReview(a, a.review, total))
+    return result

@@ -1,0 +1,103 @@
+"""The arithmetic of a stage's ranking, apart from the database so a hand-worked example can test it.
+
+- A review's **weighted total** is on a 0-100 scale: each criterion's score is placed on its own scale
+  (minimum → 0, maximum → 1), weighted, and the weighted mean is multiplied by 100. Criteria with
+  different scales (1-5, 0-10) thus weigh what their weights say.
+- The **normalised score** corrects for reviewers who are harsh or generous: each reviewer's weighted
+  totals in the stage become z-scores, (total − the reviewer's mean) / the reviewer's standard deviation
+  (population; 0 when all their totals are equal); an application's normalised score is the mean of its
+  reviews' z-scores. A reviewer with fewer than three reviews in the stage makes it unreliable, and the
+  ranking says so.
+- The **spread** is the highest total minus the lowest for the application; it is flagged when wider than
+  the stage's threshold.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+RELIABLE_MIN_REVIEWS = 3
+
+
+@dataclass(frozen=True)
+class CriterionScale:
+    id: int
+    weight: int
+    scale_min: int
+    scale_max: int
+
+
+def weighted_total(scores: dict[int, int | None], criteria: list[CriterionScale]) -> float | None:
+    """0-100; None when a criterion has no score (a draft)."""
+    total_weight = sum(c.weight for c in criteria)
+    if not criteria or total_weight <= 0:
+        return None
+    acc = 0.0
+    for c in criteria:
+        value = scores.get(c.id)
+        if value is None:
+            return None
+        acc += c.weight * (value - c.scale_min) / (c.scale_max - c.scale_min)
+    return 100.0 * acc / total_weight
+
+
+def z_scores(totals_by_reviewer: dict[int, list[tuple[int, float]]]) -> dict[tuple[int, int], float]:
+    """{reviewer: [(application, total), …]} → {(reviewer, application): z}."""
+    result = {}
+    for reviewer, items in totals_by_reviewer.items():
+        values = [t for _, t in items]
+        mean = statistics.fmean(values)
+        sd = statistics.pstdev(values) if len(values) > 1 else 0.0
+        for application, total in items:
+            result[(reviewer, application)] = (total - mean) / sd if sd > 0 else 0.0
+    return result
+
+
+@dataclass
+class Row:
+    application_id: int
+    assigned: int = 0
+    done: int = 0
+    totals: list[float] = field(default_factory=list)
+    z: list[float] = field(default_factory=list)
+    unreliable_reviewers: int = 0
+    mean: float | None = None
+    median: float | None = None
+    normalised: float | None = None
+    spread: float | None = None
+    wide: bool = False
+
+
+def rank(application_ids: list[int], assigned: dict[int, int], reviews: list[tuple[int, int, float]],
+         spread_threshold: float) -> dict[int, Row]:
+    """``reviews``: submitted reviews as (application, reviewer, weighted total)."""
+    rows = {a: Row(application_id=a, assigned=assigned.get(a, 0)) for a in application_ids}
+    by_reviewer: dict[int, list[tuple[int, float]]] = {}
+    for application, reviewer, total in reviews:
+        by_reviewer.setdefault(reviewer, []).append((application, total))
+    z = z_scores(by_reviewer)
+    for application, reviewer, total in reviews:
+        row = rows.get(application)
+        if row is None:
+            continue
+        row.done += 1
+        row.totals.append(total)
+        row.z.append(z[(reviewer, application)])
+        if len(by_reviewer[reviewer]) < RELIABLE_MIN_REVIEWS:
+            row.unreliable_reviewers += 1
+    for row in rows.values():
+        if row.totals:
+            row.mean = statistics.fmean(row.totals)
+            row.median = statistics.median(row.totals)
+            row.normalised = statistics.fmean(row.z)
+            row.spread = max(row.totals) - min(row.totals)
+            row.wide = row.spread > spread_threshold
+    return rows
+
+
+def reviewer_counts(reviews: list[tuple[int, int, float]]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for _, reviewer, _ in reviews:
+        counts[reviewer] = counts.get(reviewer, 0) + 1
+    return counts

@@ -1,0 +1,95 @@
+"""Decisions: one at a time or in bulk, each with its reason, e-mail and audit entry, never twice."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from incubator.applications.enums import ApplicationStatus
+from incubator.audit.models import AuditEntry
+from incubator.auth.enums import Role
+from incubator.errors import DomainError
+from incubator.mail.models import OutboxMessage
+from incubator.reviews import services
+from incubator.reviews.enums import Decision
+from incubator.reviews.models import StageEntry
+
+
+def _entries(make, stage, n, locales=("vi", "en")):
+    entries = []
+    for i in range(n):
+        founder = make.user(locale=locales[i % len(locales)])
+        application = make.application(intake_round=stage.round, created_by=founder,
+                                       status=ApplicationStatus.UNDER_REVIEW, reference=f"VU-2026-{i + 1:04d}")
+        entries.append(make.stage_entry(stage, application))
+    return entries
+
+
+def test_bulk_rejection_of_50_sends_50_emails_in_each_language_audits_50_and_never_twice(make, db):
+    staff = make.user(Role.STAFF)
+    stage = make.review_stage()
+    entries = _entries(make, stage, 50)
+    reason = make.rejection_reason(label_vi="Thị trường chưa rõ ràng", label_en="The market is unclear")
+    # One reviewer's comment for the first applicant is released with the decision.
+    make.review(make.assignment(entries[0]), comment_for_applicant="Cần làm rõ khách hàng mục tiêu.")
+
+    decided, skipped = services.decide_many(entries, Decision.REJECT, actor=staff, reason=reason,
+                                            reason_text="Đợt này ưu tiên sản phẩm cho chính quyền số.")
+    db.session.commit()
+    assert (len(decided), len(skipped)) == (50, 0)
+    mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "review_decision")
+                               .order_by(OutboxMessage.id)).all()
+    assert len(mails) == 50
+    by_address = {m.to_address: m for m in mails}
+    for entry in entries:
+        founder = entry.application.created_by
+        mail = by_address[founder.email]
+        assert entry.application.reference in mail.subject
+        if founder.locale == "en":
+            assert "The market is unclear" in mail.body_text and "has not been accepted" in mail.body_text
+        else:
+            assert "Thị trường chưa rõ ràng" in mail.body_text and "chưa được chấp nhận" in mail.body_text
+    assert "Cần làm rõ khách hàng mục tiêu." in by_address[entries[0].application.created_by.email].body_text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "review.decision")) == 50
+    assert {e.application.status for e in entries} == {ApplicationStatus.REJECTED}
+
+    # The second click: nothing more is sent or written.
+    again = db.session.scalars(sa.select(StageEntry).order_by(StageEntry.id)).all()
+    decided, skipped = services.decide_many(again, Decision.REJECT, actor=staff, reason=reason)
+    db.session.commit()
+    assert (len(decided), len(skipped)) == (0, 50)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 50
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "review.decision")) == 50
+
+
+def test_a_rejection_needs_a_reason(make, db):
+    entry = _entries(make, make.review_stage(), 1)[0]
+    with pytest.raises(DomainError):
+        services.decide(entry, Decision.REJECT, actor=make.user(Role.STAFF))
+
+
+def test_advance_moves_the_application_to_the_next_stage_and_keeps_it_under_review(make, db):
+    staff = make.user(Role.STAFF)
+    first = make.review_stage()
+    entry = _entries(make, first, 1)[0]
+    with pytest.raises(DomainError):
+        services.decide(entry, Decision.ADVANCE, actor=staff)  # no next stage yet
+    second = make.review_stage(intake_round=first.round, position=2)
+    services.decide(entry, Decision.ADVANCE, actor=staff)
+    db.session.commit()
+    assert entry.application.status is ApplicationStatus.UNDER_REVIEW
+    assert db.session.scalar(sa.select(StageEntry).where(StageEntry.stage_id == second.id)).application_id \
+        == entry.application_id
+
+
+def test_waitlisted_then_accepted(make, db):
+    staff = make.user(Role.STAFF)
+    entry = _entries(make, make.review_stage(), 1)[0]
+    services.decide(entry, Decision.WAITLIST, actor=staff)
+    services.decide(entry, Decision.ACCEPT, actor=staff)
+    db.session.commit()
+    assert entry.application.status is ApplicationStatus.ACCEPTED and entry.decision is Decision.ACCEPT
+    with pytest.raises(DomainError):
+        services.decide(entry, Decision.REJECT, actor=staff, reason_text="Đổi ý")
