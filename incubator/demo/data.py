@@ -207,6 +207,9 @@ def load() -> dict:
         logins.append((role.value, email))
 
     created += _demo_round()
+    from incubator.demo import reviews as review_demo
+
+    created += review_demo.load([c for c in companies if c.is_it], DEMO_PASSWORD, DEMO_DOMAIN)
     created += ensure_default_targets()
     db.session.flush()
     return {"partners": len(partners), "companies": len(companies), "residencies": residency_count,

@@ -452,7 +452,8 @@ def decide_many(stage_id):
     except DomainError as exc:
         _flash_error(exc)
         return redirect(url_for("reviews.ranking", stage_id=stage.id))
-    flash(_("%(count)s decisions recorded and sent to the applicants.", count=len(decided)), "success")
+    if decided:
+        flash(_("%(count)s decisions recorded and sent to the applicants.", count=len(decided)), "success")
     if skipped:
         flash(_("%(count)s applications were already decided and were left as they were.", count=len(skipped)),
               "warning")

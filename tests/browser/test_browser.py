@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from incubator.auth.enums import Role
 from tests.helpers import PASSWORD
@@ -193,3 +194,56 @@ def test_a_founder_applies_on_a_phone(browser, live_server, make, db, tmp_path):
     subjects = [m.subject for m in db.session.query(OutboxMessage).filter_by(to_address=email)]
     assert any(reference in s for s in subjects), subjects
     context.close()
+
+
+def test_a_reviewer_declares_no_conflict_and_scores_on_a_phone_then_staff_rank(browser, live_server, runner, db):
+    """Issue 6: the demo's dossier review, as the reviewer (375 px) and then the staff (the ranking)."""
+    from incubator.demo.data import DEMO_PASSWORD
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert runner.invoke(args=["demo", "--no-upgrade"]).exit_code == 0
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    def log_in(email):
+        page.goto(f"{live_server}/login")
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+
+    log_in("chuyengia@vuonuom.example")
+    page.goto(f"{live_server}/reviews/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "review-desk-375.png"), full_page=True)
+    page.get_by_text("Cần khai báo xung đột lợi ích trước").first.click()
+    page.locator("#no-conflict").click()
+    page.wait_for_selector("fieldset legend")
+    for group in page.locator(".score-scale").all():
+        group.locator("label").nth(3).click()  # a 4 on each 1-5 criterion
+    page.fill("#comment_for_applicant", "Sản phẩm rõ ràng; nên bổ sung số liệu khách hàng thử nghiệm.")
+    page.get_by_role("button", name="Gửi bài đánh giá").click()
+    page.wait_for_selector(".alert-success")
+    assert "Đã gửi lúc" in page.content()
+    assert page.locator("#others").is_visible()  # the stage shares scores once one's own is in
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "review-score-375.png"), full_page=True)
+    context.close()
+
+    staff_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = staff_context.new_page()
+    log_in("canbo@vuonuom.example")
+    from incubator.reviews.models import ReviewStage
+
+    stage = db.session.scalar(sa.select(ReviewStage).where(ReviewStage.name_vi == "Vòng đánh giá hồ sơ"))
+    page.goto(f"{live_server}/reviews/stages/{stage.id}/ranking")
+    assert page.locator("#ranking tbody tr").count() == 12
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # the menu fits too
+    page.get_by_role("link", name="Trung vị").click()
+    page.wait_for_url(lambda url: "sort=median" in url)
+    page.screenshot(path=str(ARTIFACTS / "review-ranking.png"), full_page=True)
+    staff_context.close()
+    assert not errors, errors

@@ -37,8 +37,21 @@ def test_demo_loads_plausible_data_and_prints_every_login(runner, db):
     from incubator.applications.models import IntakeRound
     from incubator.db import utcnow
 
-    rounds = list(db.session.scalars(sa.select(IntakeRound)))
-    assert len(rounds) == 1 and rounds[0].is_open(utcnow()) and len(rounds[0].questions) == 5
+    now = utcnow()
+    rounds = list(db.session.scalars(sa.select(IntakeRound).order_by(IntakeRound.id)))
+    open_rounds = [r for r in rounds if r.is_open(now)]
+    assert len(open_rounds) == 1 and len(open_rounds[0].questions) == 5
+    # A closed round under review: the demo reviewer has applications waiting, others have scored theirs.
+    from incubator.reviews.enums import ReviewStatus
+    from incubator.reviews.models import Assignment, Review
+
+    assert len(rounds) == 2 and rounds[1].closes_at < now
+    waiting = db.session.scalars(sa.select(Assignment).join(User, User.id == Assignment.reviewer_id)
+                                 .where(User.email == "chuyengia@vuonuom.example")).all()
+    assert waiting and all(a.review is None for a in waiting)
+    submitted = db.session.scalar(sa.select(sa.func.count()).select_from(Review)
+                                  .where(Review.status == ReviewStatus.SUBMITTED))
+    assert submitted == 36 - len(waiting)
 
 
 def test_demo_twice_duplicates_nothing(runner, db):

@@ -93,3 +93,23 @@ def test_waitlisted_then_accepted(make, db):
     assert entry.application.status is ApplicationStatus.ACCEPTED and entry.decision is Decision.ACCEPT
     with pytest.raises(DomainError):
         services.decide(entry, Decision.REJECT, actor=staff, reason_text="Đổi ý")
+
+
+def test_bulk_decision_through_the_ranking_page_and_the_second_click(login_as, make, db):
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.STAFF)
+    stage = make.review_stage()
+    entries = _entries(make, stage, 4)
+    reason = make.rejection_reason()
+    form = {"entries": [str(e.id) for e in entries[:3]], "decision": "reject", "reason": str(reason.id),
+            "reason_text": ""}
+    first = post_form(client, f"/reviews/stages/{stage.id}/decisions", form)
+    assert first.status_code == 302
+    second = post_form(client, f"/reviews/stages/{stage.id}/decisions", form)
+    assert second.status_code == 302
+    page = client.get(f"/reviews/stages/{stage.id}/ranking").get_data(as_text=True)
+    assert "3 hồ sơ đã có quyết định từ trước nên được giữ nguyên." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3
+    db.session.expire_all()
+    assert entries[3].application.status is ApplicationStatus.UNDER_REVIEW
