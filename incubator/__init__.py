@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.audit.enums import action_label
     from incubator.auth import permissions
     from incubator.auth.enums import Role
+    from incubator.cohorts import permissions as cohort_permissions
     from incubator.reviews import permissions as review_permissions
 
     app.add_template_filter(action_label, "action_label")
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.register(app)
     permissions.register(app)
     review_permissions.register(app)
+    cohort_permissions.register(app)
     cli.register(app)
     return app
 
@@ -177,6 +179,8 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.applications.views import bp as rounds_bp
     from incubator.audit.views import bp as audit_bp
     from incubator.auth.views import bp as auth_bp
+    from incubator.cohorts.views import bp as cohorts_bp
+    from incubator.cohorts.views import services_bp, startups_bp
     from incubator.companies.views import bp as companies_bp
     from incubator.companies.views import my_bp as my_companies_bp
     from incubator.home.views import bp as home_bp
@@ -186,7 +190,8 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.targets.views import bp as targets_bp
 
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
-               imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp):
+               imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
+               cohorts_bp, startups_bp, services_bp):
         app.register_blueprint(bp)
 
 

@@ -13,6 +13,7 @@ from incubator.extensions import db
 
 def register(app: Flask) -> None:
     from incubator import backup, translations_cli
+    from incubator.cohorts import cli as cohorts_cli
     from incubator.imports import cli as imports_cli
     from incubator.targets import cli as targets_cli
 
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
     backup.register(app)
     targets_cli.register(app)
     imports_cli.register(app)
+    cohorts_cli.register(app)
 
     @app.cli.command("demo")
     @click.option("--no-upgrade", is_flag=True, help="Do not run the migrations first.")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
 from wtforms.validators import ValidationError
 
 
@@ -64,3 +67,17 @@ def _wtforms_messages():  # pragma: no cover - never called: lists WTForms' mess
              "Field cannot be longer than %(max)d characters.", 1)
     ngettext("'%(value)s' is not a valid choice for this field.",
              "'%(value)s' are not valid choices for this field.", 1)
+
+
+class MoneyField(IntegerField):
+    """An amount in đồng as people type it: "150.000.000", "150 000 000 ₫" or "150000000"."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [re.sub(r"[\s.,₫đĐ]|VND", "", v or "", flags=re.IGNORECASE) for v in valuelist]
+        super().process_formdata(valuelist)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""

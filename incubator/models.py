@@ -3,6 +3,14 @@
 from incubator.applications.models import Application, ApplicationDocument, IntakeRound, RoundDocument, RoundQuestion
 from incubator.audit.models import AuditEntry
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
+from incubator.cohorts.models import (
+    Cohort,
+    CohortMember,
+    ProgressReport,
+    ReportReminder,
+    ServiceDelivery,
+    ServiceRecipient,
+)
 from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.mail.models import OutboxMessage
 from incubator.outcomes.models import GraduationOutcome
@@ -26,6 +34,8 @@ __all__ = [
     "ApplicationDocument",
     "Assignment",
     "AuditEntry",
+    "Cohort",
+    "CohortMember",
     "Company",
     "CompanyMember",
     "Conflict",
@@ -36,13 +46,17 @@ __all__ = [
     "OutboxMessage",
     "PanelMember",
     "Partner",
+    "ProgressReport",
     "RejectionReason",
+    "ReportReminder",
     "Residency",
     "Review",
     "ReviewStage",
     "RoundDocument",
     "RoundQuestion",
     "Score",
+    "ServiceDelivery",
+    "ServiceRecipient",
     "StageEntry",
     "Target",
     "User",

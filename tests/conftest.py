@@ -296,6 +296,22 @@ class Factory:
         kw.setdefault("position", n)
         return self._save(RejectionReason(**kw))
 
+    def cohort(self, **kw):
+        from incubator.cohorts.models import Cohort
+
+        n = self._next()
+        kw.setdefault("name", f"Khóa ươm tạo thử {n}")
+        kw.setdefault("starts_on", date(2025, 1, 1))
+        kw.setdefault("ends_on", date(2025, 12, 31))
+        return self._save(Cohort(**kw))
+
+    def cohort_member(self, cohort=None, company=None, **kw):
+        from incubator.cohorts.models import CohortMember
+
+        cohort = cohort or self.cohort()
+        kw.setdefault("joined_on", cohort.starts_on)
+        return self._save(CohortMember(cohort=cohort, company=company or self.company(), **kw))
+
     def outcome(self, company=None, pillars=("economy",), **kw):
         from incubator.outcomes.enums import Decision
         from incubator.outcomes.models import GraduationOutcome

@@ -171,6 +171,26 @@ MATRIX = {
     ("POST", "reviews.reasons", None): only(STAFF, ok=400),
     ("GET", "reviews.edit_reason", "reason_id"): only(STAFF),
     ("POST", "reviews.edit_reason", "reason_id"): only(STAFF, ok=400),
+    # Cohorts, reports, services and a startup's file (issue 7).
+    ("GET", "cohorts.index", None): only(STAFF),
+    ("GET", "cohorts.new", None): only(STAFF),
+    ("POST", "cohorts.new", None): only(STAFF, ok=400),
+    ("GET", "cohorts.edit", "cohort_id"): only(STAFF),
+    ("POST", "cohorts.edit", "cohort_id"): only(STAFF, ok=400),
+    ("GET", "cohorts.cohort", "cohort_id"): only(STAFF),
+    ("POST", "cohorts.cohort", "cohort_id"): only(STAFF, ok=400),
+    ("GET", "cohorts.late", None): only(STAFF),
+    ("GET", "cohorts.leave", "member_id"): only(STAFF),
+    ("POST", "cohorts.leave", "member_id"): only(STAFF, ok=400),
+    # A report: its founders write it; staff read it; anyone else is told nothing.
+    ("GET", "cohorts.report", "member_id,period=2025-01-01"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "cohorts.report", "member_id,period=2025-01-01"): row(LOGIN, 404, staff=403, admin=403),
+    ("GET", "startups.file", "company_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("GET", "services.index", None): only(STAFF),
+    ("GET", "services.new_service", None): only(STAFF),
+    ("POST", "services.new_service", None): only(STAFF, ok=400),
+    ("GET", "services.edit_service", "service_id"): only(STAFF),
+    ("POST", "services.edit_service", "service_id"): only(STAFF, ok=400),
     # Last, as they change what the rows above read.
     ("POST", "reviews.withdraw_assignment", "assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.remove_panel", "stage_id,user_id"): only(STAFF, ok=302),
@@ -206,7 +226,13 @@ def objects(make):
     assignment = make.assignment(entry, target)  # another reviewer's
     review_ids = {"stage_id": stage.id, "criterion_id": stage.criteria[0].id, "entry_id": entry.id,
                   "assignment_id": assignment.id, "reason_id": make.rejection_reason().id}
-    return {**review_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
+    from incubator.cohorts.models import ServiceDelivery, ServiceRecipient
+
+    member = make.cohort_member(make.cohort(), residency.company)
+    service = make._save(ServiceDelivery(kind="training", title="Khóa học", delivered_on=residency.starts_on,
+                                         recipients=[ServiceRecipient(company_id=residency.company_id)]))
+    cohort_ids = {"cohort_id": member.cohort_id, "member_id": member.id, "service_id": service.id}
+    return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code,
             "membership_id": make.member(status=MembershipStatus.PENDING).id, "round_id": intake_round.id,

@@ -60,6 +60,13 @@ ACTION_LABELS = {
     "review.remind": _l("Reviewers reminded"),
     "review.reason.add": _l("Reason for rejection added"),
     "review.reason.update": _l("Reason for rejection changed"),
+    "cohort.create": _l("Cohort created"),
+    "cohort.update": _l("Cohort changed"),
+    "cohort.admit": _l("Admitted to a cohort"),
+    "cohort.leave": _l("Left a cohort (outcome recorded)"),
+    "report.submit": _l("Progress report submitted"),
+    "service.create": _l("Service recorded"),
+    "service.update": _l("Service changed"),
 }
 
 # Sign-ins are in the log but are not news on a home page.

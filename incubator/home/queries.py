@@ -71,4 +71,18 @@ def founder_home(user: User) -> dict:
         sa.select(Application).where(Application.company_id.in_(company_ids))
         .options(selectinload(Application.round), selectinload(Application.company))
         .order_by(Application.created_at.desc()))) if company_ids else []
-    return {"memberships": memberships, "applications": applications}
+    from incubator.cohorts import queries as cohorts
+    from incubator.cohorts.enums import IN_INCUBATION
+    from incubator.cohorts.models import CohortMember
+    from incubator.cohorts.periods import member_periods
+    from incubator.i18n import local_tz
+
+    today = utcnow().astimezone(local_tz()).date()
+    members = list(db.session.scalars(
+        sa.select(CohortMember).where(CohortMember.company_id.in_(company_ids),
+                                      CohortMember.status.in_(IN_INCUBATION))
+        .options(selectinload(CohortMember.company), selectinload(CohortMember.cohort)))) if company_ids else []
+    reports = cohorts.current_reports([m.id for m in members])
+    rows = [cohorts.MemberRow(m, member_periods(m), reports.get(m.id, {}), 0, today) for m in members]
+    services = {c: cohorts.services_of(c) for c in company_ids}
+    return {"memberships": memberships, "applications": applications, "cohort_rows": rows, "services": services}

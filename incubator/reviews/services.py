@@ -522,6 +522,13 @@ def decide(entry: StageEntry, decision: Decision, *, actor, reason: RejectionRea
     entry.decided_at = utcnow()
     if following is not None and _entry(following, application) is None:
         db.session.add(StageEntry(stage_id=following.id, application_id=application.id))
+    if decision is Decision.ACCEPT:
+        # The round's cohort, if staff have formed it, takes the startup in (residency included).
+        from incubator.cohorts import services as cohorts
+
+        cohort = cohorts.cohort_for_round(application.round_id)
+        if cohort is not None:
+            cohorts.admit(cohort, application.company, actor=actor, application=application)
     db.session.flush()
     audit.record("review.decision", entry, label=application.reference, from_state=before, to_state=decision,
                  reason=reason_text or (reason.label_vi if reason else None), actor=actor,

@@ -113,3 +113,24 @@ def test_bulk_decision_through_the_ranking_page_and_the_second_click(login_as, m
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3
     db.session.expire_all()
     assert entries[3].application.status is ApplicationStatus.UNDER_REVIEW
+
+
+def test_accepting_admits_the_startup_to_the_rounds_cohort_with_its_residency(make, db):
+    from datetime import date
+
+    from incubator.cohorts import services as cohorts
+    from incubator.cohorts.models import CohortMember
+    from incubator.companies.enums import ResidencyKind
+
+    staff = make.user(Role.STAFF)
+    stage = make.review_stage()
+    cohort = cohorts.create_cohort(actor=staff, name="Khóa ươm tạo 2026", starts_on=date(2026, 3, 1),
+                                   ends_on=date(2026, 12, 31), round_id=stage.round_id)
+    accepted, waitlisted = _entries(make, stage, 2)
+    services.decide(accepted, Decision.ACCEPT, actor=staff)
+    services.decide(waitlisted, Decision.WAITLIST, actor=staff)
+    db.session.commit()
+    members = db.session.scalars(sa.select(CohortMember)).all()
+    assert [(m.cohort_id, m.company_id) for m in members] == [(cohort.id, accepted.application.company_id)]
+    assert members[0].residency.kind is ResidencyKind.INCUBATED
+    assert members[0].residency.starts_on == date(2026, 3, 1)

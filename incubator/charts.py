@@ -1,0 +1,65 @@
+"""A small server-rendered SVG line chart for a startup's trends (revenue, customers, employees): no
+script, no CSS, so the same markup serves the web page and a PDF."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+WIDTH, HEIGHT = 480, 200
+LEFT, RIGHT, TOP, BOTTOM = 56, 12, 28, 40
+FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+LINE, GRID, TEXT = "#0d6efd", "#dee2e6", "#212529"
+
+
+def _compact(value: float) -> str:
+    """1 250 000 000 → 1,25 tỷ-style short forms would need the locale; axis labels use plain k/M/B."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            shown = value / size
+            return (f"{shown:.0f}" if shown.is_integer() or shown >= 10 else f"{shown:.1f}") + suffix
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def line_chart(points: list[tuple[str, float | None]], *, title: str, empty_label: str) -> Markup:
+    """points: (x label, value or None). Missing values leave a gap in the line."""
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+             f'aria-label="{escape(title)}" font-family="{FONT}" font-size="11">', f"<title>{escape(title)}</title>",
+             f'<text x="{LEFT}" y="16" font-weight="bold" fill="{TEXT}">{escape(title)}</text>']
+    values = [v for _, v in points if v is not None]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    if not values:
+        parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" fill="{TEXT}">'
+                     f"{escape(empty_label)}</text></svg>")
+        return Markup("".join(parts))  # noqa: S704 - escaped above
+    top_value = max(max(values), 1) * 1.1
+
+    def y(value: float) -> float:
+        return TOP + plot_h - plot_h * value / top_value
+
+    step = plot_w / max(len(points) - 1, 1)
+    for fraction in (0, 0.5, 1):
+        value = top_value * fraction
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                     f'stroke="{GRID}"/>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" fill="{TEXT}">'
+                     f"{_compact(value)}</text>")
+    segment: list[str] = []
+    every = max(1, len(points) // 8)  # at most about eight labels on the axis
+    for i, (label, value) in enumerate(points):
+        x = LEFT + (i * step if len(points) > 1 else plot_w / 2)
+        if value is None:
+            if len(segment) > 1:
+                parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{LINE}" stroke-width="2"/>')
+            segment = []
+        else:
+            segment.append(f"{x:.1f},{y(value):.1f}")
+            parts.append(f'<circle cx="{x:.1f}" cy="{y(value):.1f}" r="3" fill="{LINE}"/>')
+        if i % every == 0 or i == len(points) - 1:
+            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="{TEXT}">'
+                         f"{escape(label)}</text>")
+    if len(segment) > 1:
+        parts.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{LINE}" stroke-width="2"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it is escaped above

@@ -1,0 +1,33 @@
+"""``flask --app incubator cohorts remind [--today YYYY-MM-DD]``: run daily (cron or a systemd timer)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from incubator.db import utcnow, write_lock
+from incubator.extensions import db
+from incubator.i18n import local_tz
+
+
+def register(app) -> None:
+    @app.cli.group("cohorts")
+    def cohorts_group() -> None:
+        """Cohorts: reminders for progress reports."""
+
+    @cohorts_group.command("remind")
+    @click.option("--today", "today_text", help="The day to act as (YYYY-MM-DD); default: today in Hà Nội.")
+    def remind(today_text: str | None) -> None:
+        """E-mail founders whose report is due within three days, and once more when it is late. Each
+        reminder is sent once, however often the command runs; the mail goes out with `flask mail deliver`."""
+        from incubator.cohorts.services import send_report_reminders
+
+        try:
+            today = date.fromisoformat(today_text) if today_text else utcnow().astimezone(local_tz()).date()
+        except ValueError:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+        with write_lock():
+            count = send_report_reminders(today)
+            db.session.commit()
+        click.echo(f"{count} reminders queued.")

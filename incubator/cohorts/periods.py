@@ -1,0 +1,56 @@
+"""Reporting periods of a cohort: whole months or quarters from the cohort's start to its end. A report is
+due on the 10th day after its period ends (a month) or on the 15th (a quarter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from incubator.cohorts.enums import Rhythm
+
+DUE_AFTER = {Rhythm.MONTHLY: 10, Rhythm.QUARTERLY: 15}
+REMIND_BEFORE_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    due_on: date
+
+    @property
+    def key(self) -> str:
+        return self.start.isoformat()
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def periods(starts_on: date, ends_on: date, rhythm: Rhythm) -> list[Period]:
+    """Calendar months (or quarters) that overlap the cohort, clipped to its dates."""
+    step = 1 if Rhythm(rhythm) is Rhythm.MONTHLY else 3
+    first_month = 1 if step == 1 else 3 * ((starts_on.month - 1) // 3) + 1
+    start = date(starts_on.year, starts_on.month if step == 1 else first_month, 1)
+    result = []
+    while start <= ends_on:
+        following = start
+        for _ in range(step):
+            following = _next_month(following)
+        end = following - timedelta(days=1)
+        clipped = Period(max(start, starts_on), min(end, ends_on),
+                         min(end, ends_on) + timedelta(days=DUE_AFTER[Rhythm(rhythm)]))
+        result.append(clipped)
+        start = following
+    return result
+
+
+def period_for(cohort_periods: list[Period], start: date) -> Period | None:
+    return next((p for p in cohort_periods if p.start == start), None)
+
+
+def member_periods(member) -> list[Period]:
+    """The periods a member reports on: the cohort's, up to the day the member left."""
+    cohort = member.cohort
+    end = member.left_on or cohort.ends_on
+    return [p for p in periods(cohort.starts_on, cohort.ends_on, cohort.rhythm) if p.start <= end]

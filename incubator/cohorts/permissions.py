@@ -1,0 +1,29 @@
+"""Who may do what with cohorts, reports, services and a startup's file."""
+
+from __future__ import annotations
+
+from incubator.auth.enums import Role
+from incubator.auth.permissions import _has, _holds, is_staff
+
+
+def can_manage_cohorts(user) -> bool:
+    return is_staff(user)
+
+
+def can_record_services(user) -> bool:
+    return is_staff(user)
+
+
+def can_view_startup(user, company) -> bool:
+    """Staff see every startup's file; founders see their own company's. (Mentors will see the parts their
+    assignment allows once mentoring exists.)"""
+    return is_staff(user) or (_has(user, Role.FOUNDER) and _holds(user, company.id))
+
+
+def can_report(user, member) -> bool:
+    """The founders of the member company write its progress reports."""
+    return _has(user, Role.FOUNDER) and _holds(user, member.company_id)
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(can_manage_cohorts=can_manage_cohorts, can_record_services=can_record_services)

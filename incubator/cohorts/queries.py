@@ -1,0 +1,136 @@
+"""Read side of cohorts: the cohort page, late reports, a startup's file and trends; fixed query counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from incubator.cohorts.enums import IN_INCUBATION, ProductStatus, ReportStatus
+from incubator.cohorts.models import Cohort, CohortMember, ProgressReport, ServiceDelivery, ServiceRecipient
+from incubator.cohorts.periods import Period, member_periods
+from incubator.extensions import db
+
+
+def cohorts_with_counts():
+    counts = dict(db.session.execute(sa.select(CohortMember.cohort_id, sa.func.count(CohortMember.id))
+                                     .group_by(CohortMember.cohort_id)).all())
+    cohorts = db.session.scalars(sa.select(Cohort).options(joinedload(Cohort.owner), joinedload(Cohort.round))
+                                 .order_by(Cohort.starts_on.desc())).all()
+    return [(c, counts.get(c.id, 0)) for c in cohorts]
+
+
+def current_reports(member_ids: list[int]) -> dict[int, dict[date, ProgressReport]]:
+    """The submitted report of each member and period: its latest version (corrections replace)."""
+    result: dict[int, dict[date, ProgressReport]] = {}
+    if not member_ids:
+        return result
+    rows = db.session.scalars(sa.select(ProgressReport).where(
+        ProgressReport.member_id.in_(member_ids), ProgressReport.status == ReportStatus.SUBMITTED)
+        .order_by(ProgressReport.member_id, ProgressReport.period_start, ProgressReport.version)).all()
+    for report in rows:
+        result.setdefault(report.member_id, {})[report.period_start] = report  # later versions win
+    return result
+
+
+@dataclass
+class MemberRow:
+    member: CohortMember
+    periods: list[Period]
+    reports: dict[date, ProgressReport]
+    services: int
+    today: date
+    late: list[Period] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.member.status in IN_INCUBATION:
+            self.late = [p for p in self.periods if p.due_on < self.today and p.start not in self.reports]
+
+    @property
+    def latest(self) -> ProgressReport | None:
+        return self.reports[max(self.reports)] if self.reports else None
+
+    @property
+    def next_due(self) -> Period | None:
+        return next((p for p in self.periods if p.due_on >= self.today and p.start not in self.reports), None)
+
+    @property
+    def missing(self) -> list[str]:
+        """What stands between the member and a graduation that counts."""
+        from flask_babel import gettext as _
+
+        if self.member.status not in IN_INCUBATION:
+            return []
+        missing = []
+        if self.late:
+            missing.append(_("%(count)s reports late", count=len(self.late)))
+        latest = self.latest
+        if latest is None or latest.product_status not in (ProductStatus.ON_MARKET, ProductStatus.SCALING):
+            missing.append(_("product not yet on the market"))
+        if latest is None or not latest.paying_customers:
+            missing.append(_("no paying customer reported"))
+        return missing
+
+
+def _services_by_company(company_ids: list[int]) -> dict[int, int]:
+    if not company_ids:
+        return {}
+    return dict(db.session.execute(sa.select(ServiceRecipient.company_id, sa.func.count(ServiceRecipient.id))
+                                   .where(ServiceRecipient.company_id.in_(company_ids))
+                                   .group_by(ServiceRecipient.company_id)).all())
+
+
+def cohort_rows(cohort: Cohort, today: date) -> list[MemberRow]:
+    """The cohort page: four queries whatever the number of members and reports."""
+    from incubator.text import vietnamese_sort_key
+
+    members = db.session.scalars(sa.select(CohortMember).where(CohortMember.cohort_id == cohort.id)
+                                 .options(joinedload(CohortMember.company), joinedload(CohortMember.residency),
+                                          joinedload(CohortMember.outcome), joinedload(CohortMember.cohort))).all()
+    reports = current_reports([m.id for m in members])
+    services = _services_by_company([m.company_id for m in members])
+    rows = [MemberRow(m, member_periods(m), reports.get(m.id, {}), services.get(m.company_id, 0), today)
+            for m in members]
+    return sorted(rows, key=lambda r: vietnamese_sort_key(r.member.company.name))
+
+
+def late_reports(today: date) -> list[MemberRow]:
+    """Every member in incubation with a report past its due date, across cohorts."""
+    members = db.session.scalars(sa.select(CohortMember).join(Cohort)
+                                 .where(CohortMember.status.in_(IN_INCUBATION), Cohort.starts_on <= today)
+                                 .options(joinedload(CohortMember.company), joinedload(CohortMember.cohort))).all()
+    reports = current_reports([m.id for m in members])
+    rows = [MemberRow(m, member_periods(m), reports.get(m.id, {}), 0, today) for m in members]
+    return sorted((r for r in rows if r.late), key=lambda r: (r.late[0].due_on, r.member.company.name))
+
+
+def memberships_of(company_id: int) -> list[CohortMember]:
+    return list(db.session.scalars(sa.select(CohortMember).where(CohortMember.company_id == company_id)
+                                   .options(joinedload(CohortMember.cohort), joinedload(CohortMember.outcome),
+                                            joinedload(CohortMember.residency))
+                                   .order_by(CohortMember.joined_on.desc())))
+
+
+def all_versions(member_ids: list[int]) -> list[ProgressReport]:
+    if not member_ids:
+        return []
+    return list(db.session.scalars(sa.select(ProgressReport).where(ProgressReport.member_id.in_(member_ids))
+                                   .options(joinedload(ProgressReport.created_by))
+                                   .order_by(ProgressReport.period_start.desc(), ProgressReport.version.desc())))
+
+
+def services_of(company_id: int) -> list[ServiceDelivery]:
+    return list(db.session.scalars(sa.select(ServiceDelivery).join(ServiceRecipient)
+                                   .where(ServiceRecipient.company_id == company_id)
+                                   .options(joinedload(ServiceDelivery.provider),
+                                            selectinload(ServiceDelivery.recipients))
+                                   .order_by(ServiceDelivery.delivered_on.desc())))
+
+
+def trends(member_ids: list[int]) -> list[ProgressReport]:
+    """The current version of every submitted report of the company, oldest first."""
+    reports = current_reports(member_ids)
+    flat = [r for by_period in reports.values() for r in by_period.values()]
+    return sorted(flat, key=lambda r: r.period_start)

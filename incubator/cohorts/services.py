@@ -1,0 +1,297 @@
+"""Cohorts: admission, leaving (through the register's residencies and the outcomes the targets count),
+progress reports and their reminders, services delivered. Functions flush and audit; the request commits."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from incubator.audit import services as audit
+from incubator.cohorts.enums import IN_INCUBATION, MEMBER_TRANSITIONS, MemberStatus, ReportStatus, ServiceKind
+from incubator.cohorts.models import (
+    Cohort,
+    CohortMember,
+    ProgressReport,
+    ReportReminder,
+    ServiceDelivery,
+    ServiceRecipient,
+)
+from incubator.cohorts.periods import REMIND_BEFORE_DAYS, Period, member_periods
+from incubator.companies.enums import ResidencyKind
+from incubator.companies.models import Residency
+from incubator.errors import DomainError, expect_version
+from incubator.extensions import db
+
+# ---- Cohorts ----------------------------------------------------------------------------------------------
+
+COHORT_FIELDS = ("name", "starts_on", "ends_on", "owner_id", "round_id", "rhythm")
+
+
+def _check_cohort(fields: dict, exclude_id: int | None = None) -> None:
+    name = (fields.get("name") or "").strip()
+    if not name:
+        raise DomainError(_l("Give the cohort a name."), field="name")
+    if fields.get("starts_on") is None or fields.get("ends_on") is None:
+        raise DomainError(_l("Enter the first and last day of the cohort."), field="ends_on")
+    if fields["ends_on"] <= fields["starts_on"]:
+        raise DomainError(_l("The cohort must end after it starts."), field="ends_on")
+    clash = db.session.scalar(sa.select(Cohort.id).where(Cohort.name == name, Cohort.id != (exclude_id or 0)))
+    if clash is not None:
+        raise DomainError(_l("Another cohort has this name."), field="name")
+    if fields.get("round_id"):
+        taken = db.session.scalar(sa.select(Cohort.id).where(Cohort.round_id == fields["round_id"],
+                                                             Cohort.id != (exclude_id or 0)))
+        if taken is not None:
+            raise DomainError(_l("Another cohort already takes this round's admissions."), field="round_id")
+
+
+def create_cohort(*, actor, **fields) -> Cohort:
+    fields = {k: v for k, v in fields.items() if k in COHORT_FIELDS}
+    fields["name"] = (fields.get("name") or "").strip()
+    _check_cohort(fields)
+    cohort = Cohort(**fields)
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record("cohort.create", cohort, label=cohort.name, actor=actor)
+    return cohort
+
+
+def update_cohort(cohort: Cohort, *, actor, version=None, **fields) -> Cohort:
+    expect_version(cohort, version)
+    fields = {k: v for k, v in fields.items() if k in COHORT_FIELDS}
+    fields["name"] = (fields.get("name", cohort.name) or "").strip()
+    merged = {k: fields.get(k, getattr(cohort, k)) for k in COHORT_FIELDS}
+    _check_cohort(merged, exclude_id=cohort.id)
+    changed = {}
+    for key, value in fields.items():
+        if getattr(cohort, key) != value:
+            changed[key] = [audit.plain(getattr(cohort, key)), audit.plain(value)]
+            setattr(cohort, key, value)
+    if changed:
+        db.session.flush()
+        audit.record("cohort.update", cohort, label=cohort.name, actor=actor, details={"changed": changed})
+    return cohort
+
+
+def cohort_for_round(round_id: int) -> Cohort | None:
+    return db.session.scalar(sa.select(Cohort).where(Cohort.round_id == round_id))
+
+
+# ---- Admission and leaving ----------------------------------------------------------------------------------
+
+def admit(cohort: Cohort, company, *, actor, application=None) -> CohortMember:
+    """The startup joins the cohort, and an incubated residency opens from the cohort's start (or today's
+    admission, if later), through the register's own service: the 70 % figure follows by itself."""
+    from incubator.companies import services as register
+
+    member = db.session.scalar(sa.select(CohortMember).where(CohortMember.cohort_id == cohort.id,
+                                                             CohortMember.company_id == company.id))
+    if member is not None:
+        return member
+    joined_on = cohort.starts_on
+    running = db.session.scalar(sa.select(Residency).where(
+        Residency.company_id == company.id, Residency.kind == ResidencyKind.INCUBATED,
+        Residency.active_on_clause(joined_on)))
+    residency = running or register.add_residency(company, ResidencyKind.INCUBATED, joined_on,
+                                                  note=str(cohort.name), actor=actor)
+    member = CohortMember(cohort_id=cohort.id, company_id=company.id, joined_on=joined_on,
+                          application_id=getattr(application, "id", None), residency_id=residency.id)
+    db.session.add(member)
+    db.session.flush()
+    audit.record("cohort.admit", member, label=company.name, to_state=MemberStatus.ACTIVE, actor=actor,
+                 details={"cohort": cohort.id, "company_id": company.id, "residency": residency.id,
+                          "application": getattr(application, "id", None)})
+    return member
+
+
+def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_on: bool = False,
+          product: str | None = None, evidence_text: str | None = None, evidence_url: str | None = None,
+          pillars=(), note: str | None = None, version=None) -> CohortMember:
+    """The member's outcome at the end (or before it): recorded as the graduation outcome the targets count;
+    the incubated residency ends that day, except for an extension; a graduate who stays in the building
+    gets an alumnus residency from the next day."""
+    from incubator.companies import services as register
+    from incubator.outcomes import services as outcomes
+
+    status = MemberStatus(status)
+    expect_version(member, version)
+    if status not in MEMBER_TRANSITIONS[member.status]:
+        raise DomainError(_l("This member is %(state)s and cannot become %(to)s.", state=member.status.label,
+                             to=status.label), field="status")
+    if on is None:
+        raise DomainError(_l("Enter the date of the decision."), field="on")
+    if on < member.joined_on:
+        raise DomainError(_l("The date cannot be before the member joined."), field="on")
+    company = member.company
+    outcome = outcomes.record_outcome(
+        company, decision=status.value, decided_on=on, pillars=pillars, actor=actor,
+        cohort_name=member.cohort.name, product=product, evidence_text=evidence_text, evidence_url=evidence_url,
+        note=note)
+    before = member.status
+    member.status = status
+    member.outcome_id = outcome.id
+    if status is not MemberStatus.EXTENDED:
+        member.left_on = on
+        residency = member.residency
+        if residency is not None and residency.ends_on is None:
+            register.end_residency(residency, max(on, residency.starts_on), reason=status.label, actor=actor)
+        if status is MemberStatus.GRADUATED and stays_on:
+            register.add_residency(company, ResidencyKind.ALUMNUS, on + timedelta(days=1),
+                                   note=str(member.cohort.name), actor=actor)
+    db.session.flush()
+    audit.record("cohort.leave", member, label=company.name, from_state=before, to_state=status, actor=actor,
+                 details={"cohort": member.cohort_id, "on": on.isoformat(), "stays_on": stays_on,
+                          "outcome": outcome.id})
+    return member
+
+
+# ---- Progress reports -------------------------------------------------------------------------------------
+
+REPORT_FIELDS = ("revenue", "paying_customers", "employees", "funding_raised", "funding_source", "product_status",
+                 "highlights", "problems", "help_needed")
+
+
+def _versions(member: CohortMember, period_start: date) -> list[ProgressReport]:
+    return list(db.session.scalars(sa.select(ProgressReport).where(
+        ProgressReport.member_id == member.id, ProgressReport.period_start == period_start)
+        .order_by(ProgressReport.version)))
+
+
+def draft_for(member: CohortMember, period: Period, *, actor) -> ProgressReport:
+    """The period's open draft; or a new one: the first version, or a correction of the last submitted one
+    (starting from its figures)."""
+    versions = _versions(member, period.start)
+    if versions and versions[-1].status is ReportStatus.DRAFT:
+        return versions[-1]
+    report = ProgressReport(member_id=member.id, period_start=period.start, period_end=period.end,
+                            due_on=period.due_on, version=len(versions) + 1, created_by_id=actor.id)
+    if versions:
+        for key in REPORT_FIELDS:
+            setattr(report, key, getattr(versions[-1], key))
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def save_report(report: ProgressReport, *, actor, submit: bool, now, version=None, **fields) -> ProgressReport:
+    if report.status is ReportStatus.SUBMITTED:
+        raise DomainError(_l("A submitted report is not changed: correct it with a new version."))
+    expect_version(report, version)
+    for key in ("revenue", "paying_customers", "employees", "funding_raised"):
+        value = fields.get(key)
+        if value is not None and Decimal(value) < 0:
+            raise DomainError(_l("A figure cannot be negative."), field=key)
+    for key in REPORT_FIELDS:
+        if key in fields:
+            value = fields[key]
+            setattr(report, key, value.strip() or None if isinstance(value, str) else value)
+    if submit:
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = now
+    db.session.flush()
+    if submit:
+        audit.record("report.submit", report, label=report.member.company.name, to_state="submitted",
+                     actor=actor, details={"period": report.period_start.isoformat(), "version": report.version})
+    return report
+
+
+def _founders(company_id: int):
+    from incubator.auth.models import User
+    from incubator.companies.enums import MembershipStatus
+    from incubator.companies.models import CompanyMember
+
+    return db.session.scalars(sa.select(User).join(CompanyMember, CompanyMember.user_id == User.id).where(
+        CompanyMember.company_id == company_id, CompanyMember.status == MembershipStatus.APPROVED,
+        User.active.is_(True))).all()
+
+
+def send_report_reminders(today: date) -> int:
+    """Remind founders of a report due within three days, and once more when it is late. Each (member,
+    period, before/after) reminder goes out once: the unique row written with it says so."""
+    from incubator.mail import services as mail
+    from incubator.urls import external_url
+
+    members = db.session.scalars(sa.select(CohortMember).join(Cohort).where(
+        CohortMember.status.in_(IN_INCUBATION), Cohort.starts_on <= today)).all()
+    if not members:
+        return 0
+    member_ids = [m.id for m in members]
+    submitted = set(db.session.execute(sa.select(ProgressReport.member_id, ProgressReport.period_start).where(
+        ProgressReport.member_id.in_(member_ids), ProgressReport.status == ReportStatus.SUBMITTED)).all())
+    sent = set(db.session.execute(sa.select(ReportReminder.member_id, ReportReminder.period_start,
+                                            ReportReminder.kind)
+                                  .where(ReportReminder.member_id.in_(member_ids))).all())
+    count = 0
+    for member in members:
+        for period in member_periods(member):
+            if (member.id, period.start) in submitted or period.end >= today:
+                continue
+            if today > period.due_on:
+                kind = "after"
+            elif (period.due_on - today).days <= REMIND_BEFORE_DAYS:
+                kind = "before"
+            else:
+                continue
+            if (member.id, period.start, kind) in sent:
+                continue
+            db.session.add(ReportReminder(member_id=member.id, period_start=period.start, kind=kind))
+            for founder in _founders(member.company_id):
+                subject = _l("Progress report for %(company)s due on %(due)s", company=member.company.name,
+                             due=period.due_on.strftime("%d/%m/%Y"))
+                from flask_babel import force_locale
+
+                with force_locale(founder.locale or "vi"):
+                    subject = str(subject)
+                mail.send(founder.email, founder.locale, "report_reminder", subject, user=founder, member=member,
+                          period=period, late=kind == "after",
+                          link=external_url("cohorts.report", member_id=member.id, period=period.key))
+                count += 1
+    db.session.flush()
+    return count
+
+
+# ---- Services delivered -------------------------------------------------------------------------------------
+
+SERVICE_FIELDS = ("kind", "title", "delivered_on", "provider_id", "hours", "note")
+
+
+def save_service(service: ServiceDelivery | None, *, actor, recipients: list[int], attended: list[int],
+                 version=None, **fields) -> ServiceDelivery:
+    fields = {k: v for k, v in fields.items() if k in SERVICE_FIELDS}
+    if not (fields.get("title") or "").strip():
+        raise DomainError(_l("Name the service."), field="title")
+    if fields.get("delivered_on") is None:
+        raise DomainError(_l("Enter the date it was delivered."), field="delivered_on")
+    if fields.get("hours") is not None and fields["hours"] < 0:
+        raise DomainError(_l("Hours cannot be negative."), field="hours")
+    if not recipients:
+        raise DomainError(_l("Choose the startups that received it."), field="recipients")
+    fields["kind"] = ServiceKind(fields["kind"])
+    fields["title"] = fields["title"].strip()
+    fields["note"] = (fields.get("note") or "").strip() or None
+    created = service is None
+    if created:
+        service = ServiceDelivery(created_by_id=actor.id, **fields)
+        db.session.add(service)
+    else:
+        expect_version(service, version)
+        for key, value in fields.items():
+            setattr(service, key, value)
+    course = fields["kind"] is ServiceKind.TRAINING
+    current = {r.company_id: r for r in service.recipients}
+    for company_id in set(current) - set(recipients):
+        service.recipients.remove(current[company_id])
+    for company_id in recipients:
+        row = current.get(company_id)
+        if row is None:
+            row = ServiceRecipient(company_id=company_id)
+            service.recipients.append(row)
+        row.attended = (company_id in attended) if course else None
+    db.session.flush()
+    audit.record("service.create" if created else "service.update", service, label=service.title, actor=actor,
+                 details={"kind": service.kind.value, "recipients": sorted(recipients)})
+    return service
+

@@ -1,0 +1,310 @@
+"""Cohorts (staff), progress reports (founders), services delivered (staff) and a startup's file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.fields.choices import SelectChoice
+
+from incubator.auth.permissions import require
+from incubator.cohorts import queries, services
+from incubator.cohorts.enums import IN_INCUBATION, MemberStatus, ReportStatus, ServiceKind
+from incubator.cohorts.forms import AdmitForm, CohortForm, LeaveForm, ReportForm, ServiceForm
+from incubator.cohorts.models import Cohort, CohortMember, ServiceDelivery
+from incubator.cohorts.periods import member_periods, period_for
+from incubator.cohorts.permissions import can_manage_cohorts, can_record_services, can_report, can_view_startup
+from incubator.db import utcnow
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.i18n import local_tz
+from incubator.web import apply_form_error, form_status
+
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+startups_bp = Blueprint("startups", __name__, url_prefix="/startups")
+services_bp = Blueprint("services", __name__, url_prefix="/services")
+
+
+def today() -> date:
+    return utcnow().astimezone(local_tz()).date()
+
+
+# ---- Cohorts (staff) ----------------------------------------------------------------------------------------
+
+def _cohort_choices(form):
+    from incubator.applications.models import IntakeRound
+    from incubator.auth.enums import Role
+    from incubator.auth.models import User, UserRole
+
+    staff = db.session.scalars(sa.select(User).join(UserRole).where(
+        User.active.is_(True), UserRole.role.in_([Role.STAFF, Role.ADMIN])).distinct().order_by(User.full_name))
+    form.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(u.id, u.full_name) for u in staff]
+    rounds = db.session.scalars(sa.select(IntakeRound).order_by(IntakeRound.opens_at.desc()))
+    form.round_id.choices = [SelectChoice("", "—")] + [SelectChoice(r.id, r.name) for r in rounds]
+
+
+@bp.route("/")
+@require(can_manage_cohorts)
+def index():
+    return render_template("cohorts/index.html", cohorts=queries.cohorts_with_counts(), today=today())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(can_manage_cohorts)
+def new():
+    form = CohortForm()
+    _cohort_choices(form)
+    if form.validate_on_submit():
+        try:
+            cohort = services.create_cohort(actor=current_user, **form.fields())
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Cohort created."), "success")
+            return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=None), form_status(form)
+
+
+@bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
+@require(can_manage_cohorts)
+def edit(cohort_id):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = CohortForm()
+    _cohort_choices(form)
+    if request.method == "GET":
+        form.load(cohort)
+    if form.validate_on_submit():
+        try:
+            services.update_cohort(cohort, actor=current_user, version=form.version.data, **form.fields())
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=cohort), form_status(form)
+
+
+def _admit_choices(form, cohort):
+    from incubator.companies.models import Company
+    from incubator.text import vietnamese_sort_key
+
+    present = {m.company_id for m in cohort.members}
+    companies = [c for c in db.session.scalars(sa.select(Company).where(Company.is_it.is_(True)))
+                 if c.id not in present]
+    companies.sort(key=lambda c: vietnamese_sort_key(c.name))
+    form.company_id.choices = [SelectChoice("", "—")] + [SelectChoice(c.id, f"{c.name} · {c.tax_code}")
+                                                         for c in companies]
+
+
+@bp.route("/<int:cohort_id>", methods=["GET", "POST"])
+@require(can_manage_cohorts)
+def cohort(cohort_id):
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.id == cohort_id)
+                               .options(joinedload(Cohort.owner), joinedload(Cohort.round)))
+    if cohort is None:
+        abort(404)
+    form = AdmitForm()
+    _admit_choices(form, cohort)
+    if form.validate_on_submit():
+        from incubator.companies.models import Company
+
+        try:
+            services.admit(cohort, db.session.get(Company, form.company_id.data), actor=current_user)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Admitted; the incubated residency opens on %(date)s.", date=cohort.starts_on.strftime("%d/%m/%Y")),
+                  "success")
+            return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+    rows = queries.cohort_rows(cohort, today())
+    return render_template("cohorts/cohort.html", cohort=cohort, rows=rows, form=form, today=today()), \
+        form_status(form)
+
+
+@bp.route("/late")
+@require(can_manage_cohorts)
+def late():
+    return render_template("cohorts/late.html", rows=queries.late_reports(today()), today=today())
+
+
+@bp.route("/members/<int:member_id>/leave", methods=["GET", "POST"])
+@require(can_manage_cohorts)
+def leave(member_id):
+    member = db.get_or_404(CohortMember, member_id)
+    form = LeaveForm(current=member.status)
+    if request.method == "GET":
+        form.version.data = member.version_id
+        form.on.data = min(member.cohort.ends_on, today())
+    if form.validate_on_submit():
+        try:
+            services.leave(member, MemberStatus(form.status.data), on=form.on.data, actor=current_user,
+                           stays_on=form.stays_on.data, product=form.product.data,
+                           evidence_text=form.evidence_text.data, evidence_url=form.evidence_url.data,
+                           pillars=form.pillars.data or [], note=form.note.data, version=form.version.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Outcome recorded."), "success")
+            return redirect(url_for("startups.file", company_id=member.company_id))
+    return render_template("cohorts/leave.html", member=member, form=form), form_status(form)
+
+
+# ---- Progress reports (founders; staff read) --------------------------------------------------------------
+
+@bp.route("/members/<int:member_id>/reports/<period>", methods=["GET", "POST"])
+@login_required
+def report(member_id, period):
+    member = db.get_or_404(CohortMember, member_id)
+    if not (can_report(current_user, member) or can_view_startup(current_user, member.company)):
+        abort(404)
+    try:
+        period_obj = period_for(member_periods(member), date.fromisoformat(period))
+    except ValueError:
+        period_obj = None
+    if period_obj is None:
+        abort(404)
+    versions = [r for r in queries.all_versions([member.id]) if r.period_start == period_obj.start]
+    editable = can_report(current_user, member) and member.status in IN_INCUBATION
+    form = ReportForm()
+    draft = versions[0] if versions and versions[0].status is ReportStatus.DRAFT else None
+    if request.method == "GET":
+        source = draft or (versions[0] if versions else None)
+        if source is not None:
+            form.load(source)
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            submit = request.form.get("action") == "submit"
+            try:
+                target = draft or services.draft_for(member, period_obj, actor=current_user)
+                services.save_report(target, actor=current_user, submit=submit, now=utcnow(),
+                                     version=form.version.data if draft else None, **form.fields())
+            except DomainError as exc:
+                apply_form_error(form, exc)
+            else:
+                flash(_("Report submitted. Thank you.") if submit else _("Draft saved."), "success")
+                return redirect(url_for("cohorts.report", member_id=member.id, period=period_obj.key))
+    return render_template("cohorts/report.html", member=member, period=period_obj, versions=versions,
+                           form=form, editable=editable, draft=draft, today=today()), form_status(form)
+
+
+# ---- A startup's file -------------------------------------------------------------------------------------
+
+@startups_bp.route("/<int:company_id>")
+@login_required
+def file(company_id):
+    from incubator.applications.models import Application
+    from incubator.audit.models import AuditEntry
+    from incubator.auth.permissions import is_staff
+    from incubator.charts import line_chart
+    from incubator.companies.models import Company, CompanyMember
+    from incubator.reviews.queries import decisions_for_founder
+
+    company = db.session.scalar(sa.select(Company).where(Company.id == company_id)
+                                .options(selectinload(Company.residencies), selectinload(Company.outcomes)))
+    if company is None or not can_view_startup(current_user, company):
+        abort(404)
+    memberships = queries.memberships_of(company.id)
+    member_ids = [m.id for m in memberships]
+    reports = queries.trends(member_ids)
+    founders = db.session.scalars(sa.select(CompanyMember).where(CompanyMember.company_id == company.id)
+                                  .options(joinedload(CompanyMember.user))).all()
+    applications = db.session.scalars(sa.select(Application).where(Application.company_id == company.id)
+                                      .options(joinedload(Application.round))
+                                      .order_by(Application.created_at.desc())).all()
+    decisions = {a.id: decisions_for_founder(a) for a in applications}
+    labels = [r.period_start.strftime("%m/%Y") for r in reports]
+
+    def series(attr):
+        return [(label, float(getattr(r, attr)) if getattr(r, attr) is not None else None)
+                for label, r in zip(labels, reports, strict=True)]
+
+    empty = _("No report yet")
+    charts = [line_chart(series("revenue"), title=_("Revenue (VND)"), empty_label=empty),
+              line_chart(series("paying_customers"), title=_("Paying customers"), empty_label=empty),
+              line_chart(series("employees"), title=_("Employees"), empty_label=empty)]
+    trail = []
+    if is_staff(current_user):
+        trail = db.session.scalars(sa.select(AuditEntry).where(sa.or_(
+            sa.and_(AuditEntry.object_type == "companies", AuditEntry.object_id == str(company.id)),
+            sa.and_(AuditEntry.object_type == "cohort_members", AuditEntry.object_id.in_([str(i) for i in member_ids])),
+            sa.and_(AuditEntry.object_type == "applications",
+                    AuditEntry.object_id.in_([str(a.id) for a in applications]))))
+            .order_by(AuditEntry.id.desc()).limit(100)).all()
+    current = queries.current_reports(member_ids)
+    rows = {m.id: queries.MemberRow(m, member_periods(m), current.get(m.id, {}), 0, today())
+            for m in memberships}
+    return render_template("cohorts/startup.html", company=company, memberships=memberships, rows=rows,
+                           founders=founders, applications=applications, decisions=decisions, charts=charts,
+                           versions=queries.all_versions(member_ids), services=queries.services_of(company.id),
+                           trail=trail, can_report=any(can_report(current_user, m) for m in memberships))
+
+
+# ---- Services delivered (staff) ---------------------------------------------------------------------------
+
+def _service_choices(form):
+    from incubator.companies.models import Company
+    from incubator.partners.models import Partner
+    from incubator.text import vietnamese_sort_key
+
+    partners = db.session.scalars(sa.select(Partner).order_by(Partner.name))
+    form.provider_id.choices = [SelectChoice("", _("The incubator"))] + [SelectChoice(p.id, p.name) for p in partners]
+    companies = db.session.scalars(sa.select(Company).join(CohortMember, CohortMember.company_id == Company.id)
+                                   .distinct()).all()
+    choices = [SelectChoice(c.id, c.name) for c in sorted(companies, key=lambda c: vietnamese_sort_key(c.name))]
+    form.recipients.choices = choices
+    form.attended.choices = choices
+
+
+@services_bp.route("/", endpoint="index")
+@require(can_record_services)
+def service_list():
+    kind = request.args.get("kind") or None
+    year = request.args.get("year", type=int)
+    stmt = (sa.select(ServiceDelivery).options(joinedload(ServiceDelivery.provider),
+                                               selectinload(ServiceDelivery.recipients))
+            .order_by(ServiceDelivery.delivered_on.desc(), ServiceDelivery.id.desc()))
+    if kind in {k.value for k in ServiceKind}:
+        stmt = stmt.where(ServiceDelivery.kind == ServiceKind(kind))
+    if year and 1990 <= year <= 2200:
+        stmt = stmt.where(ServiceDelivery.delivered_on.between(date(year, 1, 1), date(year, 12, 31)))
+    items = db.session.scalars(stmt).all()
+    return render_template("cohorts/services.html", items=items, kind=kind, year=year, kinds=ServiceKind)
+
+
+def _save_service(service):
+    form = ServiceForm()
+    _service_choices(form)
+    if request.method == "GET":
+        if service is not None:
+            form.load(service)
+        else:
+            form.delivered_on.data = today()
+    if form.validate_on_submit():
+        fields = form.fields()
+        try:
+            services.save_service(service, actor=current_user, recipients=form.recipients.data,
+                                  attended=form.attended.data or [], version=form.version.data, **fields)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Service recorded."), "success")
+            return redirect(url_for("services.index"))
+    return render_template("cohorts/service.html", form=form, service=service), form_status(form)
+
+
+@services_bp.route("/new", methods=["GET", "POST"])
+@require(can_record_services)
+def new_service():
+    return _save_service(None)
+
+
+@services_bp.route("/<int:service_id>/edit", methods=["GET", "POST"])
+@require(can_record_services)
+def edit_service(service_id):
+    return _save_service(db.get_or_404(ServiceDelivery, service_id))

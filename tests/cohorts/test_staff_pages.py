@@ -1,0 +1,107 @@
+"""Staff pages: cohorts, admission by hand, outcomes with the "does not count" warning, services delivered,
+and the cohort page's fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+
+from incubator.auth.enums import Role
+from incubator.cohorts.enums import MemberStatus, ReportStatus
+from incubator.cohorts.models import Cohort, CohortMember, ProgressReport, ServiceDelivery
+from incubator.companies.enums import ResidencyKind
+from incubator.companies.models import Company, Residency
+from tests.helpers import count_queries, post_form, tax_code
+
+
+def test_staff_create_a_cohort_and_admit_a_startup_by_hand(login_as, make, db):
+    client, staff = login_as(Role.STAFF)
+    response = post_form(client, "/cohorts/new", {"name": "Khóa ươm tạo 2026", "starts_on": "2026-03-01",
+                                                  "ends_on": "2026-12-31", "owner_id": str(staff.id),
+                                                  "round_id": "", "rhythm": "quarterly"})
+    assert response.status_code == 302
+    cohort = db.session.scalar(sa.select(Cohort))
+    assert cohort.owner_id == staff.id and cohort.rhythm.value == "quarterly"
+    assert post_form(client, "/cohorts/new", {"name": "Khóa ươm tạo 2026", "starts_on": "2026-03-01",
+                                              "ends_on": "2026-01-01", "rhythm": "monthly"}).status_code == 400
+    company = make.company()
+    assert post_form(client, f"/cohorts/{cohort.id}", {"company_id": str(company.id)}).status_code == 302
+    residency = db.session.scalar(sa.select(Residency).where(Residency.company_id == company.id))
+    assert residency.kind is ResidencyKind.INCUBATED and residency.starts_on == date(2026, 3, 1)
+    assert company.name in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+
+
+def test_graduating_without_evidence_is_saved_and_shown_as_not_counting(login_as, make, db):
+    client, _ = login_as(Role.STAFF)
+    member = make.cohort_member(make.cohort(starts_on=date(2025, 1, 1), ends_on=date(2025, 6, 30)))
+    form_page = client.get(f"/cohorts/members/{member.id}/leave").get_data(as_text=True)
+    assert 'id="will-not-count"' in form_page  # said before saving
+    response = post_form(client, f"/cohorts/members/{member.id}/leave", {
+        "status": "graduated", "on": "2025-06-30", "version": str(member.version_id)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert member.status is MemberStatus.GRADUATED
+    page = client.get(f"/startups/{member.company_id}").get_data(as_text=True)
+    assert "không được tính vào chỉ tiêu 10" in page.lower() or "does not count" in page  # and after
+    cohort_page = client.get(f"/cohorts/{member.cohort_id}").get_data(as_text=True)
+    assert "badge text-bg-warning" in cohort_page
+
+
+def test_staff_record_a_course_with_attendance(login_as, make, db):
+    client, _ = login_as(Role.STAFF)
+    partner = make.partner(name="Hiệp hội Phần mềm và Dịch vụ CNTT Việt Nam")
+    members = [make.cohort_member() for _ in range(3)]
+    response = post_form(client, "/services/new", {
+        "kind": "training", "title": "Khóa đào tạo gọi vốn", "delivered_on": "2025-04-12", "hours": "8",
+        "provider_id": str(partner.id), "recipients": [str(m.company_id) for m in members],
+        "attended": [str(members[0].company_id)]})
+    assert response.status_code == 302
+    service = db.session.scalar(sa.select(ServiceDelivery))
+    assert {r.company_id: r.attended for r in service.recipients} == {
+        members[0].company_id: True, members[1].company_id: False, members[2].company_id: False}
+    listing = client.get("/services/?kind=training&year=2025").get_data(as_text=True)
+    assert "Khóa đào tạo gọi vốn" in listing
+    assert "Khóa đào tạo gọi vốn" not in client.get("/services/?year=2024").get_data(as_text=True)
+    assert "Khóa đào tạo gọi vốn" in client.get(f"/startups/{members[1].company_id}").get_data(as_text=True)
+    assert post_form(client, "/services/new", {"kind": "training", "title": "", "delivered_on": "",
+                                               "recipients": []}).status_code == 400
+
+
+def _seed_members(db, cohort, start, count, founder_id):
+    """``count`` members, each with a submitted monthly report for every month of the cohort (2 years)."""
+    from incubator.cohorts.periods import periods
+
+    all_periods = periods(cohort.starts_on, cohort.ends_on, cohort.rhythm)
+    for i in range(start, start + count):
+        company = Company(tax_code=tax_code(90000 + i), name=f"Công ty Thành Viên {i:03d}", is_it=True)
+        member = CohortMember(cohort=cohort, company=company, joined_on=cohort.starts_on)
+        db.session.add(member)
+        for p in all_periods:
+            db.session.add(ProgressReport(member=member, period_start=p.start, period_end=p.end, due_on=p.due_on,
+                                          status=ReportStatus.SUBMITTED, revenue=1_000_000 * i, paying_customers=i,
+                                          employees=5, created_by_id=founder_id,
+                                          submitted_at=datetime(2025, 1, 1, tzinfo=UTC)))
+    db.session.commit()
+
+
+def test_the_cohort_page_with_40_members_and_two_years_of_reports_costs_the_queries_of_2(login_as, make, db):
+    client, _ = login_as(Role.STAFF)
+    cohort = make.cohort(starts_on=date(2024, 1, 1), ends_on=date(2025, 12, 31))
+    founder = make.user()
+    url = f"/cohorts/{cohort.id}"
+
+    def measure():
+        with count_queries() as counter:
+            response = client.get(url)
+            assert response.status_code == 200
+        return counter.count, response.get_data(as_text=True)
+
+    _seed_members(db, cohort, 1, 2, founder.id)
+    small, page = measure()
+    assert page.count("Công ty Thành Viên") == 2
+    _seed_members(db, cohort, 3, 38, founder.id)
+    large, page = measure()
+    assert page.count("Công ty Thành Viên") == 40
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressReport)) == 40 * 24
+    assert large == small
