@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 480, 200
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 28, 40
+LEFT, RIGHT, TOP, BOTTOM = 56, 28, 28, 40
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 LINE, GRID, TEXT = "#0d6efd", "#dee2e6", "#212529"
 
@@ -46,7 +46,7 @@ def line_chart(points: list[tuple[str, float | None]], *, title: str, empty_labe
         parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" fill="{TEXT}">'
                      f"{_compact(value)}</text>")
     segment: list[str] = []
-    every = max(1, len(points) // 8)  # at most about eight labels on the axis
+    every = max(1, -(-len(points) // 6))  # at most six labels on the axis, so they never overlap
     for i, (label, value) in enumerate(points):
         x = LEFT + (i * step if len(points) > 1 else plot_w / 2)
         if value is None:

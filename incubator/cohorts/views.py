@@ -228,20 +228,25 @@ def file(company_id):
     charts = [line_chart(series("revenue"), title=_("Revenue (VND)"), empty_label=empty),
               line_chart(series("paying_customers"), title=_("Paying customers"), empty_label=empty),
               line_chart(series("employees"), title=_("Employees"), empty_label=empty)]
+    versions = queries.all_versions(member_ids)
     trail = []
     if is_staff(current_user):
-        trail = db.session.scalars(sa.select(AuditEntry).where(sa.or_(
-            sa.and_(AuditEntry.object_type == "companies", AuditEntry.object_id == str(company.id)),
-            sa.and_(AuditEntry.object_type == "cohort_members", AuditEntry.object_id.in_([str(i) for i in member_ids])),
-            sa.and_(AuditEntry.object_type == "applications",
-                    AuditEntry.object_id.in_([str(a.id) for a in applications]))))
-            .order_by(AuditEntry.id.desc()).limit(100)).all()
+        def ids(rows):
+            return [str(r.id) for r in rows]
+
+        related = {"companies": [str(company.id)], "cohort_members": [str(i) for i in member_ids],
+                   "applications": ids(applications), "progress_reports": ids(versions),
+                   "residencies": ids(company.residencies), "graduation_outcomes": ids(company.outcomes)}
+        trail = db.session.scalars(sa.select(AuditEntry).where(sa.or_(*(
+            sa.and_(AuditEntry.object_type == kind, AuditEntry.object_id.in_(values))
+            for kind, values in related.items() if values)))
+            .order_by(AuditEntry.id.desc()).limit(200)).all()
     current = queries.current_reports(member_ids)
     rows = {m.id: queries.MemberRow(m, member_periods(m), current.get(m.id, {}), 0, today())
             for m in memberships}
     return render_template("cohorts/startup.html", company=company, memberships=memberships, rows=rows,
                            founders=founders, applications=applications, decisions=decisions, charts=charts,
-                           versions=queries.all_versions(member_ids), services=queries.services_of(company.id),
+                           versions=versions, services=queries.services_of(company.id),
                            trail=trail, can_report=any(can_report(current_user, m) for m in memberships))
 
 

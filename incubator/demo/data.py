@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from incubator import security
+from incubator.applications.models import IntakeRound
 from incubator.auth.enums import Role
 from incubator.auth.models import User, UserRole
 from incubator.companies.enums import MembershipStatus, ResidencyKind
@@ -210,6 +211,13 @@ def load() -> dict:
     from incubator.demo import reviews as review_demo
 
     created += review_demo.load([c for c in companies if c.is_it], DEMO_PASSWORD, DEMO_DOMAIN)
+    from incubator.demo import cohorts as cohort_demo
+    from incubator.i18n import local_tz
+
+    by_local = {u.email.split("@")[0]: u for u in db.session.scalars(sa.select(User))}
+    review_round = db.session.scalar(sa.select(IntakeRound.id)
+                                     .where(IntakeRound.name_vi == review_demo.REVIEW_ROUND_VI))
+    created += cohort_demo.load(companies, by_local, partners, review_round, utcnow().astimezone(local_tz()).date())
     created += ensure_default_targets()
     db.session.flush()
     return {"partners": len(partners), "companies": len(companies), "residencies": residency_count,

@@ -247,3 +247,38 @@ def test_a_reviewer_declares_no_conflict_and_scores_on_a_phone_then_staff_rank(b
     page.screenshot(path=str(ARTIFACTS / "review-ranking.png"), full_page=True)
     staff_context.close()
     assert not errors, errors
+
+
+def test_a_startups_file_shows_its_charts_and_timeline_at_375_and_1280(browser, live_server, runner, db):
+    """Issue 7, acceptance 5: the demo founder's file (their company is in the running demo cohort)."""
+    from incubator.companies.models import Company
+    from incubator.demo.data import DEMO_PASSWORD
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert runner.invoke(args=["demo", "--no-upgrade"]).exit_code == 0
+    company = db.session.scalar(sa.select(Company).where(Company.name == "Công ty TNHH Dữ liệu Đô thị Thăng Long"))
+    for email, width, name in (("sanglap@vuonuom.example", 375, "startup-file-founder-375"),
+                               ("canbo@vuonuom.example", 1280, "startup-file-staff-1280")):
+        context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=2 if width < 500
+                                      else 1, is_mobile=width < 500, has_touch=width < 500)
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{live_server}/login")
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        if width < 500:  # the founder reaches the file from the home page
+            page.get_by_role("link", name="Hồ sơ doanh nghiệp của chúng tôi").click()
+        else:
+            page.goto(f"{live_server}/startups/{company.id}")
+        page.wait_for_selector("#trends svg")
+        assert page.locator("#trends svg").count() == 3
+        assert page.locator("#trends svg circle").count() > 10  # the months reported, as points
+        assert page.locator("#history li").count() > 3
+        assert page.locator("#cohorts .text-bg-danger").count() >= 1  # the month the founder is behind on
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        assert not errors, errors
+        context.close()
