@@ -89,10 +89,21 @@ def register(app) -> None:
     def _stale(exc):
         """A record carrying a version was changed by someone else since it was read: no silent overwrite."""
         log.info("stale edit refused: %s", exc)
+        _end_failed_transaction()
         return render_error(409)
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):
         reference = g.get("request_id") or uuid.uuid4().hex[:12]
         log.exception("unhandled error ref=%s %s %s", reference, request.method, request.path)
+        _end_failed_transaction()
         return render_error(500, reference=reference)
+
+
+def _end_failed_transaction() -> None:
+    """Roll the request's changes back before the error page is drawn: after a failed flush (a stale
+    version on PostgreSQL, a broken constraint) the session refuses every query until then, and the page
+    reads the current user."""
+    from incubator.extensions import db
+
+    db.session.rollback()

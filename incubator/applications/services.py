@@ -196,6 +196,10 @@ def start_application(intake_round, company, *, actor, now):
     """The company's draft for this round: the one that exists, or a new one (one per company per round)."""
     import sqlalchemy as sa
 
+    from incubator.companies.models import Company
+
+    # Starts sent at once (a double click) queue on the company's row, so each later one finds the draft.
+    db.session.execute(sa.select(Company.id).where(Company.id == company.id).with_for_update())
     existing = db.session.scalar(sa.select(Application).where(Application.round_id == intake_round.id,
                                                               Application.company_id == company.id))
     if existing is not None:

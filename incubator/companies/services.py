@@ -18,6 +18,10 @@ from incubator.i18n import fmt_date
 from incubator.mail import services as mail
 
 
+class TaxCodeTaken(DomainError):
+    """Another company holds this tax code."""
+
+
 def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | None = None,
                    sector: str | None = None, address: str | None = None, website: str | None = None,
                    employees: int | None = None, tax_code_note: str | None = None, actor=None) -> Company:
@@ -30,7 +34,7 @@ def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | 
         if not (tax_code_note and tax_code_note.strip()) or not taxcode.has_valid_shape(code):
             raise DomainError(exc.reason, field="tax_code") from exc
     if db.session.scalar(sa.select(Company.id).where(Company.tax_code == code)) is not None:
-        raise DomainError(_l("A company with this tax code is already registered."), field="tax_code")
+        raise TaxCodeTaken(_l("A company with this tax code is already registered."), field="tax_code")
     if employees is not None and employees < 0:
         raise DomainError(_l("The number of employees cannot be negative."), field="employees")
     company = Company(tax_code=code, name=name.strip(), is_it=is_it, founded_on=founded_on, sector=sector,
@@ -168,10 +172,18 @@ def claim_company(user, *, tax_code: str, name: str, is_it: bool, founded_on: da
         raise DomainError(exc.reason, field="tax_code") from exc
     company = db.session.scalar(sa.select(Company).where(Company.tax_code == code).with_for_update())
     if company is None:
-        company = create_company(tax_code=code, name=name, is_it=is_it, founded_on=founded_on, sector=sector,
-                                 employees=employees, actor=user)
-    elif db.session.scalar(sa.select(CompanyMember.id).where(CompanyMember.company_id == company.id,
-                                                             CompanyMember.user_id == user.id)) is not None:
+        try:
+            with db.session.begin_nested():
+                company = create_company(tax_code=code, name=name, is_it=is_it, founded_on=founded_on,
+                                         sector=sector, employees=employees, actor=user)
+        except (sa.exc.IntegrityError, TaxCodeTaken):
+            # Registered meanwhile by a request sent at the same time (a double click, or another founder of
+            # the same company): that one is on file now, so this request joins it as any later one would.
+            company = db.session.scalar(sa.select(Company).where(Company.tax_code == code).with_for_update())
+            if company is None:
+                raise
+    if db.session.scalar(sa.select(CompanyMember.id).where(CompanyMember.company_id == company.id,
+                                                           CompanyMember.user_id == user.id)) is not None:
         raise DomainError(_l("You have already asked to join this company."), field="tax_code")
     holders = list(db.session.scalars(sa.select(CompanyMember).where(
         CompanyMember.company_id == company.id, CompanyMember.status == MembershipStatus.APPROVED)))
