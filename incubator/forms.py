@@ -81,3 +81,13 @@ class MoneyField(IntegerField):
         if self.raw_data:
             return self.raw_data[0]
         return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+
+
+def text_field(label, max_length: int, required: bool = False, message=None):
+    """A one-line text, stripped; when required, blank or only spaces is refused (DataRequired looks at the
+    stripped value, where InputRequired would accept "   ")."""
+    from wtforms import StringField
+    from wtforms.validators import DataRequired, Length, Optional
+
+    first = DataRequired(message=message or _l("This field is required.")) if required else Optional()
+    return StringField(label, validators=[first, Length(max=max_length), NoControlCharacters()], filters=[strip])

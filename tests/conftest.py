@@ -282,8 +282,9 @@ class Factory:
         assignment = assignment or self.assignment()
         criteria = assignment.stage.criteria
         values = values if values is not None else [c.scale_max for c in criteria]
+        kw.setdefault("submitted_at", utcnow() if submitted else None)
         review = Review(assignment=assignment, status=ReviewStatus.SUBMITTED if submitted else ReviewStatus.DRAFT,
-                        submitted_at=utcnow() if submitted else None, **kw)
+                        **kw)
         review.scores.extend(Score(criterion_id=c.id, value=v) for c, v in zip(criteria, values, strict=True))
         return self._save(review)
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, SelectField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from incubator.applications.forms import _long, _text
+from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
 from incubator.cohorts.enums import MemberStatus, ProductStatus, Rhythm, ServiceKind
-from incubator.forms import Form, MoneyField, NoControlCharacters, strip
+from incubator.forms import Form, MoneyField, NoControlCharacters, strip, text_field
 from incubator.outcomes.enums import Pillar
 
 
@@ -18,7 +18,7 @@ def _optional_int(value):
 
 class CohortForm(Form):
     version = HiddenField()
-    name = _text(_l("Name"), 200, required=True)
+    name = text_field(_l("Name"), 200, required=True)
     starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
     owner_id = SelectField(_l("Staff member in charge"), coerce=_optional_int, validators=[Optional()])
@@ -37,8 +37,9 @@ class CohortForm(Form):
 
 
 class AdmitForm(Form):
+    # DataRequired, not InputRequired: "0" is typed input, but it names no startup (it coerces to None).
     company_id = SelectField(_l("Startup"), coerce=_optional_int,
-                             validators=[InputRequired(message=_l("Choose the startup."))])
+                             validators=[DataRequired(message=_l("Choose the startup."))])
 
 
 class LeaveForm(Form):
@@ -54,7 +55,7 @@ class LeaveForm(Form):
     evidence_url = URLField(_l("Public link"), filters=[strip], validators=[
         Optional(), Length(max=500), URL(message=_l("Enter a full address, starting with https://"))])
     pillars = MultiCheckboxField(_l("Digital pillars served"), validators=[Optional()])
-    note = _text(_l("Note"), 1000)
+    note = text_field(_l("Note"), 1000)
 
     def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +73,7 @@ class ReportForm(Form):
     employees = MoneyField(_l("Employees"), validators=[Optional(), NumberRange(min=0, max=10**6)])
     funding_raised = MoneyField(_l("Funding raised in the period (VND)"),
                                 validators=[Optional(), NumberRange(min=0, max=10**15)])
-    funding_source = _text(_l("Source of the funding"), 300)
+    funding_source = text_field(_l("Source of the funding"), 300)
     product_status = SelectField(_l("Product"), validators=[Optional()])
     highlights = _long(_l("Highlights"), 5000)
     problems = _long(_l("Problems"), 5000)
@@ -104,7 +105,7 @@ class ReportForm(Form):
 class ServiceForm(Form):
     version = HiddenField()
     kind = SelectField(_l("Kind"), choices=ServiceKind.choices, validators=[InputRequired()])
-    title = _text(_l("What was delivered"), 300, required=True)
+    title = text_field(_l("What was delivered"), 300, required=True)
     delivered_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date it was delivered."))])
     provider_id = SelectField(_l("Provided by"), coerce=_optional_int, validators=[Optional()])
     hours = DecimalField(_l("Hours"), places=1, validators=[Optional(), NumberRange(min=0, max=10000)])

@@ -163,6 +163,8 @@ def _versions(member: CohortMember, period_start: date) -> list[ProgressReport]:
 def draft_for(member: CohortMember, period: Period, *, actor) -> ProgressReport:
     """The period's open draft; or a new one: the first version, or a correction of the last submitted one
     (starting from its figures)."""
+    # Two saves at once (a double click) queue on the member's row, so the second finds the first's draft.
+    db.session.execute(sa.select(CohortMember.id).where(CohortMember.id == member.id).with_for_update())
     versions = _versions(member, period.start)
     if versions and versions[-1].status is ReportStatus.DRAFT:
         return versions[-1]

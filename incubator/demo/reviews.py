@@ -37,7 +37,7 @@ PRODUCTS = [
     ("Quản lý phòng khám nha khoa trên đám mây", "Phòng khám nhỏ lưu hồ sơ bệnh nhân trên giấy và bảng tính."),
 ]
 
-EXTRA_REVIEWERS = [("chuyengia2", "Đỗ Minh Khoa"), ("chuyengia3", "Vũ Thị Hạnh")]
+EXTRA_REVIEWERS = [("chuyengia2", "Đỗ Minh Khoa"), ("chuyengia3", "Vũ Thị Hạnh"), ("chuyengia4", "Ngô Thanh Bình")]
 
 
 def load(companies: list, password: str, domain: str) -> int:
@@ -49,7 +49,7 @@ def load(companies: list, password: str, domain: str) -> int:
     founder = users[f"sanglap@{domain}"]
     reviewer = users[f"chuyengia@{domain}"]
     password_hash = security.hash_password(password)
-    panel = [reviewer, staff]
+    panel = [reviewer]  # reviewers only: staff on a panel would not be blind (they see the ranking)
     for local, name in EXTRA_REVIEWERS:
         user = users.get(f"{local}@{domain}")
         if user is None:
@@ -98,7 +98,7 @@ def load(companies: list, password: str, domain: str) -> int:
             continue  # the demo reviewer's own work is left for whoever tries the demonstration
         services.confirm_no_conflict(a, actor=a.reviewer)
         # Scores from 2 to 5, varied, with each reviewer's own habit (one harsh, one generous).
-        habit = {staff.id: 0, panel[2].id: 1, panel[3].id: -1}.get(a.reviewer_id, 0)
+        habit = {panel[1].id: 0, panel[2].id: 1, panel[3].id: -1}.get(a.reviewer_id, 0)
         scores = {c.id: (max(1, min(5, 3 + habit + ((n * 7 + c.position * 3) % 3) - 1)), None)
                   for c in stage.criteria}
         services.save_review(a, actor=a.reviewer, scores=scores, submit=True, now=now,

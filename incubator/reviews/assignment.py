@@ -1,9 +1,11 @@
 """Sharing a stage's applications among its panel: a pure function, so its promises can be tested alone.
 
-Promises, when the conflicts leave it possible: every application gets the number of reviewers asked for;
-nobody reviews a company they have declared a tie to, or an application they were recused from or taken
-off; the reviewers' loads (existing assignments included) end up differing by at most one. Existing
-assignments are never moved: re-running only fills the gaps.
+Promises: every application gets the number of reviewers asked for, as far as the panel and the conflicts
+allow; nobody reviews a company they are tied to, or an application they were recused from or taken off;
+the new assignments go to the least loaded reviewers and are moved between them until no move can even the
+loads further, so a fresh run on an empty stage with no conflicts gives loads that differ by at most one.
+Existing assignments are never moved: re-running only fills the gaps, so after recusals the loads are as
+even as the assignments already made allow.
 """
 
 from __future__ import annotations

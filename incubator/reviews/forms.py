@@ -5,16 +5,16 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from incubator.applications.forms import _long, _text, _when, to_local_naive, to_utc
+from incubator.applications.forms import _long, _when, to_local_naive, to_utc
 from incubator.auth.forms import MultiCheckboxField
-from incubator.forms import Form, NoControlCharacters, strip
+from incubator.forms import Form, NoControlCharacters, strip, text_field
 from incubator.reviews.enums import ConflictKind, Decision
 
 
 class StageForm(Form):
     version = HiddenField()
-    name_vi = _text(_l("Name (Vietnamese)"), 200, required=True)
-    name_en = _text(_l("Name (English)"), 200, required=True)
+    name_vi = text_field(_l("Name (Vietnamese)"), 200, required=True)
+    name_en = text_field(_l("Name (English)"), 200, required=True)
     reviewers_per_application = IntegerField(_l("Reviewers per application"), default=3,
                                              validators=[InputRequired(), NumberRange(min=1, max=20)])
     share_scores = BooleanField(_l("Reviewers see each other's scores after submitting their own"), default=True)
@@ -37,8 +37,8 @@ class StageForm(Form):
 
 
 class CriterionForm(Form):
-    name_vi = _text(_l("Name (Vietnamese)"), 200, required=True)
-    name_en = _text(_l("Name (English)"), 200, required=True)
+    name_vi = text_field(_l("Name (Vietnamese)"), 200, required=True)
+    name_en = text_field(_l("Name (English)"), 200, required=True)
     guidance_vi = _long(_l("Guidance for reviewers (Vietnamese)"), 3000)
     guidance_en = _long(_l("Guidance for reviewers (English)"), 3000)
     weight = IntegerField(_l("Weight"), default=10, validators=[InputRequired(), NumberRange(min=1, max=1000)])
@@ -83,7 +83,8 @@ class StaffConflictForm(ConflictForm):
 
 class DecisionForm(Form):
     version = HiddenField()
-    decision = SelectField(_l("Decision"), choices=Decision.choices, validators=[InputRequired()])
+    decision = SelectField(_l("Decision"), choices=Decision.choices,
+                           validators=[InputRequired(message=_l("Choose the decision."))])
     reason = SelectField(_l("Reason for rejection"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                          validators=[Optional()])
     reason_text = TextAreaField(_l("Reason, in your words (sent to the applicant)"), filters=[strip],
@@ -96,8 +97,8 @@ class BulkDecisionForm(DecisionForm):
 
 
 class ReasonForm(Form):
-    label_vi = _text(_l("Reason (Vietnamese)"), 300, required=True)
-    label_en = _text(_l("Reason (English)"), 300)
+    label_vi = text_field(_l("Reason (Vietnamese)"), 300, required=True)
+    label_en = text_field(_l("Reason (English)"), 300)
     active = BooleanField(_l("Offered when rejecting"), default=True)
 
 

@@ -28,9 +28,10 @@ def can_score(user, assignment) -> bool:
 
 def can_read_for_review(user, application) -> bool:
     """A reviewer reads an application (and its documents) only through a confirmed, current assignment."""
+    from incubator.applications.enums import ApplicationStatus
     from incubator.reviews.models import Assignment
 
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or application.status is ApplicationStatus.WITHDRAWN:
         return False
     return db.session.scalar(sa.select(Assignment.id).where(
         Assignment.application_id == application.id, Assignment.reviewer_id == user.id,

@@ -27,6 +27,13 @@ def title_of(application: Application) -> str:
     return application.reference or f"#{application.id}"
 
 
+def _undecided():
+    """The assignment's application still waits for the stage's decision (decided ones are no work)."""
+    return sa.exists().where(StageEntry.stage_id == Assignment.stage_id,
+                             StageEntry.application_id == Assignment.application_id,
+                             StageEntry.decision.is_(None))
+
+
 # ---- The reviewer's desk ------------------------------------------------------------------------------------
 
 @dataclass
@@ -45,7 +52,7 @@ def desk(user) -> list[DeskStage]:
     assignments = db.session.scalars(
         sa.select(Assignment).join(Application, Application.id == Assignment.application_id)
         .where(Assignment.reviewer_id == user.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
-               Application.status != ApplicationStatus.WITHDRAWN)
+               Application.status != ApplicationStatus.WITHDRAWN, _undecided())
         .options(selectinload(Assignment.stage).selectinload(ReviewStage.round),
                  selectinload(Assignment.application).selectinload(Application.company),
                  selectinload(Assignment.application).selectinload(Application.round)
@@ -146,7 +153,7 @@ def reviewer_progress(stage: ReviewStage) -> list[Progress]:
         .join(Review, Review.assignment_id == Assignment.id, isouter=True)
         .join(Application, Application.id == Assignment.application_id)
         .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
-               Application.status != ApplicationStatus.WITHDRAWN)
+               Application.status != ApplicationStatus.WITHDRAWN, _undecided())
         .group_by(Assignment.reviewer_id)).all()
     by_user = {r: (n, d) for r, n, d in counts}
     return [Progress(m, *by_user.get(m.user_id, (0, 0))) for m in panel_of(stage)]
@@ -234,7 +241,8 @@ def released_comments(entry: StageEntry) -> list[str]:
         sa.select(Review.comment_for_applicant).join(Assignment)
         .where(Assignment.stage_id == entry.stage_id, Assignment.application_id == entry.application_id,
                Assignment.status != AssignmentStatus.RECUSED, Assignment.status != AssignmentStatus.WITHDRAWN,
-               Review.status == ReviewStatus.SUBMITTED, Review.comment_for_applicant.is_not(None))
+               Review.status == ReviewStatus.SUBMITTED, Review.comment_for_applicant.is_not(None),
+               Review.submitted_at <= entry.decided_at)
         .order_by(Review.submitted_at, Review.id)) if c]
 
 

@@ -243,8 +243,25 @@ def _end(a: Assignment, status: AssignmentStatus) -> None:
 
 
 def has_conflict(reviewer_id: int, company_id: int) -> bool:
-    return db.session.scalar(sa.select(Conflict.id).where(Conflict.reviewer_id == reviewer_id,
-                                                          Conflict.company_id == company_id)) is not None
+    """A declared conflict, or a tie the system knows already: the reviewer holds (or asked to hold) the
+    company's file."""
+    from incubator.companies.models import CompanyMember
+
+    declared = db.session.scalar(sa.select(Conflict.id).where(Conflict.reviewer_id == reviewer_id,
+                                                              Conflict.company_id == company_id))
+    member = db.session.scalar(sa.select(CompanyMember.id).where(CompanyMember.user_id == reviewer_id,
+                                                                 CompanyMember.company_id == company_id))
+    return declared is not None or member is not None
+
+
+def _known_ties(user_ids: list[int]) -> set[tuple[int, int]]:
+    from incubator.companies.models import CompanyMember
+
+    declared = db.session.execute(sa.select(Conflict.reviewer_id, Conflict.company_id)
+                                  .where(Conflict.reviewer_id.in_(user_ids))).all()
+    members = db.session.execute(sa.select(CompanyMember.user_id, CompanyMember.company_id)
+                                 .where(CompanyMember.user_id.in_(user_ids))).all()
+    return {(r, c) for r, c in declared} | {(u, c) for u, c in members}
 
 
 def _entry(stage: ReviewStage, application: Application) -> StageEntry | None:
@@ -259,6 +276,8 @@ def assign(stage: ReviewStage, application: Application, reviewer, *, actor) -> 
         raise DomainError(_l("This application is not in the stage."))
     if entry.decision is not None:
         raise DomainError(_l("This application has already been decided in this stage."))
+    if not reviewer.active:
+        raise DomainError(_l("%(name)s is not an active reviewer or staff member.", name=reviewer.full_name))
     if has_conflict(reviewer.id, application.company_id):
         raise DomainError(_l("%(name)s has declared a conflict of interest with %(company)s.",
                              name=reviewer.full_name, company=application.company.name))
@@ -289,19 +308,26 @@ def assign_many(stage: ReviewStage, applications: list[Application], reviewers: 
     made, skipped = 0, []
     for application in applications:
         for reviewer in reviewers:
+            active_before = db.session.scalar(sa.select(Assignment.id).where(
+                Assignment.stage_id == stage.id, Assignment.application_id == application.id,
+                Assignment.reviewer_id == reviewer.id, Assignment.status.in_(ACTIVE_ASSIGNMENT)))
             try:
-                a = assign(stage, application, reviewer, actor=actor)
+                assign(stage, application, reviewer, actor=actor)
             except DomainError as refused:
                 skipped.append((application, reviewer, refused.message))
             else:
-                made += a.created_at is not None
+                made += active_before is None
     return made, skipped
 
 
 def auto_assign(stage: ReviewStage, *, actor, application_ids: Iterable[int] | None = None) -> dict:
     """Fill every gap (applications with fewer active reviewers than the stage asks) from the panel,
     evening out the loads and respecting conflicts. Existing assignments stay where they are."""
-    panel = [m.user_id for m in stage.panel]
+    from incubator.auth.models import User
+
+    # Reviewers whose account was deactivated stay listed on the panel but are given nothing.
+    panel = list(db.session.scalars(sa.select(User.id).where(User.id.in_([m.user_id for m in stage.panel]),
+                                                            User.active.is_(True))))
     if not panel:
         raise DomainError(_l("Add reviewers to the stage's panel first."))
     entries = db.session.execute(
@@ -323,8 +349,7 @@ def auto_assign(stage: ReviewStage, *, actor, application_ids: Iterable[int] | N
             active_count[application_id] = active_count.get(application_id, 0) + 1
             if reviewer_id in loads:
                 loads[reviewer_id] += 1
-    conflicts = set(db.session.execute(sa.select(Conflict.reviewer_id, Conflict.company_id)
-                                       .where(Conflict.reviewer_id.in_(panel))))
+    conflicts = _known_ties(panel)
     per = stage.reviewers_per_application
     slots = [assignment_plan.Slot(application_id=e.application_id, company_id=e.company_id,
                                   needed=max(0, per - active_count.get(e.application_id, 0)),
@@ -332,17 +357,11 @@ def auto_assign(stage: ReviewStage, *, actor, application_ids: Iterable[int] | N
              for e in entries]
     needed = sum(s.needed for s in slots)
     pairs = assignment_plan.plan([s for s in slots if s.needed], loads, conflicts)
-    # A pair may exist as a withdrawn row (taken back earlier): give it again rather than duplicate it.
-    withdrawn = {(a.application_id, a.reviewer_id): a for a in db.session.scalars(
-        sa.select(Assignment).where(Assignment.stage_id == stage.id,
-                                    Assignment.status == AssignmentStatus.WITHDRAWN))}
+    # A reviewer taken off an application (withdrawn, recused) is never given it again automatically: the
+    # planner treats every earlier row as taken.
     for application_id, reviewer_id in pairs:
-        old = withdrawn.get((application_id, reviewer_id))
-        if old is not None:
-            old.status, old.ended_at, old.assigned_by_id = AssignmentStatus.ASSIGNED, None, actor.id
-        else:
-            db.session.add(Assignment(stage_id=stage.id, application_id=application_id, reviewer_id=reviewer_id,
-                                      assigned_by_id=actor.id))
+        db.session.add(Assignment(stage_id=stage.id, application_id=application_id, reviewer_id=reviewer_id,
+                                  assigned_by_id=actor.id))
     db.session.flush()
     result = {"created": len(pairs), "gaps_left": needed - len(pairs)}
     if pairs:
@@ -419,7 +438,13 @@ def save_review(a: Assignment, *, actor, scores: dict[int, tuple[int | None, str
     if not a.stage.is_open(now):
         raise DomainError(_l("The stage closed on %(when)s; reviews can no longer change.",
                              when=_format(a.stage.closes_at)))
-    review = a.review
+    entry = db.session.scalar(sa.select(StageEntry).where(StageEntry.stage_id == a.stage_id,
+                                                          StageEntry.application_id == a.application_id))
+    if entry is None or entry.decision is not None:
+        raise DomainError(_l("This application has been decided: its reviews are closed."))
+    # Two saves at once (a double click) queue here, so the second finds the review the first created.
+    db.session.execute(sa.select(Assignment.id).where(Assignment.id == a.id).with_for_update())
+    review = db.session.scalar(sa.select(Review).where(Review.assignment_id == a.id))
     if review is None:
         review = Review(assignment=a)
         db.session.add(review)
@@ -543,11 +568,24 @@ def decide_many(entries: list[StageEntry], decision: Decision, *, actor, reason=
     decided, skipped = [], []
     decision = Decision(decision)
     for entry in entries:
-        if decision not in DECISION_TRANSITIONS[entry.decision]:
+        if not can_take(entry, decision):
             skipped.append(entry)
             continue
         decided.append(decide(entry, decision, actor=actor, reason=reason, reason_text=reason_text))
     return decided, skipped
+
+
+def can_take(entry: StageEntry, decision: Decision) -> bool:
+    """Whether this decision may be taken on the entry now: not decided already (a waitlisted one may still be
+    accepted or rejected), and the application still in the review (not withdrawn by its founders)."""
+    from incubator.applications.enums import TRANSITIONS
+
+    if decision not in DECISION_TRANSITIONS[entry.decision]:
+        return False
+    status = entry.application.status
+    if decision is Decision.ADVANCE:
+        return status is ApplicationStatus.UNDER_REVIEW
+    return DECISION_STATUS[decision] in TRANSITIONS[status]
 
 
 def _send_decision(entry: StageEntry, following: ReviewStage | None) -> None:

@@ -336,7 +336,10 @@ def assignments(stage_id):
     from incubator.auth.models import User
 
     stage = db.get_or_404(ReviewStage, stage_id)
-    entries = [e for e in queries.stage_entries(stage) if e.decision is None]
+    from incubator.applications.enums import ApplicationStatus
+
+    entries = [e for e in queries.stage_entries(stage)
+               if e.decision is None and e.application.status is ApplicationStatus.UNDER_REVIEW]
     panel = queries.panel_of(stage)
     form = BulkAssignForm()
     form.applications.choices = [SelectChoice(e.application_id, e.application.reference or "") for e in entries]
@@ -408,7 +411,9 @@ def _reasons():
 
 def _decision_choices(form, stage, has_next: bool):
     form.reason.choices = [SelectChoice("", "—")] + [SelectChoice(r.id, r.label) for r in _reasons()]
-    form.decision.choices = [SelectChoice(d.value, d.label) for d in Decision if d is not Decision.ADVANCE or has_next]
+    # No decision is preselected: an accept cannot be undone, so it must be chosen.
+    form.decision.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(d.value, d.label) for d in Decision if d is not Decision.ADVANCE or has_next]
 
 
 @bp.route("/stages/<int:stage_id>/ranking")
@@ -420,12 +425,15 @@ def ranking(stage_id):
         sort = "normalised"
     descending = request.args.get("dir", "desc") != "asc"
     rows, unreliable = queries.ranking(stage, sort=sort, descending=descending)
+    undecided_only = request.args.get("undecided") == "1"
+    if undecided_only:
+        rows = [r for r in rows if r.entry.decision is None or r.entry.decision is Decision.WAITLIST]
     form = BulkDecisionForm(formdata=None)
     has_next = services.next_stage(stage) is not None
     _decision_choices(form, stage, has_next)
     return render_template("reviews/ranking.html", stage=stage, rows=rows, unreliable=unreliable,
                            unreliable_users=queries.users_by_id(unreliable), sort=sort, descending=descending,
-                           form=form, title_of=queries.title_of)
+                           form=form, title_of=queries.title_of, undecided_only=undecided_only)
 
 
 def _reason_of(form):
@@ -450,12 +458,14 @@ def decide_many(stage_id):
         decided, skipped = services.decide_many(chosen, Decision(form.decision.data), actor=current_user,
                                                 reason=_reason_of(form), reason_text=form.reason_text.data)
     except DomainError as exc:
+        db.session.rollback()  # all or nothing: no decision of the batch is kept, no e-mail sent
         _flash_error(exc)
         return redirect(url_for("reviews.ranking", stage_id=stage.id))
     if decided:
         flash(_("%(count)s decisions recorded and sent to the applicants.", count=len(decided)), "success")
     if skipped:
-        flash(_("%(count)s applications were already decided and were left as they were.", count=len(skipped)),
+        flash(_("%(count)s applications were already decided (or withdrawn) and were left as they were.",
+            count=len(skipped)),
               "warning")
     return redirect(url_for("reviews.ranking", stage_id=stage.id))
 
@@ -489,10 +499,14 @@ def decide(entry_id):
 def reasons():
     form = ReasonForm()
     if form.validate_on_submit():
-        services.save_reason(None, actor=current_user, label_vi=form.label_vi.data, label_en=form.label_en.data,
-                             active=form.active.data)
-        flash(_("Reason added."), "success")
-        return redirect(url_for("reviews.reasons"))
+        try:
+            services.save_reason(None, actor=current_user, label_vi=form.label_vi.data, label_en=form.label_en.data,
+                                 active=form.active.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Reason added."), "success")
+            return redirect(url_for("reviews.reasons"))
     items = db.session.scalars(sa.select(RejectionReason).order_by(RejectionReason.position, RejectionReason.id))
     return render_template("reviews/reasons.html", form=form, reasons=list(items)), form_status(form)
 
@@ -503,8 +517,12 @@ def edit_reason(reason_id):
     reason = db.get_or_404(RejectionReason, reason_id)
     form = ReasonForm(obj=reason if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.save_reason(reason, actor=current_user, label_vi=form.label_vi.data, label_en=form.label_en.data,
-                             active=form.active.data)
-        flash(_("Saved."), "success")
-        return redirect(url_for("reviews.reasons"))
+        try:
+            services.save_reason(reason, actor=current_user, label_vi=form.label_vi.data,
+                                 label_en=form.label_en.data, active=form.active.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("reviews.reasons"))
     return render_template("reviews/reason.html", form=form, reason=reason), form_status(form)

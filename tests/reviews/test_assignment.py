@@ -146,3 +146,22 @@ def test_plan_keeps_its_promises(n_apps, n_reviewers, per, data):
         loads = Counter(dict.fromkeys(reviewers, 0))
         loads.update(r for _, r in pairs)
         assert max(loads.values()) - min(loads.values()) <= 1
+
+
+def test_a_reviewer_who_holds_the_companys_file_or_is_deactivated_is_never_assigned(make, db):
+    from incubator.auth.enums import Role as R
+
+    staff, stage, applications, reviewers = _round_with_entries(make, db, 4, 3, per=2)
+    founder_reviewer = make.user(R.FOUNDER, R.REVIEWER)
+    make.member(company=applications[0].company, user=founder_reviewer)
+    services.add_to_panel(stage, [founder_reviewer], actor=staff)
+    reviewers[2].active = False
+    db.session.commit()
+    services.auto_assign(stage, actor=staff)
+    db.session.commit()
+    pairs = _active_pairs(db, stage)
+    assert (applications[0].id, founder_reviewer.id) not in pairs
+    assert all(r != reviewers[2].id for _, r in pairs)
+    assert Counter(a for a, _ in pairs) == {a.id: 2 for a in applications}
+    with __import__("pytest").raises(services.DomainError):
+        services.assign(stage, applications[0], founder_reviewer, actor=staff)

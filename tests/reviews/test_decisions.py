@@ -47,8 +47,10 @@ def test_bulk_rejection_of_50_sends_50_emails_in_each_language_audits_50_and_nev
         assert entry.application.reference in mail.subject
         if founder.locale == "en":
             assert "The market is unclear" in mail.body_text and "has not been accepted" in mail.body_text
+            assert mail.subject.startswith("The decision on your application")
         else:
             assert "Thị trường chưa rõ ràng" in mail.body_text and "chưa được chấp nhận" in mail.body_text
+            assert mail.subject.startswith("Quyết định về hồ sơ")
     assert "Cần làm rõ khách hàng mục tiêu." in by_address[entries[0].application.created_by.email].body_text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
                              .where(AuditEntry.action == "review.decision")) == 50
@@ -109,7 +111,7 @@ def test_bulk_decision_through_the_ranking_page_and_the_second_click(login_as, m
     second = post_form(client, f"/reviews/stages/{stage.id}/decisions", form)
     assert second.status_code == 302
     page = client.get(f"/reviews/stages/{stage.id}/ranking").get_data(as_text=True)
-    assert "3 hồ sơ đã có quyết định từ trước nên được giữ nguyên." in page
+    assert "3 hồ sơ đã có quyết định (hoặc đã rút) từ trước nên được giữ nguyên." in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3
     db.session.expire_all()
     assert entries[3].application.status is ApplicationStatus.UNDER_REVIEW
@@ -134,3 +136,53 @@ def test_accepting_admits_the_startup_to_the_rounds_cohort_with_its_residency(ma
     assert [(m.cohort_id, m.company_id) for m in members] == [(cohort.id, accepted.application.company_id)]
     assert members[0].residency.kind is ResidencyKind.INCUBATED
     assert members[0].residency.starts_on == date(2026, 3, 1)
+
+
+def test_a_withdrawn_application_in_a_bulk_decision_is_skipped_and_the_others_are_decided(login_as, make, db):
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.STAFF)
+    stage = make.review_stage()
+    entries = _entries(make, stage, 6)
+    entries[3].application.status = ApplicationStatus.WITHDRAWN
+    db.session.commit()
+    response = post_form(client, f"/reviews/stages/{stage.id}/decisions", {
+        "entries": [str(e.id) for e in entries], "decision": "waitlist", "reason": "", "reason_text": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [e.decision for e in entries] == [Decision.WAITLIST] * 3 + [None] + [Decision.WAITLIST] * 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 5
+    page = client.get(f"/reviews/stages/{stage.id}/ranking").get_data(as_text=True)
+    assert f'value="{entries[3].id}"' not in page  # no box to tick for it
+
+
+def test_a_decision_must_be_chosen(login_as, make, db):
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.STAFF)
+    entry = _entries(make, make.review_stage(), 1)[0]
+    response = post_form(client, f"/reviews/entries/{entry.id}/decide", {"decision": "", "reason": ""})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert entry.decision is None
+
+
+def test_reviews_close_with_the_decision_and_the_released_comments_stay_those_sent(make, db):
+    from datetime import UTC, datetime, timedelta
+
+    from incubator.reviews.queries import released_comments
+
+    staff = make.user(Role.STAFF)
+    entry = _entries(make, make.review_stage(), 1)[0]
+    sent = make.review(make.assignment(entry), comment_for_applicant="Nhận xét đã gửi")
+    late = make.assignment(entry)
+    services.decide(entry, Decision.REJECT, actor=staff, reason_text="Chưa phù hợp")
+    db.session.commit()
+    with pytest.raises(DomainError):
+        services.save_review(late, actor=late.reviewer, scores={c.id: (3, None) for c in entry.stage.criteria},
+                             comment_for_applicant="Nhận xét viết sau", private_note=None, submit=True,
+                             now=datetime.now(UTC))
+    # Even a review stamped after the decision (written around the rule) is not released.
+    make.review(late, comment_for_applicant="Nhận xét viết sau", submitted_at=datetime.now(UTC) + timedelta(hours=1))
+    assert released_comments(entry) == ["Nhận xét đã gửi"]
+    assert sent.id

@@ -145,3 +145,10 @@ def test_staff_edit_the_reasons_for_rejection(login_as, make, db):
                                                                      "label_en": "Duplicate"}).status_code == 302
     db.session.expire_all()
     assert reason.label_vi == "Trùng lặp" and not reason.active
+
+
+def test_blank_names_are_refused_not_saved_empty(login_as, make, db):
+    client, _ = login_as(Role.STAFF)
+    assert post_form(client, "/reviews/reasons", {"label_vi": "   ", "label_en": "x"}).status_code == 400
+    reason = make.rejection_reason()
+    assert post_form(client, f"/reviews/reasons/{reason.id}/edit", {"label_vi": " ", "label_en": ""}).status_code == 400

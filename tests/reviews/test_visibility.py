@@ -155,3 +155,11 @@ def test_founders_never_see_reviewers_and_get_comments_only_with_the_decision(re
     assert "Người sáng lập từng làm việc với tôi" not in page
     for person in review_case["people"].values():
         assert person.full_name not in page
+
+
+def test_a_reviewer_who_has_not_declared_cannot_post_scores(review_case, db):
+    from incubator.reviews.models import Review
+
+    client, a = review_case["clients"]["An"], review_case["assignments"]["An"]
+    assert _score(client, a, [5, 5], submit=True).status_code == 403
+    assert db.session.query(Review).count() == 0
