@@ -52,6 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.auth import permissions
     from incubator.auth.enums import Role
     from incubator.cohorts import permissions as cohort_permissions
+    from incubator.funding import permissions as funding_permissions
+    from incubator.mentoring import permissions as mentoring_permissions
     from incubator.reviews import permissions as review_permissions
 
     app.add_template_filter(action_label, "action_label")
@@ -64,6 +66,8 @@ def create_app(config: dict | None = None) -> Flask:
     permissions.register(app)
     review_permissions.register(app)
     cohort_permissions.register(app)
+    mentoring_permissions.register(app)
+    funding_permissions.register(app)
     cli.register(app)
     return app
 
@@ -183,15 +187,18 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.cohorts.views import services_bp, startups_bp
     from incubator.companies.views import bp as companies_bp
     from incubator.companies.views import my_bp as my_companies_bp
+    from incubator.funding.views import bp as funding_bp
     from incubator.home.views import bp as home_bp
     from incubator.imports.views import bp as imports_bp
     from incubator.mail.views import bp as mail_bp
+    from incubator.mentoring.views import bp as mentoring_bp
+    from incubator.mentoring.views import partners_bp
     from incubator.reviews.views import bp as reviews_bp
     from incubator.targets.views import bp as targets_bp
 
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
                imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
-               cohorts_bp, startups_bp, services_bp):
+               cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp):
         app.register_blueprint(bp)
 
 

@@ -12,7 +12,9 @@ from incubator.cohorts.models import (
     ServiceRecipient,
 )
 from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.funding.models import Consent, PipelineEntry, PipelineMove
 from incubator.mail.models import OutboxMessage
+from incubator.mentoring.models import Agreement, CalendarToken, MentorAssignment, MentoringSession, MentorProfile
 from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.models import Partner
 from incubator.reviews.models import (
@@ -30,22 +32,30 @@ from incubator.targets.models import Target
 
 __all__ = [
     "AccountToken",
+    "Agreement",
     "Application",
     "ApplicationDocument",
     "Assignment",
     "AuditEntry",
+    "CalendarToken",
     "Cohort",
     "CohortMember",
     "Company",
     "CompanyMember",
     "Conflict",
+    "Consent",
     "Criterion",
     "GraduationOutcome",
     "IntakeRound",
     "LoginAttempt",
+    "MentorAssignment",
+    "MentorProfile",
+    "MentoringSession",
     "OutboxMessage",
     "PanelMember",
     "Partner",
+    "PipelineEntry",
+    "PipelineMove",
     "ProgressReport",
     "RejectionReason",
     "ReportReminder",

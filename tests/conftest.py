@@ -313,6 +313,30 @@ class Factory:
         kw.setdefault("joined_on", cohort.starts_on)
         return self._save(CohortMember(cohort=cohort, company=company or self.company(), **kw))
 
+    def mentor_assignment(self, member=None, mentor=None, **kw):
+        from incubator.auth.enums import Role
+        from incubator.mentoring.models import MentorAssignment
+
+        return self._save(MentorAssignment(member=member or self.cohort_member(),
+                                           mentor=mentor or self.user(Role.MENTOR), **kw))
+
+    def mentoring_session(self, assignment=None, **kw):
+        from datetime import UTC, datetime
+
+        from incubator.mentoring.enums import SessionMode, SessionStatus
+        from incubator.mentoring.models import MentoringSession
+
+        assignment = assignment or self.mentor_assignment()
+        kw.setdefault("starts_at", datetime(2025, 3, 10, 2, 0, tzinfo=UTC))
+        kw.setdefault("minutes", 60)
+        kw.setdefault("mode", SessionMode.IN_PERSON)
+        kw.setdefault("place", "Phòng họp tầng 3")
+        kw.setdefault("status", SessionStatus.HELD)
+        kw.setdefault("notes", "Ghi chú riêng của cố vấn")
+        return self._save(MentoringSession(
+            assignment=assignment, mentor_id=assignment.mentor_id, partner_id=assignment.mentor.partner_id,
+            company_id=assignment.member.company_id, cohort_id=assignment.member.cohort_id, **kw))
+
     def outcome(self, company=None, pillars=("economy",), **kw):
         from incubator.outcomes.enums import Decision
         from incubator.outcomes.models import GraduationOutcome

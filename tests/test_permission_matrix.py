@@ -191,7 +191,36 @@ MATRIX = {
     ("POST", "services.new_service", None): only(STAFF, ok=400),
     ("GET", "services.edit_service", "service_id"): only(STAFF),
     ("POST", "services.edit_service", "service_id"): only(STAFF, ok=400),
+    # Partners, mentoring and fund managers (issue 8).
+    ("GET", "mentoring.desk", None): only(["mentor"]),
+    ("GET", "mentoring.profile", None): only(["mentor"]),
+    ("POST", "mentoring.profile", None): only(["mentor"], ok=400),
+    # Another mentor's startup and session: not found, for a mentor too.
+    ("GET", "mentoring.new_session", "assignment_id=mentor_assignment_id"): only(["mentor"], ok=404),
+    ("POST", "mentoring.new_session", "assignment_id=mentor_assignment_id"): only(["mentor"], ok=404),
+    ("GET", "mentoring.session", "session_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "mentoring.session", "session_id"): row(LOGIN, 404, staff=400, admin=400),
+    ("POST", "mentoring.answer", "session_id"): row(LOGIN, 404, staff=403, admin=403),
+    ("GET", "mentoring.cohort", "cohort_id"): only(STAFF),
+    ("POST", "mentoring.cohort", "cohort_id"): only(STAFF, ok=400),
+    ("GET", "mentoring.hours", None): only(STAFF),
+    ("GET", "mentoring.calendar", "token=khong-phai-ma-that"): row(404, 404),
+    ("POST", "mentoring.calendar_token", None): only(["mentor"], ok=302),
+    ("GET", "partners.index", None): only(STAFF),
+    ("GET", "partners.new", None): only(STAFF),
+    ("POST", "partners.new", None): only(STAFF, ok=400),
+    ("GET", "partners.edit", "partner_id"): only(STAFF),
+    ("POST", "partners.edit", "partner_id"): only(STAFF, ok=400),
+    ("GET", "partners.partner", "partner_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "partners.add_agreement", "partner_id"): only(STAFF, ok=302),
+    ("GET", "funding.pipeline", None): only(["fund_manager", "staff", "admin"]),
+    # Without the startup's consent a fund manager sees nothing of it.
+    ("GET", "funding.startup", "company_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "funding.startup", "company_id"): row(LOGIN, 404, staff=403, admin=403),
+    ("GET", "funding.consent", "company_id"): row(LOGIN, 404),
+    ("POST", "funding.consent", "company_id"): row(LOGIN, 404),
     # Last, as they change what the rows above read.
+    ("POST", "mentoring.end_assignment", "assignment_id=mentor_assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.withdraw_assignment", "assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.remove_panel", "stage_id,user_id"): only(STAFF, ok=302),
 }
@@ -232,6 +261,9 @@ def objects(make):
     service = make._save(ServiceDelivery(kind="training", title="Khóa học", delivered_on=residency.starts_on,
                                          recipients=[ServiceRecipient(company_id=residency.company_id)]))
     cohort_ids = {"cohort_id": member.cohort_id, "member_id": member.id, "service_id": service.id}
+    mentor_assignment = make.mentor_assignment(member)  # another mentor's startup
+    cohort_ids.update(mentor_assignment_id=mentor_assignment.id, partner_id=make.partner().id,
+                      session_id=make.mentoring_session(mentor_assignment).id)
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code,
@@ -245,7 +277,7 @@ def _url(app, endpoint, params, objects):
     for name in (params or "").split(","):
         if "=" in name:
             key, value = name.split("=", 1)
-            values[key] = value
+            values[key] = objects.get(value, value)  # a literal, or the name of one of the objects
         elif name:
             values[name] = objects[name]
     with app.test_request_context():

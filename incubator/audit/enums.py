@@ -67,6 +67,20 @@ ACTION_LABELS = {
     "report.submit": _l("Progress report submitted"),
     "service.create": _l("Service recorded"),
     "service.update": _l("Service changed"),
+    "partner.create": _l("Partner added"),
+    "partner.update": _l("Partner changed"),
+    "agreement.create": _l("Agreement recorded"),
+    "agreement.update": _l("Agreement changed"),
+    "mentor.profile": _l("Mentor's profile saved"),
+    "mentor.assign": _l("Mentor assigned"),
+    "mentor.unassign": _l("Mentor's assignment ended"),
+    "session.create": _l("Mentoring session logged"),
+    "session.update": _l("Mentoring session changed"),
+    "session.status": _l("Mentoring session status changed"),
+    "calendar.token": _l("Calendar address made"),
+    "consent.grant": _l("Fund manager allowed to see the startup"),
+    "consent.withdraw": _l("Fund manager's access withdrawn"),
+    "pipeline.move": _l("Pipeline stage changed"),
 }
 
 # Sign-ins are in the log but are not news on a home page.

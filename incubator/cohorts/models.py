@@ -26,6 +26,8 @@ class Cohort(db.Model):
     # The intake round whose accepted applications join this cohort (at most one cohort per round).
     round_id: Mapped[int | None] = mapped_column(sa.ForeignKey("intake_rounds.id"), unique=True)
     rhythm: Mapped[Rhythm] = mapped_column(enum_column(Rhythm), default=Rhythm.MONTHLY)
+    # Mentoring hours each startup of the cohort may receive; beyond it staff are warned.
+    mentoring_allowance_hours: Mapped[int] = mapped_column(default=20, server_default="20")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version_id: Mapped[int] = mapped_column(default=1)
 

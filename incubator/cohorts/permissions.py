@@ -15,8 +15,16 @@ def can_record_services(user) -> bool:
 
 
 def can_view_startup(user, company) -> bool:
-    """Staff see every startup's file; founders see their own company's. (Mentors will see the parts their
-    assignment allows once mentoring exists.)"""
+    """Staff see every startup's file; founders their own company's; a mentor the files of the startups
+    assigned to them (without the applications and the review)."""
+    from incubator.mentoring.permissions import mentor_assigned_to
+
+    return is_staff(user) or (_has(user, Role.FOUNDER) and _holds(user, company.id)) or \
+        mentor_assigned_to(user, company.id)
+
+
+def sees_whole_file(user, company) -> bool:
+    """The applications and decisions on a startup's file are for staff and the founders, not mentors."""
     return is_staff(user) or (_has(user, Role.FOUNDER) and _holds(user, company.id))
 
 

@@ -244,10 +244,20 @@ def file(company_id):
     current = queries.current_reports(member_ids)
     rows = {m.id: queries.MemberRow(m, member_periods(m), current.get(m.id, {}), 0, today())
             for m in memberships}
+    from incubator.cohorts.permissions import sees_whole_file
+    from incubator.funding.services import funding_raised
+    from incubator.mentoring.queries import hours as mentoring_hours
+    from incubator.mentoring.queries import sessions_of
+
+    whole = sees_whole_file(current_user, company)
     return render_template("cohorts/startup.html", company=company, memberships=memberships, rows=rows,
+                           sessions=sessions_of(company_id=company.id), whole=whole,
+                           mentoring=mentoring_hours(company_id=company.id),
+                           invested=funding_raised([company.id]).get(company.id),
                            founders=founders, applications=applications, decisions=decisions, charts=charts,
                            versions=versions, services=queries.services_of(company.id),
-                           trail=trail, can_report=any(can_report(current_user, m) for m in memberships))
+                           trail=trail if whole else [],
+                           can_report=any(can_report(current_user, m) for m in memberships))
 
 
 # ---- Services delivered (staff) ---------------------------------------------------------------------------

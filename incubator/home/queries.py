@@ -85,4 +85,13 @@ def founder_home(user: User) -> dict:
     reports = cohorts.current_reports([m.id for m in members])
     rows = [cohorts.MemberRow(m, member_periods(m), reports.get(m.id, {}), 0, today) for m in members]
     services = {c: cohorts.services_of(c) for c in company_ids}
-    return {"memberships": memberships, "applications": applications, "cohort_rows": rows, "services": services}
+    from incubator.mentoring.enums import SessionStatus
+    from incubator.mentoring.models import MentoringSession
+
+    sessions = list(db.session.scalars(
+        sa.select(MentoringSession).where(MentoringSession.company_id.in_(company_ids), sa.or_(
+            sa.and_(MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.starts_at >= utcnow()),
+            MentoringSession.status == SessionStatus.HELD))
+        .options(selectinload(MentoringSession.mentor)).order_by(MentoringSession.starts_at))) if company_ids else []
+    return {"memberships": memberships, "applications": applications, "cohort_rows": rows, "services": services,
+            "sessions": sessions}

@@ -28,8 +28,12 @@ def redacted(body: str) -> str:
     return _SECRET_LINK.sub(r"\1••••••", body or "")
 
 
-def queue(to: str, subject: str, body: str, purpose: str) -> OutboxMessage:
+def queue(to: str, subject: str, body: str, purpose: str, attachment: tuple[str, str, str] | None = None
+          ) -> OutboxMessage:
+    """``attachment``: (file name, MIME type, text), e.g. a calendar invitation."""
     message = OutboxMessage(to_address=to, subject=str(subject)[:300], body_text=str(body), purpose=purpose)
+    if attachment is not None:
+        message.attachment_name, message.attachment_type, message.attachment_text = attachment
     db.session.add(message)
     db.session.flush()
     if has_request_context():
@@ -37,13 +41,14 @@ def queue(to: str, subject: str, body: str, purpose: str) -> OutboxMessage:
     return message
 
 
-def send(to: str, locale: str | None, template: str, subject, **context) -> OutboxMessage:
+def send(to: str, locale: str | None, template: str, subject, *, attachment=None, **context) -> OutboxMessage:
     """Render templates/mail/<template>.txt and the subject in the recipient's language, and queue it."""
     from flask import render_template
     from flask_babel import force_locale
 
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return queue(to, str(subject), render_template(f"mail/{template}.txt", **context), template)
+        return queue(to, str(subject), render_template(f"mail/{template}.txt", **context), template,
+                     attachment=attachment)
 
 
 def deliver(message: OutboxMessage) -> OutboxMessage:
@@ -63,6 +68,11 @@ def deliver(message: OutboxMessage) -> OutboxMessage:
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="vuonuom.example")
     email.set_content(message.body_text)
+    if message.attachment_text:
+        _maintype, _, subtype = (message.attachment_type or "text/plain").partition("/")
+        params = {"method": "REQUEST"} if subtype.startswith("calendar") else {}
+        email.add_attachment(message.attachment_text, subtype=subtype.split(";")[0] or "plain",
+                             filename=message.attachment_name or "attachment", params=params)
     try:
         smtp_cls = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
         with smtp_cls(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from incubator.auth.enums import Role
+from incubator.auth.permissions import _has, _holds, is_staff
+from incubator.extensions import db
+
+
+def is_fund_manager(user) -> bool:
+    return _has(user, Role.FUND_MANAGER) and user.partner_id is not None
+
+
+def can_manage_consent(user, company) -> bool:
+    """The startup decides which fund managers may see it: its founders."""
+    return _has(user, Role.FOUNDER) and _holds(user, company.id)
+
+
+def has_consent(partner_id: int, company_id: int) -> bool:
+    from incubator.funding.models import Consent
+
+    return db.session.scalar(sa.select(Consent.id).where(Consent.partner_id == partner_id,
+                                                         Consent.company_id == company_id,
+                                                         Consent.withdrawn_at.is_(None)).limit(1)) is not None
+
+
+def can_see_as_investor(user, company) -> bool:
+    """A fund manager's people see a startup only while it consents; staff always."""
+    return is_staff(user) or (is_fund_manager(user) and has_consent(user.partner_id, company.id))
+
+
+def can_use_pipeline(user) -> bool:
+    return is_fund_manager(user) or is_staff(user)
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(is_fund_manager=is_fund_manager, can_use_pipeline=can_use_pipeline)

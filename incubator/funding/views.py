@@ -1,0 +1,128 @@
+"""Fund managers: the startups that consent to be seen, their pipeline; founders: who may see them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+from wtforms import DateField, HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from incubator.applications.forms import _long
+from incubator.auth.forms import ConfirmForm
+from incubator.auth.permissions import is_staff
+from incubator.companies.models import Company
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.forms import Form, MoneyField
+from incubator.funding import services
+from incubator.funding.enums import Instrument, PipelineStage
+from incubator.funding.models import Consent, PipelineEntry
+from incubator.funding.permissions import can_manage_consent, can_see_as_investor, can_use_pipeline
+from incubator.partners.enums import PartnerKind
+from incubator.partners.models import Partner
+from incubator.web import apply_form_error, form_status
+
+bp = Blueprint("funding", __name__, url_prefix="/funding")
+
+
+class MoveForm(Form):
+    version = HiddenField()
+    stage = SelectField(_l("Stage"), choices=PipelineStage.choices, validators=[InputRequired()])
+    on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
+    amount = MoneyField(_l("Amount (VND)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
+    instrument = SelectField(_l("Instrument"), validators=[Optional()])
+    notes = _long(_l("Notes (only your fund and the incubator's staff see them)"), 5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument.choices = [SelectChoice("", "—"), *Instrument.choices()]
+
+
+@bp.route("/")
+@login_required
+def pipeline():
+    """A fund manager's pipeline (their fund only); staff see every fund's."""
+    if not can_use_pipeline(current_user):
+        abort(403)
+    stmt = sa.select(PipelineEntry).options(joinedload(PipelineEntry.company)).order_by(PipelineEntry.updated_at.desc())
+    consents = sa.select(Consent).where(Consent.withdrawn_at.is_(None)).options(joinedload(Consent.company),
+                                                                                joinedload(Consent.partner))
+    if not is_staff(current_user):
+        stmt = stmt.where(PipelineEntry.partner_id == current_user.partner_id)
+        consents = consents.where(Consent.partner_id == current_user.partner_id)
+    entries = list(db.session.scalars(stmt))
+    visible = {c.company_id for c in db.session.scalars(consents)}
+    # Without consent (or after its withdrawal) a startup is not shown to the fund, even if once in its pipeline.
+    if not is_staff(current_user):
+        entries = [e for e in entries if e.company_id in visible]
+    return render_template("funding/pipeline.html", entries=entries, consents=list(db.session.scalars(consents)),
+                           partners={p.id: p for p in db.session.scalars(sa.select(Partner))})
+
+
+@bp.route("/startups/<int:company_id>", methods=["GET", "POST"])
+@login_required
+def startup(company_id):
+    from incubator.cohorts.queries import memberships_of, trends
+
+    company = db.session.get(Company, company_id)
+    if company is None or not can_use_pipeline(current_user) or not can_see_as_investor(current_user, company):
+        abort(404)
+    partner_id = current_user.partner_id if not is_staff(current_user) else request.args.get("partner", type=int)
+    entry = db.session.scalar(sa.select(PipelineEntry).where(PipelineEntry.partner_id == partner_id,
+                                                             PipelineEntry.company_id == company.id)) \
+        if partner_id else None
+    form = MoveForm()
+    if request.method == "GET" and entry is not None:
+        form.stage.data, form.on.data, form.notes.data = entry.stage.value, entry.stage_on, entry.notes
+        form.amount.data = int(entry.amount) if entry.amount is not None else None
+        form.instrument.data = entry.instrument.value if entry.instrument else ""
+        form.version.data = entry.version_id
+    if request.method == "POST":
+        if is_staff(current_user) or not partner_id:
+            abort(403)  # the pipeline is the fund's own
+        if form.validate_on_submit():
+            try:
+                services.move(partner_id, company, actor=current_user, stage=form.stage.data, on=form.on.data,
+                              notes=form.notes.data, amount=form.amount.data, instrument=form.instrument.data or None,
+                              version=form.version.data)
+            except DomainError as exc:
+                apply_form_error(form, exc)
+            else:
+                flash(_("Pipeline updated."), "success")
+                return redirect(url_for("funding.startup", company_id=company.id))
+    members = memberships_of(company.id)
+    reports = trends([m.id for m in members])
+    return render_template("funding/startup.html", company=company, entry=entry, form=form,
+                           latest=reports[-1] if reports else None, members=members), form_status(form)
+
+
+@bp.route("/consent/<int:company_id>", methods=["GET", "POST"])
+@login_required
+def consent(company_id):
+    """The founders choose which fund managers may see their startup, and may withdraw it at any time."""
+    company = db.session.get(Company, company_id)
+    if company is None or not can_manage_consent(current_user, company):
+        abort(404)
+    funds = list(db.session.scalars(sa.select(Partner).where(Partner.kind == PartnerKind.FUND_MANAGER)
+                                    .order_by(Partner.name)))
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        fund = next((f for f in funds if f.id == request.form.get("partner_id", type=int)), None)
+        if fund is None:
+            abort(400)
+        if request.form.get("action") == "grant":
+            services.grant(company, fund, actor=current_user)
+            flash(_("%(fund)s may now see your startup's profile and latest report.", fund=fund.name), "success")
+        else:
+            services.withdraw(company, fund, actor=current_user)
+            flash(_("%(fund)s no longer sees your startup.", fund=fund.name), "success")
+        return redirect(url_for("funding.consent", company_id=company.id))
+    granted = {c.partner_id for c in db.session.scalars(sa.select(Consent).where(
+        Consent.company_id == company.id, Consent.withdrawn_at.is_(None)))}
+    return render_template("funding/consent.html", company=company, funds=funds, granted=granted)

@@ -1,0 +1,128 @@
+"""Partners' agreements, mentors' profiles, mentors assigned to startups in a cohort, mentoring sessions,
+and private calendar feeds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from incubator.db import UTCDateTime, utcnow
+from incubator.enums import enum_column
+from incubator.extensions import db
+from incubator.mentoring.enums import SessionMode, SessionStatus
+
+
+class Agreement(db.Model):
+    """A cooperation agreement with a partner: the programme, its dates, scope and commitments."""
+
+    __tablename__ = "partner_agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    programme: Mapped[str] = mapped_column(sa.String(300))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    scope: Mapped[str | None] = mapped_column(sa.Text)
+    mentoring_hours: Mapped[int | None]  # committed for the agreement's whole period
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    partner = relationship("Partner")
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint("mentoring_hours IS NULL OR mentoring_hours >= 0", name="hours_positive"),
+    )
+
+
+class MentorProfile(db.Model):
+    __tablename__ = "mentor_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    topics: Mapped[list] = mapped_column(sa.JSON, default=list)
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    bio: Mapped[str | None] = mapped_column(sa.Text)
+    capacity: Mapped[int] = mapped_column(default=3)  # startups at once
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    user = relationship("User")
+
+    __table_args__ = (sa.CheckConstraint("capacity >= 0", name="capacity_positive"),)
+
+
+class MentorAssignment(db.Model):
+    """A mentor paired with a startup for its cohort; only then may they meet it in the system."""
+
+    __tablename__ = "mentor_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort_members.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    mentor = relationship("User", foreign_keys=[mentor_id])
+    member = relationship("CohortMember")
+
+    __table_args__ = (sa.UniqueConstraint("mentor_id", "member_id", name="uq_mentor_assignments_pair"),)
+
+
+class MentoringSession(db.Model):
+    __tablename__ = "mentoring_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("mentor_assignments.id"), index=True)
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # Copied from the assignment when logged, so hours stay credited as they were earned.
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    minutes: Mapped[int]
+    mode: Mapped[SessionMode] = mapped_column(enum_column(SessionMode))
+    place: Mapped[str | None] = mapped_column(sa.String(300))
+    link: Mapped[str | None] = mapped_column(sa.String(500))
+    topics: Mapped[list] = mapped_column(sa.JSON, default=list)
+    notes: Mapped[str | None] = mapped_column(sa.Text)  # the mentor's and the staff's only
+    action_items: Mapped[str | None] = mapped_column(sa.Text)  # shown to the founders
+    status: Mapped[SessionStatus] = mapped_column(enum_column(SessionStatus), default=SessionStatus.SCHEDULED,
+                                                  index=True)
+    dispute_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sequence: Mapped[int] = mapped_column(default=0)  # the iCalendar SEQUENCE: raised on each change
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    assignment: Mapped[MentorAssignment] = relationship()
+    mentor = relationship("User", foreign_keys=[mentor_id])
+    partner = relationship("Partner")
+    company = relationship("Company")
+    cohort = relationship("Cohort")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (sa.CheckConstraint("minutes > 0 AND minutes <= 720", name="minutes_range"),)
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+
+class CalendarToken(db.Model):
+    """A private calendar feed: a mentor's sessions or a startup's. The token is the whole secret; only its
+    hash is kept, and revoking it (or making a new one) kills the old address."""
+
+    __tablename__ = "calendar_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("companies.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (sa.CheckConstraint("(mentor_id IS NULL) <> (company_id IS NULL)", name="one_owner"),)

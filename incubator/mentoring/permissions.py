@@ -1,0 +1,64 @@
+"""Who may do what in mentoring and with partners' and fund managers' data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from incubator.auth.enums import Role
+from incubator.auth.permissions import _has, _holds, is_staff
+from incubator.extensions import db
+
+
+def is_mentor(user) -> bool:
+    return _has(user, Role.MENTOR)
+
+
+def can_manage_mentoring(user) -> bool:
+    return is_staff(user)
+
+
+def can_log_for(user, assignment) -> bool:
+    """A mentor logs sessions only with the startups assigned to them, while the assignment lasts."""
+    return is_mentor(user) and assignment.mentor_id == user.id and assignment.ended_at is None
+
+
+def can_view_session(user, session) -> bool:
+    """Staff; the mentor; the startup's founders; the people of the partner the session is credited to."""
+    if user is None or not user.is_authenticated:
+        return False
+    if is_staff(user) or session.mentor_id == user.id:
+        return True
+    if _has(user, Role.FOUNDER) and _holds(user, session.company_id):
+        return True
+    return session.partner_id is not None and user.partner_id == session.partner_id
+
+
+def can_read_notes(user, session) -> bool:
+    """A session's notes are the mentor's and the staff's only."""
+    return is_staff(user) or (is_mentor(user) and session.mentor_id == user.id)
+
+
+def can_answer_for(user, session) -> bool:
+    """The founders confirm or dispute a session logged with their company."""
+    return _has(user, Role.FOUNDER) and _holds(user, session.company_id)
+
+
+def can_view_partner(user, partner) -> bool:
+    """Staff see every partner; a partner's own people see theirs, and only theirs."""
+    return is_staff(user) or (user is not None and user.is_authenticated and user.partner_id == partner.id)
+
+
+def mentor_assigned_to(user, company_id: int) -> bool:
+    from incubator.cohorts.models import CohortMember
+    from incubator.mentoring.models import MentorAssignment
+
+    if not is_mentor(user):
+        return False
+    return db.session.scalar(sa.select(MentorAssignment.id).join(CohortMember).where(
+        MentorAssignment.mentor_id == user.id, MentorAssignment.ended_at.is_(None),
+        CohortMember.company_id == company_id).limit(1)) is not None
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(is_mentor=is_mentor, can_manage_mentoring=can_manage_mentoring,
+                                 can_read_notes=can_read_notes, can_answer_for=can_answer_for)

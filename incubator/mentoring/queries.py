@@ -1,0 +1,203 @@
+"""Read side of mentoring: hours (confirmed sessions only), a partner's page, a mentor's desk, suggestions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from incubator.cohorts.enums import IN_INCUBATION
+from incubator.cohorts.models import CohortMember
+from incubator.extensions import db
+from incubator.i18n import local_tz
+from incubator.mentoring.enums import TOPIC_WORDS, SessionStatus, Topic
+from incubator.mentoring.models import Agreement, MentorAssignment, MentoringSession, MentorProfile
+
+
+@dataclass
+class Hours:
+    """Confirmed mentoring hours, by every dimension at once, from one query."""
+
+    by_mentor: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    by_partner: dict[int | None, float] = field(default_factory=lambda: defaultdict(float))
+    by_company: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    by_cohort: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    by_month: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    by_company_cohort: dict[tuple[int, int], float] = field(default_factory=lambda: defaultdict(float))
+    sessions: int = 0
+    total: float = 0.0
+
+
+def hours(*, partner_id: int | None = None, mentor_id: int | None = None, company_id: int | None = None,
+          start: date | None = None, end: date | None = None) -> Hours:
+    """Only confirmed sessions count. Months are those of Hà Nội."""
+    stmt = sa.select(MentoringSession.mentor_id, MentoringSession.partner_id, MentoringSession.company_id,
+                     MentoringSession.cohort_id, MentoringSession.starts_at, MentoringSession.minutes).where(
+        MentoringSession.status == SessionStatus.CONFIRMED)
+    if partner_id is not None:
+        stmt = stmt.where(MentoringSession.partner_id == partner_id)
+    if mentor_id is not None:
+        stmt = stmt.where(MentoringSession.mentor_id == mentor_id)
+    if company_id is not None:
+        stmt = stmt.where(MentoringSession.company_id == company_id)
+    result = Hours()
+    tz = local_tz()
+    for mentor, partner, company, cohort, starts_at, minutes in db.session.execute(stmt):
+        day = starts_at.astimezone(tz).date()
+        if (start and day < start) or (end and day > end):
+            continue
+        h = minutes / 60
+        result.by_mentor[mentor] += h
+        result.by_partner[partner] += h
+        result.by_company[company] += h
+        result.by_cohort[cohort] += h
+        result.by_month[day.strftime("%Y-%m")] += h
+        result.by_company_cohort[(company, cohort)] += h
+        result.sessions += 1
+        result.total += h
+    return result
+
+
+def sessions_of(*, mentor_id=None, company_id=None, partner_id=None, limit: int | None = None):
+    stmt = (sa.select(MentoringSession)
+            .options(joinedload(MentoringSession.mentor), joinedload(MentoringSession.company),
+                     joinedload(MentoringSession.partner))
+            .order_by(MentoringSession.starts_at.desc()))
+    if mentor_id is not None:
+        stmt = stmt.where(MentoringSession.mentor_id == mentor_id)
+    if company_id is not None:
+        stmt = stmt.where(MentoringSession.company_id == company_id)
+    if partner_id is not None:
+        stmt = stmt.where(MentoringSession.partner_id == partner_id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def mentor_assignments(mentor_id: int) -> list[MentorAssignment]:
+    return list(db.session.scalars(
+        sa.select(MentorAssignment).where(MentorAssignment.mentor_id == mentor_id, MentorAssignment.ended_at.is_(None))
+        .options(joinedload(MentorAssignment.member).joinedload(CohortMember.company),
+                 joinedload(MentorAssignment.member).joinedload(CohortMember.cohort))
+        .order_by(MentorAssignment.created_at)))
+
+
+def cohort_assignments(cohort_id: int) -> dict[int, list[MentorAssignment]]:
+    rows = db.session.scalars(
+        sa.select(MentorAssignment).join(CohortMember)
+        .where(CohortMember.cohort_id == cohort_id, MentorAssignment.ended_at.is_(None))
+        .options(joinedload(MentorAssignment.mentor))).all()
+    result: dict[int, list[MentorAssignment]] = defaultdict(list)
+    for a in rows:
+        result[a.member_id].append(a)
+    return result
+
+
+# ---- Suggestions ------------------------------------------------------------------------------------------
+
+@dataclass
+class Suggestion:
+    mentor: object
+    profile: MentorProfile | None
+    matched: list[Topic]
+    load: int
+    capacity: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.load)
+
+
+def needs_of(texts: list[str]) -> set[Topic]:
+    """The topics a startup's own words point to (without diacritics, so "gọi vốn" and "goi von" agree)."""
+    from incubator.text import fold
+
+    folded = " ".join(fold(t) for t in texts if t)
+    return {topic for topic, words in TOPIC_WORDS.items() if any(w in folded for w in words)}
+
+
+def startup_texts(member) -> list[str]:
+    """What the startup asked for: its application's answers and its latest "help needed"."""
+    from incubator.applications.models import Application
+    from incubator.cohorts.enums import ReportStatus
+    from incubator.cohorts.models import ProgressReport
+
+    texts = []
+    if member.application_id:
+        application = db.session.get(Application, member.application_id)
+        texts += [v for v in (application.answers or {}).values() if isinstance(v, str)]
+    latest = db.session.scalar(sa.select(ProgressReport.help_needed).where(
+        ProgressReport.member_id == member.id, ProgressReport.status == ReportStatus.SUBMITTED,
+        ProgressReport.help_needed.is_not(None)).order_by(ProgressReport.period_start.desc(),
+                                                          ProgressReport.version.desc()).limit(1))
+    if latest:
+        texts.append(latest)
+    return texts
+
+
+def suggestions(member, mentors: list) -> list[Suggestion]:
+    """Mentors ranked by how many of the startup's needs their expertise covers, then by free capacity."""
+    needs = needs_of(startup_texts(member))
+    ids = [m.id for m in mentors]
+    profiles = {p.user_id: p for p in db.session.scalars(sa.select(MentorProfile)
+                                                          .where(MentorProfile.user_id.in_(ids)))} if ids else {}
+    loads = dict(db.session.execute(
+        sa.select(MentorAssignment.mentor_id, sa.func.count(MentorAssignment.id)).join(CohortMember)
+        .where(MentorAssignment.mentor_id.in_(ids), MentorAssignment.ended_at.is_(None),
+               CohortMember.status.in_(IN_INCUBATION)).group_by(MentorAssignment.mentor_id)).all()) if ids else {}
+    result = []
+    for mentor in mentors:
+        profile = profiles.get(mentor.id)
+        topics = {Topic(t) for t in (profile.topics if profile else [])}
+        matched = sorted(needs & topics, key=lambda t: t.value)
+        result.append(Suggestion(mentor, profile, matched, loads.get(mentor.id, 0), profile.capacity if profile else 3))
+    return sorted(result, key=lambda s: (-len(s.matched), -s.free, s.mentor.full_name))
+
+
+# ---- A partner's page -------------------------------------------------------------------------------------
+
+@dataclass
+class AgreementProgress:
+    agreement: Agreement
+    delivered: float
+
+    @property
+    def percent(self) -> float | None:
+        hours = self.agreement.mentoring_hours
+        return 100 * self.delivered / hours if hours else None
+
+
+def partner_page(partner, today: date):
+    """Everything on a partner's page, in a fixed number of queries whatever the years of sessions."""
+    from incubator.auth.enums import Role
+    from incubator.auth.models import User
+    from incubator.cohorts.models import ServiceDelivery
+    from incubator.companies.models import Company
+
+    people = list(db.session.scalars(sa.select(User).where(User.partner_id == partner.id)
+                                     .options(selectinload(User.role_rows)).order_by(User.full_name)))
+    mentors = [u for u in people if u.has_role(Role.MENTOR)]
+    totals = hours(partner_id=partner.id)
+    agreements = list(db.session.scalars(sa.select(Agreement).where(Agreement.partner_id == partner.id)
+                                         .order_by(Agreement.starts_on.desc())))
+    progress = [AgreementProgress(a, sum(h for month, h in totals.by_month.items()
+                                         if a.starts_on.strftime("%Y-%m") <= month
+                                         and (a.ends_on is None or month <= a.ends_on.strftime("%Y-%m"))))
+                for a in agreements]
+    company_ids = list(totals.by_company)
+    companies = {c.id: c for c in db.session.scalars(sa.select(Company).where(Company.id.in_(company_ids)))} \
+        if company_ids else {}
+    services = list(db.session.scalars(sa.select(ServiceDelivery).where(ServiceDelivery.provider_id == partner.id)
+                                       .options(selectinload(ServiceDelivery.recipients))
+                                       .order_by(ServiceDelivery.delivered_on.desc())))
+    months = sorted(totals.by_month.items())[-24:]
+    return {"people": people, "mentors": mentors, "hours": totals, "progress": progress, "companies": companies,
+            "services": services, "months": months}
+
+
+def upcoming(sessions, now: datetime):
+    return sorted((s for s in sessions if s.starts_at >= now and s.status is SessionStatus.SCHEDULED),
+                  key=lambda s: s.starts_at)

@@ -1,0 +1,281 @@
+"""Mentoring: agreements, profiles, assignments, sessions through their one door, calendar tokens.
+Functions flush and audit; the request commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from incubator.audit import services as audit
+from incubator.auth.enums import Role
+from incubator.cohorts.enums import IN_INCUBATION
+from incubator.db import utcnow
+from incubator.errors import DomainError, expect_version
+from incubator.extensions import db
+from incubator.mentoring.enums import SESSION_TRANSITIONS, SessionMode, SessionStatus, Topic
+from incubator.mentoring.models import Agreement, CalendarToken, MentorAssignment, MentoringSession, MentorProfile
+
+# ---- Agreements and profiles ------------------------------------------------------------------------------
+
+
+def save_agreement(agreement: Agreement | None, partner, *, actor, programme: str, starts_on, ends_on=None,
+                   scope: str | None = None, mentoring_hours: int | None = None) -> Agreement:
+    programme = (programme or "").strip()
+    if not programme:
+        raise DomainError(_l("Name the programme of the agreement."), field="programme")
+    if starts_on is None:
+        raise DomainError(_l("Enter the first day."), field="starts_on")
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError(_l("The last day cannot be before the first day."), field="ends_on")
+    if mentoring_hours is not None and mentoring_hours < 0:
+        raise DomainError(_l("Hours cannot be negative."), field="mentoring_hours")
+    created = agreement is None
+    if created:
+        agreement = Agreement(partner_id=partner.id)
+        db.session.add(agreement)
+    agreement.programme, agreement.starts_on, agreement.ends_on = programme, starts_on, ends_on
+    agreement.scope = (scope or "").strip() or None
+    agreement.mentoring_hours = mentoring_hours
+    db.session.flush()
+    audit.record("agreement.create" if created else "agreement.update", agreement, label=programme, actor=actor,
+                 details={"partner": partner.id, "mentoring_hours": mentoring_hours})
+    return agreement
+
+
+def save_profile(user, *, actor, topics, languages, bio: str | None, capacity: int) -> MentorProfile:
+    if not user.has_role(Role.MENTOR):
+        raise DomainError(_l("Only a mentor has a mentor's profile."))
+    if capacity is None or capacity < 0 or capacity > 50:
+        raise DomainError(_l("Capacity: from 0 to 50 startups at once."), field="capacity")
+    profile = db.session.scalar(sa.select(MentorProfile).where(MentorProfile.user_id == user.id))
+    if profile is None:
+        profile = MentorProfile(user_id=user.id)
+        db.session.add(profile)
+    profile.topics = [Topic(t).value for t in topics or []]
+    profile.languages = [lang for lang in (languages or []) if lang in ("vi", "en")]
+    profile.bio = (bio or "").strip() or None
+    profile.capacity = capacity
+    db.session.flush()
+    audit.record("mentor.profile", profile, label=user.full_name, actor=actor,
+                 details={"topics": profile.topics, "capacity": capacity})
+    return profile
+
+
+# ---- Assignments ------------------------------------------------------------------------------------------
+
+def assign_mentor(member, mentor, *, actor) -> MentorAssignment:
+    if not (mentor.active and mentor.has_role(Role.MENTOR)):
+        raise DomainError(_l("%(name)s is not an active mentor.", name=mentor.full_name), field="mentor_id")
+    if member.status not in IN_INCUBATION:
+        raise DomainError(_l("This startup is no longer in incubation."))
+    existing = db.session.scalar(sa.select(MentorAssignment).where(MentorAssignment.mentor_id == mentor.id,
+                                                                   MentorAssignment.member_id == member.id))
+    if existing is not None:
+        if existing.ended_at is not None:
+            existing.ended_at = None
+            db.session.flush()
+            audit.record("mentor.assign", existing, label=member.company.name, actor=actor,
+                         details={"mentor": mentor.email, "again": True})
+        return existing
+    assignment = MentorAssignment(mentor_id=mentor.id, member_id=member.id, assigned_by_id=actor.id)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("mentor.assign", assignment, label=member.company.name, actor=actor,
+                 details={"mentor": mentor.email, "cohort": member.cohort_id})
+    return assignment
+
+
+def end_assignment(assignment: MentorAssignment, *, actor) -> MentorAssignment:
+    if assignment.ended_at is None:
+        assignment.ended_at = utcnow()
+        db.session.flush()
+        audit.record("mentor.unassign", assignment, label=assignment.member.company.name, actor=actor)
+    return assignment
+
+
+# ---- Sessions ---------------------------------------------------------------------------------------------
+
+SESSION_FIELDS = ("starts_at", "minutes", "mode", "place", "link", "topics", "notes", "action_items")
+
+
+def _check_session(fields: dict) -> None:
+    if fields.get("starts_at") is None:
+        raise DomainError(_l("Enter the date and the start time."), field="starts_on")
+    minutes = fields.get("minutes")
+    if minutes is None or not 5 <= minutes <= 720:
+        raise DomainError(_l("A session lasts from 5 minutes to 12 hours."), field="minutes")
+    link = fields.get("link")
+    if link and not link.lower().startswith(("https://", "http://")):
+        raise DomainError(_l("A link starts with http:// or https://."), field="link")
+    if fields.get("mode") is SessionMode.ONLINE and not link:
+        raise DomainError(_l("Give the link of an online session."), field="link")
+
+
+def _clean(fields: dict) -> dict:
+    cleaned = {k: v for k, v in fields.items() if k in SESSION_FIELDS}
+    for key in ("place", "link", "notes", "action_items"):
+        if key in cleaned:
+            cleaned[key] = (cleaned[key] or "").strip() or None
+    if "mode" in cleaned:
+        cleaned["mode"] = SessionMode(cleaned["mode"])
+    if "topics" in cleaned:
+        cleaned["topics"] = [Topic(t).value for t in cleaned["topics"] or []]
+    return cleaned
+
+
+def log_session(assignment: MentorAssignment, *, actor, now: datetime, **fields) -> MentoringSession:
+    """A mentor schedules a session (a future time: the mentor and the founders get an invitation) or logs
+    one that took place (waits for the founders' confirmation). Only through a current assignment."""
+    if assignment.ended_at is not None or assignment.member.status not in IN_INCUBATION:
+        raise DomainError(_l("This mentoring assignment has ended."))
+    fields = _clean(fields)
+    _check_session(fields)
+    mentor = assignment.mentor
+    session = MentoringSession(
+        assignment_id=assignment.id, mentor_id=mentor.id, partner_id=mentor.partner_id,
+        company_id=assignment.member.company_id, cohort_id=assignment.member.cohort_id,
+        status=SessionStatus.SCHEDULED if fields["starts_at"] > now else SessionStatus.HELD, **fields)
+    db.session.add(session)
+    db.session.flush()
+    audit.record("session.create", session, label=assignment.member.company.name, to_state=session.status,
+                 actor=actor, details={"mentor": mentor.email, "minutes": session.minutes})
+    if session.status is SessionStatus.SCHEDULED:
+        _send_invitations(session)
+    return session
+
+
+def update_session(session: MentoringSession, *, actor, now: datetime, version=None, **fields) -> MentoringSession:
+    """The mentor edits until the session is confirmed; after that only staff (audited with the changes)."""
+    from incubator.auth.permissions import is_staff
+
+    expect_version(session, version)
+    if session.status in (SessionStatus.CONFIRMED, SessionStatus.CANCELLED) and not is_staff(actor):
+        raise DomainError(_l("A confirmed session is changed only by the incubator's staff."))
+    fields = _clean(fields)
+    merged = {k: fields.get(k, getattr(session, k)) for k in SESSION_FIELDS}
+    _check_session(merged)
+    changed = {}
+    for key, value in fields.items():
+        if getattr(session, key) != value:
+            changed[key] = [audit.plain(getattr(session, key)), audit.plain(value)]
+            setattr(session, key, value)
+    if not changed:
+        return session
+    if session.status is SessionStatus.SCHEDULED and session.starts_at <= now:
+        session.status = SessionStatus.HELD
+    session.sequence += 1
+    db.session.flush()
+    audit.record("session.update", session, label=session.company.name, actor=actor,
+                 details={"changed": {k: v for k, v in changed.items() if k != "notes"}, "notes_changed":
+                          "notes" in changed})
+    if session.status is SessionStatus.SCHEDULED and ("starts_at" in changed or "minutes" in changed
+                                                      or "place" in changed or "link" in changed):
+        _send_invitations(session)
+    return session
+
+
+def change_status(session: MentoringSession, to: SessionStatus, *, actor, reason: str | None = None,
+                  version=None) -> MentoringSession:
+    """The one door for a session's state: mark held, confirm, dispute, resolve, cancel."""
+    expect_version(session, version)
+    to = SessionStatus(to)
+    if to not in SESSION_TRANSITIONS[session.status]:
+        raise DomainError(_l("A session that is %(from)s cannot become %(to)s.",
+                             **{"from": session.status.label, "to": to.label}))
+    reason = (reason or "").strip()[:1000] or None
+    if to is SessionStatus.DISPUTED and not reason:
+        raise DomainError(_l("Say what is wrong with the session as logged."), field="reason")
+    before = session.status
+    session.status = to
+    if to is SessionStatus.DISPUTED:
+        session.dispute_reason = reason
+    if to in (SessionStatus.CONFIRMED, SessionStatus.CANCELLED, SessionStatus.DISPUTED):
+        session.decided_by_id, session.decided_at = actor.id, utcnow()
+    if to is SessionStatus.CANCELLED:
+        session.sequence += 1
+    db.session.flush()
+    audit.record("session.status", session, label=session.company.name, from_state=before, to_state=to,
+                 reason=reason, actor=actor)
+    if to is SessionStatus.CANCELLED and before is SessionStatus.SCHEDULED:
+        _send_invitations(session)  # the cancellation reaches the calendars too
+    return session
+
+
+def founders_of(company_id: int):
+    from incubator.auth.models import User
+    from incubator.companies.enums import MembershipStatus
+    from incubator.companies.models import CompanyMember
+
+    return list(db.session.scalars(sa.select(User).join(CompanyMember, CompanyMember.user_id == User.id).where(
+        CompanyMember.company_id == company_id, CompanyMember.status == MembershipStatus.APPROVED,
+        User.active.is_(True))))
+
+
+def session_title(session) -> str:
+    from flask_babel import gettext as _
+
+    return _("Mentoring: %(mentor)s – %(company)s", mentor=session.mentor.full_name, company=session.company.name)
+
+
+def _send_invitations(session: MentoringSession) -> None:
+    from flask import current_app
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from incubator.mail import services as mail
+    from incubator.mentoring.ical import invitation
+    from incubator.urls import external_url
+
+    host = (current_app.config.get("PUBLIC_URL") or "vuonuom.example").split("//")[-1].split("/")[0]
+    founders = founders_of(session.company_id)
+    people = [session.mentor, *founders]
+    for person in people:
+        with force_locale(person.locale or "vi"):
+            title = session_title(session)
+            ics = invitation(session, title=title, host=host, attendees=founders)
+            subject = (_("Cancelled: %(title)s", title=title) if session.status is SessionStatus.CANCELLED
+                       else title)
+        mail.send(person.email, person.locale, "session_invitation", subject, user=person, session=session,
+                  attachment=("moi-hop.ics", "text/calendar; charset=utf-8", ics),
+                  link=external_url("mentoring.session", session_id=session.id))
+
+
+# ---- Calendar feeds -----------------------------------------------------------------------------------------
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_calendar_token(*, actor, mentor=None, company=None) -> str:
+    """A new private feed address; any earlier one of the same owner stops working."""
+    owner = (CalendarToken.mentor_id == mentor.id) if mentor is not None else (CalendarToken.company_id == company.id)
+    for old in db.session.scalars(sa.select(CalendarToken).where(owner, CalendarToken.revoked_at.is_(None))):
+        old.revoked_at = utcnow()
+    token = secrets.token_urlsafe(24)
+    db.session.add(CalendarToken(token_hash=_hash(token), mentor_id=getattr(mentor, "id", None),
+                                 company_id=getattr(company, "id", None), created_by_id=actor.id))
+    db.session.flush()
+    audit.record("calendar.token", object_type="calendar_tokens", object_id=None, actor=actor,
+                 label=(mentor.full_name if mentor is not None else company.name))
+    return token
+
+
+def revoke_calendar_tokens(*, actor, mentor=None, company=None) -> int:
+    owner = (CalendarToken.mentor_id == mentor.id) if mentor is not None else (CalendarToken.company_id == company.id)
+    count = 0
+    for old in db.session.scalars(sa.select(CalendarToken).where(owner, CalendarToken.revoked_at.is_(None))):
+        old.revoked_at = utcnow()
+        count += 1
+    db.session.flush()
+    return count
+
+
+def token_owner(token: str) -> CalendarToken | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(sa.select(CalendarToken).where(CalendarToken.token_hash == _hash(token),
+                                                            CalendarToken.revoked_at.is_(None)))

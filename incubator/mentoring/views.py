@@ -1,0 +1,359 @@
+"""Mentoring (mentors, founders, staff), partners' pages, and the private calendar feeds."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from incubator.auth.forms import ConfirmForm
+from incubator.auth.permissions import is_staff, require
+from incubator.cohorts.models import Cohort, CohortMember
+from incubator.db import utcnow
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.mentoring import queries, services
+from incubator.mentoring.enums import SessionStatus
+from incubator.mentoring.forms import AgreementForm, AnswerForm, AssignMentorForm, PartnerForm, ProfileForm, SessionForm
+from incubator.mentoring.models import MentorAssignment, MentoringSession, MentorProfile
+from incubator.mentoring.permissions import (
+    can_answer_for,
+    can_log_for,
+    can_manage_mentoring,
+    can_view_partner,
+    can_view_session,
+    is_mentor,
+)
+from incubator.partners.models import Partner
+from incubator.web import apply_form_error, form_status
+
+bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
+partners_bp = Blueprint("partners", __name__, url_prefix="/partners")
+
+
+# ---- The mentor's desk and profile --------------------------------------------------------------------------
+
+@bp.route("/")
+@require(is_mentor)
+def desk():
+    now = utcnow()
+    assignments = queries.mentor_assignments(current_user.id)
+    sessions = queries.sessions_of(mentor_id=current_user.id)
+    totals = queries.hours(mentor_id=current_user.id)
+    return render_template("mentoring/desk.html", assignments=assignments, sessions=sessions, hours=totals, now=now,
+                           upcoming=queries.upcoming(sessions, now),
+                           to_mark=[s for s in sessions if s.status is SessionStatus.SCHEDULED and s.starts_at < now])
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@require(is_mentor)
+def profile():
+    existing = db.session.scalar(sa.select(MentorProfile).where(MentorProfile.user_id == current_user.id))
+    form = ProfileForm(obj=existing if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.save_profile(current_user, actor=current_user, topics=form.topics.data or [],
+                                  languages=form.languages.data or [], bio=form.bio.data, capacity=form.capacity.data)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Profile saved."), "success")
+            return redirect(url_for("mentoring.desk"))
+    return render_template("mentoring/profile.html", form=form), form_status(form)
+
+
+# ---- Sessions -----------------------------------------------------------------------------------------------
+
+def _own_assignment(assignment_id) -> MentorAssignment:
+    assignment = db.session.get(MentorAssignment, assignment_id) if assignment_id else None
+    if assignment is None or not can_log_for(current_user, assignment):
+        abort(404)  # another mentor's startup: not even its existence is told
+    return assignment
+
+
+@bp.route("/assignments/<int:assignment_id>/sessions/new", methods=["GET", "POST"])
+@require(is_mentor)
+def new_session(assignment_id):
+    assignment = _own_assignment(assignment_id)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            session = services.log_session(assignment, actor=current_user, now=utcnow(), **form.fields())
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Session scheduled: the invitation is on its way.") if session.status is SessionStatus.SCHEDULED
+                  else _("Session logged: the founders are asked to confirm it."), "success")
+            return redirect(url_for("mentoring.session", session_id=session.id))
+    return render_template("mentoring/session_form.html", form=form, assignment=assignment, session=None), \
+        form_status(form)
+
+
+def _session_or_404(session_id) -> MentoringSession:
+    session = db.session.scalar(sa.select(MentoringSession).where(MentoringSession.id == session_id)
+                                .options(joinedload(MentoringSession.mentor), joinedload(MentoringSession.company),
+                                         joinedload(MentoringSession.partner)))
+    if session is None or not can_view_session(current_user, session):
+        abort(404)
+    return session
+
+
+@bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@login_required
+def session(session_id):
+    session = _session_or_404(session_id)
+    may_edit = is_staff(current_user) or (session.mentor_id == current_user.id and session.status not in (
+        SessionStatus.CONFIRMED, SessionStatus.CANCELLED))
+    form = SessionForm()
+    if request.method == "GET":
+        form.load(session)
+    if request.method == "POST":
+        if not may_edit:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.update_session(session, actor=current_user, now=utcnow(), version=form.version.data,
+                                        **form.fields())
+            except DomainError as exc:
+                apply_form_error(form, exc)
+            else:
+                flash(_("Saved."), "success")
+                return redirect(url_for("mentoring.session", session_id=session.id))
+    answer = AnswerForm(formdata=None)
+    answer.version.data = session.version_id
+    return render_template("mentoring/session.html", session=session, form=form, may_edit=may_edit,
+                           answer=answer, now=utcnow()), form_status(form)
+
+
+ACTIONS = {
+    "held": SessionStatus.HELD, "confirm": SessionStatus.CONFIRMED, "dispute": SessionStatus.DISPUTED,
+    "cancel": SessionStatus.CANCELLED,
+}
+
+
+@bp.route("/sessions/<int:session_id>/status", methods=["POST"])
+@login_required
+def answer(session_id):
+    """Mark held or cancel (the mentor, staff); confirm or dispute (the founders); resolve (staff)."""
+    session = _session_or_404(session_id)
+    action = request.form.get("action", "")
+    to = ACTIONS.get(action)
+    mentor_or_staff = is_staff(current_user) or session.mentor_id == current_user.id
+    allowed = {
+        SessionStatus.HELD: mentor_or_staff and session.starts_at <= utcnow(),
+        SessionStatus.CANCELLED: mentor_or_staff and session.status is not SessionStatus.CONFIRMED,
+        SessionStatus.CONFIRMED: (can_answer_for(current_user, session) and session.status is SessionStatus.HELD)
+        or (is_staff(current_user) and session.status is SessionStatus.DISPUTED),
+        SessionStatus.DISPUTED: can_answer_for(current_user, session) and session.status is SessionStatus.HELD,
+    }
+    if to is None or not allowed.get(to):
+        abort(403)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.change_status(session, to, actor=current_user, reason=form.reason.data,
+                                   version=form.version.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Thank you: the session is now %(state)s.", state=to.label), "success")
+    return redirect(url_for("mentoring.session", session_id=session.id))
+
+
+# ---- Staff: assignments, hours ------------------------------------------------------------------------------
+
+def _mentors():
+    from incubator.auth.enums import Role
+    from incubator.auth.models import User, UserRole
+
+    return list(db.session.scalars(sa.select(User).join(UserRole).where(
+        UserRole.role == Role.MENTOR, User.active.is_(True)).options(joinedload(User.partner))
+        .order_by(User.full_name)))
+
+
+@bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+@require(can_manage_mentoring)
+def cohort(cohort_id):
+    from incubator.auth.models import User
+
+    cohort = db.get_or_404(Cohort, cohort_id)
+    members = list(db.session.scalars(sa.select(CohortMember).where(CohortMember.cohort_id == cohort.id)
+                                      .options(joinedload(CohortMember.company))))
+    mentors = _mentors()
+    form = AssignMentorForm()
+    form.member_id.choices = [SelectChoice(m.id, m.company.name) for m in members]
+    form.mentor_id.choices = [SelectChoice(u.id, u.full_name) for u in mentors]
+    if form.validate_on_submit():
+        member = next(m for m in members if m.id == form.member_id.data)
+        try:
+            services.assign_mentor(member, db.session.get(User, form.mentor_id.data), actor=current_user)
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Mentor assigned."), "success")
+            return redirect(url_for("mentoring.cohort", cohort_id=cohort.id, member=member.id))
+    assigned = queries.cohort_assignments(cohort.id)
+    chosen = request.args.get("member", type=int)
+    focus = next((m for m in members if m.id == chosen), members[0] if members else None)
+    totals = queries.hours()
+    return render_template("mentoring/cohort.html", cohort=cohort, members=members, assigned=assigned, form=form,
+                           focus=focus, suggestions=queries.suggestions(focus, mentors) if focus else [],
+                           hours=totals), form_status(form)
+
+
+@bp.route("/assignments/<int:assignment_id>/end", methods=["POST"])
+@require(can_manage_mentoring)
+def end_assignment(assignment_id):
+    assignment = db.get_or_404(MentorAssignment, assignment_id)
+    if ConfirmForm().validate_on_submit():
+        services.end_assignment(assignment, actor=current_user)
+        flash(_("Assignment ended."), "success")
+    return redirect(url_for("mentoring.cohort", cohort_id=assignment.member.cohort_id))
+
+
+@bp.route("/hours")
+@require(can_manage_mentoring)
+def hours():
+    from incubator.auth.models import User
+    from incubator.companies.models import Company
+
+    totals = queries.hours()
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(list(totals.by_mentor))))} \
+        if totals.by_mentor else {}
+    partners = {p.id: p for p in db.session.scalars(sa.select(Partner))}
+    companies = {c.id: c for c in db.session.scalars(sa.select(Company).where(
+        Company.id.in_(list(totals.by_company))))} if totals.by_company else {}
+    cohorts = {c.id: c for c in db.session.scalars(sa.select(Cohort))}
+    over = [(companies[c], cohorts[k], h) for (c, k), h in totals.by_company_cohort.items()
+            if h > cohorts[k].mentoring_allowance_hours]
+    return render_template("mentoring/hours.html", hours=totals, users=users, partners=partners,
+                           companies=companies, cohorts=cohorts, over=over)
+
+
+# ---- Calendar feeds -----------------------------------------------------------------------------------------
+
+@bp.route("/calendar/<token>.ics")
+def calendar(token):
+    """A private feed, for calendar programs (no login: the address is the secret; revocable)."""
+    from flask import current_app
+
+    from incubator.mentoring.ical import feed
+
+    owner = services.token_owner(token)
+    if owner is None:
+        abort(404)
+    sessions = queries.sessions_of(mentor_id=owner.mentor_id) if owner.mentor_id else \
+        queries.sessions_of(company_id=owner.company_id)
+    host = (current_app.config.get("PUBLIC_URL") or "vuonuom.example").split("//")[-1].split("/")[0]
+    body = feed(sessions, name=_("Mentoring sessions"), title_of=services.session_title, host=host)
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=900"})
+
+
+@bp.route("/calendar", methods=["POST"])
+@login_required
+def calendar_token():
+    """Make a new private feed address (the old one stops working), or revoke it."""
+    from incubator.companies.models import Company
+    from incubator.funding.permissions import can_manage_consent
+
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    company_id = request.form.get("company_id", type=int)
+    if company_id:
+        company = db.session.get(Company, company_id)
+        if company is None or not can_manage_consent(current_user, company):
+            abort(404)
+        owner = {"company": company}
+        back = url_for("startups.file", company_id=company.id)
+    elif is_mentor(current_user):
+        owner = {"mentor": current_user}
+        back = url_for("mentoring.desk")
+    else:
+        abort(403)
+    if request.form.get("revoke"):
+        services.revoke_calendar_tokens(actor=current_user, **owner)
+        flash(_("The calendar address no longer works."), "success")
+        return redirect(back)
+    token = services.new_calendar_token(actor=current_user, **owner)
+    flash(_("Your private calendar address (subscribe to it in your calendar program; keep it to yourself): "
+            "%(url)s", url=url_for("mentoring.calendar", token=token, _external=True)), "info")
+    return redirect(back)
+
+
+# ---- Partners -----------------------------------------------------------------------------------------------
+
+@partners_bp.route("/")
+@require(can_manage_mentoring)
+def index():
+    partners = list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
+    totals = queries.hours()
+    return render_template("partners/index.html", partners=partners, hours=totals)
+
+
+def _save_partner(partner):
+    from incubator.partners.services import save_partner
+
+    form = PartnerForm(obj=partner if (partner is not None and request.method == "GET") else None)
+    if partner is not None and request.method == "GET":
+        form.kind.data = partner.kind.value
+        form.version.data = partner.version_id
+    if form.validate_on_submit():
+        try:
+            saved = save_partner(partner, actor=current_user, version=form.version.data,
+                                 **{k: getattr(form, k).data for k in PartnerForm.FIELDS})
+        except DomainError as exc:
+            apply_form_error(form, exc)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("partners.partner", partner_id=saved.id))
+    return render_template("partners/form.html", form=form, partner=partner), form_status(form)
+
+
+@partners_bp.route("/new", methods=["GET", "POST"])
+@require(can_manage_mentoring)
+def new():
+    return _save_partner(None)
+
+
+@partners_bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
+@require(can_manage_mentoring)
+def edit(partner_id):
+    return _save_partner(db.get_or_404(Partner, partner_id))
+
+
+@partners_bp.route("/<int:partner_id>")
+@login_required
+def partner(partner_id):
+    from incubator.cohorts.views import today
+
+    partner = db.get_or_404(Partner, partner_id)
+    if not can_view_partner(current_user, partner):
+        abort(404)
+    page = queries.partner_page(partner, today())
+    return render_template("partners/partner.html", partner=partner, form=AgreementForm(formdata=None), **page)
+
+
+@partners_bp.route("/<int:partner_id>/agreements", methods=["POST"])
+@require(can_manage_mentoring)
+def add_agreement(partner_id):
+    partner = db.get_or_404(Partner, partner_id)
+    form = AgreementForm()
+    if form.validate_on_submit():
+        try:
+            services.save_agreement(None, partner, actor=current_user, programme=form.programme.data,
+                                    starts_on=form.starts_on.data, ends_on=form.ends_on.data, scope=form.scope.data,
+                                    mentoring_hours=form.mentoring_hours.data)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Agreement recorded."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+    return redirect(url_for("partners.partner", partner_id=partner.id))
+

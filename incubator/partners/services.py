@@ -1,0 +1,40 @@
+"""Partner organisations: one function creates, one changes; both audited."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from incubator.audit import services as audit
+from incubator.errors import DomainError, expect_version
+from incubator.extensions import db
+from incubator.partners.enums import PartnerKind
+from incubator.partners.models import Partner
+
+FIELDS = ("kind", "name", "short_name", "tax_code", "contact_name", "contact_email", "contact_phone", "website")
+
+
+def save_partner(partner: Partner | None, *, actor, version=None, **fields) -> Partner:
+    from incubator.companies.taxcode import is_valid
+
+    fields = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in fields.items() if k in FIELDS}
+    if not fields.get("name"):
+        raise DomainError(_l("Enter the name."), field="name")
+    fields["kind"] = PartnerKind(fields["kind"])
+    if fields.get("tax_code") and not is_valid(fields["tax_code"]):
+        raise DomainError(_l("This tax code is not valid (check its digits)."), field="tax_code")
+    clash = db.session.scalar(sa.select(Partner.id).where(Partner.name == fields["name"],
+                                                          Partner.id != getattr(partner, "id", 0)))
+    if clash is not None:
+        raise DomainError(_l("Another partner has this name."), field="name")
+    created = partner is None
+    if created:
+        partner = Partner(**fields)
+        db.session.add(partner)
+    else:
+        expect_version(partner, version)
+        for key, value in fields.items():
+            setattr(partner, key, value)
+    db.session.flush()
+    audit.record("partner.create" if created else "partner.update", partner, label=partner.name, actor=actor)
+    return partner
