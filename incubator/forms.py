@@ -8,7 +8,8 @@ from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 
 class NoControlCharacters:
@@ -70,17 +71,34 @@ def _wtforms_messages():  # pragma: no cover - never called: lists WTForms' mess
 
 
 class MoneyField(IntegerField):
-    """An amount in đồng as people type it: "150.000.000", "150 000 000 ₫" or "150000000"."""
+    """An amount in đồng as people type it: "150.000.000", "150 000 000 ₫" or "150000000". A text box (with
+    the numeric keypad on phones), not type=number: a browser would blank "150.000.000" in a number box and
+    send nothing back."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         if valuelist:
             valuelist = [re.sub(r"[\s.,₫đĐ]|VND", "", v or "", flags=re.IGNORECASE) for v in valuelist]
         super().process_formdata(valuelist)
 
+    def __call__(self, **kwargs):
+        kwargs.setdefault("inputmode", "numeric")
+        return super().__call__(**kwargs)
+
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
         return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+
+
+class Finite:
+    """Refuses NaN and infinities (Decimal("sNaN") would make the range check itself fail)."""
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is not None and hasattr(value, "is_finite") and not value.is_finite():
+            raise StopValidation(_l("Enter a number."))  # stop: the range check would fail on it
 
 
 def text_field(label, max_length: int, required: bool = False, message=None):

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, DecimalField, HiddenField, SelectField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
 from incubator.cohorts.enums import MemberStatus, ProductStatus, Rhythm, ServiceKind
-from incubator.forms import Form, MoneyField, NoControlCharacters, strip, text_field
+from incubator.forms import Finite, Form, MoneyField, NoControlCharacters, strip, text_field
 from incubator.outcomes.enums import Pillar
 
 
@@ -69,8 +78,8 @@ class LeaveForm(Form):
 class ReportForm(Form):
     version = HiddenField()
     revenue = MoneyField(_l("Revenue in the period (VND)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
-    paying_customers = MoneyField(_l("Paying customers"), validators=[Optional(), NumberRange(min=0, max=10**9)])
-    employees = MoneyField(_l("Employees"), validators=[Optional(), NumberRange(min=0, max=10**6)])
+    paying_customers = IntegerField(_l("Paying customers"), validators=[Optional(), NumberRange(min=0, max=10**9)])
+    employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0, max=10**6)])
     funding_raised = MoneyField(_l("Funding raised in the period (VND)"),
                                 validators=[Optional(), NumberRange(min=0, max=10**15)])
     funding_source = text_field(_l("Source of the funding"), 300)
@@ -108,7 +117,7 @@ class ServiceForm(Form):
     title = text_field(_l("What was delivered"), 300, required=True)
     delivered_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date it was delivered."))])
     provider_id = SelectField(_l("Provided by"), coerce=_optional_int, validators=[Optional()])
-    hours = DecimalField(_l("Hours"), places=1, validators=[Optional(), NumberRange(min=0, max=10000)])
+    hours = DecimalField(_l("Hours"), places=1, validators=[Optional(), Finite(), NumberRange(min=0, max=10000)])
     recipients = MultiCheckboxField(_l("Startups that received it"), coerce=int,
                                     validators=[InputRequired(message=_l("Choose the startups that received it."))])
     attended = MultiCheckboxField(_l("Attended (courses)"), coerce=int, validators=[Optional()])

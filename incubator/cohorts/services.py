@@ -38,6 +38,8 @@ def _check_cohort(fields: dict, exclude_id: int | None = None) -> None:
         raise DomainError(_l("Enter the first and last day of the cohort."), field="ends_on")
     if fields["ends_on"] <= fields["starts_on"]:
         raise DomainError(_l("The cohort must end after it starts."), field="ends_on")
+    if not (2000 <= fields["starts_on"].year <= 2100 and 2000 <= fields["ends_on"].year <= 2100):
+        raise DomainError(_l("Check the year: a cohort runs between 2000 and 2100."), field="ends_on")
     clash = db.session.scalar(sa.select(Cohort.id).where(Cohort.name == name, Cohort.id != (exclude_id or 0)))
     if clash is not None:
         raise DomainError(_l("Another cohort has this name."), field="name")
@@ -95,8 +97,19 @@ def admit(cohort: Cohort, company, *, actor, application=None) -> CohortMember:
     running = db.session.scalar(sa.select(Residency).where(
         Residency.company_id == company.id, Residency.kind == ResidencyKind.INCUBATED,
         Residency.active_on_clause(joined_on)))
-    residency = running or register.add_residency(company, ResidencyKind.INCUBATED, joined_on,
-                                                  note=str(cohort.name), actor=actor)
+    try:
+        if running is None:
+            residency = register.add_residency(company, ResidencyKind.INCUBATED, joined_on, note=str(cohort.name),
+                                               actor=actor)
+        else:
+            residency = running
+            if running.ends_on is not None and running.ends_on < cohort.ends_on:
+                # An incubation ending during the cohort runs on with it, until the member leaves.
+                register.update_residency(running, kind=running.kind, starts_on=running.starts_on, ends_on=None,
+                                          note=running.note, actor=actor)
+    except DomainError as exc:
+        raise DomainError(_l("%(company)s cannot be admitted: %(reason)s", company=company.name,
+                             reason=exc.message)) from exc
     member = CohortMember(cohort_id=cohort.id, company_id=company.id, joined_on=joined_on,
                           application_id=getattr(application, "id", None), residency_id=residency.id)
     db.session.add(member)
@@ -125,6 +138,8 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
         raise DomainError(_l("Enter the date of the decision."), field="on")
     if on < member.joined_on:
         raise DomainError(_l("The date cannot be before the member joined."), field="on")
+    if on > _today() + timedelta(days=31):
+        raise DomainError(_l("A decision is recorded when it is taken: the date is too far ahead."), field="on")
     company = member.company
     outcome = outcomes.record_outcome(
         company, decision=status.value, decided_on=on, pillars=pillars, actor=actor,
@@ -136,7 +151,11 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
     if status is not MemberStatus.EXTENDED:
         member.left_on = on
         residency = member.residency
-        if residency is not None and residency.ends_on is None:
+        shared = db.session.scalar(sa.select(CohortMember.id).where(
+            CohortMember.residency_id == member.residency_id, CohortMember.id != member.id,
+            CohortMember.status.in_(IN_INCUBATION)).limit(1)) if residency is not None else None
+        # The incubation goes on if the startup is still in another cohort on the same residency.
+        if residency is not None and residency.ends_on is None and shared is None:
             register.end_residency(residency, max(on, residency.starts_on), reason=status.label, actor=actor)
         if status is MemberStatus.GRADUATED and stays_on:
             register.add_residency(company, ResidencyKind.ALUMNUS, on + timedelta(days=1),
@@ -146,6 +165,13 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
                  details={"cohort": member.cohort_id, "on": on.isoformat(), "stays_on": stays_on,
                           "outcome": outcome.id})
     return member
+
+
+def _today() -> date:
+    from incubator.db import utcnow
+    from incubator.i18n import local_tz
+
+    return utcnow().astimezone(local_tz()).date()
 
 
 # ---- Progress reports -------------------------------------------------------------------------------------
@@ -228,29 +254,31 @@ def send_report_reminders(today: date) -> int:
                                   .where(ReportReminder.member_id.in_(member_ids))).all())
     count = 0
     for member in members:
-        for period in member_periods(member):
-            if (member.id, period.start) in submitted or period.end >= today:
-                continue
-            if today > period.due_on:
-                kind = "after"
-            elif (period.due_on - today).days <= REMIND_BEFORE_DAYS:
-                kind = "before"
-            else:
-                continue
-            if (member.id, period.start, kind) in sent:
-                continue
+        founders = _founders(member.company_id)
+        if not founders:
+            continue  # nobody to tell yet: a founder who joins later is reminded then
+        due = [p for p in member_periods(member) if (member.id, p.start) not in submitted and p.end < today]
+        late = [p for p in due if today > p.due_on]
+        soon = [p for p in due if p.due_on >= today and (p.due_on - today).days <= REMIND_BEFORE_DAYS]
+        # One e-mail per startup and run: about the latest late report (older ones are counted in it) or the one
+        # due soon. Every period it covers is marked, so none is announced twice.
+        pending = [(p, "after") for p in late if (member.id, p.start, "after") not in sent]
+        pending += [(p, "before") for p in soon if (member.id, p.start, "before") not in sent]
+        if not pending:
+            continue
+        for period, kind in pending:
             db.session.add(ReportReminder(member_id=member.id, period_start=period.start, kind=kind))
-            for founder in _founders(member.company_id):
-                subject = _l("Progress report for %(company)s due on %(due)s", company=member.company.name,
-                             due=period.due_on.strftime("%d/%m/%Y"))
-                from flask_babel import force_locale
+        period, kind = max(pending, key=lambda pk: pk[0].start)
+        for founder in founders:
+            from flask_babel import force_locale
 
-                with force_locale(founder.locale or "vi"):
-                    subject = str(subject)
-                mail.send(founder.email, founder.locale, "report_reminder", subject, user=founder, member=member,
-                          period=period, late=kind == "after",
-                          link=external_url("cohorts.report", member_id=member.id, period=period.key))
-                count += 1
+            with force_locale(founder.locale or "vi"):
+                subject = str(_l("Progress report for %(company)s due on %(due)s", company=member.company.name,
+                                 due=period.due_on.strftime("%d/%m/%Y")))
+            mail.send(founder.email, founder.locale, "report_reminder", subject, user=founder, member=member,
+                      period=period, late=kind == "after", late_count=len(late),
+                      link=external_url("cohorts.report", member_id=member.id, period=period.key))
+            count += 1
     db.session.flush()
     return count
 

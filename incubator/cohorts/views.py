@@ -33,6 +33,22 @@ def today() -> date:
     return utcnow().astimezone(local_tz()).date()
 
 
+def graduate_exclusions(outcomes) -> dict:
+    """For each graduation outcome, why the 10-graduate target does not count it (empty: it counts), as the
+    targets themselves decide. One query, for the target's definition."""
+    from incubator.targets.enums import TargetKind
+    from incubator.targets.queries import first_of_kind
+    from incubator.targets.queries import graduate_exclusions as reasons
+
+    graduated = [o for o in outcomes if o.decision.value == "graduated"]
+    if not graduated:
+        return {}
+    target = first_of_kind(TargetKind.GRADUATE_COUNT)
+    if target is None:
+        return {}
+    return {o.id: reasons(target, o, max(o.decided_on, today())) for o in graduated}
+
+
 # ---- Cohorts (staff) ----------------------------------------------------------------------------------------
 
 def _cohort_choices(form):
@@ -121,8 +137,9 @@ def cohort(cohort_id):
                   "success")
             return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
     rows = queries.cohort_rows(cohort, today())
-    return render_template("cohorts/cohort.html", cohort=cohort, rows=rows, form=form, today=today()), \
-        form_status(form)
+    exclusions = graduate_exclusions([r.member.outcome for r in rows if r.member.outcome is not None])
+    return render_template("cohorts/cohort.html", cohort=cohort, rows=rows, form=form, today=today(),
+                           exclusions=exclusions), form_status(form)
 
 
 @bp.route("/late")
@@ -149,7 +166,7 @@ def leave(member_id):
             apply_form_error(form, exc)
         else:
             flash(_("Outcome recorded."), "success")
-            return redirect(url_for("startups.file", company_id=member.company_id))
+            return redirect(url_for("cohorts.cohort", cohort_id=member.cohort_id))
     return render_template("cohorts/leave.html", member=member, form=form), form_status(form)
 
 
@@ -168,7 +185,10 @@ def report(member_id, period):
     if period_obj is None:
         abort(404)
     versions = [r for r in queries.all_versions([member.id]) if r.period_start == period_obj.start]
-    editable = can_report(current_user, member) and member.status in IN_INCUBATION
+    if not can_report(current_user, member):  # a founder's unsubmitted draft is theirs alone
+        versions = [r for r in versions if r.status is ReportStatus.SUBMITTED]
+    # A period is reported on once it has begun.
+    editable = can_report(current_user, member) and member.status in IN_INCUBATION and period_obj.start <= today()
     form = ReportForm()
     draft = versions[0] if versions and versions[0].status is ReportStatus.DRAFT else None
     if request.method == "GET":
@@ -180,6 +200,11 @@ def report(member_id, period):
             abort(403)
         if form.validate_on_submit():
             submit = request.form.get("action") == "submit"
+            latest = versions[0] if versions else None
+            if submit and draft is None and latest is not None and all(
+                    getattr(latest, k) == v for k, v in form.fields().items()):
+                # The same figures sent again (a double click): no new version.
+                return redirect(url_for("cohorts.report", member_id=member.id, period=period_obj.key))
             try:
                 target = draft or services.draft_for(member, period_obj, actor=current_user)
                 services.save_report(target, actor=current_user, submit=submit, now=utcnow(),
@@ -250,10 +275,11 @@ def file(company_id):
     from incubator.mentoring.queries import sessions_of
 
     whole = sees_whole_file(current_user, company)
+    exclusions = graduate_exclusions([m.outcome for m in memberships if m.outcome is not None])
     return render_template("cohorts/startup.html", company=company, memberships=memberships, rows=rows,
                            sessions=sessions_of(company_id=company.id), whole=whole,
                            mentoring=mentoring_hours(company_id=company.id),
-                           invested=funding_raised([company.id]).get(company.id),
+                           invested=funding_raised([company.id]).get(company.id), exclusions=exclusions,
                            founders=founders, applications=applications, decisions=decisions, charts=charts,
                            versions=versions, services=queries.services_of(company.id),
                            trail=trail if whole else [],

@@ -55,10 +55,32 @@ def test_a_founder_saves_a_draft_submits_then_corrects_with_a_new_version(startu
     assert "<svg" in page and "01/2025" in page
 
 
-def test_bad_figures_are_refused(startup):
+def test_bad_figures_are_refused(startup, db):
     response = post_form(startup["client"], _url(startup["member"]), {"revenue": "-5", "employees": "nhiều",
                                                                       "action": "submit"})
     assert response.status_code == 400
+    for customers in ("3.5", "1,5"):  # counts are whole numbers: not silently multiplied by ten
+        response = post_form(startup["client"], _url(startup["member"]), {"paying_customers": customers,
+                                                                          "action": "submit"})
+        assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressReport)) == 0
+
+
+def test_the_revenue_box_is_text_so_a_browser_sends_back_what_it_shows(startup, db):
+    client, member = startup["client"], startup["member"]
+    post_form(client, _url(member), {"revenue": "150.000.000", "action": "submit"})
+    page = client.get(_url(member)).get_data(as_text=True)
+    assert 'type="text"' in page and 'value="150.000.000"' in page and 'inputmode="numeric"' in page
+    # Sending the page back unchanged (a double click) makes no new version.
+    post_form(client, _url(member), {"revenue": "150.000.000", "action": "submit"})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressReport)) == 1
+
+
+def test_a_future_period_cannot_be_reported_yet(startup, make, db):
+    member = make.cohort_member(make.cohort(starts_on=date(2030, 1, 1), ends_on=date(2030, 12, 31)),
+                                startup["company"])
+    assert post_form(startup["client"], _url(member, "2030-01-01"), {"revenue": "1", "action": "submit"}
+                     ).status_code == 403
 
 
 def test_another_founder_cannot_read_the_reports_or_the_file(startup, login_as, make):
@@ -102,3 +124,11 @@ def test_the_remind_command(runner, startup):
     result = runner.invoke(args=["cohorts", "remind", "--today", "2025-02-20"])
     assert result.exit_code == 0 and "1 reminders queued" in result.output
     assert runner.invoke(args=["cohorts", "remind", "--today", "20/02/2025"]).exit_code == 2
+
+
+def test_a_long_late_startup_gets_one_reminder_per_run_not_one_per_period(startup, db):
+    assert send_report_reminders(date(2025, 8, 1)) == 1  # six months late: one e-mail that counts them
+    db.session.commit()
+    mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.purpose == "report_reminder"))
+    assert "báo cáo" in mail.body_text.lower() and "06/2025" in mail.body_text
+    assert send_report_reminders(date(2025, 8, 2)) == 0

@@ -33,6 +33,10 @@ def test_staff_create_a_cohort_and_admit_a_startup_by_hand(login_as, make, db):
 
 
 def test_graduating_without_evidence_is_saved_and_shown_as_not_counting(login_as, make, db):
+    from incubator.targets.enums import TargetKind
+
+    make.target(code="GRAD10", kind=TargetKind.GRADUATE_COUNT, threshold=10, window_start=date(2024, 1, 1),
+                window_end=date(2025, 12, 31))
     client, _ = login_as(Role.STAFF)
     member = make.cohort_member(make.cohort(starts_on=date(2025, 1, 1), ends_on=date(2025, 6, 30)))
     form_page = client.get(f"/cohorts/members/{member.id}/leave").get_data(as_text=True)
@@ -43,7 +47,8 @@ def test_graduating_without_evidence_is_saved_and_shown_as_not_counting(login_as
     db.session.expire_all()
     assert member.status is MemberStatus.GRADUATED
     page = client.get(f"/startups/{member.company_id}").get_data(as_text=True)
-    assert "không được tính vào chỉ tiêu 10" in page.lower() or "does not count" in page  # and after
+    assert "không được tính vào chỉ tiêu 10" in page  # and after, with the reasons
+    assert "Chưa ghi nhận bằng chứng thị trường" in page or "No market evidence" in page
     cohort_page = client.get(f"/cohorts/{member.cohort_id}").get_data(as_text=True)
     assert "badge text-bg-warning" in cohort_page
 
@@ -105,3 +110,50 @@ def test_the_cohort_page_with_40_members_and_two_years_of_reports_costs_the_quer
     assert page.count("Công ty Thành Viên") == 40
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressReport)) == 40 * 24
     assert large == small
+
+
+def test_a_non_it_graduate_with_evidence_is_shown_as_not_counting_like_the_target_says(login_as, make, db):
+    from incubator.cohorts import services
+    from incubator.targets.enums import TargetKind
+
+    make.target(code="GRAD10", kind=TargetKind.GRADUATE_COUNT, threshold=10, window_start=date(2024, 1, 1),
+                window_end=date(2025, 12, 31))
+    client, staff = login_as(Role.STAFF)
+    it, not_it = make.cohort_member(), make.cohort_member(company=make.company(is_it=False))
+    for member in (it, not_it):
+        services.leave(member, MemberStatus.GRADUATED, on=date(2025, 6, 30), actor=staff, product="Ứng dụng",
+                       evidence_text="Hợp đồng với khách hàng", pillars=["economy"])
+    db.session.commit()
+    assert "được tính vào chỉ tiêu 10" in client.get(f"/startups/{it.company_id}").get_data(as_text=True)
+    page = client.get(f"/startups/{not_it.company_id}").get_data(as_text=True)
+    assert "không được tính vào chỉ tiêu 10" in page
+
+
+def test_leaving_one_cohort_keeps_the_incubation_of_another_on_the_same_residency(make, db):
+    from incubator.cohorts import services
+    from incubator.companies.models import Residency
+
+    staff = make.user(Role.STAFF)
+    company = make.company()
+    first = services.admit(make.cohort(starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31)), company, actor=staff)
+    services.leave(first, MemberStatus.EXTENDED, on=date(2025, 12, 31), actor=staff)
+    second = services.admit(make.cohort(starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30)), company, actor=staff)
+    assert second.residency_id == first.residency_id
+    services.leave(first, MemberStatus.GRADUATED, on=date(2026, 1, 31), actor=staff)
+    db.session.commit()
+    residency = db.session.get(Residency, second.residency_id)
+    assert residency.ends_on is None  # still incubated in the second cohort
+    services.leave(second, MemberStatus.GRADUATED, on=date(2026, 6, 30), actor=staff)
+    db.session.commit()
+    assert residency.ends_on == date(2026, 6, 30)
+
+
+def test_impossible_cohort_years_and_hours_are_refused(login_as, make):
+    client, _ = login_as(Role.STAFF)
+    assert post_form(client, "/cohorts/new", {"name": "Khóa lỗi", "starts_on": "2025-01-01", "ends_on": "9999-12-31",
+                                              "rhythm": "monthly"}).status_code == 400
+    member = make.cohort_member()
+    form = {"kind": "consulting", "title": "Tư vấn", "hours": "sNaN", "delivered_on": "2025-04-12",
+            "recipients": [str(member.company_id)]}
+    response = post_form(client, "/services/new", form)
+    assert response.status_code == 400
