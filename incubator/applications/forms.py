@@ -139,6 +139,8 @@ class QuestionForm(Form):
         self.kind.choices = QuestionKind.choices()
 
     def parsed_choices(self) -> list[dict]:
+        if isinstance(self.choices.data, list):  # not posted: the form still holds the question's own choices
+            return list(self.choices.data)
         result = []
         for i, line in enumerate((self.choices.data or "").splitlines()):
             if not line.strip():

@@ -29,6 +29,12 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def post_validate(self, form, validation_stopped):
+        """Optional() stops at an empty first value and clears the errors found so far: a value that is none
+        of the boxes (a crafted post) is refused all the same, never passed on to the services."""
+        if validation_stopped and self.data and self.validate_choice and self.choices is not None:
+            self.pre_validate(form)
+
 
 class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=_email, filters=[strip])

@@ -27,6 +27,9 @@ def save_partner(partner: Partner | None, *, actor, version=None, **fields) -> P
                                                           Partner.id != getattr(partner, "id", 0)))
     if clash is not None:
         raise DomainError(_l("Another partner has this name."), field="name")
+    if fields.get("tax_code") and db.session.scalar(sa.select(Partner.id).where(
+            Partner.tax_code == fields["tax_code"], Partner.id != getattr(partner, "id", 0))) is not None:
+        raise DomainError(_l("A company with this tax code is already registered."), field="tax_code")
     created = partner is None
     if created:
         partner = Partner(**fields)

@@ -1,0 +1,63 @@
+"""Requests a browser would not send, found by tests/test_fuzz_forms.py: each once gave a 500."""
+
+from incubator.applications.enums import QuestionKind
+from incubator.applications.models import RoundQuestion
+from incubator.auth.enums import Role
+from tests.helpers import post_form
+
+CHOICES = [{"value": "c1", "label_vi": "Một", "label_en": "One"}, {"value": "c2", "label_vi": "Hai", "label_en": "Two"}]
+
+
+def test_a_question_edited_without_its_choices_field_keeps_its_choices(login_as, make, db):
+    staff, _ = login_as(Role.STAFF)
+    question = make._save(RoundQuestion(round=make.intake_round(), kind=QuestionKind.SINGLE_CHOICE,
+                                        label_vi="Chọn một", label_en="Pick one", choices=CHOICES))
+    url = f"/rounds/questions/{question.id}/edit"
+    response = post_form(staff, url, {"kind": "single_choice", "label_vi": "Chọn một nhé", "label_en": "Pick one"},
+                         token_from=url)
+    assert response.status_code == 302
+    db.session.refresh(question)
+    assert question.label_vi == "Chọn một nhé" and question.choices == CHOICES
+
+
+def test_admitting_no_startup_by_a_crafted_value_is_refused_with_the_form(login_as, make, db):
+    from incubator.cohorts.models import CohortMember
+
+    staff, _ = login_as(Role.STAFF)
+    cohort = make.cohort()
+    make.company()
+    url = f"/cohorts/{cohort.id}"
+    for value in ("0", "None"):
+        response = post_form(staff, url, {"company_id": value}, token_from=url)
+        assert response.status_code == 400
+        assert "Hãy chọn doanh nghiệp." in response.get_data(as_text=True)
+    assert db.session.query(CohortMember).count() == 0
+
+
+def test_a_second_partner_with_the_same_tax_code_is_refused_with_the_form(login_as, make, db):
+    from incubator.partners.models import Partner
+    from tests.helpers import tax_code
+
+    staff, _ = login_as(Role.STAFF)
+    code = tax_code(9191)
+    for name, status in (("Công ty Đối tác Một", 302), ("Công ty Đối tác Hai", 400)):
+        response = post_form(staff, "/partners/new", {"kind": "software_company", "name": name, "tax_code": code},
+                             token_from="/partners/new")
+        assert response.status_code == status
+    assert "Đã có doanh nghiệp đăng ký với mã số thuế này." in response.get_data(as_text=True)
+    assert db.session.query(Partner).filter_by(tax_code=code).count() == 1
+
+
+def test_a_checkbox_value_that_is_none_of_the_boxes_is_refused(login_as, db):
+    """Optional() used to clear the "not a valid choice" error of an empty value, and the service then failed."""
+    from incubator.mentoring.models import MentorProfile
+
+    mentor, _ = login_as(Role.MENTOR)
+    for topics in ("", "khong-phai-chu-de"):
+        response = post_form(mentor, "/mentoring/profile", {"topics": topics, "languages": "vi", "capacity": "3"},
+                             token_from="/mentoring/profile")
+        assert response.status_code == 400
+    assert db.session.query(MentorProfile).count() == 0
+    response = post_form(mentor, "/mentoring/profile", {"topics": "product", "languages": "vi", "capacity": "3"},
+                         token_from="/mentoring/profile")
+    assert response.status_code == 302
