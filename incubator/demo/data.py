@@ -218,6 +218,9 @@ def load() -> dict:
     review_round = db.session.scalar(sa.select(IntakeRound.id)
                                      .where(IntakeRound.name_vi == review_demo.REVIEW_ROUND_VI))
     created += cohort_demo.load(companies, by_local, partners, review_round, utcnow().astimezone(local_tz()).date())
+    from incubator.demo import mentoring as mentoring_demo
+
+    created += mentoring_demo.load(by_local, partners, utcnow())
     created += ensure_default_targets()
     db.session.flush()
     return {"partners": len(partners), "companies": len(companies), "residencies": residency_count,

@@ -282,3 +282,61 @@ def test_a_startups_file_shows_its_charts_and_timeline_at_375_and_1280(browser, 
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         assert not errors, errors
         context.close()
+
+
+def test_a_mentor_logs_a_session_the_founder_confirms_and_the_partners_hours_change(browser, live_server, runner,
+                                                                                     db):
+    """Issue 8, acceptance 4, on the demonstration data: MISA's mentor and the demo founder."""
+    from incubator.demo.data import DEMO_PASSWORD
+    from incubator.partners.models import Partner
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert runner.invoke(args=["demo", "--no-upgrade"]).exit_code == 0
+    misa = db.session.scalar(sa.select(Partner).where(Partner.short_name == "MISA"))
+
+    def page_as(email, width=1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        return context, page
+
+    def partner_hours():
+        context, page = page_as("canbo@vuonuom.example")
+        page.goto(f"{live_server}/partners/{misa.id}")
+        text = page.locator("#partner-hours").inner_text()
+        context.close()
+        return float(text.split(" ")[0].replace(",", "."))
+
+    before = partner_hours()
+    context, page = page_as("covan@vuonuom.example", width=375)
+    page.goto(f"{live_server}/mentoring/")
+    item = page.locator(".list-group-item", has_text="Công ty TNHH Dữ liệu Đô thị Thăng Long")
+    item.get_by_role("link", name="Lên lịch hoặc ghi nhận buổi cố vấn").click()
+    page.fill("#starts_on", "2026-11-20")
+    page.fill("#starts_time", "09:00")
+    page.fill("#minutes", "90")
+    page.select_option("#mode", "in_person")
+    page.fill("#place", "Phòng họp tầng 3, Vườn ươm")
+    page.fill("#action_items", "Gửi lại bảng dòng tiền 12 tháng")
+    page.fill("#notes", "Chi phí cố định còn cao")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(lambda url: "/mentoring/sessions/" in url)
+    session_url = page.url
+    assert "Đã diễn ra, chờ xác nhận" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "mentoring-session-logged-375.png"), full_page=True)
+    context.close()
+
+    context, page = page_as("sanglap@vuonuom.example", width=375)
+    page.goto(session_url)
+    assert "Chi phí cố định còn cao" not in page.content()  # the mentor's notes are not the founder's
+    assert "Gửi lại bảng dòng tiền 12 tháng" in page.content()
+    page.locator("#confirm-session").click()
+    page.wait_for_selector("#status .badge")
+    assert page.locator("#status").inner_text().strip().startswith("Đã xác nhận")
+    context.close()
+
+    assert partner_hours() == before + 1.5
