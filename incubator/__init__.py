@@ -193,12 +193,14 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.mail.views import bp as mail_bp
     from incubator.mentoring.views import bp as mentoring_bp
     from incubator.mentoring.views import partners_bp
+    from incubator.reports.views import bp as reports_bp
     from incubator.reviews.views import bp as reviews_bp
     from incubator.targets.views import bp as targets_bp
 
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
                imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
-               cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp):
+               cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
+               reports_bp):
         app.register_blueprint(bp)
 
 

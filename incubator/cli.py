@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     from incubator import backup, translations_cli
     from incubator.cohorts import cli as cohorts_cli
     from incubator.imports import cli as imports_cli
+    from incubator.reports import cli as reports_cli
     from incubator.targets import cli as targets_cli
 
     translations_cli.register(app)
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     targets_cli.register(app)
     imports_cli.register(app)
     cohorts_cli.register(app)
+    reports_cli.register(app)
 
     @app.cli.command("demo")
     @click.option("--no-upgrade", is_flag=True, help="Do not run the migrations first.")

@@ -98,6 +98,7 @@ def register(app) -> None:
     app.add_template_filter(fmt_number, "number")
     app.add_template_filter(fmt_percent, "percent")
     app.add_template_filter(fmt_decimal, "decimal")
+    app.add_template_filter(lambda text: fmt_date(date.fromisoformat(text)) if text else "…", "isodate")
 
 
 def localised(vi: str | None, en: str | None) -> str:

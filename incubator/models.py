@@ -17,6 +17,7 @@ from incubator.mail.models import OutboxMessage
 from incubator.mentoring.models import Agreement, CalendarToken, MentorAssignment, MentoringSession, MentorProfile
 from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.models import Partner
+from incubator.reports.models import PeriodicReport
 from incubator.reviews.models import (
     Assignment,
     Conflict,
@@ -54,6 +55,7 @@ __all__ = [
     "OutboxMessage",
     "PanelMember",
     "Partner",
+    "PeriodicReport",
     "PipelineEntry",
     "PipelineMove",
     "ProgressReport",

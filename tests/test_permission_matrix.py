@@ -219,6 +219,14 @@ MATRIX = {
     ("POST", "funding.startup", "company_id"): row(LOGIN, 404, staff=403, admin=403),
     ("GET", "funding.consent", "company_id"): row(LOGIN, 404),
     ("POST", "funding.consent", "company_id"): row(LOGIN, 404),
+    # Periodic reports (issue 9): staff write them; officials read the finalised ones.
+    ("GET", "reports.index", None): only(READ_TARGETS),
+    ("POST", "reports.new", None): only(STAFF, ok=302),
+    ("GET", "reports.report", "report_id"): only(READ_TARGETS),
+    ("POST", "reports.report", "report_id"): only(STAFF, ok=400),  # a finalised report: its form is closed
+    ("GET", "reports.pdf", "report_id,lang=vi"): only(READ_TARGETS),
+    ("POST", "reports.new_version", "report_id"): only(STAFF, ok=302),
+    ("POST", "reports.finalise", "report_id"): only(STAFF, ok=302),
     # Last, as they change what the rows above read.
     ("POST", "mentoring.end_assignment", "assignment_id=mentor_assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.withdraw_assignment", "assignment_id"): only(STAFF, ok=302),
@@ -262,7 +270,12 @@ def objects(make):
                                          recipients=[ServiceRecipient(company_id=residency.company_id)]))
     cohort_ids = {"cohort_id": member.cohort_id, "member_id": member.id, "service_id": service.id}
     mentor_assignment = make.mentor_assignment(member)  # another mentor's startup
-    cohort_ids.update(mentor_assignment_id=mentor_assignment.id, partner_id=make.partner().id,
+    from incubator.reports.models import PeriodicReport
+
+    final_report = make._save(PeriodicReport(period_label="2025", period_start=residency.starts_on,
+                                             period_end=residency.starts_on, status="final", number="1/BC",
+                                             snapshot={}, pdf_vi=b"%PDF-1.4", pdf_en=b"%PDF-1.4"))
+    cohort_ids.update(report_id=final_report.id, mentor_assignment_id=mentor_assignment.id, partner_id=make.partner().id,
                       session_id=make.mentoring_session(mentor_assignment).id)
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,

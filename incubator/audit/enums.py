@@ -81,6 +81,10 @@ ACTION_LABELS = {
     "consent.grant": _l("Fund manager allowed to see the startup"),
     "consent.withdraw": _l("Fund manager's access withdrawn"),
     "pipeline.move": _l("Pipeline stage changed"),
+    "report.create": _l("Periodic report drafted"),
+    "report.update": _l("Periodic report changed"),
+    "report.finalise": _l("Periodic report finalised"),
+    "report.version": _l("New version of a periodic report"),
 }
 
 # Sign-ins are in the log but are not news on a home page.

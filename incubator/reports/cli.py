@@ -1,0 +1,43 @@
+"""``flask --app incubator report --period 2025-Q2 [--lang vi|en] --output report.pdf`` (or --from/--to)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+
+def register(app) -> None:
+    @app.cli.command("report")
+    @click.option("--period", help="2025, 2025-H1 or 2025-Q2.")
+    @click.option("--from", "start_text", help="First day (YYYY-MM-DD), with --to, instead of --period.")
+    @click.option("--to", "end_text", help="Last day (YYYY-MM-DD).")
+    @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+    @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
+    def report_command(period, start_text, end_text, lang, output) -> None:
+        """Write the periodic report for the Department as a PDF, with the figures of the period."""
+        from incubator.db import utcnow
+        from incubator.i18n import local_tz
+        from incubator.reports.figures import compute
+        from incubator.reports.models import PeriodicReport
+        from incubator.reports.periods import parse_period
+        from incubator.reports.render import render_pdf
+
+        try:
+            if period and not (start_text or end_text):
+                start, end, _kind = parse_period(period)
+                label = period.upper()
+            elif start_text and end_text and not period:
+                start, end, label = date.fromisoformat(start_text), date.fromisoformat(end_text), "custom"
+                if end < start:
+                    raise ValueError
+            else:
+                raise click.UsageError("give --period, or --from and --to")
+        except ValueError:
+            raise click.BadParameter("periods look like 2025, 2025-H1, 2025-Q2; dates like 2025-04-01") from None
+        report = PeriodicReport(period_label=label, period_start=start, period_end=end, version=1,
+                                issued_on=utcnow().astimezone(local_tz()).date())
+        pdf = render_pdf(report, compute(start, end), lang)
+        with open(output, "wb") as handle:
+            handle.write(pdf)
+        click.echo(f"{output}: {len(pdf)} bytes")

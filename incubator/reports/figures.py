@@ -1,0 +1,91 @@
+"""The figures of a periodic report, as plain data: what a finalised report keeps as its snapshot."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from incubator.extensions import db
+
+
+def _instant(day: date, end: bool = False) -> datetime:
+    from incubator.i18n import local_tz
+
+    local = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=local_tz())
+    return local.astimezone(UTC)
+
+
+def compute(start: date, end: date) -> dict:
+    from incubator.applications.enums import ApplicationStatus
+    from incubator.applications.models import Application
+    from incubator.cohorts.models import Cohort, CohortMember, ProgressReport, ServiceDelivery, ServiceRecipient
+    from incubator.companies.models import Company, Residency
+    from incubator.funding.enums import PipelineStage
+    from incubator.funding.models import PipelineEntry
+    from incubator.mentoring.queries import hours
+    from incubator.outcomes.models import GraduationOutcome
+    from incubator.partners.models import Partner
+    from incubator.targets import queries as targets
+    from incubator.targets.cli import figures_as_json
+    from incubator.targets.enums import TargetKind
+
+    t0, t1 = _instant(start), _instant(end, end=True)
+    received = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
+        Application.submitted_at >= t0, Application.submitted_at < t1))
+    accepted = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
+        Application.status == ApplicationStatus.ACCEPTED, Application.decided_at >= t0, Application.decided_at < t1))
+    cohorts = [{"name": name, "members": members} for name, members in db.session.execute(
+        sa.select(Cohort.name, sa.func.count(CohortMember.id)).join(CohortMember, isouter=True)
+        .where(Cohort.starts_on <= end, Cohort.ends_on >= start).group_by(Cohort.id, Cohort.name)
+        .order_by(Cohort.starts_on))]
+    by_kind = defaultdict(int)
+    for kind, is_it, count in db.session.execute(
+            sa.select(Residency.kind, Company.is_it, sa.func.count(sa.distinct(Residency.company_id)))
+            .join(Company).where(Residency.active_on_clause(end)).group_by(Residency.kind, Company.is_it)):
+        by_kind[f"{kind.value}:{'it' if is_it else 'other'}"] += count
+    graduates = [{"company": c, "product": p, "decided_on": d.isoformat(),
+                  "pillars": [x for x, flag in (("government", g), ("economy", e), ("society", s)) if flag]}
+                 for c, p, d, g, e, s in db.session.execute(
+                     sa.select(Company.name, GraduationOutcome.product, GraduationOutcome.decided_on,
+                               GraduationOutcome.serves_government, GraduationOutcome.serves_economy,
+                               GraduationOutcome.serves_society).join(Company)
+                     .where(GraduationOutcome.decision == "graduated", GraduationOutcome.decided_on.between(start, end))
+                     .order_by(GraduationOutcome.decided_on, Company.name_sort))]
+    mentoring = hours(start=start, end=end)
+    partner_names = dict(db.session.execute(sa.select(Partner.id, Partner.name)).all())
+    services = [{"kind": kind.value, "count": count, "startups": startups} for kind, count, startups in
+                db.session.execute(
+                    sa.select(ServiceDelivery.kind, sa.func.count(sa.distinct(ServiceDelivery.id)),
+                              sa.func.count(sa.distinct(ServiceRecipient.company_id)))
+                    .join(ServiceRecipient, isouter=True).where(ServiceDelivery.delivered_on.between(start, end))
+                    .group_by(ServiceDelivery.kind).order_by(ServiceDelivery.kind))]
+    reported = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ProgressReport.funding_raised), 0)).where(
+        ProgressReport.status == "submitted", ProgressReport.period_start.between(start, end)))
+    invested = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(PipelineEntry.amount), 0)).where(
+        PipelineEntry.stage == PipelineStage.INVESTED, PipelineEntry.stage_on.between(start, end)))
+    series = []
+    ratio_target = targets.first_of_kind(TargetKind.INCUBATED_IT_RATIO)
+    graduate_target = targets.first_of_kind(TargetKind.GRADUATE_COUNT)
+    days = targets.last_quarter_ends(end, 8)
+    ratios = targets.ratio_series(ratio_target, days) if ratio_target else []
+    grads = targets.graduate_series(graduate_target, days) if graduate_target else []
+    for i, day in enumerate(days):
+        series.append({"day": day.isoformat(),
+                       "percent": float(ratios[i].percent) if ratios and ratios[i].percent is not None else None,
+                       "graduates": grads[i].count if grads else None})
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "applications": {"received": received, "accepted": accepted},
+        "cohorts": cohorts,
+        "residencies": dict(sorted(by_kind.items())),
+        "targets": figures_as_json(end),
+        "series": series,
+        "graduates": graduates,
+        "mentoring": {"sessions": mentoring.sessions, "hours": round(mentoring.total, 1),
+                      "by_partner": sorted(({"partner": partner_names.get(p, ""), "hours": round(h, 1)}
+                                            for p, h in mentoring.by_partner.items()), key=lambda r: -r["hours"])},
+        "services": services,
+        "funding": {"reported": int(reported or 0), "invested": int(invested or 0)},
+    }

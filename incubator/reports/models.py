@@ -1,0 +1,47 @@
+"""Periodic reports to the Department: a draft, then finalised with a snapshot of its figures and its PDFs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from incubator.db import UTCDateTime, utcnow
+from incubator.extensions import db
+
+
+class PeriodicReport(db.Model):
+    __tablename__ = "periodic_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(sa.String(60))  # "Số: 12/BC-VƯTT"
+    period_label: Mapped[str] = mapped_column(sa.String(20))  # 2025-Q2, 2025-H1, 2025, or "custom"
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    issued_on: Mapped[date | None]
+    shortcomings: Mapped[str | None] = mapped_column(sa.Text)
+    next_tasks: Mapped[str | None] = mapped_column(sa.Text)
+    recommendations: Mapped[str | None] = mapped_column(sa.Text)
+    recipients: Mapped[str | None] = mapped_column(sa.Text)
+    signer_position: Mapped[str | None] = mapped_column(sa.String(200))
+    signer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(10), default="draft")  # draft | final
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON)  # the figures as finalised
+    pdf_vi: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    pdf_en: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    version: Mapped[int] = mapped_column(default=1)
+    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("periodic_reports.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    created_by = relationship("User")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (sa.CheckConstraint("period_end >= period_start", name="period_ordered"),)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == "final"

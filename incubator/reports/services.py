@@ -1,0 +1,75 @@
+"""Periodic reports: one function creates, one edits the narrative, one finalises, one issues a new version."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from incubator.audit import services as audit
+from incubator.db import utcnow
+from incubator.errors import DomainError, expect_version
+from incubator.extensions import db
+from incubator.reports.models import PeriodicReport
+
+TEXT_FIELDS = ("number", "shortcomings", "next_tasks", "recommendations", "recipients", "signer_position",
+               "signer_name")
+
+
+def create(*, actor, period_label: str, start, end, **fields) -> PeriodicReport:
+    if start is None or end is None or end < start:
+        raise DomainError(_l("The period must end after it starts."), field="period_end")
+    report = PeriodicReport(period_label=period_label, period_start=start, period_end=end, created_by_id=actor.id,
+                            issued_on=fields.get("issued_on"),
+                            **{k: (fields.get(k) or "").strip() or None for k in TEXT_FIELDS})
+    db.session.add(report)
+    db.session.flush()
+    audit.record("report.create", report, label=period_label, actor=actor)
+    return report
+
+
+def update(report: PeriodicReport, *, actor, version=None, **fields) -> PeriodicReport:
+    if report.is_final:
+        raise DomainError(_l("A finalised report is not changed: issue a new version."))
+    expect_version(report, version)
+    for key in TEXT_FIELDS:
+        if key in fields:
+            setattr(report, key, (fields[key] or "").strip() or None)
+    if "issued_on" in fields:
+        report.issued_on = fields["issued_on"]
+    db.session.flush()
+    audit.record("report.update", report, label=report.period_label, actor=actor)
+    return report
+
+
+def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
+    """Freeze the figures and keep both PDFs: later changes to the data do not change this report."""
+    from incubator.reports.figures import compute
+    from incubator.reports.render import render_pdf
+
+    if report.is_final:
+        raise DomainError(_l("This report is already finalised."))
+    expect_version(report, version)
+    if not report.number:
+        raise DomainError(_l("Give the report its number before finalising it."), field="number")
+    if report.issued_on is None:
+        report.issued_on = utcnow().date()
+    figures = compute(report.period_start, report.period_end)
+    report.snapshot = figures
+    report.pdf_vi = render_pdf(report, figures, "vi")
+    report.pdf_en = render_pdf(report, figures, "en")
+    report.status = "final"
+    report.finalised_at = utcnow()
+    db.session.flush()
+    audit.record("report.finalise", report, label=report.number, to_state="final", actor=actor)
+    return report
+
+
+def new_version(report: PeriodicReport, *, actor) -> PeriodicReport:
+    if not report.is_final:
+        raise DomainError(_l("Only a finalised report gets a new version; edit the draft instead."))
+    copy = PeriodicReport(period_label=report.period_label, period_start=report.period_start,
+                          period_end=report.period_end, version=report.version + 1, supersedes_id=report.id,
+                          created_by_id=actor.id, **{k: getattr(report, k) for k in TEXT_FIELDS})
+    db.session.add(copy)
+    db.session.flush()
+    audit.record("report.version", copy, label=report.number, actor=actor, details={"supersedes": report.id})
+    return copy

@@ -1,0 +1,130 @@
+"""Periodic reports to the Department: list, draft, finalise, new version, PDF in Vietnamese or English."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from incubator.auth.forms import ConfirmForm
+from incubator.auth.permissions import is_staff, require
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.reports import services
+from incubator.reports.forms import NewReportForm, ReportForm
+from incubator.reports.models import PeriodicReport
+from incubator.web import apply_form_error, form_status
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def can_read_reports(user) -> bool:
+    from incubator.auth.enums import Role
+    from incubator.auth.permissions import _has
+
+    return _has(user, Role.STAFF, Role.ADMIN, Role.OFFICIAL)
+
+
+@bp.route("/")
+@require(can_read_reports)
+def index():
+    reports = db.session.scalars(sa.select(PeriodicReport).order_by(PeriodicReport.period_end.desc(),
+                                                                    PeriodicReport.version.desc()))
+    if not is_staff(current_user):
+        reports = [r for r in reports if r.is_final]  # officials read what was issued
+    return render_template("reports/index.html", reports=list(reports), form=NewReportForm(formdata=None))
+
+
+@bp.route("/new", methods=["POST"])
+@require(is_staff)
+def new():
+    from incubator.reports.periods import parse_period
+
+    form = NewReportForm()
+    if form.validate_on_submit():
+        try:
+            if form.period.data:
+                start, end, _kind = parse_period(form.period.data)
+                label = form.period.data.upper()
+            elif form.start.data and form.end.data:
+                start, end, label = form.start.data, form.end.data, "custom"
+            else:
+                raise ValueError
+            report = services.create(actor=current_user, period_label=label, start=start, end=end,
+                                     signer_position=_("Director"), recipients=_("- Department of Information and "
+                                                                                 "Communications;\n- Archives."))
+        except (ValueError, DomainError):
+            flash(_("Give a period such as 2025, 2025-H1 or 2025-Q2, or two dates in order."), "danger")
+        else:
+            return redirect(url_for("reports.report", report_id=report.id))
+    return redirect(url_for("reports.index"))
+
+
+@bp.route("/<int:report_id>", methods=["GET", "POST"])
+@require(can_read_reports)
+def report(report_id):
+    report = db.get_or_404(PeriodicReport, report_id)
+    if not report.is_final and not is_staff(current_user):
+        abort(404)
+    form = ReportForm(obj=report if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = report.version_id
+    if request.method == "POST":
+        if not is_staff(current_user):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.update(report, actor=current_user, version=form.version.data,
+                                **{k: getattr(form, k).data for k in ReportForm.FIELDS})
+            except DomainError as exc:
+                apply_form_error(form, exc)
+            else:
+                flash(_("Saved."), "success")
+                return redirect(url_for("reports.report", report_id=report.id))
+    return render_template("reports/report.html", report=report, form=form), form_status(form)
+
+
+@bp.route("/<int:report_id>/finalise", methods=["POST"])
+@require(is_staff)
+def finalise(report_id):
+    report = db.get_or_404(PeriodicReport, report_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.finalise(report, actor=current_user, version=request.form.get("version"))
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(_("Report finalised: its figures and PDFs are kept as they are now."), "success")
+    return redirect(url_for("reports.report", report_id=report.id))
+
+
+@bp.route("/<int:report_id>/new-version", methods=["POST"])
+@require(is_staff)
+def new_version(report_id):
+    report = db.get_or_404(PeriodicReport, report_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            copy = services.new_version(report, actor=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            return redirect(url_for("reports.report", report_id=copy.id))
+    return redirect(url_for("reports.report", report_id=report.id))
+
+
+@bp.route("/<int:report_id>.<any(vi, en):lang>.pdf")
+@require(can_read_reports)
+def pdf(report_id, lang):
+    from incubator.reports.figures import compute
+    from incubator.reports.render import render_pdf
+
+    report = db.get_or_404(PeriodicReport, report_id)
+    if report.is_final:
+        data = report.pdf_vi if lang == "vi" else report.pdf_en
+    elif is_staff(current_user):
+        data = render_pdf(report, compute(report.period_start, report.period_end), lang)  # a draft: live figures
+    else:
+        abort(404)
+    name = f"bao-cao-{report.period_label.lower()}-v{report.version}-{lang}.pdf"
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
