@@ -275,8 +275,8 @@ def objects(make):
     final_report = make._save(PeriodicReport(period_label="2025", period_start=residency.starts_on,
                                              period_end=residency.starts_on, status="final", number="1/BC",
                                              snapshot={}, pdf_vi=b"%PDF-1.4", pdf_en=b"%PDF-1.4"))
-    cohort_ids.update(report_id=final_report.id, mentor_assignment_id=mentor_assignment.id, partner_id=make.partner().id,
-                      session_id=make.mentoring_session(mentor_assignment).id)
+    cohort_ids.update(report_id=final_report.id, mentor_assignment_id=mentor_assignment.id,
+                      partner_id=make.partner().id, session_id=make.mentoring_session(mentor_assignment).id)
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code,

@@ -24,7 +24,7 @@ def _text(pdf: bytes, tmp_path) -> str:
     require_or_skip(PDFTOTEXT is not None, "pdftotext (poppler-utils) is not installed")
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    return subprocess.run([PDFTOTEXT, "-layout", str(path), "-"], check=True, capture_output=True,  # noqa: S603
+    return subprocess.run([PDFTOTEXT, "-layout", str(path), "-"], check=True, capture_output=True,
                           text=True).stdout
 
 
@@ -47,7 +47,8 @@ def test_the_pdf_of_a_seeded_period_holds_every_figure_of_the_targets_command(de
                    "quý IV năm 2025", "Nơi nhận", "Doanh nghiệp đang ươm tạo"):
         assert phrase in text, phrase
     english = tmp_path / "q4-en.pdf"
-    assert runner.invoke(args=["report", "--period", "2025-Q4", "--lang", "en", "--output", str(english)]).exit_code == 0
+    result = runner.invoke(args=["report", "--period", "2025-Q4", "--lang", "en", "--output", str(english)])
+    assert result.exit_code == 0
     assert "SOCIALIST REPUBLIC OF VIET NAM" in _text(english.read_bytes(), tmp_path)
 
 
@@ -90,7 +91,7 @@ def test_a_narrative_cannot_make_the_pdf_fetch_anything(make, db, app, tmp_path)
 
 
 def test_a_finalised_report_keeps_its_figures_when_the_data_changes(demo, login_as, make, db, tmp_path):
-    client, staff = login_as(Role.STAFF)
+    client, _ = login_as(Role.STAFF)
     assert post_form(client, "/reports/new", {"period": "2025-Q4"}).status_code == 302
     report = db.session.scalar(sa.select(PeriodicReport))
     page = f"/reports/{report.id}"
