@@ -74,6 +74,7 @@ MATRIX = {
     # The register (issue 4): staff keep it.
     ("GET", "companies.index", None): only(STAFF),
     ("GET", "companies.new", None): only(STAFF),
+    ("GET", "companies.export", "fmt=xlsx"): only(STAFF),
     ("POST", "companies.new", None): only(STAFF, ok=400),
     ("GET", "companies.company", "company_id"): only(STAFF),
     ("GET", "companies.edit", "company_id"): only(STAFF),

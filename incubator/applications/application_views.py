@@ -252,7 +252,7 @@ def export(round_id, fmt):
     if fmt == "csv":
         data, mimetype = exports.to_csv(header, body), "text/csv; charset=utf-8"
     else:
-        data = exports.to_xlsx(header, body)
+        data = exports.to_xlsx(header, body, "applications")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

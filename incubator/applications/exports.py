@@ -38,12 +38,12 @@ def to_csv(header, body) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(header, body) -> bytes:
+def to_xlsx(header, body, title: str = "list") -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "applications"
+    sheet.title = title
     sheet.append(header)
     for line in body:
         sheet.append(line)

@@ -49,6 +49,37 @@ def index():
                            kinds=list(ResidencyKind), decisions=list(Decision))
 
 
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@require(can_edit_register)
+def export(fmt):
+    """The list as filtered on the page, every row (not only the page shown), for a spreadsheet program."""
+    from flask import Response
+
+    from incubator.applications.exports import to_csv, to_xlsx
+    from incubator.i18n import fmt_date
+
+    args = request.args
+    q = (args.get("q") or "").strip()[:100]
+    filters = {"is_it": args.get("is_it"), "kind": args.get("kind"), "outcome": args.get("outcome")}
+    today = _today()
+    header = [_("Business"), _("Tax code"), _("IT"), _("Sector"), _("Founded on"), _("In the incubator now"),
+              _("Since"), _("Outcomes")]
+    body = []
+    for company in db.session.scalars(queries.register_list(today, q=q, **filters)):
+        current = [r for r in company.residencies if r.starts_on <= today and (r.ends_on is None or r.ends_on >= today)]
+        body.append([company.name, company.tax_code, _("Yes") if company.is_it else _("No"), company.sector or "",
+                     fmt_date(company.founded_on), ", ".join(str(r.kind.label) for r in current),
+                     ", ".join(fmt_date(r.starts_on) for r in current),
+                     "; ".join(f"{o.decision.label} {fmt_date(o.decided_on)}" for o in company.outcomes)])
+    name = f"so-dang-ky-doanh-nghiep-{today.isoformat()}.{fmt}"
+    if fmt == "csv":
+        data, mimetype = to_csv(header, body), "text/csv; charset=utf-8"
+    else:
+        data = to_xlsx(header, body)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @require(can_edit_register)
 def new():

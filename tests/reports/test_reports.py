@@ -119,3 +119,20 @@ def test_a_finalised_report_keeps_its_figures_when_the_data_changes(demo, login_
     official, _ = login_as(Role.OFFICIAL)
     listing = official.get("/reports/").get_data(as_text=True)
     assert "15/BC-TTĐT" in listing and official.get(f"/reports/{latest.id}").status_code == 404
+
+
+def test_the_companies_list_exports_the_rows_the_user_sees_in_vietnamese(login_as, make):
+    import io
+
+    from openpyxl import load_workbook
+
+    client, _ = login_as(Role.STAFF)
+    make.residency(company=make.company(name="Công ty TNHH Dữ liệu Đô thị Thăng Long", is_it=True))
+    make.company(name="Công ty Cổ phần Nông sản Đồng Tháp", is_it=False)
+    response = client.get("/register/export.xlsx?is_it=yes")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Doanh nghiệp" and len(rows) == 2
+    assert rows[1][0] == "Công ty TNHH Dữ liệu Đô thị Thăng Long" and rows[1][5] == "Doanh nghiệp đang ươm tạo"
+    csv = client.get("/register/export.csv").data
+    assert csv.startswith(b"\xef\xbb\xbf") and "Nông sản Đồng Tháp".encode() in csv
