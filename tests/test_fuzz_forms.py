@@ -57,6 +57,9 @@ SOURCES = {
     "mentoring.calendar_token": ("mentoring.desk", {}),
     "mentoring.end_assignment": ("mentoring.cohort", {}),
     "partners.add_agreement": ("partners.partner", {}),
+    "reports.new": ("reports.index", {}),
+    "reports.finalise": ("reports.report", {}),  # the draft
+    "reports.new_version": ("reports.report", {"report_id": "final_report_id"}),
 }
 
 # Routes for one particular person among those the matrix lets through (the world's founder owns the startup,
@@ -294,6 +297,7 @@ class World:
         from incubator.db import utcnow
         from incubator.funding.models import Consent
         from incubator.mail.models import OutboxStatus
+        from incubator.reports.models import PeriodicReport
         from incubator.security import new_token, token_hash
 
         self.make, self.client_factory, self.clients = make, client_factory, {}
@@ -333,7 +337,13 @@ class World:
         session = make.mentoring_session(mentor_assignment)
         self.fund_manager = make.user(Role.FUND_MANAGER)  # the owner's startup lets its fund see it
         make._save(Consent(company_id=company.id, partner_id=self.fund_manager.partner_id, granted_by_id=self.owner.id))
+        draft_report = make._save(PeriodicReport(period_label="2025", period_start=date(2025, 1, 1),
+                                                 period_end=date(2025, 12, 31)))
+        final_report = make._save(PeriodicReport(period_label="2024", period_start=date(2024, 1, 1),
+                                                 period_end=date(2024, 12, 31), status="final", number="1/BC",
+                                                 snapshot={}, pdf_vi=PDF, pdf_en=PDF))
         self.objects = {
+            "report_id": draft_report.id, "final_report_id": final_report.id,
             "cohort_id": cohort_member.cohort_id, "member_id": cohort_member.id, "service_id": service.id,
             "mentor_assignment_id": mentor_assignment.id, "session_id": session.id,
             "partner_id": self.mentor.partner_id,
