@@ -150,6 +150,12 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
     member.outcome_id = outcome.id
     if status is not MemberStatus.EXTENDED:
         member.left_on = on
+        from incubator.mentoring.models import MentorAssignment
+        from incubator.mentoring.services import end_assignment
+
+        for assignment in db.session.scalars(sa.select(MentorAssignment).where(
+                MentorAssignment.member_id == member.id, MentorAssignment.ended_at.is_(None))):
+            end_assignment(assignment, actor=actor)  # the startup has left: so have its mentors
         residency = member.residency
         shared = db.session.scalar(sa.select(CohortMember.id).where(
             CohortMember.residency_id == member.residency_id, CohortMember.id != member.id,

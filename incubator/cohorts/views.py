@@ -277,9 +277,12 @@ def file(company_id):
     whole = sees_whole_file(current_user, company)
     exclusions = graduate_exclusions([m.outcome for m in memberships if m.outcome is not None])
     return render_template("cohorts/startup.html", company=company, memberships=memberships, rows=rows,
-                           sessions=sessions_of(company_id=company.id), whole=whole,
-                           mentoring=mentoring_hours(company_id=company.id),
-                           invested=funding_raised([company.id]).get(company.id), exclusions=exclusions,
+                           # A mentor sees their own sessions with the startup, not other partners'.
+                           sessions=sessions_of(company_id=company.id, mentor_id=None if whole else current_user.id),
+                           whole=whole, exclusions=exclusions,
+                           mentoring=mentoring_hours(company_id=company.id,
+                                                     mentor_id=None if whole else current_user.id),
+                           invested=funding_raised([company.id]).get(company.id) if whole else None,
                            founders=founders, applications=applications, decisions=decisions, charts=charts,
                            versions=versions, services=queries.services_of(company.id),
                            trail=trail if whole else [],

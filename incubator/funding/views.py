@@ -116,7 +116,10 @@ def consent(company_id):
         fund = next((f for f in funds if f.id == request.form.get("partner_id", type=int)), None)
         if fund is None:
             abort(400)
-        if request.form.get("action") == "grant":
+        action = request.form.get("action")
+        if action not in ("grant", "withdraw"):
+            abort(400)
+        if action == "grant":
             services.grant(company, fund, actor=current_user)
             flash(_("%(fund)s may now see your startup's profile and latest report.", fund=fund.name), "success")
         else:

@@ -70,7 +70,8 @@ def deliver(message: OutboxMessage) -> OutboxMessage:
     email.set_content(message.body_text)
     if message.attachment_text:
         _maintype, _, subtype = (message.attachment_type or "text/plain").partition("/")
-        params = {"method": "REQUEST"} if subtype.startswith("calendar") else {}
+        method = "CANCEL" if "METHOD:CANCEL" in message.attachment_text else "REQUEST"
+        params = {"method": method} if subtype.startswith("calendar") else {}
         email.add_attachment(message.attachment_text, subtype=subtype.split(";")[0] or "plain",
                              filename=message.attachment_name or "attachment", params=params)
     try:

@@ -31,7 +31,9 @@ def _event(session, *, title: str, host: str) -> Event:
     event = Event()
     event.add("uid", f"mentoring-{session.id}@{host}")
     event.add("sequence", session.sequence)
-    event.add("dtstamp", session.created_at)
+    from incubator.db import utcnow
+
+    event.add("dtstamp", utcnow())
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=session.minutes))
     event.add("summary", title)
@@ -48,7 +50,8 @@ def _event(session, *, title: str, host: str) -> Event:
 
 
 def invitation(session, *, title: str, host: str, attendees: list) -> str:
-    cal = _calendar(method="REQUEST")
+    # A cancellation must say so (METHOD:CANCEL, same UID, higher SEQUENCE) for calendars to remove the event.
+    cal = _calendar(method="CANCEL" if session.status is SessionStatus.CANCELLED else "REQUEST")
     event = _event(session, title=title, host=host)
     for person in attendees:
         address = vCalAddress(f"mailto:{person.email}")

@@ -26,7 +26,7 @@ def can_view_session(user, session) -> bool:
     """Staff; the mentor; the startup's founders; the people of the partner the session is credited to."""
     if user is None or not user.is_authenticated:
         return False
-    if is_staff(user) or session.mentor_id == user.id:
+    if is_staff(user) or (is_mentor(user) and session.mentor_id == user.id):
         return True
     if _has(user, Role.FOUNDER) and _holds(user, session.company_id):
         return True

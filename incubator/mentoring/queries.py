@@ -31,32 +31,48 @@ class Hours:
     total: float = 0.0
 
 
+def _local_month(column):
+    """The session's month in Hà Nội, computed by the database (so the sums are grouped there)."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("Asia/Ho_Chi_Minh", column), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column, "+7 hours")  # SQLite keeps UTC; Hà Nội has no summer time
+
+
 def hours(*, partner_id: int | None = None, mentor_id: int | None = None, company_id: int | None = None,
           start: date | None = None, end: date | None = None) -> Hours:
-    """Only confirmed sessions count. Months are those of Hà Nội."""
-    stmt = sa.select(MentoringSession.mentor_id, MentoringSession.partner_id, MentoringSession.company_id,
-                     MentoringSession.cohort_id, MentoringSession.starts_at, MentoringSession.minutes).where(
-        MentoringSession.status == SessionStatus.CONFIRMED)
+    """Only confirmed sessions count. Months are those of Hà Nội. Summed by the database, so the cost
+    follows the number of (mentor, partner, startup, cohort, month) groups, not of sessions."""
+    from datetime import UTC, time, timedelta
+
+    month = _local_month(MentoringSession.starts_at).label("month")
+    stmt = (sa.select(MentoringSession.mentor_id, MentoringSession.partner_id, MentoringSession.company_id,
+                      MentoringSession.cohort_id, month, sa.func.sum(MentoringSession.minutes),
+                      sa.func.count(MentoringSession.id))
+            .where(MentoringSession.status == SessionStatus.CONFIRMED)
+            .group_by(MentoringSession.mentor_id, MentoringSession.partner_id, MentoringSession.company_id,
+                      MentoringSession.cohort_id, month))
     if partner_id is not None:
         stmt = stmt.where(MentoringSession.partner_id == partner_id)
     if mentor_id is not None:
         stmt = stmt.where(MentoringSession.mentor_id == mentor_id)
     if company_id is not None:
         stmt = stmt.where(MentoringSession.company_id == company_id)
-    result = Hours()
     tz = local_tz()
-    for mentor, partner, company, cohort, starts_at, minutes in db.session.execute(stmt):
-        day = starts_at.astimezone(tz).date()
-        if (start and day < start) or (end and day > end):
-            continue
-        h = minutes / 60
+    if start is not None:
+        stmt = stmt.where(MentoringSession.starts_at >= datetime.combine(start, time(0), tz).astimezone(UTC))
+    if end is not None:
+        stmt = stmt.where(MentoringSession.starts_at
+                          < datetime.combine(end + timedelta(days=1), time(0), tz).astimezone(UTC))
+    result = Hours()
+    for mentor, partner, company, cohort, month_key, minutes, count in db.session.execute(stmt):
+        h = (minutes or 0) / 60
         result.by_mentor[mentor] += h
         result.by_partner[partner] += h
         result.by_company[company] += h
         result.by_cohort[cohort] += h
-        result.by_month[day.strftime("%Y-%m")] += h
+        result.by_month[month_key] += h
         result.by_company_cohort[(company, cohort)] += h
-        result.sessions += 1
+        result.sessions += count
         result.total += h
     return result
 

@@ -102,9 +102,14 @@ def end_assignment(assignment: MentorAssignment, *, actor) -> MentorAssignment:
 SESSION_FIELDS = ("starts_at", "minutes", "mode", "place", "link", "topics", "notes", "action_items")
 
 
-def _check_session(fields: dict) -> None:
-    if fields.get("starts_at") is None:
+def _check_session(fields: dict, now: datetime | None = None) -> None:
+    starts_at = fields.get("starts_at")
+    if starts_at is None:
         raise DomainError(_l("Enter the date and the start time."), field="starts_on")
+    # Checked on the year itself, before any arithmetic: year 1 or 9999 would overflow it.
+    if not 2000 <= starts_at.year <= 2100 or (now is not None and starts_at.year > now.year + 2):
+        raise DomainError(_l("Check the date: a session is logged within the programme's years."),
+                          field="starts_on")
     minutes = fields.get("minutes")
     if minutes is None or not 5 <= minutes <= 720:
         raise DomainError(_l("A session lasts from 5 minutes to 12 hours."), field="minutes")
@@ -133,8 +138,15 @@ def log_session(assignment: MentorAssignment, *, actor, now: datetime, **fields)
     if assignment.ended_at is not None or assignment.member.status not in IN_INCUBATION:
         raise DomainError(_l("This mentoring assignment has ended."))
     fields = _clean(fields)
-    _check_session(fields)
+    _check_session(fields, now)
     mentor = assignment.mentor
+    # Two identical posts (a double click) queue on the assignment's row; the second finds the first's session.
+    db.session.execute(sa.select(MentorAssignment.id).where(MentorAssignment.id == assignment.id).with_for_update())
+    twin = db.session.scalar(sa.select(MentoringSession).where(
+        MentoringSession.assignment_id == assignment.id, MentoringSession.starts_at == fields["starts_at"],
+        MentoringSession.minutes == fields["minutes"], MentoringSession.status != SessionStatus.CANCELLED))
+    if twin is not None:
+        return twin
     session = MentoringSession(
         assignment_id=assignment.id, mentor_id=mentor.id, partner_id=mentor.partner_id,
         company_id=assignment.member.company_id, cohort_id=assignment.member.cohort_id,
@@ -155,9 +167,13 @@ def update_session(session: MentoringSession, *, actor, now: datetime, version=N
     expect_version(session, version)
     if session.status in (SessionStatus.CONFIRMED, SessionStatus.CANCELLED) and not is_staff(actor):
         raise DomainError(_l("A confirmed session is changed only by the incubator's staff."))
+    if not is_staff(actor) and session.assignment.ended_at is not None:
+        raise DomainError(_l("This mentoring assignment has ended."))
     fields = _clean(fields)
     merged = {k: fields.get(k, getattr(session, k)) for k in SESSION_FIELDS}
-    _check_session(merged)
+    _check_session(merged, now)
+    if session.status is not SessionStatus.SCHEDULED and merged["starts_at"] > now:
+        raise DomainError(_l("A session that took place cannot be moved to the future."), field="starts_on")
     changed = {}
     for key, value in fields.items():
         if getattr(session, key) != value:
@@ -275,7 +291,21 @@ def revoke_calendar_tokens(*, actor, mentor=None, company=None) -> int:
 
 
 def token_owner(token: str) -> CalendarToken | None:
+    """The feed's owner, while the address is current and its people still have their access: an active
+    mentor, or an active founder of the company who made the address."""
+    from incubator.auth.models import User
+    from incubator.auth.permissions import _holds
+
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(sa.select(CalendarToken).where(CalendarToken.token_hash == _hash(token),
-                                                            CalendarToken.revoked_at.is_(None)))
+    owner = db.session.scalar(sa.select(CalendarToken).where(CalendarToken.token_hash == _hash(token),
+                                                             CalendarToken.revoked_at.is_(None)))
+    if owner is None:
+        return None
+    if owner.mentor_id is not None:
+        mentor = db.session.get(User, owner.mentor_id)
+        return owner if mentor is not None and mentor.active and mentor.has_role(Role.MENTOR) else None
+    maker = db.session.get(User, owner.created_by_id) if owner.created_by_id else None
+    if maker is None or not maker.active or not _holds(maker, owner.company_id):
+        return None
+    return owner

@@ -105,7 +105,8 @@ def _session_or_404(session_id) -> MentoringSession:
 @login_required
 def session(session_id):
     session = _session_or_404(session_id)
-    may_edit = is_staff(current_user) or (session.mentor_id == current_user.id and session.status not in (
+    # The mentor edits while the assignment lasts and until the session is confirmed; staff always.
+    may_edit = is_staff(current_user) or (can_log_for(current_user, session.assignment) and session.status not in (
         SessionStatus.CONFIRMED, SessionStatus.CANCELLED))
     form = SessionForm()
     if request.method == "GET":
@@ -141,10 +142,12 @@ def answer(session_id):
     session = _session_or_404(session_id)
     action = request.form.get("action", "")
     to = ACTIONS.get(action)
-    mentor_or_staff = is_staff(current_user) or session.mentor_id == current_user.id
+    mentor_or_staff = is_staff(current_user) or can_log_for(current_user, session.assignment)
     allowed = {
         SessionStatus.HELD: mentor_or_staff and session.starts_at <= utcnow(),
-        SessionStatus.CANCELLED: mentor_or_staff and session.status is not SessionStatus.CONFIRMED,
+        # A disputed session is the staff's to resolve: its mentor cannot make the dispute go away.
+        SessionStatus.CANCELLED: (is_staff(current_user) and session.status is not SessionStatus.CONFIRMED)
+        or (mentor_or_staff and session.status in (SessionStatus.SCHEDULED, SessionStatus.HELD)),
         SessionStatus.CONFIRMED: (can_answer_for(current_user, session) and session.status is SessionStatus.HELD)
         or (is_staff(current_user) and session.status is SessionStatus.DISPUTED),
         SessionStatus.DISPUTED: can_answer_for(current_user, session) and session.status is SessionStatus.HELD,

@@ -99,3 +99,55 @@ def test_a_fund_manager_sees_a_startup_only_with_consent_and_loses_it_on_withdra
                      token_from=f"/funding/consent/{s.id}").status_code == 302
     assert fm.get(f"/funding/startups/{s.id}").status_code == 404
     assert s.name not in fm.get("/funding/").get_data(as_text=True)
+
+
+def test_a_mentor_sees_only_their_own_sessions_on_a_shared_startup(two_partners, make, db):
+    from incubator.mentoring.enums import SessionStatus
+
+    # Partner B's mentor is assigned to startup S too, and logs a confirmed session there.
+    shared = make.mentor_assignment(two_partners["assign_a"].member, two_partners["mentor_b"])
+    make.mentoring_session(shared, minutes=45, status=SessionStatus.CONFIRMED, notes="Ghi chú của VINASA")
+    page = two_partners["clients"]["mentor_a"].get(f"/startups/{two_partners['s'].id}").get_data(as_text=True)
+    assert "Trịnh Văn Bảo" not in page and "VINASA" not in page
+
+
+def test_after_the_assignment_ends_the_mentor_edits_nothing_and_old_feeds_die(two_partners, make, db,
+                                                                             client_factory):
+    from incubator.mentoring import services
+    from incubator.mentoring.enums import SessionStatus
+
+    session = two_partners["session_a"]
+    token = services.new_calendar_token(actor=two_partners["mentor_a"], mentor=two_partners["mentor_a"])
+    db.session.commit()
+    assert client_factory().get(f"/mentoring/calendar/{token}.ics").status_code == 200
+    staff = make.user(Role.STAFF)
+    services.end_assignment(two_partners["assign_a"], actor=staff)
+    db.session.commit()
+    client = two_partners["clients"]["mentor_a"]
+    edit = {"starts_on": "2025-03-10", "starts_time": "09:00", "minutes": "720", "mode": "in_person",
+            "version": str(session.version_id)}
+    assert post_form(client, f"/mentoring/sessions/{session.id}", edit).status_code == 403
+    assert post_form(client, f"/mentoring/sessions/{session.id}/status",
+                     {"action": "cancel", "version": str(session.version_id)}).status_code == 403
+    db.session.expire_all()
+    assert session.minutes == 60 and session.status is SessionStatus.HELD
+    two_partners["mentor_a"].active = False
+    db.session.commit()
+    assert client_factory().get(f"/mentoring/calendar/{token}.ics").status_code == 404
+
+
+def test_impossible_dates_and_a_double_click_write_one_sensible_session(two_partners, db):
+    import sqlalchemy as sa
+
+    from incubator.mentoring.models import MentoringSession
+
+    client = two_partners["clients"]["mentor_a"]
+    url = f"/mentoring/assignments/{two_partners['assign_a'].id}/sessions/new"
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(MentoringSession))
+    for day, at in (("0001-01-01", "03:00"), ("9999-12-31", "23:59"), ("2150-01-01", "09:00")):
+        form = {"starts_on": day, "starts_time": at, "minutes": "60", "mode": "in_person"}
+        assert post_form(client, url, form).status_code == 400
+    form = {"starts_on": "2025-04-02", "starts_time": "10:00", "minutes": "60", "mode": "in_person"}
+    assert post_form(client, url, form).status_code == 302
+    assert post_form(client, url, form).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MentoringSession)) == before + 1
