@@ -151,6 +151,7 @@ def test_a_founder_applies_on_a_phone(browser, live_server, make, db, tmp_path):
     page.set_input_files(f"#documents form[action$='/documents/{document.id}'] input[type=file]", str(pdf))
     page.locator(f"#documents form[action$='/documents/{document.id}'] button").click()
     page.get_by_text("ke-hoach.pdf").wait_for()  # uploaded with a progress bar, then the page reloads
+    page.wait_for_load_state("networkidle")  # the reload is over before the session is cut (else it races the typing)
 
     # The session ends while the founder types: nothing typed is lost.
     context.clear_cookies()
