@@ -43,3 +43,22 @@ def apply_form_error(form, exc) -> None:
         field.errors = [*list(field.errors), exc.message]
     else:
         form.form_errors.append(exc.message)
+
+
+def save_form(form, action, *, message, to):
+    """The shape the form views share: on a valid post, call the service (``action``); a DomainError goes
+    back onto the form, success flashes ``message`` and redirects to ``to`` (a URL, or a function of what the
+    service returned). Returns the redirect, or None when the form is to be shown (again)."""
+    from flask import flash, redirect
+
+    from incubator.errors import DomainError
+
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except DomainError as exc:
+        apply_form_error(form, exc)
+        return None
+    flash(message, "success")
+    return redirect(to(result) if callable(to) else to)

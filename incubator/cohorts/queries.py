@@ -122,11 +122,25 @@ def all_versions(member_ids: list[int]) -> list[ProgressReport]:
 
 
 def services_of(company_id: int) -> list[ServiceDelivery]:
-    return list(db.session.scalars(sa.select(ServiceDelivery).join(ServiceRecipient)
-                                   .where(ServiceRecipient.company_id == company_id)
-                                   .options(joinedload(ServiceDelivery.provider),
-                                            selectinload(ServiceDelivery.recipients))
-                                   .order_by(ServiceDelivery.delivered_on.desc())))
+    return services_for([company_id]).get(company_id, [])
+
+
+def services_for(company_ids: list[int]) -> dict[int, list[ServiceDelivery]]:
+    """The services each company received, newest first: two queries for any number of companies."""
+    if not company_ids:
+        return {}
+    services = db.session.scalars(sa.select(ServiceDelivery).join(ServiceRecipient)
+                                  .where(ServiceRecipient.company_id.in_(company_ids))
+                                  .options(joinedload(ServiceDelivery.provider),
+                                           selectinload(ServiceDelivery.recipients))
+                                  .order_by(ServiceDelivery.delivered_on.desc(), ServiceDelivery.id.desc())).unique()
+    result: dict[int, list[ServiceDelivery]] = {}
+    wanted = set(company_ids)
+    for service in services:
+        for recipient in service.recipients:
+            if recipient.company_id in wanted:
+                result.setdefault(recipient.company_id, []).append(service)
+    return result
 
 
 def trends(member_ids: list[int]) -> list[ProgressReport]:

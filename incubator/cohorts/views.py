@@ -22,7 +22,7 @@ from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.i18n import local_tz
-from incubator.web import apply_form_error, form_status
+from incubator.web import apply_form_error, form_status, save_form
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 startups_bp = Blueprint("startups", __name__, url_prefix="/startups")
@@ -74,14 +74,10 @@ def index():
 def new():
     form = CohortForm()
     _cohort_choices(form)
-    if form.validate_on_submit():
-        try:
-            cohort = services.create_cohort(actor=current_user, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Cohort created."), "success")
-            return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+    done = save_form(form, lambda: services.create_cohort(actor=current_user, **form.fields()),
+                     message=_("Cohort created."), to=lambda cohort: url_for("cohorts.cohort", cohort_id=cohort.id))
+    if done:
+        return done
     return render_template("cohorts/form.html", form=form, cohort=None), form_status(form)
 
 
@@ -93,14 +89,11 @@ def edit(cohort_id):
     _cohort_choices(form)
     if request.method == "GET":
         form.load(cohort)
-    if form.validate_on_submit():
-        try:
-            services.update_cohort(cohort, actor=current_user, version=form.version.data, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+    done = save_form(form, lambda: services.update_cohort(cohort, actor=current_user, version=form.version.data,
+                                                          **form.fields()),
+                     message=_("Saved."), to=url_for("cohorts.cohort", cohort_id=cohort.id))
+    if done:
+        return done
     return render_template("cohorts/form.html", form=form, cohort=cohort), form_status(form)
 
 
@@ -228,7 +221,7 @@ def file(company_id):
     from incubator.auth.permissions import is_staff
     from incubator.charts import line_chart
     from incubator.companies.models import Company, CompanyMember
-    from incubator.reviews.queries import decisions_for_founder
+    from incubator.reviews.queries import decisions_for_applications
 
     company = db.session.scalar(sa.select(Company).where(Company.id == company_id)
                                 .options(selectinload(Company.residencies), selectinload(Company.outcomes)))
@@ -242,7 +235,8 @@ def file(company_id):
     applications = db.session.scalars(sa.select(Application).where(Application.company_id == company.id)
                                       .options(joinedload(Application.round))
                                       .order_by(Application.created_at.desc())).all()
-    decisions = {a.id: decisions_for_founder(a) for a in applications}
+    found = decisions_for_applications([a.id for a in applications])
+    decisions = {a.id: found.get(a.id, []) for a in applications}
     labels = [r.period_start.strftime("%m/%Y") for r in reports]
 
     def series(attr):

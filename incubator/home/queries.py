@@ -84,7 +84,7 @@ def founder_home(user: User) -> dict:
         .options(selectinload(CohortMember.company), selectinload(CohortMember.cohort)))) if company_ids else []
     reports = cohorts.current_reports([m.id for m in members])
     rows = [cohorts.MemberRow(m, member_periods(m), reports.get(m.id, {}), 0, today) for m in members]
-    services = {c: cohorts.services_of(c) for c in company_ids}
+    services = cohorts.services_for(company_ids)
     from incubator.mentoring.enums import SessionStatus
     from incubator.mentoring.models import MentoringSession
 

@@ -247,12 +247,34 @@ def released_comments(entry: StageEntry) -> list[str]:
 
 
 def decisions_for_founder(application: Application) -> list[tuple[StageEntry, list[str]]]:
+    return decisions_for_applications([application.id]).get(application.id, [])
+
+
+def decisions_for_applications(application_ids: list[int]) -> dict[int, list[tuple[StageEntry, list[str]]]]:
+    """Each application's decided stages with their released comments: two queries for any number of
+    applications (the same rule as ``released_comments``, applied to all at once)."""
+    if not application_ids:
+        return {}
     entries = db.session.scalars(
         sa.select(StageEntry).join(ReviewStage)
-        .where(StageEntry.application_id == application.id, StageEntry.decision.is_not(None))
+        .where(StageEntry.application_id.in_(application_ids), StageEntry.decision.is_not(None))
         .options(selectinload(StageEntry.stage), selectinload(StageEntry.reason))
         .order_by(ReviewStage.position)).all()
-    return [(e, released_comments(e)) for e in entries]
+    comments: dict[tuple[int, int], list] = {}
+    if entries:
+        rows = db.session.execute(
+            sa.select(Assignment.stage_id, Assignment.application_id, Review.comment_for_applicant,
+                      Review.submitted_at).join(Assignment)
+            .where(Assignment.application_id.in_(application_ids), Assignment.status.in_(ACTIVE_ASSIGNMENT),
+                   Review.status == ReviewStatus.SUBMITTED, Review.comment_for_applicant.is_not(None))
+            .order_by(Review.submitted_at, Review.id))
+        for stage_id, application_id, comment, submitted_at in rows:
+            comments.setdefault((stage_id, application_id), []).append((comment, submitted_at))
+    result: dict[int, list] = {}
+    for e in entries:
+        released = [c for c, at in comments.get((e.stage_id, e.application_id), []) if c and at <= e.decided_at]
+        result.setdefault(e.application_id, []).append((e, released))
+    return result
 
 
 def stages_of_round(round_id: int) -> list[ReviewStage]:

@@ -33,7 +33,7 @@ from incubator.reviews.forms import (
 )
 from incubator.reviews.models import Assignment, Criterion, RejectionReason, ReviewStage, StageEntry
 from incubator.reviews.permissions import can_manage_reviews, can_score, can_use_review_desk
-from incubator.web import apply_form_error, form_status
+from incubator.web import apply_form_error, form_status, save_form
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -143,15 +143,11 @@ def round_stages(round_id):
 def new_stage(round_id):
     intake_round = db.get_or_404(IntakeRound, round_id)
     form = StageForm()
-    if form.validate_on_submit():
-        try:
-            stage = services.create_stage(intake_round, actor=current_user, default_rubric=form.default_rubric.data,
-                                          **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Stage created."), "success")
-            return redirect(url_for("reviews.stage", stage_id=stage.id))
+    done = save_form(form, lambda: services.create_stage(intake_round, actor=current_user,
+                                                         default_rubric=form.default_rubric.data, **form.fields()),
+                     message=_("Stage created."), to=lambda stage: url_for("reviews.stage", stage_id=stage.id))
+    if done:
+        return done
     return render_template("reviews/stage_form.html", form=form, round=intake_round, stage=None), form_status(form)
 
 
@@ -163,14 +159,11 @@ def edit_stage(stage_id):
     del form.default_rubric
     if request.method == "GET":
         form.load(stage)
-    if form.validate_on_submit():
-        try:
-            services.update_stage(stage, actor=current_user, version=form.version.data, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("reviews.stage", stage_id=stage.id))
+    done = save_form(form, lambda: services.update_stage(stage, actor=current_user, version=form.version.data,
+                                                         **form.fields()),
+                     message=_("Saved."), to=url_for("reviews.stage", stage_id=stage.id))
+    if done:
+        return done
     return render_template("reviews/stage_form.html", form=form, round=stage.round, stage=stage), form_status(form)
 
 
@@ -207,14 +200,10 @@ def stage(stage_id):
 def new_criterion(stage_id):
     stage = db.get_or_404(ReviewStage, stage_id)
     form = CriterionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_criterion(stage, actor=current_user, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Criterion added."), "success")
-            return redirect(url_for("reviews.stage", stage_id=stage.id))
+    done = save_form(form, lambda: services.add_criterion(stage, actor=current_user, **form.fields()),
+                     message=_("Criterion added."), to=url_for("reviews.stage", stage_id=stage.id))
+    if done:
+        return done
     return render_template("reviews/criterion.html", form=form, stage=stage, criterion=None), form_status(form)
 
 
@@ -225,14 +214,10 @@ def edit_criterion(criterion_id):
     form = CriterionForm()
     if request.method == "GET":
         form.load(criterion)
-    if form.validate_on_submit():
-        try:
-            services.update_criterion(criterion, actor=current_user, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("reviews.stage", stage_id=criterion.stage_id))
+    done = save_form(form, lambda: services.update_criterion(criterion, actor=current_user, **form.fields()),
+                     message=_("Saved."), to=url_for("reviews.stage", stage_id=criterion.stage_id))
+    if done:
+        return done
     return render_template("reviews/criterion.html", form=form, stage=criterion.stage,
                            criterion=criterion), form_status(form)
 
@@ -498,15 +483,11 @@ def decide(entry_id):
 @require(can_manage_reviews)
 def reasons():
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.save_reason(None, actor=current_user, label_vi=form.label_vi.data, label_en=form.label_en.data,
-                                 active=form.active.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Reason added."), "success")
-            return redirect(url_for("reviews.reasons"))
+    done = save_form(form, lambda: services.save_reason(None, actor=current_user, label_vi=form.label_vi.data,
+                                                        label_en=form.label_en.data, active=form.active.data),
+                     message=_("Reason added."), to=url_for("reviews.reasons"))
+    if done:
+        return done
     items = db.session.scalars(sa.select(RejectionReason).order_by(RejectionReason.position, RejectionReason.id))
     return render_template("reviews/reasons.html", form=form, reasons=list(items)), form_status(form)
 
@@ -516,13 +497,9 @@ def reasons():
 def edit_reason(reason_id):
     reason = db.get_or_404(RejectionReason, reason_id)
     form = ReasonForm(obj=reason if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.save_reason(reason, actor=current_user, label_vi=form.label_vi.data,
-                                 label_en=form.label_en.data, active=form.active.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("reviews.reasons"))
+    done = save_form(form, lambda: services.save_reason(reason, actor=current_user, label_vi=form.label_vi.data,
+                                                        label_en=form.label_en.data, active=form.active.data),
+                     message=_("Saved."), to=url_for("reviews.reasons"))
+    if done:
+        return done
     return render_template("reviews/reason.html", form=form, reason=reason), form_status(form)
