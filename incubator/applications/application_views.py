@@ -241,20 +241,13 @@ def index(round_id):
 @staff_bp.route("/<int:round_id>/applications.<any(csv, xlsx):fmt>")
 @require(is_staff)
 def export(round_id, fmt):
-    from flask import Response
-
     from incubator.applications import exports, queries
+    from incubator.exports import response
 
     intake_round = db.get_or_404(IntakeRound, round_id)
     applications = db.session.scalars(queries.round_list(round_id, **_filters())).all()
     header, body = exports.rows(applications, [q for q in intake_round.questions if not q.hidden])
-    name = f"ho-so-dot-{round_id}.{fmt}"
-    if fmt == "csv":
-        data, mimetype = exports.to_csv(header, body), "text/csv; charset=utf-8"
-    else:
-        data = exports.to_xlsx(header, body, "applications")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return response(fmt, f"ho-so-dot-{round_id}", header, body, "applications")
 
 
 @bp.route("/<int:application_id>/file", methods=["GET", "POST"])

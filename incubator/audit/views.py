@@ -1,6 +1,9 @@
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
+from incubator import exports
 from incubator.audit import queries
+from incubator.audit.enums import action_label
 from incubator.auth.permissions import can_read_audit_log, require
 from incubator.extensions import db
 from incubator.i18n import parse_date
@@ -9,11 +12,9 @@ from incubator.web import page_arg
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
-@bp.route("/")
-@require(can_read_audit_log)
-def log():
+def _filters() -> dict:
     args = request.args
-    filters = {
+    return {
         "action": (args.get("action") or "").strip()[:64] or None,
         "actor": (args.get("actor") or "").strip()[:254] or None,
         "object_type": (args.get("object_type") or "").strip()[:40] or None,
@@ -21,6 +22,23 @@ def log():
         "date_from": parse_date(args.get("date_from")),
         "date_to": parse_date(args.get("date_to")),
     }
+
+
+@bp.route("/")
+@require(can_read_audit_log)
+def log():
+    filters = _filters()
     entries = db.paginate(queries.filtered(**filters), page=page_arg(), per_page=50, error_out=False)
     return render_template("audit/log.html", entries=entries, filters=filters, actions=queries.actions(),
                            object_types=queries.object_types())
+
+
+@bp.route(f"/export.{exports.FORMAT_RULE}")
+@require(can_read_audit_log)
+def export(fmt):
+    header = [_("When"), _("Who"), _("Action"), _("Code"), _("Object"), _("Number"), _("Name"), _("From"), _("To"),
+              _("Why")]
+    body = [[e.at, e.actor_email or _("system"), action_label(e.action), e.action, e.object_type, e.object_id,
+             e.object_label or "", e.from_state or "", e.to_state or "", e.reason or ""]
+            for e in db.session.scalars(queries.filtered(**_filters()))]
+    return exports.response(fmt, "nhat-ky-thay-doi", header, body, "audit")

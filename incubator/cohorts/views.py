@@ -11,11 +11,13 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
+from incubator import exports
 from incubator.auth.permissions import require
+from incubator.cohorts import exports as rows_of
 from incubator.cohorts import queries, services
 from incubator.cohorts.enums import IN_INCUBATION, MemberStatus, ReportStatus, ServiceKind
 from incubator.cohorts.forms import AdmitForm, CohortForm, LeaveForm, ReportForm, ServiceForm
-from incubator.cohorts.models import Cohort, CohortMember, ServiceDelivery
+from incubator.cohorts.models import Cohort, CohortMember, ServiceDelivery, ServiceRecipient
 from incubator.cohorts.periods import member_periods, period_for
 from incubator.cohorts.permissions import can_manage_cohorts, can_record_services, can_report, can_view_startup
 from incubator.db import utcnow
@@ -69,6 +71,12 @@ def index():
     return render_template("cohorts/index.html", cohorts=queries.cohorts_with_counts(), today=today())
 
 
+@bp.route(f"/export.{exports.FORMAT_RULE}")
+@require(can_manage_cohorts)
+def export(fmt):
+    return exports.response(fmt, "khoa-uom-tao", *rows_of.cohorts(queries.cohorts_with_counts()), "cohorts")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @require(can_manage_cohorts)
 def new():
@@ -112,10 +120,7 @@ def _admit_choices(form, cohort):
 @bp.route("/<int:cohort_id>", methods=["GET", "POST"])
 @require(can_manage_cohorts)
 def cohort(cohort_id):
-    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.id == cohort_id)
-                               .options(joinedload(Cohort.owner), joinedload(Cohort.round)))
-    if cohort is None:
-        abort(404)
+    cohort = _cohort_or_404(cohort_id)
     form = AdmitForm()
     _admit_choices(form, cohort)
     if form.validate_on_submit():
@@ -135,10 +140,41 @@ def cohort(cohort_id):
                            exclusions=exclusions), form_status(form)
 
 
+def _cohort_or_404(cohort_id) -> Cohort:
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.id == cohort_id)
+                               .options(joinedload(Cohort.owner), joinedload(Cohort.round)))
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+@bp.route(f"/<int:cohort_id>/members.{exports.FORMAT_RULE}")
+@require(can_manage_cohorts)
+def export_members(cohort_id, fmt):
+    cohort = _cohort_or_404(cohort_id)
+    rows = queries.cohort_rows(cohort, today())
+    exclusions = graduate_exclusions([r.member.outcome for r in rows if r.member.outcome is not None])
+    return exports.response(fmt, f"khoa-{cohort.id}-thanh-vien", *rows_of.members(rows, exclusions), "members")
+
+
+@bp.route(f"/<int:cohort_id>/reports.{exports.FORMAT_RULE}")
+@require(can_manage_cohorts)
+def export_reports(cohort_id, fmt):
+    cohort = _cohort_or_404(cohort_id)
+    rows = queries.cohort_rows(cohort, today())
+    return exports.response(fmt, f"khoa-{cohort.id}-bao-cao-dinh-ky", *rows_of.reports(rows, today()), "reports")
+
+
 @bp.route("/late")
 @require(can_manage_cohorts)
 def late():
     return render_template("cohorts/late.html", rows=queries.late_reports(today()), today=today())
+
+
+@bp.route(f"/late.{exports.FORMAT_RULE}")
+@require(can_manage_cohorts)
+def export_late(fmt):
+    return exports.response(fmt, "bao-cao-tre-han", *rows_of.late(queries.late_reports(today())), "late")
 
 
 @bp.route("/members/<int:member_id>/leave", methods=["GET", "POST"])
@@ -299,9 +335,7 @@ def _service_choices(form):
     form.attended.choices = choices
 
 
-@services_bp.route("/", endpoint="index")
-@require(can_record_services)
-def service_list():
+def _service_query():
     kind = request.args.get("kind") or None
     year = request.args.get("year", type=int)
     stmt = (sa.select(ServiceDelivery).options(joinedload(ServiceDelivery.provider),
@@ -311,8 +345,24 @@ def service_list():
         stmt = stmt.where(ServiceDelivery.kind == ServiceKind(kind))
     if year and 1990 <= year <= 2200:
         stmt = stmt.where(ServiceDelivery.delivered_on.between(date(year, 1, 1), date(year, 12, 31)))
+    return stmt, kind, year
+
+
+@services_bp.route("/", endpoint="index")
+@require(can_record_services)
+def service_list():
+    stmt, kind, year = _service_query()
     items = db.session.scalars(stmt).all()
     return render_template("cohorts/services.html", items=items, kind=kind, year=year, kinds=ServiceKind)
+
+
+@services_bp.route(f"/export.{exports.FORMAT_RULE}", endpoint="export")
+@require(can_record_services)
+def export_services(fmt):
+    stmt, _kind, _year = _service_query()
+    items = db.session.scalars(stmt.options(selectinload(ServiceDelivery.recipients)
+                                            .joinedload(ServiceRecipient.company))).all()
+    return exports.response(fmt, "dich-vu-da-cung-cap", *rows_of.services(items), "services")
 
 
 def _save_service(service):

@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company, CompanyMember, Residency
@@ -18,12 +18,7 @@ def register_list(today: date, q: str | None = None, is_it: str | None = None, k
     """Companies in Vietnamese alphabetical order, with what the list shows loaded up front."""
     stmt = (sa.select(Company).order_by(Company.name_sort, Company.id)
             .options(selectinload(Company.residencies), selectinload(Company.outcomes)))
-    if q:
-        digits = re.sub(r"[\s.]", "", q)
-        conditions = [Company.name_folded.contains(fold(q), autoescape=True)]
-        if digits[:1].isdigit():
-            conditions.append(Company.tax_code.startswith(digits, autoescape=True))
-        stmt = stmt.where(sa.or_(*conditions))
+    stmt = _company_search(stmt, q)
     if is_it in ("yes", "no"):
         stmt = stmt.where(Company.is_it.is_(is_it == "yes"))
     active = sa.select(Residency.company_id).where(Residency.active_on_clause(today))
@@ -43,3 +38,48 @@ def company_page(company_id: int):
     return (sa.select(Company).where(Company.id == company_id)
             .options(selectinload(Company.residencies), selectinload(Company.outcomes),
                      selectinload(Company.members).selectinload(CompanyMember.user)))
+
+
+def _company_search(stmt, q: str | None):
+    if q:
+        digits = re.sub(r"[\s.]", "", q)
+        conditions = [Company.name_folded.contains(fold(q), autoescape=True)]
+        if digits[:1].isdigit():
+            conditions.append(Company.tax_code.startswith(digits, autoescape=True))
+        stmt = stmt.where(sa.or_(*conditions))
+    return stmt
+
+
+RESIDENCY_STATES = ("active", "ended", "upcoming")
+
+
+def residency_list(today: date, q: str | None = None, kind: str | None = None, state: str | None = None,
+                   is_it: str | None = None):
+    """Every residency of every business, newest first, with its business; ``state`` is taken at ``today``."""
+    stmt = (sa.select(Residency).join(Residency.company).options(contains_eager(Residency.company))
+            .order_by(Residency.starts_on.desc(), Company.name_sort, Residency.id))
+    stmt = _company_search(stmt, q)
+    if kind in {k.value for k in ResidencyKind}:
+        stmt = stmt.where(Residency.kind == ResidencyKind(kind))
+    if is_it in ("yes", "no"):
+        stmt = stmt.where(Company.is_it.is_(is_it == "yes"))
+    if state == "active":
+        stmt = stmt.where(Residency.active_on_clause(today))
+    elif state == "ended":
+        stmt = stmt.where(Residency.ends_on < today)
+    elif state == "upcoming":
+        stmt = stmt.where(Residency.starts_on > today)
+    return stmt
+
+
+def outcome_list(q: str | None = None, decision: str | None = None, year: int | None = None):
+    """Every graduation outcome, latest decision first, with its business."""
+    stmt = (sa.select(GraduationOutcome).join(GraduationOutcome.company)
+            .options(contains_eager(GraduationOutcome.company))
+            .order_by(GraduationOutcome.decided_on.desc(), Company.name_sort, GraduationOutcome.id))
+    stmt = _company_search(stmt, q)
+    if decision in {d.value for d in Decision}:
+        stmt = stmt.where(GraduationOutcome.decision == Decision(decision))
+    if year and 1990 <= year <= 2200:
+        stmt = stmt.where(GraduationOutcome.decided_on.between(date(year, 1, 1), date(year, 12, 31)))
+    return stmt

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from incubator import exports
 from incubator.auth.permissions import can_claim_company, can_edit_register, can_read_targets, require
 from incubator.companies import queries, services
 from incubator.companies.enums import MembershipStatus, ResidencyKind
@@ -19,9 +20,9 @@ from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.i18n import local_tz
+from incubator.i18n import fmt_date, local_tz
 from incubator.outcomes import services as outcome_services
-from incubator.outcomes.enums import Decision
+from incubator.outcomes.enums import Decision, Pillar
 from incubator.outcomes.models import GraduationOutcome
 from incubator.uploads import check_pdf, path_of
 from incubator.web import apply_form_error, form_status, page_arg, safe_next_url
@@ -37,47 +38,97 @@ def _today():
     return utcnow().astimezone(local_tz()).date()
 
 
+def _register_filters() -> tuple[str, dict]:
+    args = request.args
+    q = (args.get("q") or "").strip()[:100]
+    return q, {"is_it": args.get("is_it"), "kind": args.get("kind"), "outcome": args.get("outcome")}
+
+
 @bp.route("/")
 @require(can_edit_register)
 def index():
-    args = request.args
-    q = (args.get("q") or "").strip()[:100]
-    filters = {"is_it": args.get("is_it"), "kind": args.get("kind"), "outcome": args.get("outcome")}
+    q, filters = _register_filters()
     stmt = queries.register_list(_today(), q=q, **filters)
     companies = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     return render_template("companies/index.html", companies=companies, q=q, filters=filters, today=_today(),
                            kinds=list(ResidencyKind), decisions=list(Decision))
 
 
-@bp.route("/export.<any(csv, xlsx):fmt>")
+@bp.route(f"/export.{exports.FORMAT_RULE}")
 @require(can_edit_register)
 def export(fmt):
     """The list as filtered on the page, every row (not only the page shown), for a spreadsheet program."""
-    from flask import Response
-
-    from incubator.applications.exports import to_csv, to_xlsx
-    from incubator.i18n import fmt_date
-
-    args = request.args
-    q = (args.get("q") or "").strip()[:100]
-    filters = {"is_it": args.get("is_it"), "kind": args.get("kind"), "outcome": args.get("outcome")}
+    q, filters = _register_filters()
     today = _today()
     header = [_("Business"), _("Tax code"), _("IT"), _("Sector"), _("Founded on"), _("In the incubator now"),
               _("Since"), _("Outcomes")]
     body = []
     for company in db.session.scalars(queries.register_list(today, q=q, **filters)):
-        current = [r for r in company.residencies if r.starts_on <= today and (r.ends_on is None or r.ends_on >= today)]
-        body.append([company.name, company.tax_code, _("Yes") if company.is_it else _("No"), company.sector or "",
-                     fmt_date(company.founded_on), ", ".join(str(r.kind.label) for r in current),
+        current = [r for r in company.residencies if r.is_active_on(today)]
+        body.append([company.name, company.tax_code, company.is_it, company.sector or "", company.founded_on,
+                     ", ".join(str(r.kind.label) for r in current),
                      ", ".join(fmt_date(r.starts_on) for r in current),
                      "; ".join(f"{o.decision.label} {fmt_date(o.decided_on)}" for o in company.outcomes)])
-    name = f"so-dang-ky-doanh-nghiep-{today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        data, mimetype = to_csv(header, body), "text/csv; charset=utf-8"
-    else:
-        data = to_xlsx(header, body)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return exports.response(fmt, "so-dang-ky-doanh-nghiep", header, body, "register")
+
+
+def _residency_filters() -> dict:
+    args = request.args
+    return {"q": (args.get("q") or "").strip()[:100], "kind": args.get("kind"), "state": args.get("state"),
+            "is_it": args.get("is_it")}
+
+
+@bp.route("/residencies")
+@require(can_edit_register)
+def residencies():
+    filters = _residency_filters()
+    items = db.paginate(queries.residency_list(_today(), **filters), page=page_arg(), per_page=50, error_out=False)
+    return render_template("companies/residencies.html", items=items, filters=filters, today=_today(),
+                           kinds=list(ResidencyKind), states=_residency_states())
+
+
+def _residency_states() -> dict:
+    return {"active": _("In the incubator today"), "ended": _("Ended"), "upcoming": _("Not begun yet")}
+
+
+@bp.route(f"/residencies/export.{exports.FORMAT_RULE}")
+@require(can_edit_register)
+def export_residencies(fmt):
+    today = _today()
+    header = [_("Business"), _("Tax code"), _("IT"), _("Kind"), _("From"), _("To"), _("State"), _("Note")]
+    states = _residency_states()
+    body = [[r.company.name, r.company.tax_code, r.company.is_it, str(r.kind.label), r.starts_on, r.ends_on,
+             states["active"] if r.is_active_on(today) else states["upcoming"] if r.starts_on > today
+             else states["ended"], r.note or ""]
+            for r in db.session.scalars(queries.residency_list(today, **_residency_filters()))]
+    return exports.response(fmt, "thoi-gian-hoat-dong-tai-vuon-uom", header, body, "residencies")
+
+
+def _outcome_filters() -> dict:
+    args = request.args
+    return {"q": (args.get("q") or "").strip()[:100], "decision": args.get("decision"),
+            "year": args.get("year", type=int)}
+
+
+@bp.route("/outcomes")
+@require(can_edit_register)
+def outcomes():
+    filters = _outcome_filters()
+    items = db.paginate(queries.outcome_list(**filters), page=page_arg(), per_page=50, error_out=False)
+    return render_template("companies/outcomes.html", items=items, filters=filters, decisions=list(Decision))
+
+
+@bp.route(f"/outcomes/export.{exports.FORMAT_RULE}")
+@require(can_edit_register)
+def export_outcomes(fmt):
+    header = [_("Business"), _("Tax code"), _("Decision"), _("Decided on"), _("Cohort"), _("Product"),
+              *(str(p.label) for p in Pillar), _("Evidence"),
+              _("Evidence link"), _("Evidence file"), _("Note")]
+    body = [[o.company.name, o.company.tax_code, str(o.decision.label), o.decided_on, o.cohort_name or "",
+             o.product or "", o.serves_government, o.serves_economy, o.serves_society, o.evidence_text or "",
+             o.evidence_url or "", o.evidence_filename or "", o.note or ""]
+            for o in db.session.scalars(queries.outcome_list(**_outcome_filters()))]
+    return exports.response(fmt, "ket-qua-uom-tao", header, body, "outcomes")
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -77,17 +77,31 @@ def hours(*, partner_id: int | None = None, mentor_id: int | None = None, compan
     return result
 
 
-def sessions_of(*, mentor_id=None, company_id=None, partner_id=None, limit: int | None = None):
+def session_list(*, mentor_id=None, company_id=None, partner_id=None, status: str | None = None,
+                 date_from: date | None = None, date_to: date | None = None):
+    """Sessions, latest first, with what a list shows; dates are local days, both inclusive."""
     stmt = (sa.select(MentoringSession)
             .options(joinedload(MentoringSession.mentor), joinedload(MentoringSession.company),
                      joinedload(MentoringSession.partner))
-            .order_by(MentoringSession.starts_at.desc()))
+            .order_by(MentoringSession.starts_at.desc(), MentoringSession.id.desc()))
     if mentor_id is not None:
         stmt = stmt.where(MentoringSession.mentor_id == mentor_id)
     if company_id is not None:
         stmt = stmt.where(MentoringSession.company_id == company_id)
     if partner_id is not None:
         stmt = stmt.where(MentoringSession.partner_id == partner_id)
+    if status in {s.value for s in SessionStatus}:
+        stmt = stmt.where(MentoringSession.status == SessionStatus(status))
+    tz = local_tz()
+    if date_from is not None:
+        stmt = stmt.where(MentoringSession.starts_at >= datetime.combine(date_from, time(), tz))
+    if date_to is not None:
+        stmt = stmt.where(MentoringSession.starts_at < datetime.combine(date_to + timedelta(days=1), time(), tz))
+    return stmt
+
+
+def sessions_of(*, mentor_id=None, company_id=None, partner_id=None, limit: int | None = None):
+    stmt = session_list(mentor_id=mentor_id, company_id=company_id, partner_id=partner_id)
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt))

@@ -9,12 +9,14 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from incubator import exports
 from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import is_staff, require
 from incubator.cohorts.models import Cohort, CohortMember
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
+from incubator.i18n import parse_date
 from incubator.mentoring import queries, services
 from incubator.mentoring.enums import SessionStatus
 from incubator.mentoring.forms import AgreementForm, AnswerForm, AssignMentorForm, PartnerForm, ProfileForm, SessionForm
@@ -28,7 +30,7 @@ from incubator.mentoring.permissions import (
     is_mentor,
 )
 from incubator.partners.models import Partner
-from incubator.web import apply_form_error, form_status
+from incubator.web import apply_form_error, form_status, page_arg
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 partners_bp = Blueprint("partners", __name__, url_prefix="/partners")
@@ -234,6 +236,57 @@ def hours():
             if h > cohorts[k].mentoring_allowance_hours]
     return render_template("mentoring/hours.html", hours=totals, users=users, partners=partners,
                            companies=companies, cohorts=cohorts, over=over)
+
+
+# ---- Lists of sessions and their exports --------------------------------------------------------------------
+
+def _session_filters() -> dict:
+    args = request.args
+
+    def day(name):
+        value = parse_date(args.get(name))
+        return value if value is not None and 1990 <= value.year <= 2200 else None
+
+    return {"partner_id": args.get("partner", type=int), "status": args.get("status") or None,
+            "date_from": day("date_from"), "date_to": day("date_to")}
+
+
+@bp.route("/sessions")
+@require(can_manage_mentoring)
+def sessions():
+    filters = _session_filters()
+    items = db.paginate(queries.session_list(**filters), page=page_arg(), per_page=50, error_out=False)
+    partners = list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
+    return render_template("mentoring/sessions.html", items=items, filters=filters, partners=partners,
+                           statuses=list(SessionStatus))
+
+
+def _session_rows(sessions_) -> tuple[list, list]:
+    from incubator.mentoring.enums import Topic
+
+    labels = {t.value: str(t.label) for t in Topic}
+    header = [_("When"), _("Minutes"), _("Mentor"), _("Partner"), _("Startup"), _("Mode"), _("Status"),
+              _("Topics"), _("Action items"), _("Notes"), _("Why it is disputed")]
+    body = [[s.starts_at, s.minutes, s.mentor.full_name, s.partner.display_name if s.partner else "",
+             s.company.name, str(s.mode.label), str(s.status.label),
+             ", ".join(labels.get(t, t) for t in s.topics or []), s.action_items or "", s.notes or "",
+             s.dispute_reason or ""] for s in sessions_]
+    return header, body
+
+
+@bp.route(f"/sessions.{exports.FORMAT_RULE}")
+@require(can_manage_mentoring)
+def export_sessions(fmt):
+    rows = _session_rows(db.session.scalars(queries.session_list(**_session_filters())))
+    return exports.response(fmt, "buoi-co-van", *rows, "sessions")
+
+
+@bp.route(f"/my-sessions.{exports.FORMAT_RULE}")
+@require(is_mentor)
+def export_my_sessions(fmt):
+    """A mentor's own sessions, as on their desk (their own notes included)."""
+    rows = _session_rows(db.session.scalars(queries.session_list(mentor_id=current_user.id)))
+    return exports.response(fmt, "buoi-co-van-cua-toi", *rows, "sessions")
 
 
 # ---- Calendar feeds -----------------------------------------------------------------------------------------

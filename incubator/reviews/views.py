@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from incubator import exports
 from incubator.applications.models import Application, IntakeRound
 from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import require
@@ -401,10 +402,8 @@ def _decision_choices(form, stage, has_next: bool):
         SelectChoice(d.value, d.label) for d in Decision if d is not Decision.ADVANCE or has_next]
 
 
-@bp.route("/stages/<int:stage_id>/ranking")
-@require(can_manage_reviews)
-def ranking(stage_id):
-    stage = db.get_or_404(ReviewStage, stage_id)
+def _ranking(stage):
+    """The ranking as sorted and filtered by the page's arguments."""
     sort = request.args.get("sort", "normalised")
     if sort not in queries.SORT_KEYS:
         sort = "normalised"
@@ -413,12 +412,38 @@ def ranking(stage_id):
     undecided_only = request.args.get("undecided") == "1"
     if undecided_only:
         rows = [r for r in rows if r.entry.decision is None or r.entry.decision is Decision.WAITLIST]
+    return rows, unreliable, sort, descending, undecided_only
+
+
+@bp.route("/stages/<int:stage_id>/ranking")
+@require(can_manage_reviews)
+def ranking(stage_id):
+    stage = db.get_or_404(ReviewStage, stage_id)
+    rows, unreliable, sort, descending, undecided_only = _ranking(stage)
     form = BulkDecisionForm(formdata=None)
     has_next = services.next_stage(stage) is not None
     _decision_choices(form, stage, has_next)
     return render_template("reviews/ranking.html", stage=stage, rows=rows, unreliable=unreliable,
                            unreliable_users=queries.users_by_id(unreliable), sort=sort, descending=descending,
                            form=form, title_of=queries.title_of, undecided_only=undecided_only)
+
+
+@bp.route(f"/stages/<int:stage_id>/ranking.{exports.FORMAT_RULE}")
+@require(can_manage_reviews)
+def export_ranking(stage_id, fmt):
+    stage = db.get_or_404(ReviewStage, stage_id)
+    rows = _ranking(stage)[0]
+    header = [_("Rank"), _("Reference"), _("Business"), _("Tax code"), _("Title"), _("Reviews done"),
+              _("Reviews assigned"), _("Weighted mean"), _("Median"), _("Normalised"), _("Spread"),
+              _("Wide spread"), _("Decision"), _("Status")]
+    body = []
+    for i, r in enumerate(rows, start=1):
+        app, row = r.application, r.row
+        scores = [None if v is None else round(v, 2) for v in (row.mean, row.median, row.normalised, row.spread)]
+        body.append([i, app.reference or "", app.company.name, app.company.tax_code, queries.title_of(app),
+                     row.done, row.assigned, *scores, row.wide,
+                     str(r.entry.decision.label) if r.entry.decision else "", str(app.status.label)])
+    return exports.response(fmt, f"xep-hang-vong-{stage.id}", header, body, "ranking")
 
 
 def _reason_of(form):
