@@ -1,0 +1,399 @@
+"""The benchmark of quality.md's performance budgets, run on demand (not in CI):
+
+    .venv/bin/python benchmarks/run.py [--postgresql URL] [--requests 40] [--warmup 5]
+
+It seeds two fresh databases, at 1× (a real year) and at 100× (benchmarks/seed.py says what that means),
+serves each with gunicorn on 127.0.0.1 (one worker each, both at once), logs in as a staff member through the
+login form, and times the main pages at both sizes, their requests alternating between the two servers so
+that the machine's ups and downs fall on both alike. It counts each page's SQL queries in-process (the Flask
+test client with the same session cookie, and a ``before_cursor_execute`` listener), and times the report
+PDF (the ``flask report`` command, in-process) against WeasyPrint rendering the same HTML from a file.
+
+Prints the figures, which goals are met, and, last, one line of JSON; exits 1 when a goal is missed.
+Goals: p95 at 100× ÷ p95 at 1× ≤ 1.5 for every page, the same number of queries at both sizes, the targets
+dashboard's p95 ≤ 3× that of a trivial page of the same server, the report PDF ≤ 1.3× WeasyPrint alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGE_RATIO_GOAL, DASHBOARD_GOAL, PDF_GOAL = 1.5, 3.0, 1.3
+SCALES = (1, 100)
+HANOI = timedelta(hours=7)
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# ---- Databases ------------------------------------------------------------------------------------------
+
+def database_urls(work: Path, postgresql: str | None) -> dict[int, str]:
+    if not postgresql:
+        return {scale: f"sqlite:///{work / f'bench_{scale}x.sqlite'}" for scale in SCALES}
+    import psycopg
+
+    base = postgresql.rsplit("/", 1)[0] if "://" in postgresql else postgresql
+    urls = {}
+    admin = re.sub(r"^postgresql(\+psycopg)?://", "postgresql://", postgresql)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for scale in SCALES:
+            name = f"bench_{scale}x"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+            query = ""
+            if "?" in base:
+                base, query = base.split("?", 1)
+            urls[scale] = f"{base}/{name}" + (f"?{query}" if query else "")
+    return urls
+
+
+def make_app(url: str):
+    from incubator import create_app
+
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark-" + secrets.token_hex(8)})
+
+
+def build_database(scale: int, url: str, today) -> dict:
+    from flask_migrate import upgrade
+
+    from benchmarks.seed import seed
+
+    app = make_app(url)
+    with app.app_context():
+        started = time.perf_counter()
+        upgrade()
+        migrated = time.perf_counter()
+        bench, counts = seed(scale, today)
+        seeded = time.perf_counter()
+        from incubator.extensions import db
+
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+        db.engine.dispose()
+    total = sum(counts.values())
+    log(f"  {scale}×: schema in {migrated - started:.1f} s, {total:,} rows in {seeded - migrated:.1f} s "
+        f"(companies {counts['companies']:,}, applications {counts['applications']:,}, "
+        f"sessions {counts['mentoring_sessions']:,}, scores {counts['review_scores']:,})")
+    return bench
+
+
+# ---- Servers --------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(url: str, work: Path, name: str):
+    port = free_port()
+    env = dict(os.environ, INCUBATOR_DATABASE_URL=url, INCUBATOR_SECRET_KEY=secrets.token_hex(32),
+               INCUBATOR_INSTANCE_PATH=str(work / f"instance_{name}"), PYTHONDONTWRITEBYTECODE="1")
+    log_file = open(work / f"gunicorn_{name}.log", "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
+         "--timeout", "300", "incubator:create_app()"],
+        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"gunicorn did not start; see {work / f'gunicorn_{name}.log'}") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log_file.close()
+
+
+class Client:
+    """One HTTP/1.1 request per connection (gunicorn's sync workers close it), with a cookie jar of one."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookie: str | None = None
+
+    def request(self, method: str, path: str, body: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        headers = {"User-Agent": "incubator-benchmark"}
+        if self.cookie:
+            headers["Cookie"] = f"incubator_session={self.cookie}"
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith("incubator_session="):
+                cookie = value.split(";", 1)[0].split("=", 1)[1]
+                self.cookie = cookie or None
+        conn.close()
+        return response.status, content
+
+    def login(self, email: str, password: str) -> None:
+        status, page = self.request("GET", "/login")
+        match = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+        assert status == 200 and match, "no login form"
+        token = (match.group(1) or match.group(2)).decode()
+        status, _ = self.request("POST", "/login", {"csrf_token": token, "email": email, "password": password})
+        assert status == 302 and self.cookie, f"login refused ({status})"
+
+    def timed_get(self, path: str) -> float:
+        started = time.perf_counter()
+        status, content = self.request("GET", path)
+        elapsed = time.perf_counter() - started
+        if status != 200 or len(content) < 200:
+            raise RuntimeError(f"GET {path} answered {status} ({len(content)} bytes)")
+        return elapsed * 1000
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+
+# ---- Pages, queries, PDF --------------------------------------------------------------------------------
+
+TRIVIAL = "trivial"
+
+
+def pages_of(bench: dict) -> dict[str, str]:
+    return {
+        "companies": "/register/",
+        "round_applications": f"/rounds/{bench['round_id']}/applications",
+        "ranking": f"/reviews/stages/{bench['stage_id']}/ranking",
+        "cohort": f"/cohorts/{bench['cohort_id']}",
+        "partner": f"/partners/{bench['partner_id']}",
+        "targets_dashboard": "/targets/",
+        # The floor: a page of the same app with its layout and nothing of the domain (My account).
+        TRIVIAL: "/account",
+    }
+
+
+def count_queries(app, cookie: str, paths: dict[str, str]) -> dict[str, int]:
+    """The SQL statements each page runs, session and user included (transaction control left out). The
+    least of two requests, so that the session's occasional 'touch' does not count."""
+    import sqlalchemy as sa
+
+    from incubator.extensions import db
+
+    counts = {}
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    client = app.test_client()
+    client.set_cookie("incubator_session", cookie)
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        for name, path in paths.items():
+            seen = []
+            for _ in range(2):
+                statements.clear()
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+                seen.append(len(statements))
+            counts[name] = min(seen)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+    return counts
+
+
+def time_pdf(app, work: Path, name: str, period: str, runs: int) -> dict:
+    """The app's report PDF (the ``flask report`` command, in-process) against WeasyPrint alone rendering
+    the same HTML from a file, with the same base URL, fetcher and fonts."""
+    from weasyprint import HTML
+
+    from incubator.reports.figures import compute
+    from incubator.reports.models import PeriodicReport
+    from incubator.reports.periods import parse_period
+    from incubator.reports.render import StaticOnlyFetcher, document_html
+
+    runner = app.test_cli_runner()
+    output = work / f"report_{name}.pdf"
+    html_file = work / f"report_{name}.html"
+    static = Path(app.static_folder)
+    with app.test_request_context():
+        start, end, _kind = parse_period(period)
+        report = PeriodicReport(period_label=period, period_start=start, period_end=end, version=1,
+                                issued_on=datetime.now(UTC).date())
+        html_file.write_text(document_html(report, compute(start, end), "vi"), encoding="utf-8")
+
+    def app_pdf() -> float:
+        started = time.perf_counter()
+        result = runner.invoke(args=["report", "--period", period, "--lang", "vi", "--output", str(output)])
+        elapsed = time.perf_counter() - started
+        assert result.exit_code == 0, result.output
+        return elapsed
+
+    def weasyprint_pdf() -> float:
+        started = time.perf_counter()
+        HTML(filename=str(html_file), base_url=static.as_uri() + "/",
+             url_fetcher=StaticOnlyFetcher(static)).write_pdf()
+        return time.perf_counter() - started
+
+    app_pdf(), weasyprint_pdf()  # warm-up: fonts, templates
+    app_times, weasy_times, ratios = [], [], []
+    for i in range(runs):
+        # Each pair runs back to back (in turn first), and the median of the pairs' ratios is kept: a burst of
+        # load on the machine falls on one pair, not on one side.
+        if i % 2 == 0:
+            a, w = app_pdf(), weasyprint_pdf()
+        else:
+            w, a = weasyprint_pdf(), app_pdf()
+        app_times.append(a)
+        weasy_times.append(w)
+        ratios.append(a / w)
+    app_ms, weasy_ms = statistics.median(app_times) * 1000, statistics.median(weasy_times) * 1000
+    return {"app_ms": app_ms, "weasyprint_ms": weasy_ms, "ratio": statistics.median(ratios),
+            "bytes": output.stat().st_size}
+
+
+# ---- Main -----------------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgresql", metavar="URL",
+                        help="a PostgreSQL server to use instead of SQLite (e.g. postgresql://postgres@/postgres"
+                             "?host=/tmp&port=54329); databases bench_1x and bench_100x are (re)created there")
+    parser.add_argument("--requests", type=int, default=40, help="timed requests per page and size (default 40)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (default 5)")
+    parser.add_argument("--pdf-runs", type=int, default=7, help="timed PDFs of each kind and size (default 7)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (databases, logs)")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="incubator-bench-"))
+    os.environ["INCUBATOR_INSTANCE_PATH"] = str(work / "instance")
+    import logging
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    today = (datetime.now(UTC) + HANOI).date()
+    try:
+        from benchmarks.seed import PASSWORD, STAFF_EMAIL
+
+        log(f"Work folder {work}")
+        log("Seeding")
+        urls = database_urls(work, args.postgresql)
+        benches = {scale: build_database(scale, urls[scale], today) for scale in SCALES}
+        paths = {scale: pages_of(benches[scale]) for scale in SCALES}
+        names = list(paths[SCALES[0]])
+
+        samples: dict[str, dict[int, list[float]]] = {name: {s: [] for s in SCALES} for name in names}
+        cookies = {}
+        with gunicorn(urls[1], work, "1x") as port_1, gunicorn(urls[100], work, "100x") as port_100:
+            clients = {1: Client(port_1), 100: Client(port_100)}
+            for scale, client in clients.items():
+                client.login(STAFF_EMAIL, PASSWORD)
+                cookies[scale] = client.cookie
+            log(f"Timing {len(names)} pages × 2 sizes × {args.requests} requests (after {args.warmup} untimed)")
+            for name in names:
+                for _ in range(args.warmup):
+                    for scale in SCALES:
+                        clients[scale].timed_get(paths[scale][name])
+                for i in range(args.requests):
+                    order = SCALES if i % 2 == 0 else tuple(reversed(SCALES))
+                    for scale in order:
+                        samples[name][scale].append(clients[scale].timed_get(paths[scale][name]))
+                small, large = samples[name][1], samples[name][100]
+                log(f"  {name:20s} p95 {p95(small):7.1f} ms at 1×, {p95(large):7.1f} ms at 100× "
+                    f"(medians {statistics.median(small):.1f} and {statistics.median(large):.1f})")
+
+        log("Counting queries (in-process, the same session)")
+        queries, pdf = {}, {}
+        apps = {scale: make_app(urls[scale]) for scale in SCALES}
+        for scale in SCALES:
+            queries[scale] = count_queries(apps[scale], cookies[scale], paths[scale])
+        quarter_end = today.replace(day=1)
+        while quarter_end.month % 3 != 1:
+            quarter_end = quarter_end.replace(month=quarter_end.month - 1)
+        last_quarter_day = quarter_end - timedelta(days=1)
+        period = f"{last_quarter_day.year}-Q{(last_quarter_day.month - 1) // 3 + 1}"
+        log(f"Timing the report PDF of {period} ({args.pdf_runs} pairs, the median of their ratios)")
+        for scale in SCALES:
+            pdf[scale] = time_pdf(apps[scale], work, f"{scale}x", period, args.pdf_runs)
+            log(f"  {scale}×: the app {pdf[scale]['app_ms']:.0f} ms, WeasyPrint from the file "
+                f"{pdf[scale]['weasyprint_ms']:.0f} ms (medians); ratio {pdf[scale]['ratio']:.2f}")
+        for app in apps.values():
+            with app.app_context():
+                from incubator.extensions import db
+
+                db.engine.dispose()
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    result_pages = {}
+    for name in names:
+        if name == TRIVIAL:
+            continue
+        small, large = p95(samples[name][1]), p95(samples[name][100])
+        result_pages[name] = {"p95_ms_1x": round(small, 1), "p95_ms_100x": round(large, 1),
+                              "ratio": round(large / small, 2), "queries_1x": queries[1][name],
+                              "queries_100x": queries[100][name]}
+    trivial_100 = p95(samples[TRIVIAL][100])
+    by_size = {s: p95(samples["targets_dashboard"][s]) / p95(samples[TRIVIAL][s]) for s in SCALES}
+    dashboard = round(max(by_size.values()), 2)
+    pdf_ratio = round(max(pdf[s]["ratio"] for s in SCALES), 2)
+
+    goals = []
+    for name, r in result_pages.items():
+        goals.append((f"{name}: p95 100×/1× = {r['ratio']:.2f} ≤ {PAGE_RATIO_GOAL}", r["ratio"] <= PAGE_RATIO_GOAL))
+        goals.append((f"{name}: queries {r['queries_1x']} at 1×, {r['queries_100x']} at 100× (equal)",
+                      r["queries_1x"] == r["queries_100x"]))
+    goals.append((f"targets dashboard p95 ÷ trivial page p95 (the larger of 1× {by_size[1]:.2f} and 100× "
+                  f"{by_size[100]:.2f}) = {dashboard:.2f} ≤ {DASHBOARD_GOAL}", dashboard <= DASHBOARD_GOAL))
+    goals.append((f"report PDF ÷ WeasyPrint from a file (the larger of 1× {pdf[1]['ratio']:.2f} and 100× "
+                  f"{pdf[100]['ratio']:.2f}) = {pdf_ratio:.2f} ≤ {PDF_GOAL}", pdf_ratio <= PDF_GOAL))
+    log(f"\nTrivial page ({paths[1][TRIVIAL]}): p95 {p95(samples[TRIVIAL][1]):.1f} ms at 1×, {trivial_100:.1f} ms "
+        f"at 100×. Run time {time.perf_counter() - started:.0f} s.")
+    log("Goals:")
+    for text, ok in goals:
+        log(f"  [{'met' if ok else 'MISSED'}] {text}")
+    missed = [text for text, ok in goals if not ok]
+    log(f"{len(goals) - len(missed)} of {len(goals)} goals met." if missed else "Every goal is met.")
+    print(json.dumps({"pages": result_pages, "dashboard_vs_trivial": dashboard, "pdf_vs_weasyprint": pdf_ratio},
+                     ensure_ascii=False), flush=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
