@@ -82,7 +82,12 @@ def report(report_id):
             else:
                 flash(_("Saved."), "success")
                 return redirect(url_for("reports.report", report_id=report.id))
-    return render_template("reports/report.html", report=report, form=form), form_status(form)
+    from incubator.reports.charts import charts
+    from incubator.reports.figures import compute
+
+    figures = report.snapshot if report.is_final else compute(report.period_start, report.period_end)
+    return render_template("reports/report.html", report=report, form=form, f=figures,
+                           charts=charts(figures)), form_status(form)
 
 
 @bp.route("/<int:report_id>/finalise", methods=["POST"])

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from incubator.auth.enums import Role
 from incubator.cohorts.enums import MemberStatus, ReportStatus
 from incubator.mentoring.enums import SessionStatus
+from incubator.outcomes.enums import Decision
 
 
 def _csv(response) -> list[list[str]]:
@@ -94,8 +95,8 @@ def test_exports_apply_the_filters_of_their_page(staff, world, make):
     page = staff.get("/register/residencies?state=ended").get_data(as_text=True)
     assert "Đã Rời Đi" in page and "Hồ Tây" not in page
 
-    make.outcome(company=make.company(name="Công ty Rút Lui"), decision=__import__(
-        "incubator.outcomes.enums").outcomes.enums.Decision.WITHDRAWN, decided_on=date(2024, 3, 1))
+    make.outcome(company=make.company(name="Công ty Rút Lui"), decision=Decision.WITHDRAWN,
+                 decided_on=date(2024, 3, 1))
     graduated = _rows(staff.get("/register/outcomes/export.xlsx?decision=graduated"))
     assert [r[0] for r in graduated[1:]] == ["Công ty Cổ phần Bản Đồ Số Hồ Tây"]
     assert graduated[1][5] == "Ứng dụng bản đồ số cho phường"

@@ -12,8 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from incubator.auth.enums import Role
+from incubator.companies.enums import ResidencyKind
 from incubator.reports import services
 from incubator.reports.models import PeriodicReport
+from incubator.targets.enums import TargetKind
 from tests.conftest import require_or_skip
 from tests.helpers import post_form
 
@@ -136,3 +138,25 @@ def test_the_companies_list_exports_the_rows_the_user_sees_in_vietnamese(login_a
     assert rows[1][0] == "Công ty TNHH Dữ liệu Đô thị Thăng Long" and rows[1][5] == "Doanh nghiệp đang ươm tạo"
     csv = client.get("/register/export.csv").data
     assert csv.startswith(b"\xef\xbb\xbf") and "Nông sản Đồng Tháp".encode() in csv
+
+
+def test_the_report_page_shows_the_figures_before_finalising_and_the_snapshot_after(login_as, make, db):
+    """Staff check the figures on the page before they finalise; afterwards the page shows what was kept."""
+    client, staff = login_as(Role.STAFF)
+    make.target(code="TL", kind=TargetKind.INCUBATED_IT_RATIO)
+    make.residency(company=make.company(name="Công ty Cổ phần Đầu Tiên"), starts_on=date(2025, 1, 1))
+    report = services.create(start=date(2025, 1, 1), end=date(2025, 3, 31), period_label="2025-Q1", actor=staff,
+                             number="03/BC-TTĐT")
+    db.session.commit()
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert 'id="figures"' in page and "1 / 1 = 100,0\xa0%" in page and "<svg" in page
+    make.residency(company=make.company(name="Công ty Thuê Dịch Vụ"), kind=ResidencyKind.SERVICE_TENANT,
+                   starts_on=date(2025, 2, 1))
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "1 / 2 = 50,0\xa0%" in page  # a draft follows the data
+    assert post_form(client, f"/reports/{report.id}/finalise", {"version": str(report.version_id)}).status_code == 302
+    db.session.expire_all()
+    assert report.is_final
+    make.residency(company=make.company(name="Công ty Vào Sau"), starts_on=date(2025, 3, 1))
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "1 / 2 = 50,0\xa0%" in page and "1 / 3" not in page  # a finalised report shows its snapshot
