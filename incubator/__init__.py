@@ -88,6 +88,9 @@ def _configure_database(app: Flask) -> None:
 
 
 def _configure_secret_key(app: Flask) -> None:
+    # A key set in the settings (instance/config.py, INCUBATOR_SECRET_KEY) marks an installation meant to
+    # serve; `flask demo` refuses to load invented data there (see incubator/cli.py).
+    app.config["SECRET_KEY_CONFIGURED"] = bool(app.config.get("SECRET_KEY"))
     if app.config.get("SECRET_KEY"):
         return
     if app.debug or app.testing:

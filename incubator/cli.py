@@ -27,13 +27,29 @@ def register(app: Flask) -> None:
 
     @app.cli.command("demo")
     @click.option("--no-upgrade", is_flag=True, help="Do not run the migrations first.")
-    def demo_command(no_upgrade: bool) -> None:
-        """Create (or bring up to date) the schema and load invented demonstration data. Safe to run twice."""
+    @click.option("--force", is_flag=True,
+                  help="Load even where a secret key is configured or real accounts exist (a development copy).")
+    def demo_command(no_upgrade: bool, force: bool) -> None:
+        """Create (or bring up to date) the schema and load invented demonstration data. Safe to run twice.
+
+        Refused on an installation configured to serve (a secret key set, debug and testing off) and on a
+        database holding accounts other than the demo's: the demo's accounts share a published password."""
         from incubator.demo.data import DEMO_PASSWORD, load
 
+        if not force and _configured_for_production(app):
+            raise click.ClickException(
+                "This installation is configured for production (a secret key is set and debug mode is off): "
+                "the demonstration data, whose accounts share a published password, is not loaded here. On a "
+                "development copy, run with --debug (flask --app incubator --debug demo) or pass --force.")
         if not no_upgrade:
             upgrade()
         with write_lock():
+            real = [] if force else _accounts_not_of_the_demo()
+            if real:
+                raise click.ClickException(
+                    f"This database holds accounts that the demonstration did not create ({', '.join(real)}): "
+                    "invented data and accounts with a published password are not mixed into it. Use a fresh "
+                    "database, or pass --force on a development copy.")
             summary = load()
             db.session.commit()
         click.echo(f"Demonstration data: {summary['partners']} partners, {summary['companies']} companies, "
@@ -43,6 +59,16 @@ def register(app: Flask) -> None:
                    f"(password for all: {DEMO_PASSWORD}):")
         for role, email in summary["logins"]:
             click.echo(f"  {role:<14} {email}")
+
+    def _configured_for_production(app: Flask) -> bool:
+        return bool(app.config.get("SECRET_KEY_CONFIGURED")) and not (app.debug or app.testing)
+
+    def _accounts_not_of_the_demo() -> list[str]:
+        from incubator.auth.models import User
+        from incubator.demo.data import DEMO_DOMAIN
+
+        return list(db.session.scalars(sa.select(User.email).where(~User.email.endswith("@" + DEMO_DOMAIN))
+                                       .order_by(User.id).limit(3)))
 
     @app.cli.command("create-admin")
     @click.argument("email")

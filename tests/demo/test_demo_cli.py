@@ -72,3 +72,27 @@ def test_demo_users_can_log_in_with_the_printed_password(runner, client, db):
                          token_from="/login")
     assert response.status_code == 302
     assert client.get("/home/staff").status_code == 200
+
+
+def test_demo_is_refused_where_production_is_configured(app, runner, db, monkeypatch):
+    """A secret key in the settings with debug and testing off is an installation meant to serve: the demo's
+    accounts, whose password is published, never go there. --debug (a development copy) or --force does."""
+    monkeypatch.setitem(app.config, "TESTING", False)
+    monkeypatch.setitem(app.config, "SECRET_KEY_CONFIGURED", True)
+    result = runner.invoke(args=["demo", "--no-upgrade"])
+    assert result.exit_code != 0
+    assert "configured for production" in result.output and "--force" in result.output
+    assert _counts(db)["User"] == 0 and _counts(db)["Company"] == 0
+    monkeypatch.setitem(app.config, "DEBUG", True)
+    assert runner.invoke(args=["demo", "--no-upgrade"]).exit_code == 0
+
+
+def test_demo_is_refused_on_a_database_with_real_accounts(runner, db, make):
+    make.user(Role.ADMIN, email="giamdoc@vuonuom.gov.vn")
+    result = runner.invoke(args=["demo", "--no-upgrade"])
+    assert result.exit_code != 0
+    assert "giamdoc@vuonuom.gov.vn" in result.output
+    assert _counts(db)["Company"] == 0 and _counts(db)["User"] == 1
+    result = runner.invoke(args=["demo", "--no-upgrade", "--force"])
+    assert result.exit_code == 0, result.output
+    assert _counts(db)["Company"] >= 30
