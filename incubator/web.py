@@ -47,8 +47,8 @@ def apply_form_error(form, exc) -> None:
 
 def save_form(form, action, *, message, to):
     """The shape the form views share: on a valid post, call the service (``action``); a DomainError goes
-    back onto the form, success flashes ``message`` and redirects to ``to`` (a URL, or a function of what the
-    service returned). Returns the redirect, or None when the form is to be shown (again)."""
+    back onto the form, success flashes ``message`` and redirects to ``to`` (each a value, or a function of what
+    the service returned). Returns the redirect, or None when the form is to be shown (again)."""
     from flask import flash, redirect
 
     from incubator.errors import DomainError
@@ -60,5 +60,5 @@ def save_form(form, action, *, message, to):
     except DomainError as exc:
         apply_form_error(form, exc)
         return None
-    flash(message, "success")
+    flash(message(result) if callable(message) else message, "success")
     return redirect(to(result) if callable(to) else to)

@@ -25,7 +25,7 @@ from incubator.outcomes import services as outcome_services
 from incubator.outcomes.enums import Decision, Pillar
 from incubator.outcomes.models import GraduationOutcome
 from incubator.uploads import check_pdf, path_of
-from incubator.web import apply_form_error, form_status, page_arg, safe_next_url
+from incubator.web import apply_form_error, form_status, page_arg, safe_next_url, save_form
 
 bp = Blueprint("companies", __name__, url_prefix="/register")
 my_bp = Blueprint("my_companies", __name__, url_prefix="/my/companies")
@@ -135,16 +135,14 @@ def export_outcomes(fmt):
 @require(can_edit_register)
 def new():
     form = CompanyForm()
-    if form.validate_on_submit():
-        try:
-            company = services.create_company(actor=current_user,
-                                              **{f: getattr(form, f).data for f in COMPANY_FIELDS})
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("%(name)s is in the register.", name=company.name), "success")
-            return redirect(url_for("companies.company", company_id=company.id))
-    return render_template("companies/form.html", form=form, company=None), form_status(form)
+    done = save_form(form, lambda: services.create_company(actor=current_user, **_company_fields(form)),
+                     message=lambda company: _("%(name)s is in the register.", name=company.name),
+                     to=lambda company: url_for("companies.company", company_id=company.id))
+    return done or (render_template("companies/form.html", form=form, company=None), form_status(form))
+
+
+def _company_fields(form) -> dict:
+    return {f: getattr(form, f).data for f in COMPANY_FIELDS}
 
 
 @bp.route("/<int:company_id>")
@@ -161,16 +159,10 @@ def edit(company_id):
     form = CompanyForm(obj=company)
     if request.method == "GET":
         form.version.data = company.version_id
-    if form.validate_on_submit():
-        try:
-            services.update_company(company, actor=current_user, version=form.version.data,
-                                    **{f: getattr(form, f).data for f in COMPANY_FIELDS})
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("companies.company", company_id=company.id))
-    return render_template("companies/form.html", form=form, company=company), form_status(form)
+    done = save_form(form, lambda: services.update_company(company, actor=current_user, version=form.version.data,
+                                                           **_company_fields(form)),
+                     message=_("Saved."), to=url_for("companies.company", company_id=company.id))
+    return done or (render_template("companies/form.html", form=form, company=company), form_status(form))
 
 
 @bp.route("/<int:company_id>/residencies/new", methods=["GET", "POST"])
@@ -178,17 +170,11 @@ def edit(company_id):
 def new_residency(company_id):
     company = db.get_or_404(Company, company_id)
     form = ResidencyForm()
-    if form.validate_on_submit():
-        try:
-            services.add_residency(company, form.kind.data, form.starts_on.data, form.ends_on.data, form.note.data,
-                                   actor=current_user)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Residency added."), "success")
-            return redirect(url_for("companies.company", company_id=company.id))
-    return render_template("companies/residency_form.html", form=form, company=company, residency=None), \
-        form_status(form)
+    done = save_form(form, lambda: services.add_residency(company, form.kind.data, form.starts_on.data,
+                                                          form.ends_on.data, form.note.data, actor=current_user),
+                     message=_("Residency added."), to=url_for("companies.company", company_id=company.id))
+    return done or (render_template("companies/residency_form.html", form=form, company=company, residency=None),
+                    form_status(form))
 
 
 @bp.route("/residencies/<int:residency_id>/edit", methods=["GET", "POST"])
@@ -199,18 +185,12 @@ def edit_residency(residency_id):
     if request.method == "GET":
         form.kind.data = residency.kind.value
         form.version.data = residency.version_id
-    if form.validate_on_submit():
-        try:
-            services.update_residency(residency, kind=form.kind.data, starts_on=form.starts_on.data,
-                                      ends_on=form.ends_on.data, note=form.note.data, actor=current_user,
-                                      version=form.version.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Residency saved."), "success")
-            return redirect(url_for("companies.company", company_id=residency.company_id))
-    return render_template("companies/residency_form.html", form=form, company=residency.company,
-                           residency=residency), form_status(form)
+    done = save_form(form, lambda: services.update_residency(
+        residency, kind=form.kind.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data, note=form.note.data,
+        actor=current_user, version=form.version.data),
+                     message=_("Residency saved."), to=url_for("companies.company", company_id=residency.company_id))
+    return done or (render_template("companies/residency_form.html", form=form, company=residency.company,
+                                    residency=residency), form_status(form))
 
 
 @bp.route("/residencies/<int:residency_id>/end", methods=["POST"])
@@ -218,15 +198,11 @@ def edit_residency(residency_id):
 def end_residency(residency_id):
     residency = db.get_or_404(Residency, residency_id)
     form = EndResidencyForm()
-    if form.validate_on_submit():
-        try:
-            services.end_residency(residency, form.ends_on.data, reason=form.reason.data, actor=current_user,
-                                   version=form.version.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Residency ended."), "success")
-            return redirect(url_for("companies.company", company_id=residency.company_id))
+    done = save_form(form, lambda: services.end_residency(residency, form.ends_on.data, reason=form.reason.data,
+                                                          actor=current_user, version=form.version.data),
+                     message=_("Residency ended."), to=url_for("companies.company", company_id=residency.company_id))
+    if done:
+        return done
     company = db.first_or_404(queries.company_page(residency.company_id))
     return render_template("companies/company.html", company=company, today=_today(), end_form=form,
                            ending=residency.id), 400
@@ -248,19 +224,17 @@ def _checked_pdf(form):
 def new_outcome(company_id):
     company = db.get_or_404(Company, company_id)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        try:
-            pdf = _checked_pdf(form)
-            outcome_services.record_outcome(company, actor=current_user, **_outcome_fields(form, pdf))
-            if pdf:
-                pdf.save("evidence")
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Outcome recorded."), "success")
-            return redirect(url_for("companies.company", company_id=company.id))
-    return render_template("companies/outcome_form.html", form=form, company=company, outcome=None), \
-        form_status(form)
+
+    def record():
+        pdf = _checked_pdf(form)
+        outcome_services.record_outcome(company, actor=current_user, **_outcome_fields(form, pdf))
+        if pdf:
+            pdf.save("evidence")
+
+    done = save_form(form, record, message=_("Outcome recorded."),
+                     to=url_for("companies.company", company_id=company.id))
+    return done or (render_template("companies/outcome_form.html", form=form, company=company, outcome=None),
+                    form_status(form))
 
 
 @bp.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
@@ -271,21 +245,19 @@ def edit_outcome(outcome_id):
     if request.method == "GET":
         form.decision.data = outcome.decision.value
         form.version.data = outcome.version_id
-    if form.validate_on_submit():
-        try:
-            pdf = _checked_pdf(form)
-            outcome_services.update_outcome(outcome, actor=current_user, version=form.version.data,
-                                            remove_evidence_file=form.remove_evidence_pdf.data,
-                                            **_outcome_fields(form, pdf))
-            if pdf:
-                pdf.save("evidence")
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Outcome saved."), "success")
-            return redirect(url_for("companies.company", company_id=outcome.company_id))
-    return render_template("companies/outcome_form.html", form=form, company=outcome.company, outcome=outcome), \
-        form_status(form)
+
+    def update():
+        pdf = _checked_pdf(form)
+        outcome_services.update_outcome(outcome, actor=current_user, version=form.version.data,
+                                        remove_evidence_file=form.remove_evidence_pdf.data,
+                                        **_outcome_fields(form, pdf))
+        if pdf:
+            pdf.save("evidence")
+
+    done = save_form(form, update, message=_("Outcome saved."),
+                     to=url_for("companies.company", company_id=outcome.company_id))
+    return done or (render_template("companies/outcome_form.html", form=form, company=outcome.company,
+                                    outcome=outcome), form_status(form))
 
 
 @bp.route("/outcomes/<int:outcome_id>/evidence")
