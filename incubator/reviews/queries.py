@@ -11,7 +11,7 @@ from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.applications.models import Application, IntakeRound
 from incubator.extensions import db
 from incubator.reviews import ranking as calc
-from incubator.reviews.enums import ACTIVE_ASSIGNMENT, AssignmentStatus, ReviewStatus
+from incubator.reviews.enums import ACTIVE_ASSIGNMENT, ReviewStatus
 from incubator.reviews.models import Assignment, Conflict, PanelMember, Review, ReviewStage, Score, StageEntry
 
 
@@ -237,13 +237,8 @@ def released_comments(entry: StageEntry) -> list[str]:
     """The reviewers' comments for the applicant, released with the stage's decision (never their names)."""
     if entry.decision is None:
         return []
-    return [c for c in db.session.scalars(
-        sa.select(Review.comment_for_applicant).join(Assignment)
-        .where(Assignment.stage_id == entry.stage_id, Assignment.application_id == entry.application_id,
-               Assignment.status != AssignmentStatus.RECUSED, Assignment.status != AssignmentStatus.WITHDRAWN,
-               Review.status == ReviewStatus.SUBMITTED, Review.comment_for_applicant.is_not(None),
-               Review.submitted_at <= entry.decided_at)
-        .order_by(Review.submitted_at, Review.id)) if c]
+    decided = decisions_for_applications([entry.application_id]).get(entry.application_id, [])
+    return next((comments for e, comments in decided if e.id == entry.id), [])
 
 
 def decisions_for_founder(application: Application) -> list[tuple[StageEntry, list[str]]]:
@@ -251,8 +246,9 @@ def decisions_for_founder(application: Application) -> list[tuple[StageEntry, li
 
 
 def decisions_for_applications(application_ids: list[int]) -> dict[int, list[tuple[StageEntry, list[str]]]]:
-    """Each application's decided stages with their released comments: two queries for any number of
-    applications (the same rule as ``released_comments``, applied to all at once)."""
+    """Each application's decided stages with the comments released to its applicant: those written for the
+    applicant in a submitted review of an active assignment, before the decision. Two queries for any number of
+    applications."""
     if not application_ids:
         return {}
     entries = db.session.scalars(
