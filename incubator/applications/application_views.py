@@ -26,7 +26,7 @@ from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.text import clean_text
 from incubator.uploads import check_pdf, path_of
-from incubator.web import apply_form_error, form_status
+from incubator.web import apply_form_error, form_status, save_form
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -257,14 +257,12 @@ def staff_view(application_id):
 
     application = db.get_or_404(Application, application_id)
     form = OverrideForm()
-    if form.validate_on_submit():
-        try:
-            services.override_eligibility(application, actor=current_user, reason=form.reason.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("This application may now be submitted despite the rule it fails."), "success")
-            return redirect(url_for("applications.staff_view", application_id=application.id))
+    done = save_form(form, lambda: services.override_eligibility(application, actor=current_user,
+                                                                 reason=form.reason.data),
+                     message=_("This application may now be submitted despite the rule it fails."),
+                     to=url_for("applications.staff_view", application_id=application.id))
+    if done:
+        return done
     trail = list(db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.object_type == "applications", AuditEntry.object_id == str(application.id))
         .order_by(AuditEntry.id)))

@@ -23,7 +23,7 @@ from incubator.auth.permissions import is_staff, require
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.web import apply_form_error, form_status
+from incubator.web import form_status, save_form
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 SOON_DAYS = 60
@@ -75,15 +75,10 @@ def manage():
 @require(is_staff)
 def new():
     form = RoundForm()
-    if form.validate_on_submit():
-        try:
-            intake_round = services.create_round(actor=current_user, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Round created: now add its questions and documents."), "success")
-            return redirect(url_for("rounds.setup", round_id=intake_round.id))
-    return render_template("rounds/form.html", form=form, round=None), form_status(form)
+    done = save_form(form, lambda: services.create_round(actor=current_user, **form.fields()),
+                     message=_("Round created: now add its questions and documents."),
+                     to=lambda intake_round: url_for("rounds.setup", round_id=intake_round.id))
+    return done or (render_template("rounds/form.html", form=form, round=None), form_status(form))
 
 
 @bp.route("/<int:round_id>/edit", methods=["GET", "POST"])
@@ -93,15 +88,10 @@ def edit(round_id):
     form = RoundForm()
     if request.method == "GET":
         form.load(intake_round)
-    if form.validate_on_submit():
-        try:
-            services.update_round(intake_round, actor=current_user, version=form.version.data, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("rounds.setup", round_id=intake_round.id))
-    return render_template("rounds/form.html", form=form, round=intake_round), form_status(form)
+    done = save_form(form, lambda: services.update_round(intake_round, actor=current_user, version=form.version.data,
+                                                         **form.fields()),
+                     message=_("Saved."), to=url_for("rounds.setup", round_id=intake_round.id))
+    return done or (render_template("rounds/form.html", form=form, round=intake_round), form_status(form))
 
 
 @bp.route("/<int:round_id>/setup", methods=["GET"])
@@ -118,17 +108,12 @@ def setup(round_id):
 def add_question(round_id):
     intake_round = db.get_or_404(IntakeRound, round_id)
     form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_question(intake_round, actor=current_user, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Question added."), "success")
-            return redirect(url_for("rounds.setup", round_id=round_id))
-    return render_template("rounds/setup.html", round=intake_round, question_form=form, document_form=DocumentForm(),
-                           extend_form=ExtendForm(), has_applications=services.has_applications(intake_round),
-                           rules=_rules(intake_round)), 400
+    done = save_form(form, lambda: services.add_question(intake_round, actor=current_user, **form.fields()),
+                     message=_("Question added."), to=url_for("rounds.setup", round_id=round_id))
+    return done or (render_template("rounds/setup.html", round=intake_round, question_form=form,
+                                    document_form=DocumentForm(), extend_form=ExtendForm(),
+                                    has_applications=services.has_applications(intake_round),
+                                    rules=_rules(intake_round)), 400)
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -139,15 +124,9 @@ def edit_question(question_id):
     if request.method == "GET":
         form.kind.data = question.kind.value
         form.choices.data = "\n".join(f"{c['label_vi']} | {c['label_en']}" for c in question.choices or [])
-    if form.validate_on_submit():
-        try:
-            services.update_question(question, actor=current_user, **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Question saved."), "success")
-            return redirect(url_for("rounds.setup", round_id=question.round_id))
-    return render_template("rounds/question.html", form=form, question=question), form_status(form)
+    done = save_form(form, lambda: services.update_question(question, actor=current_user, **form.fields()),
+                     message=_("Question saved."), to=url_for("rounds.setup", round_id=question.round_id))
+    return done or (render_template("rounds/question.html", form=form, question=question), form_status(form))
 
 
 @bp.route("/questions/<int:question_id>/remove", methods=["POST"])
@@ -185,18 +164,13 @@ def add_document(round_id):
 def extend(round_id):
     intake_round = db.get_or_404(IntakeRound, round_id)
     form = ExtendForm()
-    if form.validate_on_submit():
-        try:
-            services.extend_deadline(intake_round, to_utc(form.closes_at.data), actor=current_user,
-                                     reason=form.reason.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Deadline extended."), "success")
-            return redirect(url_for("rounds.setup", round_id=round_id))
-    return render_template("rounds/setup.html", round=intake_round, question_form=QuestionForm(),
-                           document_form=DocumentForm(), extend_form=form,
-                           has_applications=services.has_applications(intake_round), rules=_rules(intake_round)), 400
+    done = save_form(form, lambda: services.extend_deadline(intake_round, to_utc(form.closes_at.data),
+                                                            actor=current_user, reason=form.reason.data),
+                     message=_("Deadline extended."), to=url_for("rounds.setup", round_id=round_id))
+    return done or (render_template("rounds/setup.html", round=intake_round, question_form=QuestionForm(),
+                                    document_form=DocumentForm(), extend_form=form,
+                                    has_applications=services.has_applications(intake_round),
+                                    rules=_rules(intake_round)), 400)
 
 
 @bp.route("/<int:round_id>/preview")
@@ -216,14 +190,9 @@ def copy(round_id):
     form = CopyRoundForm()
     if request.method == "GET":
         form.name_vi.data, form.name_en.data = f"{source.name_vi} (bản sao)", f"{source.name_en} (copy)"
-    if form.validate_on_submit():
-        try:
-            copied = services.copy_round(source, actor=current_user, name_vi=form.name_vi.data,
-                                         name_en=form.name_en.data, opens_at=to_utc(form.opens_at.data),
-                                         closes_at=to_utc(form.closes_at.data))
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Round copied with its questions and documents."), "success")
-            return redirect(url_for("rounds.setup", round_id=copied.id))
-    return render_template("rounds/copy.html", form=form, source=source), form_status(form)
+    done = save_form(form, lambda: services.copy_round(source, actor=current_user, name_vi=form.name_vi.data,
+                                                       name_en=form.name_en.data, opens_at=to_utc(form.opens_at.data),
+                                                       closes_at=to_utc(form.closes_at.data)),
+                     message=_("Round copied with its questions and documents."),
+                     to=lambda copied: url_for("rounds.setup", round_id=copied.id))
+    return done or (render_template("rounds/copy.html", form=form, source=source), form_status(form))
