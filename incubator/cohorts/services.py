@@ -294,6 +294,20 @@ def send_report_reminders(today: date) -> int:
 SERVICE_FIELDS = ("kind", "title", "delivered_on", "provider_id", "hours", "note")
 
 
+def _twin_service(actor, fields: dict, recipients: list[int]) -> ServiceDelivery | None:
+    """The same service recorded by the same person a moment ago (a double click, a form sent twice): two
+    posts queue on the person's row, and the second finds the first's service."""
+    from incubator.auth.models import User
+    from incubator.db import utcnow
+
+    db.session.execute(sa.select(User.id).where(User.id == actor.id).with_for_update())
+    candidates = db.session.scalars(sa.select(ServiceDelivery).where(
+        ServiceDelivery.created_by_id == actor.id, ServiceDelivery.kind == fields["kind"],
+        ServiceDelivery.title == fields["title"], ServiceDelivery.delivered_on == fields["delivered_on"],
+        ServiceDelivery.created_at >= utcnow() - timedelta(minutes=10)))
+    return next((s for s in candidates if {r.company_id for r in s.recipients} == set(recipients)), None)
+
+
 def save_service(service: ServiceDelivery | None, *, actor, recipients: list[int], attended: list[int],
                  version=None, **fields) -> ServiceDelivery:
     fields = {k: v for k, v in fields.items() if k in SERVICE_FIELDS}
@@ -310,6 +324,9 @@ def save_service(service: ServiceDelivery | None, *, actor, recipients: list[int
     fields["note"] = (fields.get("note") or "").strip() or None
     created = service is None
     if created:
+        twin = _twin_service(actor, fields, recipients)
+        if twin is not None:
+            return twin
         service = ServiceDelivery(created_by_id=actor.id, **fields)
         db.session.add(service)
     else:

@@ -26,10 +26,24 @@ def test_staff_create_a_cohort_and_admit_a_startup_by_hand(login_as, make, db):
     assert post_form(client, "/cohorts/new", {"name": "Khóa ươm tạo 2026", "starts_on": "2026-03-01",
                                               "ends_on": "2026-01-01", "rhythm": "monthly"}).status_code == 400
     company = make.company()
-    assert post_form(client, f"/cohorts/{cohort.id}", {"company_id": str(company.id)}).status_code == 302
+    spaced = f"{company.tax_code[:4]} {company.tax_code[4:7]}.{company.tax_code[7:]}"  # as people type it
+    assert post_form(client, f"/cohorts/{cohort.id}", {"tax_code": spaced}).status_code == 302
     residency = db.session.scalar(sa.select(Residency).where(Residency.company_id == company.id))
     assert residency.kind is ResidencyKind.INCUBATED and residency.starts_on == date(2026, 3, 1)
     assert company.name in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+
+
+def test_admission_by_hand_names_the_startup_by_its_tax_code_and_refuses_unknown_or_non_it_ones(login_as, make,
+                                                                                                   db):
+    client, _ = login_as(Role.STAFF)
+    cohort = make.cohort()
+    non_it = make.company(is_it=False)
+    for typed, reason in (("", "Vui lòng nhập mã số thuế"), (tax_code(424242), "Không có doanh nghiệp nào phù hợp"),
+                          (non_it.tax_code, "Không phải doanh nghiệp CNTT")):
+        response = post_form(client, f"/cohorts/{cohort.id}", {"tax_code": typed})
+        assert response.status_code == 400
+        assert reason.lower() in response.get_data(as_text=True).lower()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CohortMember)) == 0
 
 
 def test_graduating_without_evidence_is_saved_and_shown_as_not_counting(login_as, make, db):
@@ -57,12 +71,17 @@ def test_staff_record_a_course_with_attendance(login_as, make, db):
     client, _ = login_as(Role.STAFF)
     partner = make.partner(name="Hiệp hội Phần mềm và Dịch vụ CNTT Việt Nam")
     members = [make.cohort_member() for _ in range(3)]
-    response = post_form(client, "/services/new", {
-        "kind": "training", "title": "Khóa đào tạo gọi vốn", "delivered_on": "2025-04-12", "hours": "8",
-        "provider_id": str(partner.id), "recipients": [str(m.company_id) for m in members],
-        "attended": [str(members[0].company_id)]})
+    form = {"kind": "training", "title": "Khóa đào tạo gọi vốn", "delivered_on": "2025-04-12", "hours": "8",
+            "provider_id": str(partner.id), "recipients": [str(m.company_id) for m in members],
+            "attended": [str(members[0].company_id)]}
+    response = post_form(client, "/services/new", form)
     assert response.status_code == 302
-    service = db.session.scalar(sa.select(ServiceDelivery))
+    # The form sent twice (a double click) records one service; another date is another service.
+    assert post_form(client, "/services/new", form).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(ServiceDelivery.id))) == 1
+    assert post_form(client, "/services/new", {**form, "delivered_on": "2025-04-19"}).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(ServiceDelivery.id))) == 2
+    service = db.session.scalar(sa.select(ServiceDelivery).order_by(ServiceDelivery.id))
     assert {r.company_id: r.attended for r in service.recipients} == {
         members[0].company_id: True, members[1].company_id: False, members[2].company_id: False}
     listing = client.get("/services/?kind=training&year=2025").get_data(as_text=True)
@@ -110,6 +129,17 @@ def test_the_cohort_page_with_40_members_and_two_years_of_reports_costs_the_quer
     assert page.count("Công ty Thành Viên") == 40
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressReport)) == 40 * 24
     assert large == small
+
+
+def test_a_cohort_of_60_shows_its_members_50_to_a_page_in_vietnamese_order(login_as, make, db):
+    client, _ = login_as(Role.STAFF)
+    cohort = make.cohort(starts_on=date(2024, 1, 1), ends_on=date(2024, 12, 31))
+    _seed_members(db, cohort, 1, 60, make.user().id)
+    first = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    second = client.get(f"/cohorts/{cohort.id}?page=2").get_data(as_text=True)
+    assert first.count("Công ty Thành Viên") == 50 and second.count("Công ty Thành Viên") == 10
+    assert first.index("Thành Viên 001") < first.index("Thành Viên 050") and "Thành Viên 051" in second
+    assert f'href="/cohorts/{cohort.id}?page=2"' in first
 
 
 def test_a_non_it_graduate_with_evidence_is_shown_as_not_counting_like_the_target_says(login_as, make, db):
