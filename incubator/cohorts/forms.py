@@ -12,7 +12,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
@@ -46,9 +46,9 @@ class CohortForm(Form):
 
 
 class AdmitForm(Form):
-    # DataRequired, not InputRequired: "0" is typed input, but it names no startup (it coerces to None).
-    company_id = SelectField(_l("Startup"), coerce=_optional_int,
-                             validators=[DataRequired(message=_l("Choose the startup."))])
+    # The startup by its tax code, as the register knows it: a list of every IT business to choose from grew
+    # with the register (thousands of options, sorted in Python, on every visit of the cohort page).
+    tax_code = text_field(_l("Tax code"), 20, required=True, message=_l("Enter the tax code."))
 
 
 class LeaveForm(Form):

@@ -105,39 +105,41 @@ def edit(cohort_id):
     return render_template("cohorts/form.html", form=form, cohort=cohort), form_status(form)
 
 
-def _admit_choices(form, cohort):
+def _company_to_admit(form):
+    """The IT business whose tax code was typed (spaces and dots ignored, as the register writes it); None,
+    with the reason on the field, when there is none."""
     from incubator.companies.models import Company
-    from incubator.text import vietnamese_sort_key
+    from incubator.companies.taxcode import normalise
 
-    present = {m.company_id for m in cohort.members}
-    companies = [c for c in db.session.scalars(sa.select(Company).where(Company.is_it.is_(True)))
-                 if c.id not in present]
-    companies.sort(key=lambda c: vietnamese_sort_key(c.name))
-    form.company_id.choices = [SelectChoice("", "—")] + [SelectChoice(c.id, f"{c.name} · {c.tax_code}")
-                                                         for c in companies]
+    company = db.session.scalar(sa.select(Company).where(Company.tax_code == normalise(form.tax_code.data)))
+    if company is None or not company.is_it:
+        reason = _("No business matches.") if company is None else _("Not an IT business")
+        form.tax_code.errors = [*list(form.tax_code.errors), reason]
+        return None
+    return company
 
 
 @bp.route("/<int:cohort_id>", methods=["GET", "POST"])
 @require(can_manage_cohorts)
 def cohort(cohort_id):
+    from incubator.web import page_arg
+
     cohort = _cohort_or_404(cohort_id)
     form = AdmitForm()
-    _admit_choices(form, cohort)
-    if form.validate_on_submit():
-        from incubator.companies.models import Company
-
+    company = _company_to_admit(form) if form.validate_on_submit() else None
+    if company is not None:
         try:
-            services.admit(cohort, db.session.get(Company, form.company_id.data), actor=current_user)
+            services.admit(cohort, company, actor=current_user)
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
             flash(_("Admitted; the incubated residency opens on %(date)s.", date=cohort.starts_on.strftime("%d/%m/%Y")),
                   "success")
             return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
-    rows = queries.cohort_rows(cohort, today())
+    members, rows = queries.cohort_rows_page(cohort, today(), page_arg())
     exclusions = graduate_exclusions([r.member.outcome for r in rows if r.member.outcome is not None])
-    return render_template("cohorts/cohort.html", cohort=cohort, rows=rows, form=form, today=today(),
-                           exclusions=exclusions), form_status(form)
+    return render_template("cohorts/cohort.html", cohort=cohort, rows=rows, members=members, form=form,
+                           today=today(), exclusions=exclusions), form_status(form)
 
 
 def _cohort_or_404(cohort_id) -> Cohort:
