@@ -16,13 +16,17 @@ from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.partners.models import Partner
 from incubator.text import fold
-from incubator.web import apply_form_error, form_status, page_arg
+from incubator.web import form_status, page_arg, save_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _partners():
     return list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
+
+
+def _chosen_partner(form):
+    return db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None
 
 
 @bp.route("/users")
@@ -51,17 +55,12 @@ def users():
 @require(can_manage_users)
 def invite():
     form = InviteForm(partners=_partners())
-    if form.validate_on_submit():
-        partner = db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None
-        try:
-            services.invite(current_user, form.email.data, form.full_name.data,
-                            [Role(r) for r in form.roles.data], partner, form.locale.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("The invitation has been sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("admin.invitations"))
-    return render_template("admin/invite.html", form=form), form_status(form)
+    done = save_form(form, lambda: services.invite(current_user, form.email.data, form.full_name.data,
+                                                   [Role(r) for r in form.roles.data], _chosen_partner(form),
+                                                   form.locale.data),
+                     message=_("The invitation has been sent to %(email)s.", email=form.email.data),
+                     to=url_for("admin.invitations"))
+    return done or (render_template("admin/invite.html", form=form), form_status(form))
 
 
 @bp.route("/invitations")
@@ -96,18 +95,11 @@ def user(user_id):
         form.roles.data = [r.value for r in person.sorted_roles]
         form.partner_id.data = person.partner_id or 0
         form.version.data = person.version_id
-    if form.validate_on_submit():
-        partner = db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None
-        try:
-            services.set_roles(current_user, person, [Role(r) for r in form.roles.data], partner,
-                               version=form.version.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Roles saved."), "success")
-            return redirect(url_for("admin.user", user_id=person.id))
-    return render_template("admin/user.html", person=person, form=form, reason_form=ReasonForm(),
-                           deactivation=_last_deactivation(person)), form_status(form)
+    done = save_form(form, lambda: services.set_roles(current_user, person, [Role(r) for r in form.roles.data],
+                                                      _chosen_partner(form), version=form.version.data),
+                     message=_("Roles saved."), to=url_for("admin.user", user_id=person.id))
+    return done or (render_template("admin/user.html", person=person, form=form, reason_form=ReasonForm(),
+                                    deactivation=_last_deactivation(person)), form_status(form))
 
 
 def _last_deactivation(person):
