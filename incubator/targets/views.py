@@ -1,19 +1,18 @@
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.auth.permissions import can_edit_targets, can_read_targets, require
 from incubator.db import utcnow
-from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.i18n import fmt_number, fmt_percent, local_tz, parse_date
 from incubator.targets import charts, queries, services
 from incubator.targets.enums import TargetKind
 from incubator.targets.forms import TargetForm
 from incubator.targets.models import Target
-from incubator.web import apply_form_error, form_status
+from incubator.web import form_status, save_form
 
 bp = Blueprint("targets", __name__, url_prefix="/targets")
 
@@ -83,15 +82,9 @@ def manage():
 @require(can_edit_targets)
 def new():
     form = TargetForm()
-    if form.validate_on_submit():
-        try:
-            services.create_target(actor=current_user, **_fields(form))
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Target saved."), "success")
-            return redirect(url_for("targets.manage"))
-    return render_template("targets/form.html", form=form, target=None), form_status(form)
+    done = save_form(form, lambda: services.create_target(actor=current_user, **_fields(form)),
+                     message=_("Target saved."), to=url_for("targets.manage"))
+    return done or (render_template("targets/form.html", form=form, target=None), form_status(form))
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
@@ -102,15 +95,10 @@ def edit(code):
     if request.method == "GET":
         form.kind.data = target.kind.value
         form.version.data = target.version_id
-    if form.validate_on_submit():
-        try:
-            services.update_target(target, actor=current_user, version=form.version.data, **_fields(form))
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Target saved."), "success")
-            return redirect(url_for("targets.manage"))
-    return render_template("targets/form.html", form=form, target=target), form_status(form)
+    done = save_form(form, lambda: services.update_target(target, actor=current_user, version=form.version.data,
+                                                          **_fields(form)),
+                     message=_("Target saved."), to=url_for("targets.manage"))
+    return done or (render_template("targets/form.html", form=form, target=target), form_status(form))
 
 
 def _fields(form) -> dict:
