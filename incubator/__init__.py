@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_request_hooks(app)
 
     from incubator import cli, errors, i18n
-    from incubator.audit.enums import action_label
+    from incubator.audit.enums import action_label, state_label
     from incubator.auth import permissions
     from incubator.auth.enums import Role
     from incubator.cohorts import permissions as cohort_permissions
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.reviews import permissions as review_permissions
 
     app.add_template_filter(action_label, "action_label")
+    app.add_template_filter(state_label, "state_label")
     from incubator.mail.services import redacted
 
     app.add_template_filter(lambda value: Role(value).label, "role_label")

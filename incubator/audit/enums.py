@@ -94,3 +94,29 @@ ROUTINE_ACTIONS = ("user.login", "user.logout")
 def action_label(code: str) -> str:
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+def _state_enums() -> dict:
+    """The enumeration whose values an object's states are, by the object's table."""
+    from incubator.applications.enums import ApplicationStatus
+    from incubator.cohorts.enums import MemberStatus, ReportStatus
+    from incubator.funding.enums import PipelineStage
+    from incubator.mentoring.enums import SessionStatus
+    from incubator.outcomes.enums import Decision as OutcomeDecision
+    from incubator.reviews.enums import AssignmentStatus, ReviewStatus
+    from incubator.reviews.enums import Decision as ReviewDecision
+
+    return {"applications": ApplicationStatus, "cohort_members": MemberStatus, "progress_reports": ReportStatus,
+            "fund_pipeline": PipelineStage, "mentoring_sessions": SessionStatus,
+            "graduation_outcomes": OutcomeDecision, "review_assignments": AssignmentStatus, "reviews": ReviewStatus,
+            "review_stage_entries": ReviewDecision}
+
+
+def state_label(code: str | None, object_type: str | None = None) -> str:
+    """A state of the audit log in words (the code itself when it is not one of the object's states)."""
+    if not code:
+        return ""
+    enum = _state_enums().get(object_type or "")
+    if enum is not None and code in {m.value for m in enum}:
+        return str(enum(code).label)
+    return code

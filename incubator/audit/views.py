@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 
 from incubator import exports
 from incubator.audit import queries
-from incubator.audit.enums import action_label
+from incubator.audit.enums import action_label, state_label
 from incubator.auth.permissions import can_read_audit_log, require
 from incubator.extensions import db
 from incubator.i18n import parse_date
@@ -39,6 +39,7 @@ def export(fmt):
     header = [_("When"), _("Who"), _("Action"), _("Code"), _("Object"), _("Number"), _("Name"), _("From"), _("To"),
               _("Why")]
     body = [[e.at, e.actor_email or _("system"), action_label(e.action), e.action, e.object_type, e.object_id,
-             e.object_label or "", e.from_state or "", e.to_state or "", e.reason or ""]
+             e.object_label or "", state_label(e.from_state, e.object_type), state_label(e.to_state, e.object_type),
+             e.reason or ""]
             for e in db.session.scalars(queries.filtered(**_filters()))]
     return exports.response(fmt, "nhat-ky-thay-doi", header, body, "audit")
