@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import g, request
+from flask_sqlalchemy.pagination import Pagination
 
 
 def form_status(form) -> int:
@@ -62,3 +63,15 @@ def save_form(form, action, *, message, to):
         return None
     flash(message(result) if callable(message) else message, "success")
     return redirect(to(result) if callable(to) else to)
+
+
+
+class ListPagination(Pagination):
+    """A page of a list already in memory (e.g. ranked in Python), for the same pagination macro as the
+    database's pages: ``ListPagination(items=…, page=…, per_page=…, error_out=False)``."""
+
+    def _query_items(self) -> list:
+        return list(self._query_args["items"][self._query_offset:self._query_offset + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])

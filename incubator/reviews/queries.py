@@ -11,7 +11,7 @@ from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.applications.models import Application, IntakeRound
 from incubator.extensions import db
 from incubator.reviews import ranking as calc
-from incubator.reviews.enums import ACTIVE_ASSIGNMENT, ReviewStatus
+from incubator.reviews.enums import ACTIVE_ASSIGNMENT, Decision, ReviewStatus
 from incubator.reviews.models import Assignment, Conflict, PanelMember, Review, ReviewStage, Score, StageEntry
 
 
@@ -171,23 +171,39 @@ class RankedEntry:
         return self.entry.application
 
 
+@dataclass(frozen=True)
+class _Light:
+    """What ranking and sorting need of an entry, read as plain columns (no objects are built for them)."""
+    id: int
+    application_id: int
+    decision: object
+    reference: str | None
+    name_sort: str
+
+
+# Each sort's key, of an entry's plain columns and its calc.Row; a None key (not yet scored) sorts last.
 SORT_KEYS = {
-    "normalised": lambda r: r.row.normalised,
-    "mean": lambda r: r.row.mean,
-    "median": lambda r: r.row.median,
-    "spread": lambda r: r.row.spread,
-    "done": lambda r: r.row.done,
-    "company": None,  # Vietnamese order of the company's name
-    "reference": lambda r: r.application.reference or "",
+    "normalised": lambda light, row: row.normalised,
+    "mean": lambda light, row: row.mean,
+    "median": lambda light, row: row.median,
+    "spread": lambda light, row: row.spread,
+    "done": lambda light, row: row.done,
+    "company": lambda light, row: light.name_sort,  # the register's key for the Vietnamese order of names
+    "reference": lambda light, row: light.reference or "",
 }
 
 
-def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True):
-    """The stage's ranking: (rows, unreliable reviewers {id: number of reviews}). Five queries, whatever
-    the number of applications and reviews."""
-    from incubator.text import vietnamese_sort_key
+def _ranked(stage: ReviewStage, sort: str, descending: bool):
+    """Every entry of the stage, ranked: ([(light entry, calc.Row)], unreliable reviewers {id: reviews}).
+    Three queries of plain columns, whatever the number of applications and reviews."""
+    from incubator.companies.models import Company
 
-    entries = stage_entries(stage)
+    light = [_Light(*r) for r in db.session.execute(
+        sa.select(StageEntry.id, StageEntry.application_id, StageEntry.decision, Application.reference,
+                  Company.name_sort)
+        .join(Application, Application.id == StageEntry.application_id)
+        .join(Company, Company.id == Application.company_id)
+        .where(StageEntry.stage_id == stage.id).order_by(StageEntry.id))]
     assigned = dict(db.session.execute(
         sa.select(Assignment.application_id, sa.func.count(Assignment.id))
         .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT))
@@ -207,19 +223,51 @@ def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = 
         total = calc.weighted_total(scores, scales)
         if total is not None:
             reviews.append((application_id, reviewer_id, total))
-    rows = calc.rank([e.application_id for e in entries], assigned, reviews, stage.spread_threshold)
-    ranked = [RankedEntry(e, rows[e.application_id]) for e in entries]
-    if sort == "company":
-        ranked.sort(key=lambda r: vietnamese_sort_key(r.application.company.name), reverse=descending)
-    else:
-        key = SORT_KEYS.get(sort) or SORT_KEYS["normalised"]
-        present = [r for r in ranked if key(r) is not None]
-        missing = [r for r in ranked if key(r) is None]
-        present.sort(key=key, reverse=descending)
-        ranked = present + missing  # applications not yet scored always come last
+    rows = calc.rank([e.application_id for e in light], assigned, reviews, stage.spread_threshold)
+    ranked = [(e, rows[e.application_id]) for e in light]
+    key = SORT_KEYS.get(sort) or SORT_KEYS["normalised"]
+    present = [p for p in ranked if key(*p) is not None]
+    missing = [p for p in ranked if key(*p) is None]
+    present.sort(key=lambda p: key(*p), reverse=descending)
+    ranked = present + missing  # applications not yet scored always come last
     counts = calc.reviewer_counts(reviews)
     unreliable = {r: n for r, n in counts.items() if n < calc.RELIABLE_MIN_REVIEWS}
     return ranked, unreliable
+
+
+def _entries(stage: ReviewStage, ids: list[int]) -> dict[int, StageEntry]:
+    """The entries shown, with what the page shows of them (company, round's questions, reason)."""
+    if not ids:
+        return {}
+    return {e.id: e for e in db.session.scalars(
+        sa.select(StageEntry).where(StageEntry.stage_id == stage.id, StageEntry.id.in_(ids))
+        .options(joinedload(StageEntry.application).joinedload(Application.company),
+                 joinedload(StageEntry.application).joinedload(Application.round)
+                 .selectinload(IntakeRound.questions),
+                 joinedload(StageEntry.reason))).unique()}
+
+
+def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True):
+    """The stage's whole ranking (exports): (rows, unreliable reviewers {id: number of reviews})."""
+    ranked, unreliable = _ranked(stage, sort, descending)
+    entries = {e.id: e for e in stage_entries(stage)}
+    return [RankedEntry(entries[light.id], row) for light, row in ranked], unreliable
+
+
+def ranking_page(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True,
+                 undecided_only: bool = False, page: int = 1, per_page: int = 50):
+    """One page of the ranking, ranked among all the stage's applications: (the pager, whose items are
+    RankedEntry, and the unreliable reviewers). The objects are built for the page's entries only: a fixed
+    number of queries, and a cost that follows the page, not the stage."""
+    from incubator.web import ListPagination
+
+    ranked, unreliable = _ranked(stage, sort, descending)
+    if undecided_only:
+        ranked = [p for p in ranked if p[0].decision is None or p[0].decision is Decision.WAITLIST]
+    pager = ListPagination(items=ranked, page=page, per_page=per_page, error_out=False)
+    entries = _entries(stage, [light.id for light, _row in pager.items])
+    pager.items = [RankedEntry(entries[light.id], row) for light, row in pager.items]
+    return pager, unreliable
 
 
 def users_by_id(ids) -> dict:

@@ -402,14 +402,17 @@ def _decision_choices(form, stage, has_next: bool):
         SelectChoice(d.value, d.label) for d in Decision if d is not Decision.ADVANCE or has_next]
 
 
-def _ranking(stage):
-    """The ranking as sorted and filtered by the page's arguments."""
+def _ranking_args():
     sort = request.args.get("sort", "normalised")
     if sort not in queries.SORT_KEYS:
         sort = "normalised"
-    descending = request.args.get("dir", "desc") != "asc"
+    return sort, request.args.get("dir", "desc") != "asc", request.args.get("undecided") == "1"
+
+
+def _ranking(stage):
+    """The whole ranking as sorted and filtered by the page's arguments (exports)."""
+    sort, descending, undecided_only = _ranking_args()
     rows, unreliable = queries.ranking(stage, sort=sort, descending=descending)
-    undecided_only = request.args.get("undecided") == "1"
     if undecided_only:
         rows = [r for r in rows if r.entry.decision is None or r.entry.decision is Decision.WAITLIST]
     return rows, unreliable, sort, descending, undecided_only
@@ -418,8 +421,12 @@ def _ranking(stage):
 @bp.route("/stages/<int:stage_id>/ranking")
 @require(can_manage_reviews)
 def ranking(stage_id):
+    from incubator.web import page_arg
+
     stage = db.get_or_404(ReviewStage, stage_id)
-    rows, unreliable, sort, descending, undecided_only = _ranking(stage)
+    sort, descending, undecided_only = _ranking_args()
+    rows, unreliable = queries.ranking_page(stage, sort=sort, descending=descending, undecided_only=undecided_only,
+                                            page=page_arg())
     form = BulkDecisionForm(formdata=None)
     has_next = services.next_stage(stage) is not None
     _decision_choices(form, stage, has_next)
