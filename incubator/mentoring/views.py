@@ -30,7 +30,7 @@ from incubator.mentoring.permissions import (
     is_mentor,
 )
 from incubator.partners.models import Partner
-from incubator.web import apply_form_error, form_status, page_arg
+from incubator.web import form_status, page_arg, save_form
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 partners_bp = Blueprint("partners", __name__, url_prefix="/partners")
@@ -55,16 +55,12 @@ def desk():
 def profile():
     existing = db.session.scalar(sa.select(MentorProfile).where(MentorProfile.user_id == current_user.id))
     form = ProfileForm(obj=existing if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.save_profile(current_user, actor=current_user, topics=form.topics.data or [],
-                                  languages=form.languages.data or [], bio=form.bio.data, capacity=form.capacity.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Profile saved."), "success")
-            return redirect(url_for("mentoring.desk"))
-    return render_template("mentoring/profile.html", form=form), form_status(form)
+    done = save_form(form, lambda: services.save_profile(current_user, actor=current_user,
+                                                         topics=form.topics.data or [],
+                                                         languages=form.languages.data or [], bio=form.bio.data,
+                                                         capacity=form.capacity.data),
+                     message=_("Profile saved."), to=url_for("mentoring.desk"))
+    return done or (render_template("mentoring/profile.html", form=form), form_status(form))
 
 
 # ---- Sessions -----------------------------------------------------------------------------------------------
@@ -81,17 +77,13 @@ def _own_assignment(assignment_id) -> MentorAssignment:
 def new_session(assignment_id):
     assignment = _own_assignment(assignment_id)
     form = SessionForm()
-    if form.validate_on_submit():
-        try:
-            session = services.log_session(assignment, actor=current_user, now=utcnow(), **form.fields())
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Session scheduled: the invitation is on its way.") if session.status is SessionStatus.SCHEDULED
-                  else _("Session logged: the founders are asked to confirm it."), "success")
-            return redirect(url_for("mentoring.session", session_id=session.id))
-    return render_template("mentoring/session_form.html", form=form, assignment=assignment, session=None), \
-        form_status(form)
+    done = save_form(form, lambda: services.log_session(assignment, actor=current_user, now=utcnow(), **form.fields()),
+                     message=lambda logged: (_("Session scheduled: the invitation is on its way.")
+                                             if logged.status is SessionStatus.SCHEDULED
+                                             else _("Session logged: the founders are asked to confirm it.")),
+                     to=lambda logged: url_for("mentoring.session", session_id=logged.id))
+    return done or (render_template("mentoring/session_form.html", form=form, assignment=assignment, session=None),
+                    form_status(form))
 
 
 def _session_or_404(session_id) -> MentoringSession:
@@ -113,18 +105,13 @@ def session(session_id):
     form = SessionForm()
     if request.method == "GET":
         form.load(session)
-    if request.method == "POST":
-        if not may_edit:
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                services.update_session(session, actor=current_user, now=utcnow(), version=form.version.data,
-                                        **form.fields())
-            except DomainError as exc:
-                apply_form_error(form, exc)
-            else:
-                flash(_("Saved."), "success")
-                return redirect(url_for("mentoring.session", session_id=session.id))
+    if request.method == "POST" and not may_edit:
+        abort(403)
+    done = save_form(form, lambda: services.update_session(session, actor=current_user, now=utcnow(),
+                                                           version=form.version.data, **form.fields()),
+                     message=_("Saved."), to=url_for("mentoring.session", session_id=session.id))
+    if done:
+        return done
     answer = AnswerForm(formdata=None)
     answer.version.data = session.version_id
     return render_template("mentoring/session.html", session=session, form=form, may_edit=may_edit,
@@ -191,15 +178,16 @@ def cohort(cohort_id):
     form = AssignMentorForm()
     form.member_id.choices = [SelectChoice(m.id, m.company.name) for m in members]
     form.mentor_id.choices = [SelectChoice(u.id, u.full_name) for u in mentors]
-    if form.validate_on_submit():
+
+    def assign():
         member = next(m for m in members if m.id == form.member_id.data)
-        try:
-            services.assign_mentor(member, db.session.get(User, form.mentor_id.data), actor=current_user)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Mentor assigned."), "success")
-            return redirect(url_for("mentoring.cohort", cohort_id=cohort.id, member=member.id))
+        services.assign_mentor(member, db.session.get(User, form.mentor_id.data), actor=current_user)
+        return member
+
+    done = save_form(form, assign, message=_("Mentor assigned."),
+                     to=lambda member: url_for("mentoring.cohort", cohort_id=cohort.id, member=member.id))
+    if done:
+        return done
     assigned = queries.cohort_assignments(cohort.id)
     chosen = request.args.get("member", type=int)
     focus = next((m for m in members if m.id == chosen), members[0] if members else None)
@@ -357,16 +345,10 @@ def _save_partner(partner):
     if partner is not None and request.method == "GET":
         form.kind.data = partner.kind.value
         form.version.data = partner.version_id
-    if form.validate_on_submit():
-        try:
-            saved = save_partner(partner, actor=current_user, version=form.version.data,
-                                 **{k: getattr(form, k).data for k in PartnerForm.FIELDS})
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("partners.partner", partner_id=saved.id))
-    return render_template("partners/form.html", form=form, partner=partner), form_status(form)
+    done = save_form(form, lambda: save_partner(partner, actor=current_user, version=form.version.data,
+                                                **{k: getattr(form, k).data for k in PartnerForm.FIELDS}),
+                     message=_("Saved."), to=lambda saved: url_for("partners.partner", partner_id=saved.id))
+    return done or (render_template("partners/form.html", form=form, partner=partner), form_status(form))
 
 
 @partners_bp.route("/new", methods=["GET", "POST"])
