@@ -14,7 +14,7 @@ from incubator.extensions import db
 from incubator.reports import services
 from incubator.reports.forms import NewReportForm, ReportForm
 from incubator.reports.models import PeriodicReport
-from incubator.web import apply_form_error, form_status
+from incubator.web import form_status, save_form
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -70,18 +70,13 @@ def report(report_id):
     form = ReportForm(obj=report if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = report.version_id
-    if request.method == "POST":
-        if not is_staff(current_user):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                services.update(report, actor=current_user, version=form.version.data,
-                                **{k: getattr(form, k).data for k in ReportForm.FIELDS})
-            except DomainError as exc:
-                apply_form_error(form, exc)
-            else:
-                flash(_("Saved."), "success")
-                return redirect(url_for("reports.report", report_id=report.id))
+    if request.method == "POST" and not is_staff(current_user):
+        abort(403)
+    done = save_form(form, lambda: services.update(report, actor=current_user, version=form.version.data,
+                                                   **{k: getattr(form, k).data for k in ReportForm.FIELDS}),
+                     message=_("Saved."), to=url_for("reports.report", report_id=report.id))
+    if done:
+        return done
     from incubator.reports.charts import charts
     from incubator.reports.figures import compute
 
