@@ -16,7 +16,6 @@ from incubator.applications.forms import _long
 from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import is_staff
 from incubator.companies.models import Company
-from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.forms import Form, MoneyField
 from incubator.funding import services
@@ -25,7 +24,7 @@ from incubator.funding.models import Consent, PipelineEntry
 from incubator.funding.permissions import can_manage_consent, can_see_as_investor, can_use_pipeline
 from incubator.partners.enums import PartnerKind
 from incubator.partners.models import Partner
-from incubator.web import apply_form_error, form_status
+from incubator.web import form_status, save_form
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 
@@ -82,19 +81,14 @@ def startup(company_id):
         form.amount.data = int(entry.amount) if entry.amount is not None else None
         form.instrument.data = entry.instrument.value if entry.instrument else ""
         form.version.data = entry.version_id
-    if request.method == "POST":
-        if is_staff(current_user) or not partner_id:
-            abort(403)  # the pipeline is the fund's own
-        if form.validate_on_submit():
-            try:
-                services.move(partner_id, company, actor=current_user, stage=form.stage.data, on=form.on.data,
-                              notes=form.notes.data, amount=form.amount.data, instrument=form.instrument.data or None,
-                              version=form.version.data)
-            except DomainError as exc:
-                apply_form_error(form, exc)
-            else:
-                flash(_("Pipeline updated."), "success")
-                return redirect(url_for("funding.startup", company_id=company.id))
+    if request.method == "POST" and (is_staff(current_user) or not partner_id):
+        abort(403)  # the pipeline is the fund's own
+    done = save_form(form, lambda: services.move(partner_id, company, actor=current_user, stage=form.stage.data,
+                                                 on=form.on.data, notes=form.notes.data, amount=form.amount.data,
+                                                 instrument=form.instrument.data or None, version=form.version.data),
+                     message=_("Pipeline updated."), to=url_for("funding.startup", company_id=company.id))
+    if done:
+        return done
     members = memberships_of(company.id)
     reports = trends([m.id for m in members])
     return render_template("funding/startup.html", company=company, entry=entry, form=form,
