@@ -16,7 +16,7 @@ from incubator.auth.forms import (
     ResetPasswordForm,
 )
 from incubator.errors import DomainError
-from incubator.web import apply_form_error, form_status, keep_changes_on_error, safe_next_url
+from incubator.web import apply_form_error, form_status, keep_changes_on_error, safe_next_url, save_form
 
 bp = Blueprint("auth", __name__)
 
@@ -107,15 +107,9 @@ def reset_password(token):
     except DomainError as exc:
         return render_template("auth/token_problem.html", message=exc.message), exc.status_code
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Your password has been changed. Log in with the new one."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form), form_status(form)
+    done = save_form(form, lambda: services.reset_password(token, form.password.data),
+                     message=_("Your password has been changed. Log in with the new one."), to=url_for("auth.login"))
+    return done or (render_template("auth/reset_password.html", form=form), form_status(form))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -148,16 +142,11 @@ def accept_invitation(token):
 @login_required
 def account():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data,
-                                     keep_sid=session.sid)
-        except DomainError as exc:
-            apply_form_error(form, exc)
-        else:
-            flash(_("Your password has been changed; your other sessions have ended."), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), form_status(form)
+    done = save_form(form, lambda: services.change_password(current_user, form.current_password.data,
+                                                            form.password.data, keep_sid=session.sid),
+                     message=_("Your password has been changed; your other sessions have ended."),
+                     to=url_for("auth.account"))
+    return done or (render_template("auth/account.html", form=form), form_status(form))
 
 
 @bp.route("/language", methods=["POST"])
