@@ -29,9 +29,9 @@ def safe_next_url(value: str | None) -> str | None:
     return value
 
 
-def page_arg() -> int:
+def page_arg(name: str = "page") -> int:
     try:
-        page = int(request.args.get("page", 1))
+        page = int(request.args.get(name, 1))
     except (TypeError, ValueError):
         return 1
     return min(max(page, 1), 100000)

@@ -200,32 +200,61 @@ class AgreementProgress:
         return 100 * self.delivered / hours if hours else None
 
 
-def partner_page(partner, today: date):
-    """Everything on a partner's page, in a fixed number of queries whatever the years of sessions."""
-    from incubator.auth.enums import Role
+PARTNER_LIST_SIZE = 10
+
+
+def partner_page(partner, today: date, pages: dict | None = None):
+    """Everything on a partner's page, in a fixed number of queries, and its lists (people, startups
+    supported, services) ten to a page, each its own ``pages`` number: the page costs the same whatever the
+    years of sessions or the partner's size. Hours count confirmed sessions only, summed by the database."""
     from incubator.auth.models import User
     from incubator.cohorts.models import ServiceDelivery
     from incubator.companies.models import Company
+    from incubator.web import ListPagination
 
-    people = list(db.session.scalars(sa.select(User).where(User.partner_id == partner.id)
-                                     .options(selectinload(User.role_rows)).order_by(User.full_name)))
-    mentors = [u for u in people if u.has_role(Role.MENTOR)]
-    totals = hours(partner_id=partner.id)
+    pages = pages or {}
+
+    def paginate(stmt, name):
+        return db.paginate(stmt, page=pages.get(name, 1), per_page=PARTNER_LIST_SIZE, error_out=False)
+
+    confirmed = sa.and_(MentoringSession.partner_id == partner.id, MentoringSession.status == SessionStatus.CONFIRMED)
+    people = paginate(sa.select(User).where(User.partner_id == partner.id).options(selectinload(User.role_rows))
+                      .order_by(User.full_name, User.id), "people")
+    totals = Hours()
+    month = _local_month(MentoringSession.starts_at).label("month")
+    for month_key, minutes, count in db.session.execute(
+            sa.select(month, sa.func.sum(MentoringSession.minutes), sa.func.count(MentoringSession.id))
+            .where(confirmed).group_by(month)):
+        totals.by_month[month_key] += (minutes or 0) / 60
+        totals.sessions += count
+        totals.total += (minutes or 0) / 60
+    # The startups by hours, most first: one (startup, minutes) pair each, paged here; objects for the page only.
+    by_company = sorted(db.session.execute(
+        sa.select(MentoringSession.company_id, sa.func.sum(MentoringSession.minutes)).where(confirmed)
+        .group_by(MentoringSession.company_id)).all(), key=lambda pair: (-(pair[1] or 0), pair[0]))
+    startups = ListPagination(items=by_company, page=pages.get("startups", 1), per_page=PARTNER_LIST_SIZE,
+                              error_out=False)
+    totals.by_company.update((company, (minutes or 0) / 60) for company, minutes in startups.items)
+    shown = {c.id: c for c in db.session.scalars(sa.select(Company).where(Company.id.in_(list(totals.by_company))))} \
+        if startups.items else {}
+    startups.items = [shown[company] for company, _minutes in startups.items]
+    if people.items:
+        totals.by_mentor.update((mentor, (minutes or 0) / 60) for mentor, minutes in db.session.execute(
+            sa.select(MentoringSession.mentor_id, sa.func.sum(MentoringSession.minutes))
+            .where(confirmed, MentoringSession.mentor_id.in_([u.id for u in people]))
+            .group_by(MentoringSession.mentor_id)))
     agreements = list(db.session.scalars(sa.select(Agreement).where(Agreement.partner_id == partner.id)
                                          .order_by(Agreement.starts_on.desc())))
     progress = [AgreementProgress(a, sum(h for month, h in totals.by_month.items()
                                          if a.starts_on.strftime("%Y-%m") <= month
                                          and (a.ends_on is None or month <= a.ends_on.strftime("%Y-%m"))))
                 for a in agreements]
-    company_ids = list(totals.by_company)
-    companies = {c.id: c for c in db.session.scalars(sa.select(Company).where(Company.id.in_(company_ids)))} \
-        if company_ids else {}
-    services = list(db.session.scalars(sa.select(ServiceDelivery).where(ServiceDelivery.provider_id == partner.id)
-                                       .options(selectinload(ServiceDelivery.recipients))
-                                       .order_by(ServiceDelivery.delivered_on.desc())))
+    services = paginate(sa.select(ServiceDelivery).where(ServiceDelivery.provider_id == partner.id)
+                        .options(selectinload(ServiceDelivery.recipients))
+                        .order_by(ServiceDelivery.delivered_on.desc(), ServiceDelivery.id.desc()), "services")
     months = sorted(totals.by_month.items())[-24:]
-    return {"people": people, "mentors": mentors, "hours": totals, "progress": progress, "companies": companies,
-            "services": services, "months": months}
+    return {"people": people, "hours": totals, "progress": progress, "startups": startups, "services": services,
+            "months": months}
 
 
 def upcoming(sessions, now: datetime):

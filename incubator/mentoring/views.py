@@ -371,7 +371,7 @@ def partner(partner_id):
     partner = db.get_or_404(Partner, partner_id)
     if not can_view_partner(current_user, partner):
         abort(404)
-    page = queries.partner_page(partner, today())
+    page = queries.partner_page(partner, today(), {name: page_arg(name) for name in ("people", "startups", "services")})
     return render_template("partners/partner.html", partner=partner, form=AgreementForm(formdata=None), **page)
 
 

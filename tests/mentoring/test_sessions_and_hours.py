@@ -167,3 +167,38 @@ def test_the_partner_page_with_three_years_of_sessions_costs_the_queries_of_one_
     add_sessions([date(2023, 1, 9) + timedelta(days=i) for i in range(3 * 365)])
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MentoringSession)) == 7 + 3 * 365
     assert measure() == week
+
+
+def test_a_large_partner_page_lists_people_startups_and_services_ten_to_a_page(make, db, login_as):
+    """12 mentors, each with a startup of their own; mentor i gave i + 1 confirmed hours (and one held hour,
+    which does not count); 12 services provided by the partner."""
+    from incubator.cohorts.models import ServiceDelivery, ServiceRecipient
+
+    client, _ = login_as(Role.STAFF)
+    partner = make.partner()
+    cohort = make.cohort(starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31))
+    mentors = [make.user(Role.MENTOR, partner=partner, full_name=f"Trần Văn Cố Vấn {i:02d}") for i in range(12)]
+    members = [make.cohort_member(cohort, make.company(name=f"Công ty Được Hỗ Trợ {i:02d}")) for i in range(12)]
+    for i, (mentor, member) in enumerate(zip(mentors, members, strict=True)):
+        assignment = make.mentor_assignment(member, mentor)
+        make.mentoring_session(assignment, minutes=60 * (i + 1), status=SessionStatus.CONFIRMED)
+        make.mentoring_session(assignment, minutes=60, status=SessionStatus.HELD)
+    for i in range(12):
+        service = ServiceDelivery(kind="training", title=f"Khóa học số {i:02d}", delivered_on=date(2025, 1, 1 + i),
+                                  provider_id=partner.id)
+        service.recipients.append(ServiceRecipient(company_id=members[i].company_id))
+        db.session.add(service)
+    db.session.commit()
+    url = f"/partners/{partner.id}"
+    first = client.get(url).get_data(as_text=True)
+    assert 'id="partner-hours">78,0 giờ cố vấn đã xác nhận, 12 buổi, hỗ trợ 12 doanh nghiệp.' in first
+    assert first.count("Trần Văn Cố Vấn") == 10 and first.count("Công ty Được Hỗ Trợ") == 10
+    assert first.count("Khóa học số") == 10 and "Khóa học số 11" in first  # the latest first
+    # The startups by hours, most first: 12 h, 11 h … on the first page; 2 h and 1 h on the second.
+    assert first.index("Công ty Được Hỗ Trợ 11") < first.index("Công ty Được Hỗ Trợ 02")
+    second = client.get(f"{url}?startups=2").get_data(as_text=True)
+    assert second.count("Công ty Được Hỗ Trợ") == 2 and "Công ty Được Hỗ Trợ 00 · 1" in second
+    assert second.count("Trần Văn Cố Vấn") == 10  # the other lists stay on their own first page
+    assert client.get(f"{url}?people=2").get_data(as_text=True).count("Trần Văn Cố Vấn") == 2
+    assert client.get(f"{url}?services=2").get_data(as_text=True).count("Khóa học số") == 2
+    assert f"{url}?startups=2" in first and f"{url}?people=2" in first and f"{url}?services=2" in first
