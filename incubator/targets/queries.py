@@ -163,20 +163,28 @@ def ratio_series(target: Target, days: list[date]) -> list[RatioFigure]:
 
 
 def graduate_series(target: Target, days: list[date]) -> list[GraduateFigure]:
-    days_t = _days_table(days)
-    day = days_t.c.day
-    inner = sa.join(GraduationOutcome, Company, Company.id == GraduationOutcome.company_id)
-    stmt = (sa.select(day, sa.func.count(sa.distinct(GraduationOutcome.company_id)))
-            .select_from(days_t.outerjoin(inner, sa.and_(*_graduate_conditions(target, day))))
-            .group_by(day))
-    found = {_as_date(r[0]): r[1] for r in db.session.execute(stmt)}
-    return [GraduateFigure(target, d, found.get(d, 0)) for d in days]
+    """A startup counts from its first outcome that counts: the database returns how many startups count
+    from each such date (one pass over the outcomes, whatever the number of days), summed here up to each day."""
+    if not days:
+        return []
+    first = (sa.select(sa.func.min(GraduationOutcome.decided_on).label("first")).select_from(GraduationOutcome)
+             .join(Company).where(*_graduate_conditions(target, max(days)))
+             .group_by(GraduationOutcome.company_id).subquery())
+    starts = [(_as_date(day), count) for day, count in db.session.execute(
+        sa.select(first.c.first, sa.func.count()).group_by(first.c.first))]
+    return [GraduateFigure(target, d, sum(count for start, count in starts if start <= d)) for d in days]
 
 
 def series(target: Target, days: list[date]):
     if target.kind is TargetKind.INCUBATED_IT_RATIO:
         return ratio_series(target, days)
     return graduate_series(target, days)
+
+
+def figure_and_series(target: Target, as_of: date, days: list[date]):
+    """The figure at ``as_of`` and at each of ``days``, from the series' own query (the dashboard)."""
+    by_day = {p.as_of: p for p in series(target, sorted({*days, as_of}))}
+    return by_day[as_of], [by_day[d] for d in days]
 
 
 def _as_date(value) -> date:

@@ -46,8 +46,8 @@ def dashboard():
     days = queries.last_quarter_ends(as_of)
     cards = []
     for target in queries.all_targets():
-        points = queries.series(target, days)
-        cards.append({"target": target, "figure": queries.figure(target, as_of), "points": points,
+        figure, points = queries.figure_and_series(target, as_of, days)
+        cards.append({"target": target, "figure": figure, "points": points,
                       "chart": _chart(target, points)})
     return render_template("targets/dashboard.html", cards=cards, as_of=as_of)
 

@@ -193,6 +193,36 @@ def test_the_quarterly_series_gives_the_figure_at_each_quarter_end(make, ratio_t
     assert [f.count for f in queries.graduate_series(grad_target, days)] == [0, 1, 1, 1]
 
 
+def test_the_graduate_series_counts_each_startup_from_its_first_outcome_that_counts(make, grad_target):
+    """S1 graduates twice (counted from the first time), S2 once without evidence then once with it (counted
+    from the second), S3 after the window (never), S4 on a quarter's last day (counted that day)."""
+    s1, s2, s3, s4 = (make.company() for _ in range(4))
+    graduate(make, company=s1, decided_on=D(2024, 2, 1))
+    graduate(make, company=s1, decided_on=D(2024, 8, 1), cohort_name="Khóa 2")
+    graduate(make, company=s2, decided_on=D(2024, 3, 1), evidence_text=None)
+    graduate(make, company=s2, decided_on=D(2024, 11, 1), cohort_name="Khóa 2")
+    graduate(make, company=s3, decided_on=D(2026, 1, 5))
+    graduate(make, company=s4, decided_on=D(2024, 6, 30))
+    days = [D(2023, 12, 31), *queries.last_quarter_ends(D(2026, 3, 31), 9)]
+    assert [f.count for f in queries.graduate_series(grad_target, days)] == [grads(grad_target, d) for d in days] \
+        == [0, 1, 2, 2, 3, 3, 3, 3, 3, 3]
+
+
+def test_the_dashboard_figure_comes_from_the_series_and_equals_the_figure_at_the_date(make, ratio_target,
+                                                                                      grad_target):
+    make.residency(kind=INC, starts_on=D(2024, 1, 1), ends_on=D(2025, 2, 10))
+    make.residency(kind=PARTNER, starts_on=D(2024, 4, 1))
+    graduate(make, decided_on=D(2025, 2, 9))
+    days = queries.last_quarter_ends(D(2025, 2, 10), 4)
+    for as_of in (D(2025, 2, 9), D(2025, 2, 10), D(2025, 2, 11), D(2024, 12, 31)):
+        ratio, ratio_points = queries.figure_and_series(ratio_target, as_of, days)
+        assert (ratio.numerator, ratio.denominator) == counts(ratio_target, as_of)
+        assert [(p.numerator, p.denominator) for p in ratio_points] == [counts(ratio_target, d) for d in days]
+        count, count_points = queries.figure_and_series(grad_target, as_of, days)
+        assert count.count == grads(grad_target, as_of)
+        assert [p.as_of for p in count_points] == days
+
+
 def test_cli_prints_the_promised_json(runner, make, ratio_target, grad_target):
     for _ in range(7):
         make.residency(kind=INC, starts_on=D(2025, 1, 1))
