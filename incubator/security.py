@@ -136,6 +136,13 @@ class DatabaseSessionInterface(SessionInterface):
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
         now = utcnow()
+        unchanged = session.sid is not None and not session.previous_sid and not session.modified \
+            and session.updated_at is not None and now - session.updated_at <= self.touch_interval
+        if (session and unchanged) or (not session and not session.sid and not session.previous_sid
+                                       and not request.cookies.get(name)):
+            # Nothing to store (most requests): no transaction, so no wait for SQLite's write lock, which a
+            # login holding it while argon2 checks a password would otherwise impose on every page.
+            return
         with write_lock(), self._engine().begin() as conn:
             if session.previous_sid:
                 conn.execute(table.delete().where(table.c.sid_hash == token_hash(session.previous_sid)))

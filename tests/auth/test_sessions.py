@@ -70,3 +70,26 @@ def test_anonymous_visit_without_form_stores_no_session(client, db):
     anonymous = client.application.test_client()
     anonymous.get("/static/css/app.css")
     assert db.session.query(WebSession).count() == count_after_form
+
+
+def test_a_request_that_changes_no_session_opens_no_writing_transaction(login_as, db):
+    """Most requests store nothing in their session: they take no write lock for it (on SQLite a login holds
+    that lock while argon2 checks a password, and every page would wait behind it)."""
+    from sqlalchemy import event
+
+    from incubator.db import _writing_context
+
+    client, _user = login_as(Role.STAFF)
+    assert client.get("/home/staff").status_code == 200  # the session is fresh from the login
+    writing = []
+
+    def _on_begin(_conn):
+        writing.append(_writing_context())
+
+    event.listen(db.engine, "begin", _on_begin)
+    try:
+        assert client.get("/home/staff").status_code == 200
+        assert client.get("/rounds/").status_code == 200
+    finally:
+        event.remove(db.engine, "begin", _on_begin)
+    assert writing and not any(writing)
