@@ -80,9 +80,10 @@ def report(report_id):
     from incubator.reports.charts import charts
     from incubator.reports.figures import compute
 
-    figures = report.snapshot if report.is_final else compute(report.period_start, report.period_end)
+    # A finalised report shows what it kept (nothing, if it kept no figures); a draft, the figures of now.
+    figures = (report.snapshot or None) if report.is_final else compute(report.period_start, report.period_end)
     return render_template("reports/report.html", report=report, form=form, f=figures,
-                           charts=charts(figures)), form_status(form)
+                           charts=charts(figures) if figures else []), form_status(form)
 
 
 @bp.route("/<int:report_id>/finalise", methods=["POST"])
