@@ -53,19 +53,16 @@ def database_urls(work: Path, postgresql: str | None) -> dict[int, str]:
     if not postgresql:
         return {scale: f"sqlite:///{work / f'bench_{scale}x.sqlite'}" for scale in SCALES}
     import psycopg
+    from sqlalchemy.engine import make_url
 
-    base = postgresql.rsplit("/", 1)[0] if "://" in postgresql else postgresql
+    server = make_url(postgresql).set(drivername="postgresql")
     urls = {}
-    admin = re.sub(r"^postgresql(\+psycopg)?://", "postgresql://", postgresql)
-    with psycopg.connect(admin, autocommit=True) as conn:
+    with psycopg.connect(server.render_as_string(hide_password=False), autocommit=True) as conn:
         for scale in SCALES:
             name = f"bench_{scale}x"
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
-            query = ""
-            if "?" in base:
-                base, query = base.split("?", 1)
-            urls[scale] = f"{base}/{name}" + (f"?{query}" if query else "")
+            urls[scale] = server.set(database=name).render_as_string(hide_password=False)
     return urls
 
 
