@@ -57,10 +57,26 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def _writing_context() -> bool:
     """A transaction opened while serving a writing request, or inside ``write_lock()`` (CLI commands that
     write), takes SQLite's write lock at once (BEGIN IMMEDIATE): concurrent writers queue instead of
-    failing or overwriting each other. Reads elsewhere begin deferred and never block writers (WAL)."""
+    failing or overwriting each other. Reads elsewhere begin deferred and never block writers (WAL), and so
+    do transactions begun inside ``reading_only()``."""
+    if has_app_context() and g.get("read_only"):
+        return False
     if has_app_context() and g.get("force_write_lock"):
         return True
     return has_request_context() and request.method not in SAFE_METHODS
+
+
+@contextmanager
+def reading_only():
+    """Transactions begun inside the block do not take the write lock, even in a writing request: for reads
+    that must not hold it during a slow step (a password check), on a connection of their own that writes
+    nothing."""
+    previous = g.get("read_only")
+    g.read_only = True
+    try:
+        yield
+    finally:
+        g.read_only = previous
 
 
 @contextmanager

@@ -89,29 +89,48 @@ def find_token(token: str | None, purpose: TokenPurpose) -> AccountToken:
 
 # ---- Login and logout -----------------------------------------------------------------------------------
 
-def _recent_failures(column, value) -> int:
-    """Failures within the window, and since the last success (a login, or a password reset)."""
+def _recent_failures(column, value):
+    """Failures within the window, and since the last success (a login, or a password reset): a statement."""
     since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
     last_success = sa.select(sa.func.max(LoginAttempt.attempted_at)).where(
         column == value, LoginAttempt.succeeded.is_(True)).scalar_subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt).where(
+    return sa.select(sa.func.count()).select_from(LoginAttempt).where(
         column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since,
-        sa.or_(last_success.is_(None), LoginAttempt.attempted_at > last_success))) or 0
+        sa.or_(last_success.is_(None), LoginAttempt.attempted_at > last_success))
+
+
+def _check_limits(scalar, email: str, ip_address: str) -> None:
+    config = current_app.config
+    if ((scalar(_recent_failures(LoginAttempt.email, email)) or 0) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+            or (scalar(_recent_failures(LoginAttempt.ip_address, ip_address)) or 0)
+            >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        raise TooManyAttempts(_l("Too many failed attempts. Wait %(minutes)d minutes, or reset your password.",
+                                 minutes=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60)))
 
 
 def authenticate(email: str, password: str, ip_address: str) -> User:
     """Check the credentials under per-account and per-address limits. Every attempt is recorded (the
-    view keeps that record even when the request answers with an error)."""
+    view keeps that record even when the request answers with an error).
+
+    argon2 takes a good part of a second by design, so the password is checked before the request's own
+    transaction begins: on SQLite a writing request holds the only write lock from its first query, and
+    fifty people logging in at nine o'clock would otherwise queue one behind the other, and every other
+    writer behind them. The limits are read first (a blocked attempt costs no hashing), then checked again
+    with the write lock held, just before the attempt is recorded, so that they hold exactly."""
+    from incubator.db import reading_only
+
     email = normalise_email(email)
-    config = current_app.config
-    if (_recent_failures(LoginAttempt.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _recent_failures(LoginAttempt.ip_address, ip_address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        raise TooManyAttempts(_l("Too many failed attempts. Wait %(minutes)d minutes, or reset your password.",
-                                 minutes=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60)))
+    with reading_only(), db.engine.connect() as conn:
+        _check_limits(conn.scalar, email, ip_address)
+        checked_hash = conn.scalar(sa.select(User.password_hash).where(User.email == email))
+    ok = security.verify_password(checked_hash or _DUMMY_HASH(), password) and checked_hash is not None
+
+    _check_limits(db.session.scalar, email, ip_address)
     user = find_user(email)
-    ok = user is not None and security.verify_password(user.password_hash, password)
-    if not ok and user is None:
-        security.verify_password(_DUMMY_HASH(), password)  # same cost whether or not the account exists
+    if user is None:
+        ok = False
+    elif user.password_hash != checked_hash:  # changed meanwhile (a reset): check against the new one
+        ok = security.verify_password(user.password_hash, password)
     db.session.add(LoginAttempt(email=email[:254], ip_address=(ip_address or "?")[:45], succeeded=ok))
     db.session.flush()
     if not ok:

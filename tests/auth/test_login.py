@@ -1,9 +1,10 @@
 """Logging in: every role lands on its home page; limits per account and per address hold."""
 
 import pytest
+import sqlalchemy as sa
 
 from incubator.auth.enums import ROLE_PRIORITY, Role
-from incubator.auth.models import LoginAttempt
+from incubator.auth.models import LoginAttempt, User
 from tests.helpers import PASSWORD, login, post_form
 
 
@@ -92,3 +93,47 @@ def test_next_parameter_never_leaves_the_site(client, make):
 def test_logout_needs_post(login_as):
     client, _ = login_as(Role.STAFF)
     assert client.get("/logout").status_code == 405
+
+
+def test_the_password_is_checked_before_the_request_takes_the_write_lock(client, make, db, monkeypatch):
+    """argon2 is slow by design: while it runs, the login holds no transaction of its own (on SQLite that
+    would be the only write lock, and every writer would wait for each login in turn)."""
+    from incubator import security
+    from incubator.auth import services
+
+    make.user(Role.STAFF, email="canbo@vuonuom.example")
+    during_check = []
+    real_verify = security.verify_password
+
+    def verify(password_hash, password):
+        during_check.append(db.session().in_transaction())
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(services.security, "verify_password", verify)
+    response = post_form(client, "/login", {"email": "canbo@vuonuom.example", "password": PASSWORD},
+                         token_from="/login")
+    assert response.status_code == 302
+    assert during_check == [False]
+
+
+def test_a_password_changed_during_the_check_is_the_one_that_counts(client, make, db, monkeypatch):
+    from incubator import security
+    from incubator.auth import services
+
+    user_id = make.user(Role.STAFF, email="canbo@vuonuom.example").id
+    new_hash = security.hash_password("Mat-khau-moi-2026-rat-dai")
+    real_verify = security.verify_password
+
+    def verify_then_reset(password_hash, password):
+        ok = real_verify(password_hash, password)
+        if password_hash != new_hash:  # a reset lands while the old hash is being checked
+            with db.engine.begin() as conn:
+                conn.execute(sa.update(User).where(User.id == user_id).values(password_hash=new_hash))
+        return ok
+
+    monkeypatch.setattr(services.security, "verify_password", verify_then_reset)
+    response = post_form(client, "/login", {"email": "canbo@vuonuom.example", "password": PASSWORD},
+                         token_from="/login")
+    assert response.status_code == 401
+    attempt = db.session.scalar(sa.select(LoginAttempt).order_by(LoginAttempt.id.desc()))
+    assert attempt.succeeded is False
