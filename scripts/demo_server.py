@@ -125,6 +125,15 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     sys.exit(f"gunicorn did not answer within 60 s:\n{log.read_text()}")
 
 
+_SERVER_ERROR = re.compile(r"Traceback|database is locked|OperationalError| ERROR |\[ERROR\]")
+_ANSWER_5XX = re.compile(r"<\d+> \S+ \S+ 5\d\d ")  # the access log's "<pid> METHOD PATH STATUS TIMEms"
+
+
+def server_errors(log: str) -> list[str]:
+    """Lines of the server's log that tell of an error: a 5xx answer, a traceback, a locked database."""
+    return [line for line in log.splitlines() if _SERVER_ERROR.search(line) or _ANSWER_5XX.match(line)]
+
+
 def csrf_token(page: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) \
         or re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
