@@ -24,7 +24,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locale: Mapped[str | None] = mapped_column(sa.String(5))
-    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"))
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by every administrative edit (roles, partner, activation), which also bumps version_id.
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
