@@ -181,9 +181,51 @@ def series(target: Target, days: list[date]):
     return graduate_series(target, days)
 
 
+# The dashboard's figures, remembered by each process while nothing they count has changed: the series join
+# every quarter end to every residency, a cost that follows the size of the register, while the dashboard is
+# read far more often than the register changes. Each view first reads the state of the rows the targets count
+# (one query of aggregates); a remembered series is used only for that same state, and for a minute at most
+# (a change made outside the application, which would not bump a row's version, shows within the minute).
+REMEMBER_SECONDS = 60
+_REMEMBERED: dict[tuple, tuple[float, list]] = {}
+
+
+def _data_state() -> tuple:
+    """Changes whenever a business, residency or outcome is added, removed or changed: every change through
+    the application bumps the row's version_id, an insertion the latest created_at, a deletion the count.
+    Read once per request (the request reads one snapshot of the database)."""
+    from flask import g, has_request_context
+
+    if has_request_context() and "targets_data_state" in g:
+        return g.targets_data_state
+    parts = [sa.select(sa.literal(model.__tablename__), sa.func.count(model.id), sa.func.max(model.id),
+                       sa.func.sum(model.version_id), sa.func.max(model.created_at))
+             for model in (Company, Residency, GraduationOutcome)]
+    state = (str(db.engine.url), *map(tuple, db.session.execute(sa.union_all(*parts)).all()))
+    if has_request_context():
+        g.targets_data_state = state
+    return state
+
+
 def figure_and_series(target: Target, as_of: date, days: list[date]):
     """The figure at ``as_of`` and at each of ``days``, from the series' own query (the dashboard)."""
-    by_day = {p.as_of: p for p in series(target, sorted({*days, as_of}))}
+    import time
+
+    asked = sorted({*days, as_of})
+    key = (_data_state(), target.id, target.version_id, target.kind, target.threshold, target.window_start,
+           target.window_end, tuple(asked))
+    now = time.monotonic()
+    remembered = _REMEMBERED.get(key)
+    if remembered is not None and now - remembered[0] < REMEMBER_SECONDS:
+        values = remembered[1]
+    else:
+        values = [(p.numerator, p.denominator) if isinstance(p, RatioFigure) else (p.count,)
+                  for p in series(target, asked)]
+        if len(_REMEMBERED) >= 64:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = (now, values)
+    make = RatioFigure if target.kind is TargetKind.INCUBATED_IT_RATIO else GraduateFigure
+    by_day = {d: make(target, d, *v) for d, v in zip(asked, values, strict=True)}
     return by_day[as_of], [by_day[d] for d in days]
 
 

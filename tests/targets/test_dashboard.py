@@ -182,3 +182,45 @@ def test_a_graduate_counted_on_a_pdf_alone_shows_it_and_officials_can_open_it(lo
     assert "Công ty Chỉ Có PDF" in html and f"/register/outcomes/{outcome.id}/evidence" in html
     download = client.get(f"/register/outcomes/{outcome.id}/evidence")
     assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_remembered_figures_follow_every_change_of_what_they_count(login_as, targets, make):
+    """The dashboard remembers its series while the register is unchanged: a second view runs fewer queries,
+    and any change (a new residency, an end date, a business no longer IT, an outcome, a deletion) shows at
+    once."""
+    from incubator.outcomes.services import record_outcome
+
+    client, _ = login_as(Role.OFFICIAL)
+    url = f"/targets/?as_of={AS_OF.isoformat()}"
+
+    def figures():
+        html = client.get(url).get_data(as_text=True)
+        return _figure(html, "numerator"), _figure(html, "denominator"), _figure(html, "count")
+
+    seed(20)
+    first = figures()
+    with count_queries() as cold:
+        client.get(url.replace("06-30", "06-29"))
+    with count_queries() as warm:
+        client.get(url.replace("06-30", "06-29"))
+    assert warm.count < cold.count
+    startup = make.company(is_it=True)
+    residency = make.residency(company=startup, kind=ResidencyKind.INCUBATED, starts_on=date(2024, 1, 1))
+    assert figures() == (first[0] + 1, first[1] + 1, first[2])
+    residency.ends_on = date(2025, 6, 29)
+    _db.session.commit()
+    assert figures() == first
+    residency.ends_on = None
+    _db.session.commit()
+    assert figures()[:2] == (first[0] + 1, first[1] + 1)
+    startup.is_it = False
+    _db.session.commit()
+    assert figures() == first
+    startup.is_it = True
+    record_outcome(startup, decision=Decision.GRADUATED, decided_on=date(2025, 1, 10), pillars=["economy"],
+                   evidence_text="Hợp đồng với UBND quận")
+    _db.session.commit()
+    assert figures() == (first[0] + 1, first[1] + 1, first[2] + 1)
+    _db.session.delete(residency)
+    _db.session.commit()
+    assert figures() == (first[0], first[1], first[2] + 1)
