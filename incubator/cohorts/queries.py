@@ -96,9 +96,30 @@ def cohort_rows(cohort: Cohort, today: date) -> list[MemberRow]:
     return sorted(rows, key=lambda r: vietnamese_sort_key(r.member.company.name))
 
 
+def _reported_periods_and_latest(member_ids: list[int]) -> dict[int, dict[date, ProgressReport | None]]:
+    """What the cohort page shows of the reports: the periods each member reported (plain columns) and its
+    latest report in force (an object); not every version of every period. The latest period maps to its
+    report, the others to None (MemberRow.late looks at the periods, MemberRow.latest at the latest one)."""
+    result: dict[int, dict[date, ProgressReport | None]] = {}
+    if not member_ids:
+        return result
+    submitted = sa.and_(ProgressReport.member_id.in_(member_ids), ProgressReport.status == ReportStatus.SUBMITTED)
+    for member_id, period_start in db.session.execute(
+            sa.select(ProgressReport.member_id, ProgressReport.period_start).where(submitted).distinct()):
+        result.setdefault(member_id, {})[period_start] = None
+    ranked = (sa.select(ProgressReport.id, sa.func.row_number().over(
+        partition_by=ProgressReport.member_id,
+        order_by=(ProgressReport.period_start.desc(), ProgressReport.version.desc())).label("n"))
+        .where(submitted).subquery())
+    for report in db.session.scalars(sa.select(ProgressReport).join(ranked, ranked.c.id == ProgressReport.id)
+                                     .where(ranked.c.n == 1)):
+        result[report.member_id][report.period_start] = report
+    return result
+
+
 def cohort_rows_page(cohort: Cohort, today: date, page: int, per_page: int = 50):
     """One page of the cohort page's members, in Vietnamese order of the company's name (by the register's
-    sort key, in SQL): (the pager, its rows). Five queries whatever the number of members and reports."""
+    sort key, in SQL): (the pager, its rows). Six queries whatever the number of members and reports."""
     from incubator.companies.models import Company
 
     stmt = (sa.select(CohortMember).join(Company, Company.id == CohortMember.company_id)
@@ -108,7 +129,7 @@ def cohort_rows_page(cohort: Cohort, today: date, page: int, per_page: int = 50)
             .order_by(Company.name_sort, CohortMember.id))
     pager = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     members = pager.items
-    reports = current_reports([m.id for m in members])
+    reports = _reported_periods_and_latest([m.id for m in members])
     services = _services_by_company([m.company_id for m in members])
     rows = [MemberRow(m, member_periods(m), reports.get(m.id, {}), services.get(m.company_id, 0), today)
             for m in members]

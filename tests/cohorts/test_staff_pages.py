@@ -3,7 +3,8 @@ and the cohort page's fixed number of queries."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
 import sqlalchemy as sa
 
@@ -187,3 +188,22 @@ def test_impossible_cohort_years_and_hours_are_refused(login_as, make):
             "recipients": [str(member.company_id)]}
     response = post_form(client, "/services/new", form)
     assert response.status_code == 400
+
+
+def test_the_cohort_page_shows_the_latest_report_in_force_and_the_periods_late(login_as, make, db):
+    """Monthly from January: January and February reported, March not, April reported then corrected; on
+    20 May everything up to April is due (10 days after its end): March is late, April's correction shows."""
+    client, _ = login_as(Role.STAFF)
+    cohort = make.cohort(starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31))
+    member = make.cohort_member(cohort)
+    founder = make.user()
+    for start, version, revenue in ((date(2025, 1, 1), 1, 10), (date(2025, 2, 1), 1, 20), (date(2025, 4, 1), 1, 40),
+                                    (date(2025, 4, 1), 2, 45)):
+        end = date(2025, start.month + 1, 1) - timedelta(days=1)
+        db.session.add(ProgressReport(member=member, period_start=start, period_end=end, due_on=end, version=version,
+                                      status=ReportStatus.SUBMITTED, revenue=revenue * 1_000_000, paying_customers=3,
+                                      created_by_id=founder.id, submitted_at=datetime(2025, 5, 1, tzinfo=UTC)))
+    db.session.commit()
+    with mock.patch("incubator.cohorts.views.today", return_value=date(2025, 5, 20)):
+        page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert "04/2025 · 45.000.000" in page and "40.000.000" not in page and "1 kỳ chậm" in page
