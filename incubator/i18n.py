@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, parse_pattern
 from flask import current_app, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -61,17 +62,32 @@ def fmt_money(value: int | Decimal | None) -> str:
     return format_currency(value, "VND", locale=VI_VN)
 
 
+@lru_cache(maxsize=8)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=16)
+def _pattern(pattern: str):
+    return parse_pattern(pattern)
+
+
+def _current_locale() -> Locale:
+    """The interface's locale, as babel's object (parsed once per language, not once per number)."""
+    return _locale(str(get_locale() or "vi"))
+
+
 def fmt_number(value: int | float | Decimal | None) -> str:
     if value is None:
         return ""
-    return format_decimal(value, locale=str(get_locale() or "vi"))
+    return format_decimal(value, locale=_current_locale())
 
 
 def fmt_percent(value: Decimal | float | None) -> str:
     """One decimal, in the locale's way: "68,4 %" in Vietnamese, "68.4 %" in English."""
     if value is None:
         return "—"
-    return format_decimal(value, format="#,##0.0", locale=str(get_locale() or "vi")) + "\xa0%"
+    return format_decimal(value, format=_pattern("#,##0.0"), locale=_current_locale()) + "\xa0%"
 
 
 def fmt_decimal(value: float | Decimal | None, places: int = 1) -> str:
@@ -79,7 +95,7 @@ def fmt_decimal(value: float | Decimal | None, places: int = 1) -> str:
     if value is None:
         return "—"
     pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(value, format=pattern, locale=str(get_locale() or "vi"))
+    return format_decimal(value, format=_pattern(pattern), locale=_current_locale())
 
 
 def parse_date(text: str | None) -> date | None:
