@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -89,6 +90,10 @@ def main() -> int:
     problems = server_errors(log)
     print(f"\n{total['Request Count']} requests, {failures} failures, p95 {total['95%']} ms, "
           f"{float(total['Requests/s']):.1f} requests/s; server errors: {len(problems)}")
+    served = sorted(float(m.group(1)) for m in re.finditer(r"^<\d+> \S+ \S+ \d+ (\d+)ms$", log, flags=re.M))
+    if served:
+        print(f"Time spent in the server (its access log, without the wait for a free worker): "
+              f"p50 {served[len(served) // 2]:.0f} ms, p95 {served[int(len(served) * 0.95)]:.0f} ms")
     for line in problems[:20]:
         print("  " + line)
     print(f"Reports in {output}")
