@@ -27,10 +27,12 @@ def test_admitting_no_startup_by_a_crafted_value_is_refused_with_the_form(login_
     cohort = make.cohort()
     make.company()
     url = f"/cohorts/{cohort.id}"
-    for value in ("0", "None"):
-        response = post_form(staff, url, {"company_id": value}, token_from=url)
+    # The startup is named by its tax code; a value that names none is refused with the reason, the form shown.
+    for value, reason in (("0", "Không có doanh nghiệp nào phù hợp."), ("None", "Không có doanh nghiệp nào phù hợp."),
+                          ("   ", "Vui lòng nhập mã số thuế.")):
+        response = post_form(staff, url, {"tax_code": value}, token_from=url)
         assert response.status_code == 400
-        assert "Hãy chọn doanh nghiệp." in response.get_data(as_text=True)
+        assert reason in response.get_data(as_text=True)
     assert db.session.query(CohortMember).count() == 0
 
 
