@@ -63,3 +63,32 @@ def test_a_checkbox_value_that_is_none_of_the_boxes_is_refused(login_as, db):
     response = post_form(mentor, "/mentoring/profile", {"topics": "product", "languages": "vi", "capacity": "3"},
                          token_from="/mentoring/profile")
     assert response.status_code == 302
+
+
+def test_a_review_stage_closing_at_the_ends_of_the_calendar_is_refused_with_the_form(login_as, make, db):
+    """0001-01-01T00:00 in Hà Nội is before year 1 in UTC: moving it overflowed (a 500)."""
+    staff, _ = login_as(Role.STAFF)
+    stage = make.review_stage()
+    closes_at = stage.closes_at
+    url = f"/reviews/stages/{stage.id}/edit"
+    for typed in ("0001-01-01T00:00", "9999-12-31T23:59", "1999-12-31T23:59", "2101-01-01T00:00"):
+        response = post_form(staff, url, {"name_vi": "Vòng một", "name_en": "Round one", "closes_at": typed,
+                                          "reviewers_per_application": "3", "spread_threshold": "25",
+                                          "version": str(stage.version_id)}, token_from=url)
+        assert response.status_code == 400, typed
+        assert "Vòng một" in response.get_data(as_text=True)  # what was typed is kept
+    db.session.refresh(stage)
+    assert stage.closes_at == closes_at and stage.name_vi != "Vòng một"
+
+
+def test_a_round_extended_to_the_end_of_the_calendar_is_refused(login_as, make, db):
+    staff, _ = login_as(Role.STAFF)
+    intake_round = make.intake_round()
+    closes_at = intake_round.closes_at
+    url = f"/rounds/{intake_round.id}/extend"
+    response = post_form(staff, url, {"closes_at": "9999-12-31T23:59", "reason": "Gia hạn"},
+                         token_from=f"/rounds/{intake_round.id}/setup")
+    assert response.status_code == 400
+    db.session.refresh(intake_round)
+    assert intake_round.closes_at == closes_at
+    assert staff.get(f"/rounds/{intake_round.id}/setup").status_code == 200

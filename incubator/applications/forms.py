@@ -29,8 +29,21 @@ def _long(label, max_length):
                          filters=[strip])
 
 
+class LocalDateTimeField(DateTimeLocalField):
+    """A time typed in Hà Nội, in the years the application deals with (2000 to 2100): the far ends of the
+    calendar (0001-01-01T00:00, 9999-12-31T23:59) overflow when moved to UTC and back."""
+
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.FIRST_YEAR <= self.data.year <= self.LAST_YEAR:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid datetime value."))
+
+
 def _when(label):
-    return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M",
+    return LocalDateTimeField(label, format="%Y-%m-%dT%H:%M",
                               validators=[InputRequired(message=_l("Enter the date and time."))])
 
 
