@@ -20,7 +20,7 @@ def register(app) -> None:
         from incubator.i18n import local_tz
         from incubator.reports.figures import compute
         from incubator.reports.models import PeriodicReport
-        from incubator.reports.periods import parse_period
+        from incubator.reports.periods import FIRST_YEAR, LAST_YEAR, check_dates, parse_period
         from incubator.reports.render import render_pdf
 
         try:
@@ -29,12 +29,12 @@ def register(app) -> None:
                 label = period.upper()
             elif start_text and end_text and not period:
                 start, end, label = date.fromisoformat(start_text), date.fromisoformat(end_text), "custom"
-                if end < start:
-                    raise ValueError
+                check_dates(start, end)
             else:
                 raise click.UsageError("give --period, or --from and --to")
         except ValueError:
-            raise click.BadParameter("periods look like 2025, 2025-H1, 2025-Q2; dates like 2025-04-01") from None
+            raise click.BadParameter(f"periods look like 2025, 2025-H1, 2025-Q2; dates like 2025-04-01, the first "
+                                     f"before the last, from {FIRST_YEAR} to {LAST_YEAR}") from None
         report = PeriodicReport(period_label=label, period_start=start, period_end=end, version=1,
                                 issued_on=utcnow().astimezone(local_tz()).date())
         pdf = render_pdf(report, compute(start, end), lang)

@@ -6,6 +6,9 @@ import re
 from datetime import date, timedelta
 
 PATTERN = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
+# The years a report may cover: the figures' day boundaries are computed in local time, which the far ends of
+# the calendar (0001-01-01, 9999-12-31) overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _month_end(year: int, month: int) -> date:
@@ -18,7 +21,7 @@ def parse_period(text: str) -> tuple[date, date, str]:
     if not match:
         raise ValueError(text)
     year, part = int(match[1]), match[2]
-    if not 2000 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError(text)
     if part is None:
         return date(year, 1, 1), date(year, 12, 31), "year"
@@ -27,6 +30,12 @@ def parse_period(text: str) -> tuple[date, date, str]:
         return date(year, first, 1), _month_end(year, first + 5), "half"
     quarter = int(part[1])
     return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), "quarter"
+
+
+def check_dates(start: date, end: date) -> None:
+    """ValueError unless the two days make a period in order, within the years a report may cover."""
+    if end < start or start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        raise ValueError(f"{start} – {end}")
 
 
 def roman(n: int) -> str:

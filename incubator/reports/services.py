@@ -9,6 +9,7 @@ from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.reports.models import PeriodicReport
+from incubator.reports.periods import check_dates
 
 TEXT_FIELDS = ("number", "shortcomings", "next_tasks", "recommendations", "recipients", "signer_position",
                "signer_name")
@@ -17,6 +18,11 @@ TEXT_FIELDS = ("number", "shortcomings", "next_tasks", "recommendations", "recip
 def create(*, actor, period_label: str, start, end, **fields) -> PeriodicReport:
     if start is None or end is None or end < start:
         raise DomainError(_l("The period must end after it starts."), field="period_end")
+    try:
+        check_dates(start, end)
+    except ValueError:
+        raise DomainError(_l("Give a period such as 2025, 2025-H1 or 2025-Q2, or two dates in order."),
+                          field="period_end") from None
     report = PeriodicReport(period_label=period_label, period_start=start, period_end=end, created_by_id=actor.id,
                             issued_on=fields.get("issued_on"),
                             **{k: (fields.get(k) or "").strip() or None for k in TEXT_FIELDS})
