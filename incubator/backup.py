@@ -26,7 +26,10 @@ def _pg_env_and_args(url) -> tuple[dict, list[str]]:
     env = {**os.environ}
     if u.password:
         env["PGPASSWORD"] = u.password
-    args = ["-h", u.host or "localhost", "-p", str(u.port or 5432), "-U", u.username or "postgres", "-d", u.database]
+    # The host and port may be in the URL's query, as libpq takes them (a socket folder: ?host=/tmp&port=54329).
+    host = u.host or u.query.get("host") or "localhost"
+    port = u.port or u.query.get("port") or 5432
+    args = ["-h", str(host), "-p", str(port), "-U", u.username or "postgres", "-d", u.database]
     return env, args
 
 
