@@ -21,6 +21,21 @@ def test_weighted_total_places_each_score_on_its_own_scale():
     assert ranking.weighted_total({1: 5}, criteria) is None  # a criterion without a score
 
 
+def test_the_standard_deviation_is_the_population_one_and_zero_for_equal_totals():
+    import random
+    import statistics
+
+    rng = random.Random(10)
+    for n in range(2, 30):
+        values = [100 * rng.random() for _ in range(n)]
+        assert ranking.pstdev(values) == pytest.approx(statistics.pstdev(values), rel=1e-12)
+    # A reviewer who gave every application the same total: z = 0 for each, however the total is written.
+    for total in (0.1, 72.5, 200 / 3, 100.0):
+        assert ranking.pstdev([total] * 7) == 0.0
+        assert set(ranking.z_scores({1: [(a, total) for a in range(7)]}).values()) == {0.0}
+    assert ranking.pstdev([42.0]) == 0.0
+
+
 def test_normalised_score_worked_by_hand(make, db):
     """One criterion scored 0-10, so a review's total is ten times its score.
 
