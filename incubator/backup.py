@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
+from incubator.cli_paths import FilePath, OutputPath, make_folders, write_failure
 from incubator.extensions import db
 
 
@@ -41,26 +42,38 @@ def _tool(name: str) -> str:
     return found
 
 
+def _run(command: list[str], env: dict) -> None:
+    try:
+        subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
+    except subprocess.CalledProcessError as exc:
+        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise click.ClickException(f"{Path(command[0]).name} failed: {said[-1] if said else exc}") from None
+
+
 def backup(url: str, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if url.startswith("sqlite"):
-        source = sqlite3.connect(_sqlite_path(url))
-        dest = sqlite3.connect(str(target))
-        try:
-            with dest:
-                source.backup(dest)  # one step: a consistent snapshot; WAL writers are not blocked
-        finally:
-            dest.close()
-            source.close()
-        return
+    try:
+        make_folders(target.parent)
+        if url.startswith("sqlite"):
+            source = sqlite3.connect(_sqlite_path(url))
+            try:
+                dest = sqlite3.connect(target)
+                try:
+                    with dest:
+                        source.backup(dest)  # one step: a consistent snapshot; WAL writers are not blocked
+                finally:
+                    dest.close()
+            finally:
+                source.close()
+            return
+    except (OSError, sqlite3.Error) as exc:
+        raise write_failure(target, exc) from None
     env, args = _pg_env_and_args(url)
-    subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args],  # noqa: S603
-                   env=env, check=True, capture_output=True)
+    _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", os.fsdecode(target), *args], env)
 
 
 def restore(url: str, source_path: Path) -> None:
-    if not source_path.is_file():
-        raise click.ClickException(f"{source_path} does not exist.")
+    if not os.path.isfile(source_path):
+        raise click.ClickException(f"{click.format_filename(source_path)} does not exist.")
     db.session.remove()
     db.engine.dispose()
     if url.startswith("sqlite"):
@@ -73,24 +86,24 @@ def restore(url: str, source_path: Path) -> None:
             source.close()
         return
     env, args = _pg_env_and_args(url)
-    subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",  # noqa: S603
-                    *args, str(source_path)], env=env, check=True, capture_output=True)
+    _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", *args,
+          os.fsdecode(source_path)], env)
 
 
 def register(app) -> None:
     @app.cli.command("backup")
-    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.argument("path", type=OutputPath(folder_must_exist=False))
     def backup_command(path: Path) -> None:
         """Write a consistent copy of the database to PATH, safe while the application runs."""
         backup(app.config["SQLALCHEMY_DATABASE_URI"], path)
-        click.echo(f"Backup written to {path}.")
+        click.echo(f"Backup written to {click.format_filename(path)}.")
 
     @app.cli.command("restore")
-    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.argument("path", type=FilePath(dir_okay=False))
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
     def restore_command(path: Path, yes: bool) -> None:
         """Replace the database's content with the backup at PATH."""
         if not yes:
-            click.confirm(f"Replace everything in the database with {path}?", abort=True)
+            click.confirm(f"Replace everything in the database with {click.format_filename(path)}?", abort=True)
         restore(app.config["SQLALCHEMY_DATABASE_URI"], path)
-        click.echo(f"Database restored from {path}.")
+        click.echo(f"Database restored from {click.format_filename(path)}.")

@@ -40,6 +40,16 @@ def prepare(tmp) -> None:
     ["report", "--from", "1999-12-01", "--to", "2000-01-31", "--output", "ra.pdf"],
     ["report", "--from", "2025-06-30", "--to", "2025-01-01", "--output", "ra.pdf"],
     ["report", "--period", "2025-Q5", "--output", "ra.pdf"],
+    ["report", "--period", "2025", "--output", "a\x00b.pdf"],
+    ["report", "--period", "2025", "--output", "x" * 300],
+    ["report", "--period", "2025", "--output", "khong-co/ra.pdf"],
+    ["report", "--period", "2025", "--output", ""],
+    ["report", "--period", "2025", "--output", "thu-muc"],
+    ["backup", "a\x00b"], ["backup", "x" * 300], ["backup", ""], ["backup", "thu-muc"], ["backup", "/dev/full"],
+    ["import-register", "a\x00b"], ["import-register", "x" * 5000], ["import-register", "rac.xlsx"],
+    ["import-register", "csv-hong"],
+    ["cohorts", "remind", "--today", "\x00"], ["targets", "--as-of", "9999-12-31"],
+    ["mail", "deliver", "--limit", "9" * 40],
 ], ids=lambda args: " ".join(a[:12].replace("\x00", "NUL") for a in args))
 def test_known_bad_arguments_end_cleanly_and_write_nothing(args, runner, db, tmp_path, monkeypatch):
     from incubator.auth.models import User
@@ -51,3 +61,29 @@ def test_known_bad_arguments_end_cleanly_and_write_nothing(args, runner, db, tmp
     assert result.exit_code != 0 or args[0] in ("targets",)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
     assert not (tmp_path / "ra.pdf").exists()
+
+
+def test_a_backup_to_a_name_that_is_not_utf8_says_where_it_went(runner, tmp_path):
+    """A shell passes such a name as it is; printing it raised UnicodeEncodeError after the backup was written."""
+    target = os.path.join(str(tmp_path), b"sao-luu-\xff.backup".decode("utf-8", "surrogateescape"))
+    result = runner.invoke(args=["backup", target])
+    assert result.exit_code == 0, result.output
+    assert "sao-luu-" in result.output and os.path.isfile(target)
+
+
+def test_a_backup_into_a_thousand_new_folders_makes_them_without_a_traceback(runner, tmp_path):
+    """The folders were made recursively, and a thousand of them overflowed Python's stack. (SQLite then
+    refuses a path that long, with a message; pg_dump writes there.)"""
+    target = tmp_path.joinpath(*["a"] * 1000, "ra.backup")
+    try:
+        result = runner.invoke(args=["backup", str(target)])
+        assert_clean(result, ["backup", str(target)])
+        assert target.parent.is_dir()
+        assert result.exit_code == 0 or "unable to open database file" in result.output
+    finally:  # one by one: pytest's own clean-up of old temporary folders is recursive too
+        target.unlink(missing_ok=True)
+        for folder in [target.parent, *target.parent.parents]:
+            if folder == tmp_path:
+                break
+            if folder.is_dir():
+                folder.rmdir()

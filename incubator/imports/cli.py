@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from incubator.cli_paths import FilePath
 from incubator.db import write_lock
 from incubator.extensions import db
 from incubator.imports import services
@@ -37,7 +38,7 @@ def echo_result(result: services.ImportResult) -> None:
 
 def register(app) -> None:
     @app.cli.command("import-register")
-    @click.argument("path", type=click.Path(exists=True, path_type=Path))
+    @click.argument("path", type=FilePath(exists=True))
     @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
     @click.pass_context
     def import_register_command(ctx: click.Context, path: Path, dry_run: bool) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -213,12 +214,13 @@ def read_xlsx(data: bytes | Path, name: str) -> Upload:
 def read_path(path: Path) -> Upload:
     """The command line's PATH: a folder of CSV files, or an .xlsx workbook."""
     path = Path(path)
+    name = os.fsencode(path.name).decode("utf-8", "replace")  # a name in bytes that are not UTF-8, shown
     if path.is_dir():
-        return read_folder(path)
+        return read_folder(path, name)
     if path.suffix.lower() == ".xlsx":
-        return read_xlsx(path.read_bytes(), path.name)
-    upload = Upload(path.name)
-    upload.problems.append(Problem(path.name, None, _l(
+        return read_xlsx(path.read_bytes(), name)
+    upload = Upload(name)
+    upload.problems.append(Problem(name, None, _l(
         "Give a folder holding companies.csv, residencies.csv and outcomes.csv, or an .xlsx workbook.")))
     return upload
 

@@ -6,6 +6,8 @@ from datetime import date
 
 import click
 
+from incubator.cli_paths import OutputPath, write_failure
+
 
 def register(app) -> None:
     @app.cli.command("report")
@@ -13,7 +15,7 @@ def register(app) -> None:
     @click.option("--from", "start_text", help="First day (YYYY-MM-DD), with --to, instead of --period.")
     @click.option("--to", "end_text", help="Last day (YYYY-MM-DD).")
     @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
-    @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
+    @click.option("--output", required=True, type=OutputPath())
     def report_command(period, start_text, end_text, lang, output) -> None:
         """Write the periodic report for the Department as a PDF, with the figures of the period."""
         from incubator.db import utcnow
@@ -38,6 +40,9 @@ def register(app) -> None:
         report = PeriodicReport(period_label=label, period_start=start, period_end=end, version=1,
                                 issued_on=utcnow().astimezone(local_tz()).date())
         pdf = render_pdf(report, compute(start, end), lang)
-        with open(output, "wb") as handle:
-            handle.write(pdf)
-        click.echo(f"{output}: {len(pdf)} bytes")
+        try:
+            with open(output, "wb") as handle:
+                handle.write(pdf)
+        except OSError as exc:
+            raise write_failure(output, exc) from None
+        click.echo(f"{click.format_filename(output)}: {len(pdf)} bytes")
