@@ -10,12 +10,16 @@ import shutil
 import sqlite3
 import subprocess  # pg_dump and pg_restore, with argument lists, never a shell
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 from sqlalchemy.engine import make_url
 
 from incubator.cli_paths import FilePath, OutputPath, make_folders, write_failure
 from incubator.extensions import db
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+PG_DUMP_HEADER = b"PGDMP"  # pg_dump's custom format
 
 
 def _sqlite_path(url) -> str:
@@ -71,19 +75,45 @@ def backup(url: str, target: Path) -> None:
     _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", os.fsdecode(target), *args], env)
 
 
-def restore(url: str, source_path: Path) -> None:
+def _check_is_a_backup(url: str, source_path: Path) -> None:
+    """Refuse, before anything is replaced, a file that is not a backup of this application's database (an
+    empty file would otherwise restore as an empty database)."""
     if not os.path.isfile(source_path):
         raise click.ClickException(f"{click.format_filename(source_path)} does not exist.")
+    expected = SQLITE_HEADER if url.startswith("sqlite") else PG_DUMP_HEADER
+    try:
+        with source_path.open("rb") as handle:
+            header = handle.read(len(expected))
+        if header == expected and url.startswith("sqlite"):
+            copy = sqlite3.connect(f"file:{quote(os.fsencode(source_path.resolve()))}?mode=ro", uri=True)
+            try:
+                copy.execute("SELECT version_num FROM alembic_version").fetchall()
+            finally:
+                copy.close()
+    except (OSError, sqlite3.Error):
+        header = None
+    if header != expected:
+        raise click.ClickException(f"{click.format_filename(source_path)} is not a backup of this application's "
+                                   "database (made by `flask backup`): nothing was restored.")
+
+
+def restore(url: str, source_path: Path) -> None:
+    _check_is_a_backup(url, source_path)
     db.session.remove()
     db.engine.dispose()
     if url.startswith("sqlite"):
-        source = sqlite3.connect(str(source_path))
-        dest = sqlite3.connect(_sqlite_path(url))
         try:
-            source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
+            source = sqlite3.connect(source_path)
+            try:
+                dest = sqlite3.connect(_sqlite_path(url))
+                try:
+                    source.backup(dest)
+                finally:
+                    dest.close()
+            finally:
+                source.close()
+        except (OSError, sqlite3.Error) as exc:
+            raise write_failure(source_path, exc) from None
         return
     env, args = _pg_env_and_args(url)
     _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", *args,

@@ -1,9 +1,10 @@
-"""Command-line arguments that once gave a traceback (found by tests/test_fuzz_cli.py): each ends with exit
-code 1 or 2 and a message, and writes nothing."""
+"""Command-line arguments that once gave a traceback (found by tests/test_fuzz_cli.py), and ``restore`` with
+what is not a backup: each ends with exit code 1 or 2 and a message, writes nothing, and loses no row."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -87,3 +88,29 @@ def test_a_backup_into_a_thousand_new_folders_makes_them_without_a_traceback(run
                 break
             if folder.is_dir():
                 folder.rmdir()
+
+
+# ---- restore, with what is not a backup ---------------------------------------------------------------------
+
+def test_restore_refuses_what_is_not_a_backup_and_keeps_every_row(runner, make, db, tmp_path):
+    from incubator.companies.models import Company
+
+    make.company(name="Công ty Còn Nguyên")
+    (tmp_path / "rong.backup").write_bytes(b"")
+    (tmp_path / "rac.backup").write_bytes(b"\x00\xff" * 500)
+    (tmp_path / "gan-dung.backup").write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    (tmp_path / "PGDMP.backup").write_bytes(b"PGDMP" + b"\xff" * 200)
+    (tmp_path / "thu-muc").mkdir()
+    other = tmp_path / "khac.sqlite"  # a SQLite database, but not one of this application
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE t (x)")
+    connection.commit()
+    connection.close()
+    for path in ["rong.backup", "rac.backup", "gan-dung.backup", "PGDMP.backup", "thu-muc", "khac.sqlite",
+                 "khong-co.backup", "a\x00b", "", "x" * 300, "\udcff.backup"]:
+        args = ["restore", os.path.join(str(tmp_path), path) if path else "", "--yes"]
+        result = runner.invoke(args=args)
+        assert_clean(result, args)
+        assert result.exit_code in (1, 2), (path, result.output)
+        names = db.session.scalars(sa.select(Company.name)).all()
+        assert names == ["Công ty Còn Nguyên"], (path, names)
