@@ -83,9 +83,12 @@ def register(app: Flask) -> None:
         from incubator.auth.services import find_user, normalise_email
         from incubator.db import utcnow
 
+        email, name = _checked_email(email), _checked_name(name)
         g.force_write_lock = True
         if find_user(email):
             raise click.ClickException(f"{email} already has an account.")
+        if _has_control_characters(password):
+            raise click.BadParameter("the password contains control characters.", param_hint="--password")
         problems = security.password_problems(password, email=email, name=name)
         if problems:
             raise click.ClickException(str(problems[0]))
@@ -97,6 +100,29 @@ def register(app: Flask) -> None:
         audit.record("user.create", user, to_state="admin", reason="flask create-admin")
         db.session.commit()
         click.echo(f"Administrator {user.email} created.")
+
+    def _checked_email(email: str) -> str:
+        """The checks of the registration form's e-mail field, as a usage error."""
+        from email_validator import EmailNotValidError, validate_email
+
+        email = (email or "").strip()
+        if len(email) > 254 or _has_control_characters(email):
+            raise click.BadParameter("not a valid e-mail address.", param_hint="EMAIL")
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise click.BadParameter(f"not a valid e-mail address: {exc}", param_hint="EMAIL") from None
+        return email
+
+    def _checked_name(name: str) -> str:
+        name = (name or "").strip()
+        if not name or len(name) > 200 or _has_control_characters(name):
+            raise click.BadParameter("give the full name: 1 to 200 characters, no control characters.",
+                                     param_hint="--name")
+        return name
+
+    def _has_control_characters(text: str) -> bool:
+        return any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in text)
 
     mail_group = click.Group("mail", help="The outbox of e-mail.")
     app.cli.add_command(mail_group)

@@ -9,6 +9,8 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
+from tests.helpers import PASSWORD
+
 
 def assert_clean(result, args) -> None:
     """Exit code 0, or 1 or 2 with a message; never an exception other than SystemExit (a traceback)."""
@@ -49,6 +51,11 @@ def prepare(tmp) -> None:
     ["backup", "a\x00b"], ["backup", "x" * 300], ["backup", ""], ["backup", "thu-muc"], ["backup", "/dev/full"],
     ["import-register", "a\x00b"], ["import-register", "x" * 5000], ["import-register", "rac.xlsx"],
     ["import-register", "csv-hong"],
+    ["create-admin", "quan.tri@vuonuom.example", "--name", "\x00", "--password", PASSWORD],
+    ["create-admin", "a" * 5000 + "@vuonuom.example", "--name", "A", "--password", PASSWORD],
+    ["create-admin", "khong-phai-email", "--name", "Nguyễn Quản Trị", "--password", PASSWORD],
+    ["create-admin", "quan.tri@vuonuom.example", "--name", "x" * 201, "--password", PASSWORD],
+    ["create-admin", "quan.tri@vuonuom.example", "--name", "Nguyễn Quản Trị", "--password", PASSWORD + "\x00"],
     ["cohorts", "remind", "--today", "\x00"], ["targets", "--as-of", "9999-12-31"],
     ["mail", "deliver", "--limit", "9" * 40],
 ], ids=lambda args: " ".join(a[:12].replace("\x00", "NUL") for a in args))
@@ -114,3 +121,13 @@ def test_restore_refuses_what_is_not_a_backup_and_keeps_every_row(runner, make, 
         assert result.exit_code in (1, 2), (path, result.output)
         names = db.session.scalars(sa.select(Company.name)).all()
         assert names == ["Công ty Còn Nguyên"], (path, names)
+
+
+def test_create_admin_with_good_arguments_still_creates_the_administrator(runner, db):
+    from incubator.auth.models import User
+
+    result = runner.invoke(args=["create-admin", " Quan.Tri@vuonuom.example ", "--name", " Nguyễn Quản Trị ",
+                                 "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User))
+    assert (user.email, user.full_name, user.roles) == ("quan.tri@vuonuom.example", "Nguyễn Quản Trị", {"admin"})
