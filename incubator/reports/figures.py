@@ -24,7 +24,7 @@ def compute(start: date, end: date) -> dict:
     from incubator.companies.models import Company, Residency
     from incubator.funding.enums import PipelineStage
     from incubator.funding.models import PipelineEntry
-    from incubator.mentoring.queries import hours
+    from incubator.mentoring.queries import hours_by_partner
     from incubator.outcomes.models import GraduationOutcome
     from incubator.partners.models import Partner
     from incubator.targets import queries as targets
@@ -53,7 +53,7 @@ def compute(start: date, end: date) -> dict:
                                GraduationOutcome.serves_society).join(Company)
                      .where(GraduationOutcome.decision == "graduated", GraduationOutcome.decided_on.between(start, end))
                      .order_by(GraduationOutcome.decided_on, Company.name_sort))]
-    mentoring = hours(start=start, end=end)
+    mentoring = hours_by_partner(start=start, end=end)
     partner_names = dict(db.session.execute(sa.select(Partner.id, Partner.name)).all())
     services = [{"kind": kind.value, "count": count, "startups": startups} for kind, count, startups in
                 db.session.execute(

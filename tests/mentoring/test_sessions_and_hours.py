@@ -38,6 +38,8 @@ def test_hours_by_mentor_partner_and_startup_worked_by_hand(make, db):
     assert dict(h.by_partner) == {a.id: 1.5, b.id: 2.0}
     assert dict(h.by_company) == {s1.company_id: 3.0, s2.company_id: 0.5}
     assert (h.total, h.sessions) == (3.5, 3)
+    by_partner = queries.hours_by_partner()  # what the report to the Department reads: the same sums
+    assert dict(by_partner.by_partner) == {a.id: 1.5, b.id: 2.0} and (by_partner.total, by_partner.sessions) == (3.5, 3)
     for dimension in (h.by_mentor, h.by_partner, h.by_company, h.by_cohort, h.by_month):
         assert sum(dimension.values()) == pytest.approx(h.total)
     assert queries.hours(partner_id=a.id).total == 1.5
@@ -202,3 +204,19 @@ def test_a_large_partner_page_lists_people_startups_and_services_ten_to_a_page(m
     assert client.get(f"{url}?people=2").get_data(as_text=True).count("Trần Văn Cố Vấn") == 2
     assert client.get(f"{url}?services=2").get_data(as_text=True).count("Khóa học số") == 2
     assert f"{url}?startups=2" in first and f"{url}?people=2" in first and f"{url}?services=2" in first
+
+
+def test_hours_between_two_days_are_those_of_hanoi_days(make):
+    """A session at 23:30 on 31 March in Hà Nội (16:30 UTC) is March's; one at 00:30 on 1 April (17:30 UTC on
+    31 March) is April's."""
+    partner = make.partner()
+    assignment = make.mentor_assignment(mentor=make.user(Role.MENTOR, partner=partner))
+    for local, minutes in ((datetime(2025, 3, 31, 23, 30), 60), (datetime(2025, 4, 1, 0, 30), 90)):
+        make.mentoring_session(assignment, starts_at=local.replace(tzinfo=HANOI).astimezone(UTC), minutes=minutes,
+                               status=SessionStatus.CONFIRMED)
+    april = queries.hours_by_partner(start=date(2025, 4, 1), end=date(2025, 4, 30))
+    assert (april.total, april.sessions, dict(april.by_partner)) == (1.5, 1, {partner.id: 1.5})
+    march = queries.hours_by_partner(start=date(2025, 3, 1), end=date(2025, 3, 31))
+    assert (march.total, march.sessions) == (1.0, 1)
+    every = queries.hours(start=date(2025, 3, 1), end=date(2025, 4, 30))
+    assert (every.total, every.sessions) == (2.5, 2)
