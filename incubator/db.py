@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -88,6 +89,19 @@ def write_lock():
         yield
     finally:
         g.force_write_lock = previous
+
+
+def serialise_on(session, *keys: str) -> None:
+    """Wait until no other transaction holds any of these keys, and hold them until this one ends: from here
+    on, transactions that name the same key run one after the other (a check, then the record it allows).
+    PostgreSQL: transaction-level advisory locks, taken in a fixed order so that two transactions never wait
+    for each other crosswise. SQLite: nothing more to do, a writing transaction holds the whole database's
+    write lock from its BEGIN IMMEDIATE (see ``_writing_context``)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(number)))
 
 
 def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:

@@ -286,3 +286,51 @@ def test_parallel_claims_of_one_company_by_different_founders_create_one_company
     statuses = Counter(m.status.value for m in db.session.scalars(
         sa.select(CompanyMember).where(CompanyMember.company_id == company.id)))
     assert statuses == {"approved": 1, "pending": count - 1}
+
+
+# ---- A burst of failed logins at the limit ----------------------------------------------------------------
+
+LOGIN_BURST = 12
+
+
+def _burst_of_wrong_passwords(client_factory, emails: list[str]) -> Counter:
+    """One fresh client (its own session and CSRF token) per e-mail, all posting a wrong password at once."""
+    clients, tokens = [], []
+    for _ in emails:
+        client = client_factory()
+        clients.append(client)
+        tokens.append(_hidden(client.get("/login").get_data(as_text=True), "csrf_token"))
+
+    def attempt(i):
+        return clients[i].post("/login", data={"csrf_token": tokens[i], "email": emails[i],
+                                               "password": "khong-dung-dau"}).status_code
+
+    return Counter(_run_in_threads(len(emails), attempt))
+
+
+def _failed_attempts(db) -> int:
+    from incubator.auth.models import LoginAttempt
+
+    db.session.rollback()  # end the test's own transaction: read what the threads committed
+    return db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)
+                             .where(LoginAttempt.succeeded.is_(False)))
+
+
+def test_a_burst_of_wrong_passwords_on_one_account_evaluates_at_most_the_limit(app, make, db, client_factory):
+    """The count of recent failures and the record of this one are one step: attempts sent at once cannot
+    all pass the count before any is recorded (PostgreSQL: an advisory lock on the account; SQLite: the
+    writing transaction's lock)."""
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    user = make.user(Role.STAFF)
+    statuses = _burst_of_wrong_passwords(client_factory, [user.email] * LOGIN_BURST)
+    assert statuses == {401: limit, 429: LOGIN_BURST - limit}, statuses
+    assert _failed_attempts(db) == limit
+
+
+def test_a_burst_of_wrong_passwords_from_one_address_evaluates_at_most_the_limit(app, make, db, client_factory,
+                                                                                  monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 4)
+    emails = [make.user(Role.STAFF).email for _ in range(LOGIN_BURST)]  # a different account each time
+    statuses = _burst_of_wrong_passwords(client_factory, emails)
+    assert statuses == {401: 4, 429: LOGIN_BURST - 4}, statuses
+    assert _failed_attempts(db) == 4

@@ -116,22 +116,27 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     transaction begins: on SQLite a writing request holds the only write lock from its first query, and
     fifty people logging in at nine o'clock would otherwise queue one behind the other, and every other
     writer behind them. The limits are read first (a blocked attempt costs no hashing), then checked again
-    with the write lock held, just before the attempt is recorded, so that they hold exactly."""
-    from incubator.db import reading_only
+    with the write lock held, just before the attempt is recorded, so that they hold exactly: on PostgreSQL,
+    whose transactions do not queue on one write lock, attempts on the same account or from the same address
+    queue on advisory locks from the second check until their request ends (a burst sent at once would
+    otherwise all pass the check before any is recorded)."""
+    from incubator.db import reading_only, serialise_on
 
     email = normalise_email(email)
+    account, ip_address = email[:254], (ip_address or "?")[:45]  # as the attempt is recorded
     with reading_only(), db.engine.connect() as conn:
-        _check_limits(conn.scalar, email, ip_address)
+        _check_limits(conn.scalar, account, ip_address)
         checked_hash = conn.scalar(sa.select(User.password_hash).where(User.email == email))
     ok = security.verify_password(checked_hash or _DUMMY_HASH(), password) and checked_hash is not None
 
-    _check_limits(db.session.scalar, email, ip_address)
+    serialise_on(db.session, f"login-account:{account}", f"login-address:{ip_address}")
+    _check_limits(db.session.scalar, account, ip_address)
     user = find_user(email)
     if user is None:
         ok = False
     elif user.password_hash != checked_hash:  # changed meanwhile (a reset): check against the new one
         ok = security.verify_password(user.password_hash, password)
-    db.session.add(LoginAttempt(email=email[:254], ip_address=(ip_address or "?")[:45], succeeded=ok))
+    db.session.add(LoginAttempt(email=account, ip_address=ip_address, succeeded=ok))
     db.session.flush()
     if not ok:
         raise LoginRefused(_l("Wrong e-mail address or password."))
