@@ -334,3 +334,53 @@ def test_a_burst_of_wrong_passwords_from_one_address_evaluates_at_most_the_limit
     statuses = _burst_of_wrong_passwords(client_factory, emails)
     assert statuses == {401: 4, 429: LOGIN_BURST - 4}, statuses
     assert _failed_attempts(db) == 4
+
+
+# ---- Two partners with one tax code, created at the same instant --------------------------------------------
+
+def test_parallel_partners_with_one_tax_code_give_one_partner_and_the_form_error(make, db, client_factory):
+    """The check for a taken tax code (or name) and the insert are two steps: the request that loses the race
+    meets the unique constraint, and gets the form with the message a later duplicate gets, not a 500."""
+    from incubator.partners.models import Partner
+
+    count = 8
+    staff = [make.user(Role.STAFF) for _ in range(count)]
+    clients, tokens = [], []
+    for person in staff:
+        client = client_factory()
+        login(client, person)
+        clients.append(client)
+        tokens.append(_hidden(client.get("/partners/new").get_data(as_text=True), "csrf_token"))
+    code = tax_code(5151)
+
+    def create(i):
+        response = clients[i].post("/partners/new", data={
+            "csrf_token": tokens[i], "kind": "software_company", "name": f"Công ty Đối tác Cùng Lúc {i}",
+            "tax_code": code})
+        return response.status_code, response.get_data(as_text=True)
+
+    results = _run_in_threads(count, create)
+    assert Counter(status for status, _ in results) == {302: 1, 400: count - 1}
+    assert all("Đã có doanh nghiệp đăng ký với mã số thuế này." in html for status, html in results if status == 400)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Partner).where(Partner.tax_code == code)) == 1
+
+
+def test_parallel_partners_with_one_name_give_one_partner_and_the_form_error(make, db, client_factory):
+    from incubator.partners.models import Partner
+
+    count = 8
+    clients, tokens = [], []
+    for person in [make.user(Role.STAFF) for _ in range(count)]:
+        client = client_factory()
+        login(client, person)
+        clients.append(client)
+        tokens.append(_hidden(client.get("/partners/new").get_data(as_text=True), "csrf_token"))
+
+    def create(i):
+        return clients[i].post("/partners/new", data={"csrf_token": tokens[i], "kind": "software_company",
+                                                      "name": "Công ty Đối tác Trùng Tên"}).status_code
+
+    assert Counter(_run_in_threads(count, create)) == {302: 1, 400: count - 1}
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Partner)) == 1

@@ -14,6 +14,15 @@ from incubator.partners.models import Partner
 FIELDS = ("kind", "name", "short_name", "tax_code", "contact_name", "contact_email", "contact_phone", "website")
 
 
+def _refuse_a_taken_name_or_tax_code(fields: dict, partner: Partner | None) -> None:
+    others = Partner.id != getattr(partner, "id", 0)
+    if db.session.scalar(sa.select(Partner.id).where(Partner.name == fields["name"], others)) is not None:
+        raise DomainError(_l("Another partner has this name."), field="name")
+    if fields.get("tax_code") and db.session.scalar(sa.select(Partner.id).where(
+            Partner.tax_code == fields["tax_code"], others)) is not None:
+        raise DomainError(_l("A company with this tax code is already registered."), field="tax_code")
+
+
 def save_partner(partner: Partner | None, *, actor, version=None, **fields) -> Partner:
     from incubator.companies.taxcode import is_valid
 
@@ -23,21 +32,22 @@ def save_partner(partner: Partner | None, *, actor, version=None, **fields) -> P
     fields["kind"] = PartnerKind(fields["kind"])
     if fields.get("tax_code") and not is_valid(fields["tax_code"]):
         raise DomainError(_l("This tax code is not valid (check its digits)."), field="tax_code")
-    clash = db.session.scalar(sa.select(Partner.id).where(Partner.name == fields["name"],
-                                                          Partner.id != getattr(partner, "id", 0)))
-    if clash is not None:
-        raise DomainError(_l("Another partner has this name."), field="name")
-    if fields.get("tax_code") and db.session.scalar(sa.select(Partner.id).where(
-            Partner.tax_code == fields["tax_code"], Partner.id != getattr(partner, "id", 0))) is not None:
-        raise DomainError(_l("A company with this tax code is already registered."), field="tax_code")
+    _refuse_a_taken_name_or_tax_code(fields, partner)
     created = partner is None
-    if created:
-        partner = Partner(**fields)
-        db.session.add(partner)
-    else:
+    if not created:
         expect_version(partner, version)
-        for key, value in fields.items():
-            setattr(partner, key, value)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            if created:
+                partner = Partner(**fields)
+                db.session.add(partner)
+            else:
+                for key, value in fields.items():
+                    setattr(partner, key, value)
+    except sa.exc.IntegrityError:
+        # Taken meanwhile by a request sent at the same instant (the check above saw nothing yet): the same
+        # answer as when it was taken before.
+        _refuse_a_taken_name_or_tax_code(fields, None if created else partner)
+        raise
     audit.record("partner.create" if created else "partner.update", partner, label=partner.name, actor=actor)
     return partner
