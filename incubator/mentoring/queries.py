@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -38,12 +38,21 @@ def _local_month(column):
     return sa.func.strftime("%Y-%m", column, "+7 hours")  # SQLite keeps UTC; Hà Nội has no summer time
 
 
+def between_days(stmt, start: date | None, end: date | None):
+    """Sessions that start between two Hà Nội days, both inclusive (either may be open)."""
+    tz = local_tz()
+    if start is not None:
+        stmt = stmt.where(MentoringSession.starts_at >= datetime.combine(start, time(0), tz).astimezone(UTC))
+    if end is not None:
+        stmt = stmt.where(MentoringSession.starts_at
+                          < datetime.combine(end + timedelta(days=1), time(0), tz).astimezone(UTC))
+    return stmt
+
+
 def hours(*, partner_id: int | None = None, mentor_id: int | None = None, company_id: int | None = None,
           start: date | None = None, end: date | None = None) -> Hours:
     """Only confirmed sessions count. Months are those of Hà Nội. Summed by the database, so the cost
     follows the number of (mentor, partner, startup, cohort, month) groups, not of sessions."""
-    from datetime import UTC, time, timedelta
-
     month = _local_month(MentoringSession.starts_at).label("month")
     stmt = (sa.select(MentoringSession.mentor_id, MentoringSession.partner_id, MentoringSession.company_id,
                       MentoringSession.cohort_id, month, sa.func.sum(MentoringSession.minutes),
@@ -57,12 +66,7 @@ def hours(*, partner_id: int | None = None, mentor_id: int | None = None, compan
         stmt = stmt.where(MentoringSession.mentor_id == mentor_id)
     if company_id is not None:
         stmt = stmt.where(MentoringSession.company_id == company_id)
-    tz = local_tz()
-    if start is not None:
-        stmt = stmt.where(MentoringSession.starts_at >= datetime.combine(start, time(0), tz).astimezone(UTC))
-    if end is not None:
-        stmt = stmt.where(MentoringSession.starts_at
-                          < datetime.combine(end + timedelta(days=1), time(0), tz).astimezone(UTC))
+    stmt = between_days(stmt, start, end)
     result = Hours()
     for mentor, partner, company, cohort, month_key, minutes, count in db.session.execute(stmt):
         h = (minutes or 0) / 60
@@ -81,17 +85,10 @@ def hours_by_partner(*, start: date | None = None, end: date | None = None) -> H
     """Confirmed hours between two Hà Nội days (both inclusive), in all and by partner only: one row per
     partner from the database (the report to the Department needs no more), where hours() makes a row for
     every (mentor, partner, startup, cohort, month)."""
-    from datetime import UTC, time, timedelta
-
     stmt = (sa.select(MentoringSession.partner_id, sa.func.sum(MentoringSession.minutes),
                       sa.func.count(MentoringSession.id))
             .where(MentoringSession.status == SessionStatus.CONFIRMED).group_by(MentoringSession.partner_id))
-    tz = local_tz()
-    if start is not None:
-        stmt = stmt.where(MentoringSession.starts_at >= datetime.combine(start, time(0), tz).astimezone(UTC))
-    if end is not None:
-        stmt = stmt.where(MentoringSession.starts_at
-                          < datetime.combine(end + timedelta(days=1), time(0), tz).astimezone(UTC))
+    stmt = between_days(stmt, start, end)
     result = Hours()
     minutes_in_all = 0
     for partner, minutes, count in db.session.execute(stmt):
@@ -117,12 +114,7 @@ def session_list(*, mentor_id=None, company_id=None, partner_id=None, status: st
         stmt = stmt.where(MentoringSession.partner_id == partner_id)
     if status in {s.value for s in SessionStatus}:
         stmt = stmt.where(MentoringSession.status == SessionStatus(status))
-    tz = local_tz()
-    if date_from is not None:
-        stmt = stmt.where(MentoringSession.starts_at >= datetime.combine(date_from, time(), tz))
-    if date_to is not None:
-        stmt = stmt.where(MentoringSession.starts_at < datetime.combine(date_to + timedelta(days=1), time(), tz))
-    return stmt
+    return between_days(stmt, date_from, date_to)
 
 
 def sessions_of(*, mentor_id=None, company_id=None, partner_id=None, limit: int | None = None):
