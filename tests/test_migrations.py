@@ -29,7 +29,9 @@ def test_flask_db_upgrade_builds_an_empty_database_from_nothing(tmp_path):
     import sys
 
     if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
-        url = os.environ["INCUBATOR_TEST_DATABASE_URL"].rsplit("/", 1)[0] + "/incubator_upgrade_check"
+        # make_url, not string slicing: the server may be given in the query (?host=/tmp&port=54329)
+        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
+            database="incubator_upgrade_check").render_as_string(hide_password=False)
         _recreate_pg_database(url)
     else:
         url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
@@ -48,8 +50,9 @@ def test_flask_db_upgrade_builds_an_empty_database_from_nothing(tmp_path):
 
 
 def _recreate_pg_database(url: str) -> None:
-    admin_url, name = url.rsplit("/", 1)
-    engine = sa.create_engine(admin_url + "/postgres", isolation_level="AUTOCOMMIT")
+    parsed = sa.engine.make_url(url)
+    name = parsed.database
+    engine = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
