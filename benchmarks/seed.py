@@ -38,6 +38,7 @@ from incubator.funding.enums import Instrument, PipelineStage
 from incubator.mentoring.enums import SessionMode, SessionStatus, Topic
 from incubator.outcomes.enums import Decision as Outcome
 from incubator.partners.enums import PartnerKind
+from incubator.reviews import ranking
 from incubator.reviews.enums import AssignmentStatus, Decision, ReviewStatus
 from incubator.reviews.rubric import DEFAULT_RUBRIC
 from incubator.text import fold, vietnamese_sort_key
@@ -377,11 +378,17 @@ class Seeder:
                                       private_note=None, created_at=at, updated_at=at,
                                       submitted_at=at if done else None, version_id=1)
                     bias = self.rng.uniform(-0.8, 0.8)  # a reviewer's harshness, per review
+                    values = {}
                     for criterion in criteria:
-                        value = min(5, max(1, round(1 + 4 * quality + bias + self.rng.uniform(-1, 1))))
+                        values[criterion] = value = min(5, max(1, round(1 + 4 * quality + bias
+                                                                        + self.rng.uniform(-1, 1))))
                         self.rows["review_scores"].append({
                             "id": len(self.rows["review_scores"]) + 1, "review_id": review,
                             "criterion_id": criterion, "value": value, "comment": None})
+                    self.rows["reviews"][-1]["weighted_total"] = (
+                        ranking.weighted_total(values, [ranking.CriterionScale(c, rubric["weight"], 1, 5)
+                                                        for c, rubric in zip(criteria, DEFAULT_RUBRIC, strict=True)])
+                        if done else None)
 
     def cohorts(self) -> None:
         """3 cohorts per container: one starting each year of the three, the latest running now."""

@@ -286,6 +286,7 @@ class Factory:
         review = Review(assignment=assignment, status=ReviewStatus.SUBMITTED if submitted else ReviewStatus.DRAFT,
                         **kw)
         review.scores.extend(Score(criterion_id=c.id, value=v) for c, v in zip(criteria, values, strict=True))
+        review.update_total(criteria)
         return self._save(review)
 
     def rejection_reason(self, **kw):

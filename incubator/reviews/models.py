@@ -186,12 +186,28 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The weighted total on 100 (ranking.weighted_total) of a submitted review, kept so that a stage's ranking
+    # reads one number per review rather than every score (as pretalx keeps Review.score): set by
+    # update_total at each save, and again for the whole stage when a criterion's weight changes.
+    weighted_total: Mapped[float | None] = mapped_column(sa.Float)
     version_id: Mapped[int] = mapped_column(default=1)
 
     assignment: Mapped[Assignment] = relationship(back_populates="review")
     scores: Mapped[list[Score]] = relationship(back_populates="review", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    def computed_total(self, criteria: list[Criterion]) -> float | None:
+        """The weighted total of the scores on the stage's criteria; None for a draft."""
+        from incubator.reviews import ranking
+
+        if self.status is not ReviewStatus.SUBMITTED:
+            return None
+        scales = [ranking.CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in criteria]
+        return ranking.weighted_total({s.criterion_id: s.value for s in self.scores}, scales)
+
+    def update_total(self, criteria: list[Criterion]) -> None:
+        self.weighted_total = self.computed_total(criteria)
 
 
 class Score(db.Model):

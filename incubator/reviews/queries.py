@@ -12,7 +12,14 @@ from incubator.applications.models import Application, IntakeRound
 from incubator.extensions import db
 from incubator.reviews import ranking as calc
 from incubator.reviews.enums import ACTIVE_ASSIGNMENT, Decision, ReviewStatus
-from incubator.reviews.models import Assignment, Conflict, PanelMember, Review, ReviewStage, Score, StageEntry
+from incubator.reviews.models import (
+    Assignment,
+    Conflict,
+    PanelMember,
+    Review,
+    ReviewStage,
+    StageEntry,
+)
 
 
 def title_of(application: Application) -> str:
@@ -193,6 +200,16 @@ SORT_KEYS = {
 }
 
 
+def submitted_totals(stage: ReviewStage) -> list[tuple[int, int, float]]:
+    """Every submitted review of the stage's active assignments as (application, reviewer, weighted total): one
+    number per review, kept on the review (Review.weighted_total), not its scores."""
+    return [tuple(r) for r in db.session.execute(
+        sa.select(Assignment.application_id, Assignment.reviewer_id, Review.weighted_total)
+        .join(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
+               Review.status == ReviewStatus.SUBMITTED, Review.weighted_total.is_not(None)))]
+
+
 def _ranked(stage: ReviewStage, sort: str, descending: bool):
     """Every entry of the stage, ranked: ([(light entry, calc.Row)], unreliable reviewers {id: reviews}).
     Three queries of plain columns, whatever the number of applications and reviews."""
@@ -208,21 +225,7 @@ def _ranked(stage: ReviewStage, sort: str, descending: bool):
         sa.select(Assignment.application_id, sa.func.count(Assignment.id))
         .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT))
         .group_by(Assignment.application_id)).all())
-    # Every score of every submitted review, flat: one query, however many reviews.
-    score_rows = db.session.execute(
-        sa.select(Review.id, Assignment.application_id, Assignment.reviewer_id, Score.criterion_id, Score.value)
-        .join(Assignment, Assignment.id == Review.assignment_id).join(Score, Score.review_id == Review.id)
-        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
-               Review.status == ReviewStatus.SUBMITTED)).all()
-    by_review: dict[int, tuple[int, int, dict]] = {}
-    for review_id, application_id, reviewer_id, criterion_id, value in score_rows:
-        by_review.setdefault(review_id, (application_id, reviewer_id, {}))[2][criterion_id] = value
-    scales = [calc.CriterionScale(c.id, c.weight, c.scale_min, c.scale_max) for c in stage.criteria]
-    reviews = []
-    for application_id, reviewer_id, scores in by_review.values():
-        total = calc.weighted_total(scores, scales)
-        if total is not None:
-            reviews.append((application_id, reviewer_id, total))
+    reviews = submitted_totals(stage)
     rows = calc.rank([e.application_id for e in light], assigned, reviews, stage.spread_threshold)
     ranked = [(e, rows[e.application_id]) for e in light]
     key = SORT_KEYS.get(sort) or SORT_KEYS["normalised"]

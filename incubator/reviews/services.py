@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from incubator.applications.enums import ApplicationStatus
 from incubator.applications.models import Application
@@ -124,9 +126,27 @@ def update_criterion(criterion: Criterion, *, actor, **fields) -> Criterion:
             setattr(criterion, key, value)
     if changed:
         db.session.flush()
+        if changed.keys() & {"weight", "scale_min", "scale_max"}:
+            _update_totals(criterion.stage)
         audit.record("review.criterion.update", criterion, label=criterion.name_vi, actor=actor,
                      details={"changed": changed})
     return criterion
+
+
+def _update_totals(stage: ReviewStage) -> None:
+    """Work out again the weighted total of every submitted review of the stage (its rubric changed). Written
+    without bumping the reviews' versions: their scores did not change, so a reviewer's open form stays valid."""
+    criteria = list(stage.criteria)
+    reviews = db.session.scalars(sa.select(Review).join(Assignment, Assignment.id == Review.assignment_id)
+                                 .where(Assignment.stage_id == stage.id, Review.status == ReviewStatus.SUBMITTED)
+                                 .options(selectinload(Review.scores))).all()
+    totals = [{"review_id": review.id, "total": review.computed_total(criteria)} for review in reviews]
+    if totals:
+        table = Review.__table__
+        db.session.execute(table.update().where(table.c.id == sa.bindparam("review_id"))
+                           .values(weighted_total=sa.bindparam("total")), totals)
+        for review, row in zip(reviews, totals, strict=True):
+            set_committed_value(review, "weighted_total", row["total"])
 
 
 def remove_criterion(criterion: Criterion, *, actor) -> None:
@@ -479,6 +499,7 @@ def save_review(a: Assignment, *, actor, scores: dict[int, tuple[int | None, str
     if submit and not was_submitted:
         review.status = ReviewStatus.SUBMITTED
         review.submitted_at = now
+    review.update_total(list(criteria.values()))
     db.session.flush()
     after = _snapshot(review)
     label = a.application.reference
