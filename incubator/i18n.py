@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, parse_pattern
-from flask import current_app, request, session
+from babel.numbers import (
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+    parse_pattern,
+)
+from flask import current_app, g, request, session
 from flask_babel import format_datetime, get_locale
+from flask_babel import get_translations as _babel_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 DATE_PATTERN = "dd/MM/yyyy"
 DATETIME_PATTERN = "HH:mm dd/MM/yyyy"
@@ -55,13 +64,6 @@ def fmt_datetime(value: datetime | None) -> str:
 VI_VN = Locale.parse("vi_VN")  # parsed once: a list page formats an amount on every row
 
 
-def fmt_money(value: int | Decimal | None) -> str:
-    """Always Vietnamese grouping for đồng, whatever the interface language: 1.250.000.000 ₫."""
-    if value is None:
-        return ""
-    return format_currency(value, "VND", locale=VI_VN)
-
-
 @lru_cache(maxsize=8)
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
@@ -77,6 +79,33 @@ def _current_locale() -> Locale:
     return _locale(str(get_locale() or "vi"))
 
 
+@lru_cache(maxsize=8)
+def _symbols(locale: Locale) -> dict[int, str]:
+    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale),
+                          "-": get_minus_sign_symbol(locale)})
+
+
+def _fixed(value: int | float | Decimal, places: int, locale: Locale) -> str:
+    """``value`` grouped by thousands with ``places`` decimals, in the locale's symbols: what babel's
+    format_decimal gives for the pattern #,##0.0… (rounding half to even, a float read as its shortest
+    decimal form), but by Python's own formatting, several times faster on a page formatting a few numbers per
+    row, and with the precision a number needs (babel stops at 28 digits). Babel writes the infinities."""
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return format_decimal(value, locale=locale)
+    with localcontext() as context:
+        context.prec = max(28, number.adjusted() + places + 2)
+        rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    return f"{rounded:,f}".translate(_symbols(locale))
+
+
+def fmt_money(value: int | Decimal | None) -> str:
+    """Always Vietnamese grouping for đồng, whatever the interface language: 1.250.000.000 ₫."""
+    if value is None:
+        return ""
+    return _fixed(value, 0, VI_VN) + "\xa0₫"
+
+
 def fmt_number(value: int | float | Decimal | None) -> str:
     if value is None:
         return ""
@@ -87,15 +116,14 @@ def fmt_percent(value: Decimal | float | None) -> str:
     """One decimal, in the locale's way: "68,4 %" in Vietnamese, "68.4 %" in English."""
     if value is None:
         return "—"
-    return format_decimal(value, format=_pattern("#,##0.0"), locale=_current_locale()) + "\xa0%"
+    return _fixed(value, 1, _current_locale()) + "\xa0%"
 
 
 def fmt_decimal(value: float | Decimal | None, places: int = 1) -> str:
     """A measured value with fixed decimals in the locale's way ("1,25" / "1.25"); "—" when missing."""
     if value is None:
         return "—"
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(value, format=_pattern(pattern), locale=_current_locale())
+    return _fixed(value, places, _current_locale())
 
 
 def parse_date(text: str | None) -> date | None:
@@ -111,7 +139,43 @@ def parse_date(text: str | None) -> date | None:
     return None
 
 
+def translations():
+    """The catalogue of the current language, looked up once per request rather than once per string (Flask-Babel
+    finds its domain, locale and cache again for every string; a list page translates a few strings per row).
+    Kept where Flask-Babel's own context keeps it (``babel_translations``), which ``force_locale`` (e-mails in
+    the recipient's language) and ``refresh`` clear; without that context, asked of Flask-Babel every time."""
+    context = g.get("_flask_babel")
+    found = getattr(context, "babel_translations", None)
+    if found is None:
+        found = _babel_translations()
+        context = g.get("_flask_babel")
+        if context is not None:
+            context.babel_translations = found
+    return found
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables) -> str:
+    """Jinja's newstyle gettext (escaped in HTML, always %-formatted), reached in one call from the template
+    where Jinja's own goes through three (``_`` → ``gettext`` → Flask-Babel's callable), each looking at the
+    callable's signature: a list page translates a few strings on every row."""
+    text = translations().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 (our catalogue, trusted as Jinja trusts it; the % escapes the variables)
+    return text % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 (our catalogue, trusted as Jinja trusts it; the % escapes the variables)
+    return text % variables
+
+
 def register(app) -> None:
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
     app.add_template_filter(fmt_date, "date")
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_filter(fmt_money, "money")

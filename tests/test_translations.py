@@ -54,3 +54,23 @@ def test_vietnamese_is_really_vietnamese():
     catalog = translations_cli.load("vi")
     same = [m.id for m in catalog if m.id and m.string == m.id and len(m.id) > 12]
     assert not same, f"left in English in the Vietnamese catalogue: {same[:10]}"
+
+
+def test_templates_follow_the_language_of_the_moment_within_one_request(app):
+    """Templates look the catalogue up once per request (incubator.i18n.translations); force_locale, which
+    e-mails use to write in the recipient's language, still switches it, there and back; %-variables are
+    escaped in HTML and left as they are in plain text (e-mails)."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as babel_gettext
+
+    source = "{{ _('Cohorts') }}|{{ _('%(count)s late', count='<b>2</b>') }}"
+    html = app.jinja_env.overlay(autoescape=True).from_string(source)
+    with app.test_request_context("/"):
+        assert html.render() == "Khóa ươm tạo|&lt;b&gt;2&lt;/b&gt; kỳ chậm"
+        with force_locale("en"):
+            assert html.render() == "Cohorts|&lt;b&gt;2&lt;/b&gt; late"
+            assert str(babel_gettext("Cohorts")) == "Cohorts"
+        assert html.render() == "Khóa ươm tạo|&lt;b&gt;2&lt;/b&gt; kỳ chậm"
+    text = app.jinja_env.overlay(autoescape=False).from_string("{{ _('%(count)s late', count='<b>2</b>') }}")
+    with app.test_request_context("/"), force_locale("en"):
+        assert text.render() == "<b>2</b> late"
