@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from incubator.cohorts.enums import Rhythm
 
@@ -29,6 +30,12 @@ def _next_month(day: date) -> date:
 
 def periods(starts_on: date, ends_on: date, rhythm: Rhythm) -> list[Period]:
     """Calendar months (or quarters) that overlap the cohort, clipped to its dates."""
+    return list(_periods(starts_on, ends_on, Rhythm(rhythm)))
+
+
+@lru_cache(maxsize=256)
+def _periods(starts_on: date, ends_on: date, rhythm: Rhythm) -> tuple[Period, ...]:
+    """Worked out once per cohort's dates and rhythm (every member's row on a page asks for them)."""
     step = 1 if Rhythm(rhythm) is Rhythm.MONTHLY else 3
     first_month = 1 if step == 1 else 3 * ((starts_on.month - 1) // 3) + 1
     start = date(starts_on.year, starts_on.month if step == 1 else first_month, 1)
@@ -42,7 +49,7 @@ def periods(starts_on: date, ends_on: date, rhythm: Rhythm) -> list[Period]:
                          min(end, ends_on) + timedelta(days=DUE_AFTER[Rhythm(rhythm)]))
         result.append(clipped)
         start = following
-    return result
+    return tuple(result)
 
 
 def period_for(cohort_periods: list[Period], start: date) -> Period | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from incubator.cohorts.enums import IN_INCUBATION, ProductStatus, ReportStatus
 from incubator.cohorts.models import Cohort, CohortMember, ProgressReport, ServiceDelivery, ServiceRecipient
@@ -48,7 +50,7 @@ class MemberRow:
         if self.member.status in IN_INCUBATION:
             self.late = [p for p in self.periods if p.due_on < self.today and p.start not in self.reports]
 
-    @property
+    @cached_property
     def latest(self) -> ProgressReport | None:
         return self.reports[max(self.reports)] if self.reports else None
 
@@ -56,7 +58,7 @@ class MemberRow:
     def next_due(self) -> Period | None:
         return next((p for p in self.periods if p.due_on >= self.today and p.start not in self.reports), None)
 
-    @property
+    @cached_property
     def missing(self) -> list[str]:
         """What stands between the member and a graduation that counts."""
         from flask_babel import gettext as _
@@ -117,18 +119,23 @@ def _reported_periods_and_latest(member_ids: list[int]) -> dict[int, dict[date, 
     return result
 
 
-def cohort_rows_page(cohort: Cohort, today: date, page: int, per_page: int = 50):
+# A cohort is usually 8 to 20 startups: a page of 25 shows one whole, and keeps a larger one's page light.
+COHORT_PAGE_SIZE = 25
+
+
+def cohort_rows_page(cohort: Cohort, today: date, page: int, per_page: int = COHORT_PAGE_SIZE):
     """One page of the cohort page's members, in Vietnamese order of the company's name (by the register's
-    sort key, in SQL): (the pager, its rows). Six queries whatever the number of members and reports."""
+    sort key, in SQL): (the pager, its rows). Five queries whatever the number of members and reports."""
     from incubator.companies.models import Company
 
     stmt = (sa.select(CohortMember).join(Company, Company.id == CohortMember.company_id)
             .where(CohortMember.cohort_id == cohort.id)
-            .options(joinedload(CohortMember.company), joinedload(CohortMember.residency),
-                     joinedload(CohortMember.outcome), joinedload(CohortMember.cohort))
+            .options(contains_eager(CohortMember.company), joinedload(CohortMember.outcome))
             .order_by(Company.name_sort, CohortMember.id))
     pager = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     members = pager.items
+    for member in members:  # the page's own cohort, not read again with every member
+        set_committed_value(member, "cohort", cohort)
     reports = _reported_periods_and_latest([m.id for m in members])
     services = _services_by_company([m.company_id for m in members])
     rows = [MemberRow(m, member_periods(m), reports.get(m.id, {}), services.get(m.company_id, 0), today)
