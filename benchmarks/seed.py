@@ -501,7 +501,8 @@ class Seeder:
                               else SessionStatus.DISPUTED if roll < 0.94 else SessionStatus.CANCELLED)
                 mode = SessionMode.ONLINE if self.rng.random() < 0.4 else SessionMode.IN_PERSON
                 self.add("mentoring_sessions", assignment_id=aid, mentor_id=mentor, partner_id=pid, company_id=cid,
-                         cohort_id=cohort, starts_at=starts, minutes=self.rng.choice([60, 60, 90, 120]), mode=mode,
+                         cohort_id=cohort, starts_at=starts, local_month=day.strftime("%Y-%m"),
+                         minutes=self.rng.choice([60, 60, 90, 120]), mode=mode,
                          place="Phòng họp 3, Tòa nhà Vườn ươm" if mode is SessionMode.IN_PERSON else None,
                          link="https://meet.vuonuom.example/phong-3" if mode is SessionMode.ONLINE else None,
                          topics=[self.rng.choice(list(Topic)).value],

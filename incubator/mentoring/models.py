@@ -4,14 +4,17 @@ and private calendar feeds."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
 from incubator.mentoring.enums import SessionMode, SessionStatus
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")  # no summer time: the month is the same whatever the year
 
 
 class Agreement(db.Model):
@@ -81,6 +84,9 @@ class MentoringSession(db.Model):
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"), index=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The Hà Nội month the session starts in ("2026-03"), kept from starts_at (see _keep_local_month) so that
+    # hours are summed by month from an index rather than by working out every session's month.
+    local_month: Mapped[str] = mapped_column(sa.String(7))
     minutes: Mapped[int]
     mode: Mapped[SessionMode] = mapped_column(enum_column(SessionMode))
     place: Mapped[str | None] = mapped_column(sa.String(300))
@@ -104,7 +110,19 @@ class MentoringSession(db.Model):
     cohort = relationship("Cohort")
 
     __mapper_args__ = {"version_id_col": version_id}
-    __table_args__ = (sa.CheckConstraint("minutes > 0 AND minutes <= 720", name="minutes_range"),)
+    __table_args__ = (
+        sa.CheckConstraint("minutes > 0 AND minutes <= 720", name="minutes_range"),
+        # A partner's hours by month, by startup and by mentor, each read in the index's order (covering).
+        sa.Index("ix_mentoring_sessions_partner_month", "partner_id", "status", "local_month", "minutes"),
+        sa.Index("ix_mentoring_sessions_partner_company", "partner_id", "status", "company_id", "minutes"),
+        sa.Index("ix_mentoring_sessions_mentor_hours", "mentor_id", "partner_id", "status", "minutes"),
+    )
+
+    @validates("starts_at")
+    def _keep_local_month(self, _key, value: datetime) -> datetime:
+        if value is not None:
+            self.local_month = value.astimezone(HANOI).strftime("%Y-%m")
+        return value
 
     @property
     def hours(self) -> float:

@@ -31,13 +31,6 @@ class Hours:
     total: float = 0.0
 
 
-def _local_month(column):
-    """The session's month in Hà Nội, computed by the database (so the sums are grouped there)."""
-    if db.engine.dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("Asia/Ho_Chi_Minh", column), "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column, "+7 hours")  # SQLite keeps UTC; Hà Nội has no summer time
-
-
 def between_days(stmt, start: date | None, end: date | None):
     """Sessions that start between two Hà Nội days, both inclusive (either may be open)."""
     tz = local_tz()
@@ -53,7 +46,7 @@ def hours(*, partner_id: int | None = None, mentor_id: int | None = None, compan
           start: date | None = None, end: date | None = None) -> Hours:
     """Only confirmed sessions count. Months are those of Hà Nội. Summed by the database, so the cost
     follows the number of (mentor, partner, startup, cohort, month) groups, not of sessions."""
-    month = _local_month(MentoringSession.starts_at).label("month")
+    month = MentoringSession.local_month
     stmt = (sa.select(MentoringSession.mentor_id, MentoringSession.partner_id, MentoringSession.company_id,
                       MentoringSession.cohort_id, month, sa.func.sum(MentoringSession.minutes),
                       sa.func.count(MentoringSession.id))
@@ -238,7 +231,7 @@ def partner_page(partner, today: date, pages: dict | None = None):
     people = paginate(sa.select(User).where(User.partner_id == partner.id).options(selectinload(User.role_rows))
                       .order_by(User.full_name, User.id), "people")
     totals = Hours()
-    month = _local_month(MentoringSession.starts_at).label("month")
+    month = MentoringSession.local_month
     for month_key, minutes, count in db.session.execute(
             sa.select(month, sa.func.sum(MentoringSession.minutes), sa.func.count(MentoringSession.id))
             .where(confirmed).group_by(month)):
