@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -178,16 +179,6 @@ class RankedEntry:
         return self.entry.application
 
 
-@dataclass(frozen=True)
-class _Light:
-    """What ranking and sorting need of an entry, read as plain columns (no objects are built for them)."""
-    id: int
-    application_id: int
-    decision: object
-    reference: str | None
-    name_sort: str
-
-
 # Each sort's key, of an entry's plain columns and its calc.Row; a None key (not yet scored) sorts last.
 SORT_KEYS = {
     "normalised": lambda light, row: row.normalised,
@@ -200,39 +191,41 @@ SORT_KEYS = {
 }
 
 
-def submitted_totals(stage: ReviewStage) -> list[tuple[int, int, float]]:
-    """Every submitted review of the stage's active assignments as (application, reviewer, weighted total): one
-    number per review, kept on the review (Review.weighted_total), not its scores."""
-    return [tuple(r) for r in db.session.execute(
-        sa.select(Assignment.application_id, Assignment.reviewer_id, Review.weighted_total)
-        .join(Review, Review.assignment_id == Assignment.id)
-        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
-               Review.status == ReviewStatus.SUBMITTED, Review.weighted_total.is_not(None)))]
+def _assignments_and_totals(stage: ReviewStage) -> tuple[dict[int, int], list[tuple[int, int, float]]]:
+    """The stage's active assignments counted by application, and their submitted reviews as (application,
+    reviewer, weighted total): one query, one number per review (Review.weighted_total), not its scores."""
+    counted = sa.and_(Review.status == ReviewStatus.SUBMITTED, Review.weighted_total.is_not(None))
+    assigned: dict[int, int] = {}
+    reviews = []
+    for application, reviewer, total in db.session.execute(
+            sa.select(Assignment.application_id, Assignment.reviewer_id, sa.case((counted, Review.weighted_total)))
+            .outerjoin(Review, Review.assignment_id == Assignment.id)
+            .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT))):
+        assigned[application] = assigned.get(application, 0) + 1
+        if total is not None:
+            reviews.append((application, reviewer, total))
+    return assigned, reviews
 
 
 def _ranked(stage: ReviewStage, sort: str, descending: bool):
     """Every entry of the stage, ranked: ([(light entry, calc.Row)], unreliable reviewers {id: reviews}).
-    Three queries of plain columns, whatever the number of applications and reviews."""
+    Two queries of plain columns, whatever the number of applications and reviews; the light entries are the
+    database's rows (id, application_id, decision, reference, name_sort), no objects built for them."""
     from incubator.companies.models import Company
 
-    light = [_Light(*r) for r in db.session.execute(
+    light = db.session.execute(
         sa.select(StageEntry.id, StageEntry.application_id, StageEntry.decision, Application.reference,
                   Company.name_sort)
         .join(Application, Application.id == StageEntry.application_id)
         .join(Company, Company.id == Application.company_id)
-        .where(StageEntry.stage_id == stage.id).order_by(StageEntry.id))]
-    assigned = dict(db.session.execute(
-        sa.select(Assignment.application_id, sa.func.count(Assignment.id))
-        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT))
-        .group_by(Assignment.application_id)).all())
-    reviews = submitted_totals(stage)
+        .where(StageEntry.stage_id == stage.id).order_by(StageEntry.id)).all()
+    assigned, reviews = _assignments_and_totals(stage)
     rows = calc.rank([e.application_id for e in light], assigned, reviews, stage.spread_threshold)
-    ranked = [(e, rows[e.application_id]) for e in light]
     key = SORT_KEYS.get(sort) or SORT_KEYS["normalised"]
-    present = [p for p in ranked if key(*p) is not None]
-    missing = [p for p in ranked if key(*p) is None]
-    present.sort(key=lambda p: key(*p), reverse=descending)
-    ranked = present + missing  # applications not yet scored always come last
+    keyed = [(key(e, rows[e.application_id]), e, rows[e.application_id]) for e in light]
+    present = [k for k in keyed if k[0] is not None]
+    present.sort(key=itemgetter(0), reverse=descending)  # stable: equal figures keep the order of entry
+    ranked = [(e, row) for _k, e, row in present] + [(e, row) for k, e, row in keyed if k is None]
     counts = calc.reviewer_counts(reviews)
     unreliable = {r: n for r, n in counts.items() if n < calc.RELIABLE_MIN_REVIEWS}
     return ranked, unreliable

@@ -36,6 +36,44 @@ def test_the_standard_deviation_is_the_population_one_and_zero_for_equal_totals(
     assert ranking.pstdev([42.0]) == 0.0
 
 
+def test_the_stage_ranking_normalises_as_statistics_does_and_gives_0_for_equal_totals(make, db):
+    """The normalised score of the stage's ranking against Python's statistics module as the oracle:
+    population standard deviations of random totals, and exactly 0 for a reviewer whose totals are all equal,
+    however the total is written (200/3 has no exact binary form)."""
+    import random
+    import statistics
+
+    rng = random.Random(10)
+    stage = make.review_stage(criteria=[(1, 0, 1000)])
+    entries = [make.stage_entry(stage) for _ in range(6)]
+    reviewers = [make.user(Role.REVIEWER) for _ in range(4)]
+    given = {}
+    for r, reviewer in enumerate(reviewers):
+        for e, entry in enumerate(entries):
+            if (r + e) % 4 == 3:
+                continue  # not every reviewer reads every application
+            value = rng.randint(0, 1000)
+            given[(r, e)] = value / 10  # a score of v on 0-1000 is a total of v / 10
+            make.review(make.assignment(entry, reviewer), values=[value])
+    flat = make.user(Role.REVIEWER)
+    for entry in entries[:3]:
+        review = make.review(make.assignment(entry, flat), values=[0])
+        review.weighted_total = 200 / 3  # the same total three times
+    db.session.commit()
+
+    z = {}
+    for r in range(len(reviewers)):
+        mine = {e: t for (rr, e), t in given.items() if rr == r}
+        mean, sd = statistics.fmean(mine.values()), statistics.pstdev(mine.values())
+        z.update({(r, e): (t - mean) / sd for e, t in mine.items()})
+    rows, _ = stage_ranking(stage)
+    by_entry = {row.entry.id: row.row for row in rows}
+    for e, entry in enumerate(entries):
+        mine = [z[(r, e)] for r in range(len(reviewers)) if (r, e) in z] + ([0.0] if e < 3 else [])
+        assert by_entry[entry.id].normalised == pytest.approx(statistics.fmean(mine), abs=1e-9)
+        assert by_entry[entry.id].done == len(mine)
+
+
 def test_normalised_score_worked_by_hand(make, db):
     """One criterion scored 0-10, so a review's total is ten times its score.
 

@@ -33,6 +33,7 @@ def _seed(db, stage, reviewers, founder, start, count, per=3):
                             comment_for_applicant="Nhận xét")
             review.scores.extend(Score(criterion_id=c.id, value=1 + (i * 7 + k * 3 + j) % 5)
                                  for j, c in enumerate(criteria))
+            review.update_total(criteria)
             db.session.add(review)
     db.session.commit()
 
