@@ -116,6 +116,8 @@ class MentoringSession(db.Model):
         sa.Index("ix_mentoring_sessions_partner_month", "partner_id", "status", "local_month", "minutes"),
         sa.Index("ix_mentoring_sessions_partner_company", "partner_id", "status", "company_id", "minutes"),
         sa.Index("ix_mentoring_sessions_mentor_hours", "mentor_id", "partner_id", "status", "minutes"),
+        # Confirmed hours of a period by partner (the report to the Department, the staff's hours page).
+        sa.Index("ix_mentoring_sessions_period_hours", "status", "starts_at", "partner_id", "minutes"),
     )
 
     @validates("starts_at")
