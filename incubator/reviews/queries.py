@@ -7,6 +7,7 @@ from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.applications.models import Application, IntakeRound
@@ -213,12 +214,14 @@ def _ranked(stage: ReviewStage, sort: str, descending: bool):
     database's rows (id, application_id, decision, reference, name_sort), no objects built for them."""
     from incubator.companies.models import Company
 
-    light = db.session.execute(
-        sa.select(StageEntry.id, StageEntry.application_id, StageEntry.decision, Application.reference,
-                  Company.name_sort)
-        .join(Application, Application.id == StageEntry.application_id)
-        .join(Company, Company.id == Application.company_id)
-        .where(StageEntry.stage_id == stage.id).order_by(StageEntry.id)).all()
+    columns = [StageEntry.id, StageEntry.application_id, StageEntry.decision]
+    stmt = sa.select(*columns).where(StageEntry.stage_id == stage.id).order_by(StageEntry.id)
+    if sort in ("company", "reference"):  # only these sorts need the application's and the company's columns
+        stmt = (sa.select(*columns, Application.reference, Company.name_sort)
+                .join(Application, Application.id == StageEntry.application_id)
+                .join(Company, Company.id == Application.company_id)
+                .where(StageEntry.stage_id == stage.id).order_by(StageEntry.id))
+    light = db.session.execute(stmt).all()
     assigned, reviews = _assignments_and_totals(stage)
     rows = calc.rank([e.application_id for e in light], assigned, reviews, stage.spread_threshold)
     key = SORT_KEYS.get(sort) or SORT_KEYS["normalised"]
@@ -232,15 +235,19 @@ def _ranked(stage: ReviewStage, sort: str, descending: bool):
 
 
 def _entries(stage: ReviewStage, ids: list[int]) -> dict[int, StageEntry]:
-    """The entries shown, with what the page shows of them (company, round's questions, reason)."""
+    """The entries shown, with what the page shows of them (company, reason, and the round's questions for
+    the title: the stage's own round, its questions read once, not with every entry)."""
     if not ids:
         return {}
-    return {e.id: e for e in db.session.scalars(
+    entries = db.session.scalars(
         sa.select(StageEntry).where(StageEntry.stage_id == stage.id, StageEntry.id.in_(ids))
         .options(joinedload(StageEntry.application).joinedload(Application.company),
-                 joinedload(StageEntry.application).joinedload(Application.round)
-                 .selectinload(IntakeRound.questions),
-                 joinedload(StageEntry.reason))).unique()}
+                 joinedload(StageEntry.reason))).unique().all()
+    intake_round = db.session.scalar(sa.select(IntakeRound).where(IntakeRound.id == stage.round_id)
+                                     .options(selectinload(IntakeRound.questions)))
+    for entry in entries:
+        set_committed_value(entry.application, "round", intake_round)
+    return {e.id: e for e in entries}
 
 
 def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 RELIABLE_MIN_REVIEWS = 3
 
@@ -52,25 +52,12 @@ def pstdev(values: list[float]) -> float:
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
 
-def z_scores(totals_by_reviewer: dict[int, list[tuple[int, float]]]) -> dict[tuple[int, int], float]:
-    """{reviewer: [(application, total), …]} → {(reviewer, application): z}."""
-    result = {}
-    for reviewer, items in totals_by_reviewer.items():
-        values = [t for _, t in items]
-        mean = statistics.fmean(values)
-        sd = pstdev(values)
-        for application, total in items:
-            result[(reviewer, application)] = (total - mean) / sd if sd > 0 else 0.0
-    return result
-
-
 @dataclass
 class Row:
-    application_id: int
+    """An application's figures in the ranking."""
+
     assigned: int = 0
     done: int = 0
-    totals: list[float] = field(default_factory=list)
-    z: list[float] = field(default_factory=list)
     unreliable_reviewers: int = 0
     mean: float | None = None
     median: float | None = None
@@ -81,28 +68,34 @@ class Row:
 
 def rank(application_ids: list[int], assigned: dict[int, int], reviews: list[tuple[int, int, float]],
          spread_threshold: float) -> dict[int, Row]:
-    """``reviews``: submitted reviews as (application, reviewer, weighted total)."""
-    rows = {a: Row(application_id=a, assigned=assigned.get(a, 0)) for a in application_ids}
-    by_reviewer: dict[int, list[tuple[int, float]]] = {}
+    """``reviews``: submitted reviews as (application, reviewer, weighted total). Each review's z-score is
+    (total − its reviewer's mean) / the reviewer's population standard deviation, 0 when that is 0."""
+    by_reviewer: dict[int, list[float]] = {}
+    for _application, reviewer, total in reviews:
+        by_reviewer.setdefault(reviewer, []).append(total)
+    reviewer_stats = {}
+    for reviewer, values in by_reviewer.items():
+        reviewer_stats[reviewer] = (math.fsum(values) / len(values), pstdev(values),
+                                    len(values) < RELIABLE_MIN_REVIEWS)
+    per_application: dict[int, list[tuple[float, float, bool]]] = {}
     for application, reviewer, total in reviews:
-        by_reviewer.setdefault(reviewer, []).append((application, total))
-    z = z_scores(by_reviewer)
-    for application, reviewer, total in reviews:
-        row = rows.get(application)
-        if row is None:
+        mean, sd, unreliable = reviewer_stats[reviewer]
+        per_application.setdefault(application, []).append((total, (total - mean) / sd if sd > 0 else 0.0,
+                                                             unreliable))
+    rows = {}
+    for application in application_ids:
+        row = rows[application] = Row(assigned=assigned.get(application, 0))
+        items = per_application.get(application)
+        if not items:
             continue
-        row.done += 1
-        row.totals.append(total)
-        row.z.append(z[(reviewer, application)])
-        if len(by_reviewer[reviewer]) < RELIABLE_MIN_REVIEWS:
-            row.unreliable_reviewers += 1
-    for row in rows.values():
-        if row.totals:
-            row.mean = statistics.fmean(row.totals)
-            row.median = statistics.median(row.totals)
-            row.normalised = statistics.fmean(row.z)
-            row.spread = max(row.totals) - min(row.totals)
-            row.wide = row.spread > spread_threshold
+        totals = [total for total, _z, _u in items]
+        row.done = len(items)
+        row.mean = math.fsum(totals) / len(totals)
+        row.median = statistics.median(totals)
+        row.normalised = math.fsum(z for _t, z, _u in items) / len(items)
+        row.spread = max(totals) - min(totals)
+        row.wide = row.spread > spread_threshold
+        row.unreliable_reviewers = sum(1 for _t, _z, unreliable in items if unreliable)
     return rows
 
 
