@@ -21,7 +21,7 @@ def upgrade():
         batch_op.create_index('ix_applications_submitted_at', ['submitted_at'], unique=False)
         batch_op.create_index('ix_applications_status_decided_at', ['status', 'decided_at'], unique=False)
     with op.batch_alter_table('progress_reports', schema=None) as batch_op:
-        batch_op.create_index('ix_progress_reports_status_period', ['status', 'period_start'], unique=False)
+        batch_op.create_index('ix_progress_reports_period_status', ['period_start', 'status'], unique=False)
     with op.batch_alter_table('mentoring_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_mentoring_sessions_period_hours',
                               ['status', 'starts_at', 'partner_id', 'minutes'], unique=False)
@@ -31,7 +31,7 @@ def downgrade():
     with op.batch_alter_table('mentoring_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_mentoring_sessions_period_hours')
     with op.batch_alter_table('progress_reports', schema=None) as batch_op:
-        batch_op.drop_index('ix_progress_reports_status_period')
+        batch_op.drop_index('ix_progress_reports_period_status')
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('ix_applications_status_decided_at')
         batch_op.drop_index('ix_applications_submitted_at')
