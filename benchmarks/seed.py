@@ -32,7 +32,7 @@ from incubator.auth.enums import Role
 from incubator.cohorts.enums import MemberStatus, ProductStatus, ReportStatus, Rhythm, ServiceKind
 from incubator.cohorts.periods import periods
 from incubator.companies.enums import MembershipStatus, ResidencyKind
-from incubator.companies.taxcode import check_digit
+from incubator.companies.taxcode import invented as tax_code
 from incubator.extensions import db
 from incubator.funding.enums import Instrument, PipelineStage
 from incubator.mentoring.enums import SessionMode, SessionStatus, Topic
@@ -79,17 +79,6 @@ def split_scale(scale: int) -> tuple[int, float]:
     """Scale = containers × fill: 1 → (1, 1), 100 → (10, 10)."""
     containers = max(1, round(math.sqrt(scale)))
     return containers, scale / containers
-
-
-def tax_code(n: int) -> str:
-    """A distinct invented tax code for every n < 10**7 that passes the check digit (see tests/helpers.py)."""
-    body = f"{(n * 7919 + 123457) % 10**7:07d}"
-    for prefix in range(1, 100):
-        first_nine = f"{prefix:02d}{body}"
-        digit = check_digit(first_nine)
-        if digit is not None:
-            return f"{first_nine}{digit}"
-    raise AssertionError("no valid tax code")
 
 
 def local_instant(day: date, hour: int = 9, minute: int = 0) -> datetime:

@@ -67,15 +67,7 @@ def count_queries(engine=None):
 
 
 def tax_code(n: int) -> str:
-    """A distinct invented tax code for every n < 10**7 that passes the check digit: the last seven digits of
-    the first nine are a bijection of n; when the province prefix 01 gives no valid check digit, the next
-    prefix (02, 03 …) is used, so two values of n never meet."""
-    from incubator.companies.taxcode import check_digit
+    """A distinct invented tax code for every n < 10**7 that passes the check digit."""
+    from incubator.companies.taxcode import invented
 
-    body = f"{(n * 7919 + 123457) % 10**7:07d}"
-    for prefix in range(1, 100):
-        first_nine = f"{prefix:02d}{body}"
-        digit = check_digit(first_nine)
-        if digit is not None:
-            return f"{first_nine}{digit}"
-    raise AssertionError("no valid tax code")  # cannot happen: r = 0 for at most a few prefixes
+    return invented(n)
