@@ -26,7 +26,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,8 +36,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.demo_server import ROOT, free_port, no_control_socket, wait_until_up
 
 PAGE_RATIO_GOAL, DASHBOARD_GOAL, PDF_GOAL = 1.5, 3.0, 1.3
 SCALES = (1, 100)
@@ -101,32 +101,19 @@ def build_database(scale: int, url: str, today) -> dict:
 
 # ---- Servers --------------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def gunicorn(url: str, work: Path, name: str):
     port = free_port()
     env = dict(os.environ, INCUBATOR_DATABASE_URL=url, INCUBATOR_SECRET_KEY=secrets.token_hex(32),
                INCUBATOR_INSTANCE_PATH=str(work / f"instance_{name}"), PYTHONDONTWRITEBYTECODE="1")
-    log_file = open(work / f"gunicorn_{name}.log", "w")  # noqa: SIM115 (closed below)
+    log = work / f"gunicorn_{name}.log"
+    log_file = open(log, "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(  # noqa: S603
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "300", "incubator:create_app()"],
+         "--timeout", "300", *no_control_socket(), "incubator:create_app()"],
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"gunicorn did not start; see {work / f'gunicorn_{name}.log'}") from None
-                time.sleep(0.2)
+        wait_until_up(f"http://127.0.0.1:{port}", proc, log)
         yield port
     finally:
         proc.terminate()

@@ -86,10 +86,10 @@ def demo_server(*, workers: int = 2, threads: int = 1, extra_env: dict | None = 
                 [_tool("gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                  "--threads", str(threads), "--timeout", "120", "--graceful-timeout", "10",
                  "--access-logfile", "-", "--access-logformat", '%(p)s %(m)s %(U)s %(s)s %(M)sms',
-                 *_no_control_socket(), "incubator:create_app()"],
+                 *no_control_socket(), "incubator:create_app()"],
                 cwd=ROOT, env=server_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, process, log)
+        wait_until_up(url, process, log)
         yield DemoServer(url=url, folder=folder, log=log, env=server_env)
     finally:
         if process is not None and process.poll() is None:
@@ -105,13 +105,13 @@ def demo_server(*, workers: int = 2, threads: int = 1, extra_env: dict | None = 
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _no_control_socket() -> list[str]:
+def no_control_socket() -> list[str]:
     """gunicorn 24+ opens a control socket at one fixed path per user: two servers at once would share it."""
     usage = subprocess.run([_tool("gunicorn"), "--help"], capture_output=True, text=True).stdout
     return ["--no-control-socket"] if "--no-control-socket" in usage else []
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
