@@ -129,7 +129,7 @@ def response(fmt: str, basename: str, header, body, title: str = "list") -> Resp
     day = utcnow().astimezone(local_tz()).date().isoformat()
     name = f"{basename}-{day}.{fmt}"
     if fmt == "csv":
-        data, mimetype = to_csv(header, body), "text/csv; charset=utf-8"
+        data, mimetype = to_csv(header, body), "text/csv"  # Flask adds "; charset=utf-8" to a text type
     else:
         data, mimetype = to_xlsx(header, body, title), XLSX_MIMETYPE
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
