@@ -1,7 +1,7 @@
 """Founders apply: choose the company, fill the draft, upload documents, submit, follow the status."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -25,7 +25,7 @@ from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.text import clean_text
-from incubator.uploads import check_pdf, path_of
+from incubator.uploads import check_pdf, send_upload
 from incubator.web import apply_form_error, form_status, save_form
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -150,10 +150,9 @@ def download(application_id, document_id):
     application = _application_or_404(
         application_id, lambda user, a: can_view_application(user, a) or can_read_for_review(user, a))
     slot = next((d for d in application.documents if d.document_id == document_id), None)
-    path = path_of("applications", slot.stored_name) if slot else None
-    if path is None:
+    if slot is None:
         abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=slot.original_name)
+    return send_upload("applications", slot.stored_name, slot.original_name)
 
 
 @bp.route("/<int:application_id>/submit", methods=["GET", "POST"])

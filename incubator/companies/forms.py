@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
+from incubator import bounds
 from incubator.companies.enums import ResidencyKind
 from incubator.forms import Form, NoControlCharacters, strip
 from incubator.outcomes.enums import Decision, Pillar
@@ -29,7 +30,7 @@ class CompanyForm(Form):
     tax_code_note = _text(_l("Note on the tax code"), 500)
     name = _text(_l("Business name"), 300, required=True, message=_l("Enter the name."))
     is_it = BooleanField(_l("IT (digital-technology) business"), default=True)
-    founded_on = DateField(_l("Founded on"), validators=[Optional()])
+    founded_on = DateField(_l("Founded on"), validators=[Optional(), bounds.FOUNDING.validator()])
     sector = _text(_l("Sector"), 200)
     address = _text(_l("Address"), 300)
     website = URLField(_l("Website"), validators=[Optional(), Length(max=300),
@@ -41,8 +42,9 @@ class CompanyForm(Form):
 
 class ResidencyForm(Form):
     kind = SelectField(_l("Kind"), choices=[])
-    starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
-    ends_on = DateField(_l("Last day (empty while it runs)"), validators=[Optional()])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day.")),
+                                                       bounds.PROGRAMME.validator()])
+    ends_on = DateField(_l("Last day (empty while it runs)"), validators=[Optional(), bounds.PROGRAMME.validator()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000), NoControlCharacters()],
                          filters=[strip])
     version = HiddenField()
@@ -53,7 +55,8 @@ class ResidencyForm(Form):
 
 
 class EndResidencyForm(Form):
-    ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day.")),
+                                                    bounds.PROGRAMME.validator()])
     reason = _text(_l("Reason"), 500)
     version = HiddenField()
 
@@ -61,7 +64,8 @@ class EndResidencyForm(Form):
 class OutcomeForm(Form):
     decision = SelectField(_l("Decision"), choices=[])
     decided_on = DateField(_l("Date of the decision"),
-                           validators=[InputRequired(message=_l("Enter the date of the decision."))])
+                           validators=[InputRequired(message=_l("Enter the date of the decision.")),
+                                       bounds.DECISION.validator()])
     cohort_name = _text(_l("Cohort"), 200)
     product = TextAreaField(_l("Product or service brought to market"),
                             validators=[Optional(), Length(max=1000), NoControlCharacters()], filters=[strip])
@@ -94,7 +98,7 @@ class ClaimCompanyForm(Form):
                                                        Length(max=20), NoControlCharacters()], filters=[strip])
     name = _text(_l("Business name"), 300, required=True, message=_l("Enter the name."))
     is_it = BooleanField(_l("IT (digital-technology) business"), default=True)
-    founded_on = DateField(_l("Founded on"), validators=[Optional()])
+    founded_on = DateField(_l("Founded on"), validators=[Optional(), bounds.FOUNDING.validator()])
     sector = _text(_l("Sector"), 200)
     employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     position = _text(_l("Your position in the company"), 100)

@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from incubator import bounds
 from incubator.audit import services as audit
 from incubator.companies import taxcode
 from incubator.companies.enums import MembershipStatus, ResidencyKind
@@ -35,8 +36,7 @@ def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | 
             raise DomainError(exc.reason, field="tax_code") from exc
     if db.session.scalar(sa.select(Company.id).where(Company.tax_code == code)) is not None:
         raise TaxCodeTaken(_l("A company with this tax code is already registered."), field="tax_code")
-    if employees is not None and employees < 0:
-        raise DomainError(_l("The number of employees cannot be negative."), field="employees")
+    _check_facts(founded_on=founded_on, employees=employees)
     company = Company(tax_code=code, name=name.strip(), is_it=is_it, founded_on=founded_on, sector=sector,
                       address=address, website=website, employees=employees,
                       tax_code_note=(tax_code_note or "").strip() or None)
@@ -47,8 +47,16 @@ def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | 
     return company
 
 
+def _check_facts(*, founded_on: date | None = None, employees: int | None = None) -> None:
+    """A business is founded on a day that has come, not before 1900 (bounds.FOUNDING); its employees are
+    not negative."""
+    bounds.FOUNDING.check(founded_on, "founded_on")
+    bounds.check_not_negative(employees, "employees", _l("The number of employees cannot be negative."))
+
+
 def update_company(company: Company, *, actor=None, version=None, **fields) -> Company:
-    """Change a company's details; the tax code is checked as at creation."""
+    """Change a company's details; the tax code, the founding date and the employees are checked as at
+    creation."""
     expect_version(company, version)
     if "tax_code" in fields:
         note = fields.get("tax_code_note", company.tax_code_note)
@@ -62,8 +70,7 @@ def update_company(company: Company, *, actor=None, version=None, **fields) -> C
         if clash is not None:
             raise DomainError(_l("A company with this tax code is already registered."), field="tax_code")
         fields["tax_code"] = code
-    if fields.get("employees") is not None and fields["employees"] < 0:
-        raise DomainError(_l("The number of employees cannot be negative."), field="employees")
+    _check_facts(**{k: fields[k] for k in ("founded_on", "employees") if k in fields})
     changed = {}
     for key, value in fields.items():
         if isinstance(value, str):
@@ -96,8 +103,12 @@ def _overlapping(company_id: int, kind: ResidencyKind, starts_on: date, ends_on:
 
 def _check_residency(company: Company, kind: ResidencyKind, starts_on: date, ends_on: date | None,
                      exclude_id: int | None = None) -> None:
+    """A residency's days are the programme's (bounds.PROGRAMME: not before 1990, at most ten years ahead: a
+    contract may be signed ahead); the last is not before the first; no overlap with one of the same kind."""
     if starts_on is None:
         raise DomainError(_l("Enter the first day."), field="starts_on")
+    bounds.PROGRAMME.check(starts_on, "starts_on")
+    bounds.PROGRAMME.check(ends_on, "ends_on")
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(_l("The last day cannot be before the first day."), field="ends_on")
     # Two simultaneous saves for one company queue here, so the overlap check below sees the other's row.
@@ -139,12 +150,13 @@ def update_residency(residency: Residency, *, kind: ResidencyKind, starts_on: da
 
 def end_residency(residency: Residency, ends_on: date, *, reason: str | None = None, actor=None,
                   version=None) -> Residency:
-    """End a running residency on its last day (inclusive)."""
+    """End a running residency on its last day (inclusive), within bounds.PROGRAMME."""
     expect_version(residency, version)
     if residency.ends_on is not None:
         raise DomainError(_l("This residency has already ended."), field="ends_on")
     if ends_on is None or ends_on < residency.starts_on:
         raise DomainError(_l("The last day cannot be before the first day."), field="ends_on")
+    bounds.PROGRAMME.check(ends_on, "ends_on")
     before = _period(residency)
     residency.ends_on = ends_on
     db.session.flush()

@@ -1,6 +1,6 @@
 """The register of businesses: companies, their residencies in the incubator and graduation outcomes."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +24,7 @@ from incubator.i18n import fmt_date, local_tz
 from incubator.outcomes import services as outcome_services
 from incubator.outcomes.enums import Decision, Pillar
 from incubator.outcomes.models import GraduationOutcome
-from incubator.uploads import check_pdf, path_of
+from incubator.uploads import check_pdf, send_upload
 from incubator.web import apply_form_error, form_status, page_arg, safe_next_url, save_form
 
 bp = Blueprint("companies", __name__, url_prefix="/register")
@@ -264,13 +264,7 @@ def edit_outcome(outcome_id):
 @require(can_read_targets)  # the evidence behind a counted graduate is part of the figure's explanation
 def evidence(outcome_id):
     outcome = db.get_or_404(GraduationOutcome, outcome_id)
-    path = path_of("evidence", outcome.evidence_file)
-    if path is None:
-        from flask import abort
-
-        abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=outcome.evidence_filename or "evidence.pdf")
+    return send_upload("evidence", outcome.evidence_file, outcome.evidence_filename, fallback="evidence.pdf")
 
 
 # ---- Founders enter their companies; staff decide who may join a company others hold ---------------------

@@ -3,8 +3,9 @@
 Two readers, one for a folder of CSV files and one for an .xlsx workbook, produce the same tables; the
 rest does not know where a row came from. The import is all or nothing and idempotent:
 
-1. every row is validated against the register and against the other rows of the import; any problem
-   refuses the whole import, and every problem is reported with its file (or sheet), line and reason;
+1. every row is validated against the register, against the other rows of the import and against the
+   domain's bounds (incubator.bounds: no founding date in the future, no residency before 1990 …); any
+   problem refuses the whole import, and every problem is reported with its file (or sheet), line and reason;
 2. the changes are applied through the companies and outcomes services inside a SAVEPOINT; a DomainError
    raised there is reported with its row too, and the savepoint is rolled back;
 3. a dry run rolls the savepoint back in any case and reports what would have been created and updated.
@@ -33,6 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from incubator import bounds
 from incubator.audit import services as audit
 from incubator.companies import services as companies
 from incubator.companies import taxcode
@@ -258,7 +260,19 @@ def _text(row: Row, column: str, max_length: int | None = None) -> str:
     return value
 
 
-def _date(row: Row, column: str, required: bool) -> date | None:
+def _date(row: Row, column: str, required: bool, rule: bounds.DateRule | None = None) -> date | None:
+    """The cell's date, within ``rule``'s bounds: the ones the service would apply, reported here with the row
+    (every row's problems in one run) rather than when the row is applied."""
+    day = _cell_date(row, column, required)
+    if rule is not None:
+        try:
+            rule.check(day, column)
+        except DomainError as exc:
+            raise CellError(_l("%(column)s: %(reason)s", column=column, reason=exc.message)) from None
+    return day
+
+
+def _cell_date(row: Row, column: str, required: bool) -> date | None:
     value = row.cells.get(column)
     if isinstance(value, datetime):
         return value.date()
@@ -440,7 +454,7 @@ class _Planner:
                 continue
             values, ok = {}, True
             for column, read in (("name", lambda r: _text(r, "name")), ("is_it", lambda r: _yes_no(r, "is_it")),
-                                 ("founded_on", lambda r: _date(r, "founded_on", required=False)),
+                                 ("founded_on", lambda r: _date(r, "founded_on", False, bounds.FOUNDING)),
                                  ("sector", lambda r: _text(r, "sector"))):
                 try:
                     values[column] = read(row)
@@ -494,9 +508,9 @@ class _Planner:
             for column in ("start_date", "end_date", "note"):
                 try:
                     if column == "start_date":
-                        starts_on = _date(row, column, required=True)
+                        starts_on = _date(row, column, True, bounds.PROGRAMME)
                     elif column == "end_date":
-                        ends_on = _date(row, column, required=False)
+                        ends_on = _date(row, column, False, bounds.PROGRAMME)
                     else:
                         note = _text(row, column)
                 except CellError as exc:
@@ -589,7 +603,7 @@ class _Planner:
                 reasons.append(_l("Unknown decision “%(value)s”: write one of %(choices)s.",
                                   value=decision_text[:40], choices=", ".join(d.value for d in Decision)))
             try:
-                decided_on = _date(row, "decided_on", required=True)
+                decided_on = _date(row, "decided_on", True, bounds.DECISION)
             except CellError as exc:
                 reasons.append(exc.reason)
             values = {}

