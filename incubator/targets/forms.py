@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from incubator import bounds
 from incubator.forms import Form, NoControlCharacters, strip
 from incubator.targets.enums import TargetKind
 
@@ -16,9 +17,10 @@ class TargetForm(Form):
         InputRequired(message=_l("Enter the name.")), Length(max=300), NoControlCharacters()], filters=[strip])
     kind = SelectField(_l("Kind"), choices=[])
     threshold = DecimalField(_l("Threshold"), places=2, validators=[
-        InputRequired(message=_l("Enter the threshold.")), NumberRange(min=0, max=1_000_000)])
-    window_start = DateField(_l("Window: first day"), validators=[Optional()])
-    window_end = DateField(_l("Window: last day"), validators=[Optional()])
+        InputRequired(message=_l("Enter the threshold.")), NumberRange(min=0, max=1_000_000),
+        bounds.Percent(when=lambda form: form.kind.data == TargetKind.INCUBATED_IT_RATIO.value)])
+    window_start = DateField(_l("Window: first day"), validators=[Optional(), bounds.PLAN.validator()])
+    window_end = DateField(_l("Window: last day"), validators=[Optional(), bounds.PLAN.validator()])
     source_document = StringField(_l("Source document"), validators=[Length(max=500), NoControlCharacters()],
                                   filters=[strip])
     version = HiddenField()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from incubator import bounds
 from incubator.audit import services as audit
 from incubator.extensions import db
 from incubator.targets.enums import TargetKind
@@ -63,9 +64,32 @@ def _check_code(code: str, exclude_id: int | None = None) -> None:
         raise DomainError(_l("Another target already has this code."), field="code")
 
 
+def _check_values(kind: TargetKind, fields: dict) -> None:
+    """A ratio's threshold is a percentage (0 to 100); a count's is not negative. A window is a plan's, which
+    may look far ahead (bounds.PLAN: not before 1990, at most 30 years ahead), its last day not before its
+    first."""
+    from flask_babel import lazy_gettext as _l
+
+    from incubator.errors import DomainError
+
+    threshold = fields.get("threshold")
+    if threshold is None:
+        raise DomainError(_l("Enter the threshold."), field="threshold")
+    if kind is TargetKind.INCUBATED_IT_RATIO:
+        bounds.check_percent(threshold, "threshold")
+    else:
+        bounds.check_not_negative(threshold, "threshold")
+    start, end = fields.get("window_start"), fields.get("window_end")
+    bounds.PLAN.check(start, "window_start")
+    bounds.PLAN.check(end, "window_end")
+    if start is not None and end is not None and end < start:
+        raise DomainError(_l("The last day cannot be before the first day."), field="window_end")
+
+
 def create_target(*, actor=None, **fields) -> Target:
     fields["kind"] = TargetKind(fields["kind"])
     _check_code(fields["code"])
+    _check_values(fields["kind"], fields)
     target = Target(**fields)
     db.session.add(target)
     db.session.flush()
@@ -81,6 +105,8 @@ def update_target(target: Target, *, actor=None, version=None, **fields) -> Targ
         fields["kind"] = TargetKind(fields["kind"])
     if "code" in fields:
         _check_code(fields["code"], exclude_id=target.id)
+    _check_values(fields.get("kind", target.kind), {key: fields.get(key, getattr(target, key))
+                                                    for key in ("threshold", "window_start", "window_end")})
     changed = {}
     for key, value in fields.items():
         if getattr(target, key) != value:
