@@ -1,25 +1,51 @@
 """Uploaded files: checked to be what they claim, stored outside static/ under a random name, served only
-through views that check permission, as attachments named ``.pdf``.
+through views that check permission, as attachments, and deleted once no record refers to them.
 
-A file is stored as ``<instance>/uploads/<kind>/<32 hex digits>.pdf``; the record that refers to it keeps that
-stored name in a column (and the name it was uploaded with in another, for display). This module is plumbing:
-it imports no domain.
+**Where they live.** A file is stored as ``<instance>/uploads/<kind>/<32 hex digits>.pdf``; the record that
+refers to it keeps that stored name in a column (and the name it was uploaded with in another, for display).
+
+**Registering a kind** (a domain does it once, at start-up, under its model)::
+
+    from incubator import uploads
+    uploads.register_references("evidence", GraduationOutcome.evidence_file)
+
+A new kind needs nothing more (a company-registration certificate: one line under its model, the view
+calling ``check_pdf(...).save("certificates")`` and ``send_upload("certificates", ...)``). From then on:
+
+- a file whose column is given another name, emptied, or whose row is deleted through the ORM (a cascade
+  included) is deleted from disk once the transaction that dropped it commits, and kept when it rolls back
+  (``after_commit``/rollback session events below; a savepoint's rollback forgets only its own drops);
+- a file written during a transaction that then rolls back is deleted (its record never existed).
+
+A reference that is not a plain column (a name inside JSON, say) is registered as a function returning a
+``select`` of the stored names (or an iterable of them); nothing follows it
+automatically: the domain calls ``delete_after_commit(kind, stored_name)`` in the transaction that drops
+the reference.
+
+This module is plumbing: it imports no domain; the domains register with it.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from flask import abort, current_app, send_file
+import sqlalchemy as sa
+from flask import abort, current_app, has_app_context, send_file
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import QueryableAttribute, Session, object_session
 
 from incubator.errors import DomainError
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
+KIND_RE = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 
 log = logging.getLogger("incubator.uploads")
 
@@ -55,6 +81,7 @@ class CheckedPdf:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
+        _track(_CREATED, kind, self.stored_name, path)
 
 
 # ---- Checking and serving ---------------------------------------------------------------------------------
@@ -155,3 +182,194 @@ def send_upload(kind: str, stored_name: str | None, original_name: str | None, f
         options["filename*"] = "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")
     response.headers.set("Content-Disposition", "attachment", **options)
     return response
+
+
+# ---- Which records refer to which files ------------------------------------------------------------------
+
+Reference = QueryableAttribute | Callable[[], object]
+_references: dict[str, list] = {}
+
+
+def register_references(kind: str, reference: Reference) -> None:
+    """Declare where the stored names of ``kind`` are kept: a mapped column (followed automatically, see the
+    module's docstring), or a function returning a ``select`` of stored names or an iterable of them.
+    Registering the same reference twice does nothing."""
+    if not isinstance(kind, str) or not KIND_RE.fullmatch(kind):
+        raise ValueError(f"An upload kind is a short lower-case name (a folder under uploads/), not {kind!r}.")
+    known = _references.setdefault(kind, [])
+    if any(r is reference for r in known):
+        return
+    if isinstance(reference, QueryableAttribute):
+        _follow(kind, reference)
+    elif not callable(reference):
+        raise TypeError("A reference is a mapped column or a function returning the stored names.")
+    known.append(reference)
+
+
+def kinds() -> list[str]:
+    return sorted(_references)
+
+
+def referenced_names(kind: str, connection=None, among: set[str] | None = None) -> set[str]:
+    """The stored names of ``kind`` that some record refers to (only those ``among`` these, when given)."""
+    from incubator.extensions import db
+
+    execute = connection.execute if connection is not None else db.session.execute
+    names: set[str] = set()
+    for reference in _references.get(kind, []):
+        if isinstance(reference, QueryableAttribute):
+            column = reference.property.columns[0]
+            query = sa.select(column).where(column.is_not(None))
+            if among is not None:
+                query = query.where(column.in_(sorted(among)))
+            found = execute(query).scalars()
+        else:
+            found = reference()
+            if isinstance(found, sa.sql.Executable):
+                found = execute(found).scalars()
+        names.update(n for n in found if n)
+    return names if among is None else names & among
+
+
+def _follow(kind: str, attribute: QueryableAttribute) -> None:
+    """Watch a column of stored names: the name it held before an update, or when its row is deleted, is
+    deleted from disk after the commit."""
+    key = attribute.key
+    column = attribute.property.columns[0]
+
+    def stored_value(mapper, connection, target):
+        """What the row holds now (before the flush changes it), when the object does not know it."""
+        identity = sa.inspect(target).identity
+        if identity is None:
+            return None
+        where = [c == v for c, v in zip(mapper.primary_key, identity, strict=True)]
+        return connection.execute(sa.select(column).where(*where)).scalar()
+
+    def before_update(mapper, connection, target):
+        history = sa.inspect(target).attrs[key].history
+        if not history.added:
+            return
+        old = history.deleted if history.deleted else [stored_value(mapper, connection, target)]
+        for name in old:
+            delete_after_commit(kind, name, session=object_session(target))
+
+    def before_delete(mapper, connection, target):
+        history = sa.inspect(target).attrs[key].history
+        old = [*history.deleted, *history.unchanged]
+        if not history.deleted and not history.unchanged:
+            old = [stored_value(mapper, connection, target)]
+        for name in old:
+            delete_after_commit(kind, name, session=object_session(target))
+
+    event.listen(attribute.class_, "before_update", before_update, propagate=True)
+    event.listen(attribute.class_, "before_delete", before_delete, propagate=True)
+
+
+# ---- Deleting after the commit ----------------------------------------------------------------------------
+
+_DROPPED = "incubator.uploads.dropped"  # files no record will refer to once this transaction commits
+_CREATED = "incubator.uploads.created"  # files written during this transaction, for a record it adds
+
+
+class _Pending(NamedTuple):
+    kind: str
+    name: str
+    path: Path
+    owner: object  # the savepoint (SessionTransaction) it happened in, None for the outer transaction
+
+
+def delete_after_commit(kind: str, stored_name: str | None, session: Session | None = None) -> None:
+    """Delete this stored file once the current transaction commits, if no record refers to it then; nothing
+    happens if the transaction rolls back."""
+    if not stored_name or not _plain_name(stored_name) or not has_app_context():
+        return
+    _track(_DROPPED, kind, stored_name, _root() / kind / stored_name, session)
+
+
+def _track(key: str, kind: str, name: str, path: Path, session: Session | None = None) -> None:
+    if session is None:
+        from incubator.extensions import db
+
+        session = db.session()
+        if not session.in_transaction():
+            return  # written outside a transaction: whatever names it is already committed
+    session.info.setdefault(key, []).append(_Pending(kind, name, path, session.get_nested_transaction()))
+
+
+def _within(owner, boundary) -> bool:
+    while owner is not None:
+        if owner is boundary:
+            return True
+        owner = owner.parent
+    return False
+
+
+def _unlink(paths: Iterable[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("upload %s could not be deleted: %s", path, exc)
+
+
+def _delete_unreferenced(session: Session, dropped: list[_Pending]) -> None:
+    """After the commit: delete the dropped files that no record names (another record may name the same
+    file; then it stays). Asked on a connection of its own: the session cannot run SQL during this event."""
+    from contextlib import nullcontext
+
+    from incubator.db import reading_only
+
+    by_kind: dict[str, dict[str, Path]] = {}
+    for entry in dropped:
+        by_kind.setdefault(entry.kind, {})[entry.name] = entry.path
+    try:
+        with reading_only() if has_app_context() else nullcontext(), session.get_bind().connect() as connection:
+            still = {kind: referenced_names(kind, connection, set(names)) for kind, names in by_kind.items()}
+    except Exception:  # the files stay
+        log.exception("uploads: could not check which dropped files are still referenced; none deleted")
+        return
+    _unlink(path for kind, names in by_kind.items() for name, path in names.items() if name not in still[kind])
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer transaction may still roll back
+    session.info.pop(_CREATED, None)
+    dropped = session.info.pop(_DROPPED, None)
+    if dropped:
+        _delete_unreferenced(session, dropped)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    """Forget the drops the rollback undid, and delete the files written for records it undid. The real
+    rollback happened at the nearest savepoint or outer transaction enclosing ``previous_transaction``."""
+    if _DROPPED not in session.info and _CREATED not in session.info:
+        return
+    boundary = previous_transaction
+    while boundary.parent is not None and not boundary.nested:
+        boundary = boundary.parent
+
+    def undone(entry: _Pending) -> bool:
+        return boundary.parent is None or _within(entry.owner, boundary)
+
+    _forget(session, undone)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    """The outer transaction ended without a commit (a rollback, or a close that rolls back)."""
+    if transaction.parent is None and (_DROPPED in session.info or _CREATED in session.info):
+        _forget(session, lambda entry: True)
+
+
+def _forget(session: Session, undone: Callable[[_Pending], bool]) -> None:
+    dropped = [e for e in session.info.pop(_DROPPED, []) if not undone(e)]
+    created = session.info.pop(_CREATED, [])
+    _unlink(e.path for e in created if undone(e))
+    created = [e for e in created if not undone(e)]
+    if dropped:
+        session.info[_DROPPED] = dropped
+    if created:
+        session.info[_CREATED] = created

@@ -1,4 +1,5 @@
-"""Uploaded PDFs: only the PDF is kept, and downloads are attachments named .pdf."""
+"""Uploaded PDFs: only the PDF is kept, downloads are attachments named .pdf, a file no record refers to any more
+is deleted once that is committed (and kept when it is not)."""
 
 from __future__ import annotations
 
@@ -203,3 +204,108 @@ def test_a_record_whose_name_has_no_pdf_ending_is_still_downloaded_as_pdf(doors,
     db.session.commit()
     download = doors["client"].get(f"/register/outcomes/{outcome.id}/evidence")
     assert download.headers["Content-Disposition"] == "attachment; filename=evidence.pdf"
+
+
+# ---- Files no record refers to are deleted after the commit -----------------------------------------------
+
+def test_a_replaced_application_document_is_deleted_from_disk_after_the_request_commits(founder, db, app):
+    assert _upload_document(founder, _pdf(), "ban-1.pdf").status_code == 302
+    first = _slot(db, founder).stored_name
+    assert _on_disk(app, "applications", first).is_file()
+    assert _upload_document(founder, _pdf(), "ban-2.pdf").status_code == 302
+    second = _slot(db, founder).stored_name
+    assert second != first
+    assert not _on_disk(app, "applications", first).exists()
+    assert _on_disk(app, "applications", second).is_file()
+    assert _download_document(founder).status_code == 200
+
+
+def test_a_replaced_document_is_kept_when_the_request_fails_and_the_new_file_is_not_left_behind(
+        founder, db, app, monkeypatch):
+    assert _upload_document(founder, _pdf(), "ban-1.pdf").status_code == 302
+    first = _slot(db, founder).stored_name
+    before = _files(app, "applications")
+
+    def broken(*args, **kwargs):  # fails after the new file is written and the old one dropped in the session
+        raise RuntimeError("the request fails late")
+
+    monkeypatch.setattr("incubator.applications.application_views.flash", broken)
+    response = _upload_document(founder, _pdf(), "ban-2.pdf")
+    assert response.status_code == 500
+    assert _slot(db, founder).stored_name == first
+    assert _on_disk(app, "applications", first).is_file()
+    assert _files(app, "applications") == before  # the new file's record was rolled back: the file too
+    monkeypatch.undo()
+    assert _download_document(founder).data.startswith(b"%PDF-")
+
+
+def test_a_replaced_document_is_kept_when_the_service_fails_after_dropping_it(founder, db, app, monkeypatch):
+    assert _upload_document(founder, _pdf(), "ban-1.pdf").status_code == 302
+    first = _slot(db, founder).stored_name
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr("incubator.applications.services.audit.record", broken)
+    assert _upload_document(founder, _pdf(), "ban-2.pdf").status_code == 500
+    assert _slot(db, founder).stored_name == first
+    assert _on_disk(app, "applications", first).is_file()
+
+
+def test_replaced_and_removed_evidence_pdfs_are_deleted_from_disk(staff, make, db, app):
+    assert _new_outcome(staff, make.company(), _pdf(), "ban-1.pdf").status_code == 302
+    first = _outcome(db).evidence_file
+    response = _edit_outcome(staff, _outcome(db), evidence_pdf=(io.BytesIO(_pdf()), "ban-2.pdf"))
+    assert response.status_code == 302
+    second = _outcome(db).evidence_file
+    assert not _on_disk(app, "evidence", first).exists() and _on_disk(app, "evidence", second).is_file()
+    assert _edit_outcome(staff, _outcome(db), remove_evidence_pdf="y").status_code == 302
+    assert _outcome(db).evidence_file is None
+    assert not _on_disk(app, "evidence", second).exists()
+
+
+def test_a_refused_edit_keeps_the_evidence_pdf(staff, make, db, app):
+    assert _new_outcome(staff, make.company(), _pdf()).status_code == 302
+    outcome = _outcome(db)
+    stale = outcome.version_id
+    assert _edit_outcome(staff, outcome, note="Đã ký hợp đồng").status_code == 302
+    outcome = _outcome(db)
+    response = _edit_outcome(staff, outcome, version=stale, remove_evidence_pdf="y")  # changed by someone else
+    assert response.status_code == 409
+    assert _on_disk(app, "evidence", _outcome(db).evidence_file).is_file()
+
+
+def test_deleting_a_record_deletes_its_file_after_the_commit_not_before(staff, make, db, app):
+    assert _new_outcome(staff, make.company(), _pdf()).status_code == 302
+    outcome = _outcome(db)
+    path = _on_disk(app, "evidence", outcome.evidence_file)
+    db.session.delete(outcome.company)  # the outcome goes with its company (ORM cascade)
+    db.session.flush()
+    assert path.is_file()
+    db.session.rollback()
+    assert path.is_file()
+    db.session.delete(_outcome(db).company)
+    db.session.commit()
+    assert not path.exists()
+
+
+def test_a_rolled_back_savepoint_keeps_its_file_and_the_outer_transaction_deletes_its_own(staff, make, db, app):
+    for name in ("a.pdf", "b.pdf"):
+        assert _new_outcome(staff, make.company(), _pdf(), name).status_code == 302
+    first, second = db.session.query(GraduationOutcome).order_by(GraduationOutcome.id).all()
+    first_path = _on_disk(app, "evidence", first.evidence_file)
+    second_path = _on_disk(app, "evidence", second.evidence_file)
+    first.evidence_file = None  # dropped in the outer transaction
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    second.evidence_file = None  # dropped in a savepoint that is rolled back
+    db.session.flush()
+    savepoint.rollback()
+    with db.session.begin_nested():  # a savepoint released: nothing is deleted until the outer commit
+        db.session.delete(first)
+    assert first_path.is_file()
+    db.session.commit()
+    assert not first_path.exists()
+    assert second_path.is_file()
+    db.session.refresh(second)
+    assert second.evidence_file == second_path.name

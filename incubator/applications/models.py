@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from incubator import uploads
 from incubator.applications.eligibility import SectorKind
 from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.db import UTCDateTime, utcnow
@@ -160,3 +161,8 @@ class ApplicationDocument(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("application_id", "document_id", name="uq_application_documents_slot"),
     )
+
+
+# A document's PDF is an upload: replaced, or its row deleted, the file is deleted after the commit;
+# `flask uploads prune` knows which files are in use (incubator/uploads.py).
+uploads.register_references("applications", ApplicationDocument.stored_name)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from incubator import uploads
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
@@ -74,3 +75,8 @@ class GraduationOutcome(db.Model):
     @classmethod
     def pillar_clause(cls):
         return sa.or_(cls.serves_government.is_(True), cls.serves_economy.is_(True), cls.serves_society.is_(True))
+
+
+# The evidence PDF is an upload: replaced, removed, or its outcome deleted, the file is deleted after the commit;
+# `flask uploads prune` knows which evidence files are in use (incubator/uploads.py).
+uploads.register_references("evidence", GraduationOutcome.evidence_file)
