@@ -12,7 +12,7 @@ from incubator.extensions import db
 
 
 def register(app: Flask) -> None:
-    from incubator import backup, translations_cli
+    from incubator import backup, translations_cli, uploads
     from incubator.cohorts import cli as cohorts_cli
     from incubator.imports import cli as imports_cli
     from incubator.reports import cli as reports_cli
@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     imports_cli.register(app)
     cohorts_cli.register(app)
     reports_cli.register(app)
+    uploads.register(app)
 
     @app.cli.command("demo")
     @click.option("--no-upgrade", is_flag=True, help="Do not run the migrations first.")

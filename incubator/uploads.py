@@ -15,10 +15,12 @@ calling ``check_pdf(...).save("certificates")`` and ``send_upload("certificates"
 - a file whose column is given another name, emptied, or whose row is deleted through the ORM (a cascade
   included) is deleted from disk once the transaction that dropped it commits, and kept when it rolls back
   (``after_commit``/rollback session events below; a savepoint's rollback forgets only its own drops);
-- a file written during a transaction that then rolls back is deleted (its record never existed).
+- a file written during a transaction that then rolls back is deleted (its record never existed);
+- ``flask --app incubator uploads prune [--dry-run]`` removes the stored files that no registered reference
+  names: those left by earlier versions, or by bulk SQL that bypasses the ORM.
 
 A reference that is not a plain column (a name inside JSON, say) is registered as a function returning a
-``select`` of the stored names (or an iterable of them); nothing follows it
+``select`` of the stored names (or an iterable of them). Prune reads it, but nothing follows it
 automatically: the domain calls ``delete_after_commit(kind, stored_name)`` in the transaction that drops
 the reference.
 
@@ -30,12 +32,14 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import click
 import sqlalchemy as sa
 from flask import abort, current_app, has_app_context, send_file
 from flask_babel import lazy_gettext as _l
@@ -45,7 +49,11 @@ from sqlalchemy.orm import QueryableAttribute, Session, object_session
 from incubator.errors import DomainError
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
+# The shape of the names check_pdf gives; prune touches no other file.
+STORED_NAME_RE = re.compile(r"[0-9a-f]{32}\.pdf")
 KIND_RE = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+# A file younger than this may belong to a record whose transaction has not committed yet: prune keeps it.
+PRUNE_GRACE_SECONDS = 3600
 
 log = logging.getLogger("incubator.uploads")
 
@@ -309,7 +317,7 @@ def _unlink(paths: Iterable[Path]) -> None:
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            log.warning("upload %s could not be deleted: %s", path, exc)
+            log.warning("upload %s could not be deleted: %s (flask uploads prune will try again)", path, exc)
 
 
 def _delete_unreferenced(session: Session, dropped: list[_Pending]) -> None:
@@ -325,7 +333,7 @@ def _delete_unreferenced(session: Session, dropped: list[_Pending]) -> None:
     try:
         with reading_only() if has_app_context() else nullcontext(), session.get_bind().connect() as connection:
             still = {kind: referenced_names(kind, connection, set(names)) for kind, names in by_kind.items()}
-    except Exception:  # the files stay
+    except Exception:  # the files stay; prune removes them later
         log.exception("uploads: could not check which dropped files are still referenced; none deleted")
         return
     _unlink(path for kind, names in by_kind.items() for name, path in names.items() if name not in still[kind])
@@ -373,3 +381,88 @@ def _forget(session: Session, undone: Callable[[_Pending], bool]) -> None:
         session.info[_DROPPED] = dropped
     if created:
         session.info[_CREATED] = created
+
+
+# ---- flask uploads prune ---------------------------------------------------------------------------------
+
+@dataclass
+class PruneResult:
+    orphans: list[tuple[Path, int]] = field(default_factory=list)  # (path, size) unreferenced, old enough
+    recent: list[Path] = field(default_factory=list)  # unreferenced but too young to be sure
+    referenced: int = 0
+    missing: list[str] = field(default_factory=list)  # kind/name a record names, absent from the folder
+    left_alone: list[Path] = field(default_factory=list)  # not a stored upload of a known kind
+
+
+def find_orphans(now: float | None = None) -> PruneResult:
+    """Walk ``uploads/``: every file of a registered kind with a stored name's shape that no record names
+    and that is older than the grace period. Nothing else is ever a candidate: other names, other folders,
+    symbolic links are only reported."""
+    now = time.time() if now is None else now
+    result = PruneResult()
+    root = _root()
+    entries = sorted(root.iterdir()) if root.is_dir() else []
+    for kind in kinds():
+        names = referenced_names(kind)
+        present = set()
+        folder = root / kind
+        if folder.is_dir() and not folder.is_symlink():
+            for path in sorted(folder.iterdir()):
+                if path.is_symlink() or not path.is_file() or not STORED_NAME_RE.fullmatch(path.name):
+                    result.left_alone.append(path)
+                    continue
+                present.add(path.name)
+                if path.name in names:
+                    result.referenced += 1
+                    continue
+                stat = path.stat()
+                if stat.st_mtime > now - PRUNE_GRACE_SECONDS:
+                    result.recent.append(path)
+                else:
+                    result.orphans.append((path, stat.st_size))
+        result.missing += [f"{kind}/{name}" for name in sorted(names - present)]
+    result.left_alone += [p for p in entries if p.name not in _references or p.is_symlink() or not p.is_dir()]
+    result.left_alone.sort()
+    return result
+
+
+def register(app) -> None:
+    @app.cli.group("uploads")
+    def uploads_group() -> None:
+        """Uploaded files under the instance folder."""
+
+    @uploads_group.command("prune")
+    @click.option("--dry-run", is_flag=True, help="List the orphaned files without removing them.")
+    def prune_command(dry_run: bool) -> None:
+        """Remove uploaded files that no record refers to (left by earlier versions)."""
+        root = _root()
+        result = find_orphans()
+        shown = lambda path: click.format_filename(path.relative_to(root))  # noqa: E731
+        verb = "would remove" if dry_run else "removed"
+        removed, size = 0, 0
+        for path, length in result.orphans:
+            if not dry_run:
+                try:
+                    path.unlink()
+                except OSError as exc:
+                    click.echo(f"  could not remove {shown(path)}: {exc.strerror or exc}", err=True)
+                    continue
+            removed, size = removed + 1, size + length
+            click.echo(f"  {verb} {shown(path)} ({length:,} bytes)")
+        for path in result.recent:
+            click.echo(f"  kept {shown(path)}: written less than {PRUNE_GRACE_SECONDS // 60} minutes ago, its "
+                       "record may not be saved yet")
+        for path in result.left_alone:
+            click.echo(f"  left alone {shown(path)}: not a file this application stores")
+        for name in result.missing:
+            click.echo(f"  missing {name}: a record refers to it, but the file is not in {root}")
+        if not root.is_dir():
+            click.echo(f"No uploads folder at {click.format_filename(root)}: nothing to prune.")
+            return
+        summary = f"{removed} orphaned file(s), {size:,} bytes"
+        if dry_run:
+            click.echo(f"Dry run in {click.format_filename(root)}: {summary} would be removed "
+                       f"({result.referenced} file(s) in use). Run without --dry-run to remove them.")
+        else:
+            click.echo(f"{summary} removed from {click.format_filename(root)} "
+                       f"({result.referenced} file(s) in use).")

@@ -1,10 +1,12 @@
 """Uploaded PDFs: only the PDF is kept, downloads are attachments named .pdf, a file no record refers to any more
-is deleted once that is committed (and kept when it is not)."""
+is deleted once that is committed (and kept when it is not), and `flask uploads prune` removes old orphans."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -309,3 +311,88 @@ def test_a_rolled_back_savepoint_keeps_its_file_and_the_outer_transaction_delete
     assert second_path.is_file()
     db.session.refresh(second)
     assert second.evidence_file == second_path.name
+
+
+# ---- flask uploads prune ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def instance(app, tmp_path, monkeypatch):
+    """An instance folder of the test's own, so that prune sees only this test's files."""
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    return Path(app.instance_path)
+
+
+def _old(path: Path, content: bytes = b"%PDF-1.4 old\n%%EOF\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(path, (two_days_ago, two_days_ago))
+    return path
+
+
+@pytest.fixture
+def folder(instance, founder, staff, make, db):
+    """Files in use (one uploaded per kind), orphans left by earlier versions, a recent orphan, and files
+    prune must never touch."""
+    assert _upload_document(founder, _pdf()).status_code == 302
+    assert _new_outcome(staff, make.company(), _pdf()).status_code == 302
+    uploads = instance / "uploads"
+    in_use = [uploads / "applications" / _slot(db, founder).stored_name,
+              uploads / "evidence" / _outcome(db).evidence_file]
+    for path in in_use:
+        os.utime(path, (time.time() - 86400,) * 2)
+    orphans = [_old(uploads / "applications" / ("a" * 32 + ".pdf")), _old(uploads / "evidence" / ("0" * 32 + ".pdf"))]
+    recent = uploads / "evidence" / ("b" * 32 + ".pdf")
+    recent.write_bytes(b"%PDF-1.4 being saved\n%%EOF\n")
+    outside = _old(instance / ("c" * 32 + ".pdf"))
+    untouched = [_old(uploads / "evidence" / "ghi-chu.pdf"), _old(uploads / "evidence" / ("d" * 32 + ".PDF")),
+                 _old(uploads / "khac" / ("e" * 32 + ".pdf")), _old(uploads / "README.txt", b"notes")]
+    link = uploads / "evidence" / ("f" * 32 + ".pdf")
+    link.symlink_to(outside)
+    return {"in_use": in_use, "orphans": orphans, "recent": recent, "outside": outside, "untouched": untouched,
+            "link": link}
+
+
+def test_prune_dry_run_lists_the_orphans_and_removes_nothing(runner, folder, instance):
+    result = runner.invoke(args=["uploads", "prune", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    for path in folder["orphans"]:
+        assert f"would remove {path.parent.name}/{path.name}" in result.output
+        assert path.is_file()
+    assert "2 orphaned file(s)" in result.output and "would be removed" in result.output
+    assert f"kept evidence/{folder['recent'].name}" in result.output
+    assert "left alone evidence/ghi-chu.pdf" in result.output and "left alone khac" in result.output
+    assert f"left alone evidence/{folder['link'].name}" in result.output
+    for path in [*folder["in_use"], folder["recent"], folder["outside"], *folder["untouched"]]:
+        assert path.exists()
+        assert path.name not in re.findall(r"would remove \S+/(\S+)", result.output)
+
+
+def test_prune_removes_only_old_unreferenced_stored_files_under_the_uploads_folder(runner, folder, founder, db):
+    result = runner.invoke(args=["uploads", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "2 orphaned file(s)" in result.output and "removed from" in result.output
+    for path in folder["orphans"]:
+        assert not path.exists()
+        assert f"removed {path.parent.name}/{path.name}" in result.output
+    for path in [*folder["in_use"], folder["recent"], folder["outside"], *folder["untouched"]]:
+        assert path.exists(), path
+    assert folder["link"].is_symlink() and folder["outside"].is_file()  # neither the link nor its target
+    assert _download_document(founder).status_code == 200
+    again = runner.invoke(args=["uploads", "prune"])
+    assert again.exit_code == 0 and "0 orphaned file(s)" in again.output
+
+
+def test_prune_reports_records_whose_file_is_missing(runner, founder, instance, db):
+    assert _upload_document(founder, _pdf()).status_code == 302
+    stored = _slot(db, founder).stored_name
+    (instance / "uploads" / "applications" / stored).unlink()
+    result = runner.invoke(args=["uploads", "prune", "--dry-run"])
+    assert result.exit_code == 0
+    assert f"missing applications/{stored}" in result.output
+
+
+def test_prune_without_an_uploads_folder_says_there_is_nothing_to_do(runner, instance):
+    result = runner.invoke(args=["uploads", "prune"])
+    assert result.exit_code == 0
+    assert "No uploads folder" in result.output
