@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from incubator import bounds
 from incubator.applications.eligibility import BILLION, SectorKind
 from incubator.applications.enums import QuestionKind
 from incubator.forms import Form, NoControlCharacters, strip
@@ -30,10 +31,11 @@ def _long(label, max_length):
 
 
 class LocalDateTimeField(DateTimeLocalField):
-    """A time typed in Hà Nội, in the years the application deals with (2000 to 2100): the far ends of the
-    calendar (0001-01-01T00:00, 9999-12-31T23:59) overflow when moved to UTC and back."""
+    """A time typed in Hà Nội, in the years the application deals with (1990 to 2100): the far ends of the
+    calendar (0001-01-01T00:00, 9999-12-31T23:59) overflow when moved to UTC and back. Within those years, the
+    domain's bounds say which days are accepted (bounds.PROGRAMME, on the fields made by ``_when``)."""
 
-    FIRST_YEAR, LAST_YEAR = 2000, 2100
+    FIRST_YEAR, LAST_YEAR = 1990, 2100
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -44,7 +46,8 @@ class LocalDateTimeField(DateTimeLocalField):
 
 def _when(label):
     return LocalDateTimeField(label, format="%Y-%m-%dT%H:%M",
-                              validators=[InputRequired(message=_l("Enter the date and time."))])
+                              validators=[InputRequired(message=_l("Enter the date and time.")),
+                                          bounds.PROGRAMME.validator(with_time=True)])
 
 
 def to_utc(local_naive):

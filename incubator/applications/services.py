@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 
+from incubator import bounds
 from incubator.applications.enums import DECIDED, TRANSITIONS, ApplicationStatus
 from incubator.applications.models import Application
 from incubator.audit import services as audit
@@ -42,16 +45,32 @@ ROUND_FIELDS = ("name_vi", "name_en", "description_vi", "description_en", "opens
 
 
 def _check_round_dates(opens_at, closes_at) -> None:
+    """A round opens and closes on the programme's days (bounds.PROGRAMME: not before 1990, at most ten years
+    ahead), and closes after it opens."""
     if opens_at is None or closes_at is None:
         raise DomainError(_l("Enter when the round opens and closes."), field="closes_at")
+    bounds.PROGRAMME.check(opens_at, "opens_at")
+    bounds.PROGRAMME.check(closes_at, "closes_at")
     if closes_at <= opens_at:
         raise DomainError(_l("The round must close after it opens."), field="closes_at")
+
+
+def _check_eligibility(eligibility) -> None:
+    """The eligibility rules' limits (years, employees, amounts) are not negative."""
+    values = list((eligibility or {}).values()) if isinstance(eligibility, dict) else []
+    while values:
+        value = values.pop()
+        if isinstance(value, dict):
+            values.extend(value.values())
+        elif not isinstance(value, bool) and isinstance(value, int | float | Decimal):
+            bounds.check_not_negative(value, None, _l("The limits of the eligibility rules cannot be negative."))
 
 
 def create_round(*, actor, **fields):
     from incubator.applications.models import IntakeRound
 
     _check_round_dates(fields.get("opens_at"), fields.get("closes_at"))
+    _check_eligibility(fields.get("eligibility"))
     intake_round = IntakeRound(**{k: v for k, v in fields.items() if k in ROUND_FIELDS})
     db.session.add(intake_round)
     db.session.flush()
@@ -64,6 +83,7 @@ def update_round(intake_round, *, actor, version=None, **fields):
 
     expect_version(intake_round, version)
     _check_round_dates(fields.get("opens_at", intake_round.opens_at), fields.get("closes_at", intake_round.closes_at))
+    _check_eligibility(fields.get("eligibility"))
     changed = {}
     for key, value in fields.items():
         if key in ROUND_FIELDS and getattr(intake_round, key) != value:
@@ -77,7 +97,11 @@ def update_round(intake_round, *, actor, version=None, **fields):
 
 
 def extend_deadline(intake_round, closes_at, *, actor, reason: str):
-    """A later closing time, with the reason (audited). Founders' drafts simply stay open longer."""
+    """A later closing time, with the reason (audited), within bounds.PROGRAMME. Founders' drafts simply stay
+    open longer."""
+    if closes_at is None:
+        raise DomainError(_l("Enter when the round opens and closes."), field="closes_at")
+    bounds.PROGRAMME.check(closes_at, "closes_at")
     if closes_at <= intake_round.closes_at:
         raise DomainError(_l("The new deadline must be later than the current one."), field="closes_at")
     if not (reason or "").strip():
@@ -216,12 +240,21 @@ def start_application(intake_round, company, *, actor, now):
 
 
 def save_draft(application, *, answers: dict, facts: dict, actor, version=None):
-    """Save what the founder typed, complete or not; required answers are checked only at submission."""
+    """Save what the founder typed, complete or not; required answers are checked only at submission. The
+    business's figures (employees, revenue, capital) and the amounts answered are not negative."""
+    from incubator.applications.enums import QuestionKind
     from incubator.errors import expect_version
 
     if application.status is not ApplicationStatus.DRAFT:
         raise DomainError(_l("Only a draft can be changed."))
     expect_version(application, version)
+    bounds.check_not_negative(facts.get("employees"), "employees", _l("The number of employees cannot be negative."))
+    for key in ("revenue", "capital"):
+        bounds.check_not_negative(facts.get(key), key, _l("Enter an amount in VND, not negative."))
+    for question in application.round.questions:
+        value = answers.get(str(question.id))
+        if question.kind is QuestionKind.MONEY and isinstance(value, int | Decimal) and not isinstance(value, bool):
+            bounds.check_not_negative(value, f"q{question.id}", _l("Enter an amount in VND, not negative."))
     visible = {str(q.id) for q in application.round.questions if not q.hidden}
     application.answers = {**(application.answers or {}), **{k: v for k, v in answers.items() if k in visible}}
     for key in FACT_FIELDS:

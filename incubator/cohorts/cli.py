@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from incubator import bounds
 from incubator.db import utcnow, write_lock
 from incubator.extensions import db
 from incubator.i18n import local_tz
@@ -27,6 +28,9 @@ def register(app) -> None:
             today = date.fromisoformat(today_text) if today_text else utcnow().astimezone(local_tz()).date()
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+        first, last = bounds.PROGRAMME.first(), bounds.PROGRAMME.last()
+        if not first <= today <= last:  # acting as 9999-12-31 would call every report late, once and for all
+            raise click.BadParameter(f"a day from {first.isoformat()} to {last.isoformat()}", param_hint="--today")
         with write_lock():
             count = send_report_reminders(today)
             db.session.commit()

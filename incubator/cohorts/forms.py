@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
+from incubator import bounds
 from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
 from incubator.cohorts.enums import MemberStatus, ProductStatus, Rhythm, ServiceKind
@@ -28,8 +29,10 @@ def _optional_int(value):
 class CohortForm(Form):
     version = HiddenField()
     name = text_field(_l("Name"), 200, required=True)
-    starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day.")),
+                                                       bounds.PROGRAMME.validator()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day.")),
+                                                    bounds.PROGRAMME.validator()])
     owner_id = SelectField(_l("Staff member in charge"), coerce=_optional_int, validators=[Optional()])
     round_id = SelectField(_l("Admits the accepted applications of"), coerce=_optional_int, validators=[Optional()])
     rhythm = SelectField(_l("Progress reports"), choices=Rhythm.choices, validators=[InputRequired()])
@@ -55,7 +58,8 @@ class LeaveForm(Form):
     version = HiddenField()
     status = SelectField(_l("Outcome"), validators=[InputRequired()])
     on = DateField(_l("Date of the decision"),
-                   validators=[InputRequired(message=_l("Enter the date of the decision."))])
+                   validators=[InputRequired(message=_l("Enter the date of the decision.")),
+                               bounds.DECISION.validator()])
     stays_on = BooleanField(_l("Stays in the building as an alumnus (from the next day)"))
     product = TextAreaField(_l("Product or service brought to market"), filters=[strip],
                             validators=[Optional(), Length(max=1000), NoControlCharacters()])
@@ -115,7 +119,8 @@ class ServiceForm(Form):
     version = HiddenField()
     kind = SelectField(_l("Kind"), choices=ServiceKind.choices, validators=[InputRequired()])
     title = text_field(_l("What was delivered"), 300, required=True)
-    delivered_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date it was delivered."))])
+    delivered_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date it was delivered.")),
+                                                     bounds.PROGRAMME.validator()])
     provider_id = SelectField(_l("Provided by"), coerce=_optional_int, validators=[Optional()])
     hours = DecimalField(_l("Hours"), places=1, validators=[Optional(), Finite(), NumberRange(min=0, max=10000)])
     recipients = MultiCheckboxField(_l("Startups that received it"), coerce=int,

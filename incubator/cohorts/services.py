@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from incubator import bounds
 from incubator.audit import services as audit
 from incubator.cohorts.enums import IN_INCUBATION, MEMBER_TRANSITIONS, MemberStatus, ReportStatus, ServiceKind
 from incubator.cohorts.models import (
@@ -31,15 +32,16 @@ COHORT_FIELDS = ("name", "starts_on", "ends_on", "owner_id", "round_id", "rhythm
 
 
 def _check_cohort(fields: dict, exclude_id: int | None = None) -> None:
+    """A cohort runs on the programme's days (bounds.PROGRAMME: not before 1990, at most ten years ahead)."""
     name = (fields.get("name") or "").strip()
     if not name:
         raise DomainError(_l("Give the cohort a name."), field="name")
     if fields.get("starts_on") is None or fields.get("ends_on") is None:
         raise DomainError(_l("Enter the first and last day of the cohort."), field="ends_on")
+    bounds.PROGRAMME.check(fields["starts_on"], "starts_on")
+    bounds.PROGRAMME.check(fields["ends_on"], "ends_on")
     if fields["ends_on"] <= fields["starts_on"]:
         raise DomainError(_l("The cohort must end after it starts."), field="ends_on")
-    if not (2000 <= fields["starts_on"].year <= 2100 and 2000 <= fields["ends_on"].year <= 2100):
-        raise DomainError(_l("Check the year: a cohort runs between 2000 and 2100."), field="ends_on")
     clash = db.session.scalar(sa.select(Cohort.id).where(Cohort.name == name, Cohort.id != (exclude_id or 0)))
     if clash is not None:
         raise DomainError(_l("Another cohort has this name."), field="name")
@@ -138,7 +140,7 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
         raise DomainError(_l("Enter the date of the decision."), field="on")
     if on < member.joined_on:
         raise DomainError(_l("The date cannot be before the member joined."), field="on")
-    if on > _today() + timedelta(days=31):
+    if on > bounds.today() + bounds.DECISION_GRACE:  # the outcome's own bound (bounds.DECISION), said here
         raise DomainError(_l("A decision is recorded when it is taken: the date is too far ahead."), field="on")
     company = member.company
     outcome = outcomes.record_outcome(
@@ -173,13 +175,6 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
     return member
 
 
-def _today() -> date:
-    from incubator.db import utcnow
-    from incubator.i18n import local_tz
-
-    return utcnow().astimezone(local_tz()).date()
-
-
 # ---- Progress reports -------------------------------------------------------------------------------------
 
 REPORT_FIELDS = ("revenue", "paying_customers", "employees", "funding_raised", "funding_source", "product_status",
@@ -194,7 +189,9 @@ def _versions(member: CohortMember, period_start: date) -> list[ProgressReport]:
 
 def draft_for(member: CohortMember, period: Period, *, actor) -> ProgressReport:
     """The period's open draft; or a new one: the first version, or a correction of the last submitted one
-    (starting from its figures)."""
+    (starting from its figures). A period is within the programme's days (bounds.PROGRAMME), as its cohort."""
+    bounds.PROGRAMME.check(period.start, "period")
+    bounds.PROGRAMME.check(period.end, "period")
     # Two saves at once (a double click) queue on the member's row, so the second finds the first's draft.
     db.session.execute(sa.select(CohortMember.id).where(CohortMember.id == member.id).with_for_update())
     versions = _versions(member, period.start)
@@ -216,8 +213,8 @@ def save_report(report: ProgressReport, *, actor, submit: bool, now, version=Non
     expect_version(report, version)
     for key in ("revenue", "paying_customers", "employees", "funding_raised"):
         value = fields.get(key)
-        if value is not None and Decimal(value) < 0:
-            raise DomainError(_l("A figure cannot be negative."), field=key)
+        bounds.check_not_negative(Decimal(value) if value is not None else None, key,
+                                  _l("A figure cannot be negative."))
     for key in REPORT_FIELDS:
         if key in fields:
             value = fields[key]
@@ -310,13 +307,15 @@ def _twin_service(actor, fields: dict, recipients: list[int]) -> ServiceDelivery
 
 def save_service(service: ServiceDelivery | None, *, actor, recipients: list[int], attended: list[int],
                  version=None, **fields) -> ServiceDelivery:
+    """A service delivered, or planned (a course entered ahead): dated within the programme's days
+    (bounds.PROGRAMME: not before 1990, at most ten years ahead); its hours are not negative."""
     fields = {k: v for k, v in fields.items() if k in SERVICE_FIELDS}
     if not (fields.get("title") or "").strip():
         raise DomainError(_l("Name the service."), field="title")
     if fields.get("delivered_on") is None:
         raise DomainError(_l("Enter the date it was delivered."), field="delivered_on")
-    if fields.get("hours") is not None and fields["hours"] < 0:
-        raise DomainError(_l("Hours cannot be negative."), field="hours")
+    bounds.PROGRAMME.check(fields["delivered_on"], "delivered_on")
+    bounds.check_not_negative(fields.get("hours"), "hours", _l("Hours cannot be negative."))
     if not recipients:
         raise DomainError(_l("Choose the startups that received it."), field="recipients")
     fields["kind"] = ServiceKind(fields["kind"])

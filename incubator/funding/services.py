@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from incubator import bounds
 from incubator.audit import services as audit
 from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
@@ -46,12 +47,14 @@ def withdraw(company, partner, *, actor) -> int:
 
 def move(partner_id: int, company, *, actor, stage, on: date, notes: str | None = None,
          amount: int | None = None, instrument=None, version=None) -> PipelineEntry:
-    """Put the startup at a stage of the fund's pipeline (each move dated and kept)."""
+    """Put the startup at a stage of the fund's pipeline (each move dated and kept). A stage is reached on a
+    day that has come, or is fixed for the weeks ahead (a meeting booked, a signing set): bounds.DECISION, not
+    before 1990 and at most a month ahead. An amount is not negative."""
     stage = PipelineStage(stage)
     if on is None:
         raise DomainError(_l("Enter the date."), field="on")
-    if amount is not None and amount < 0:
-        raise DomainError(_l("An amount cannot be negative."), field="amount")
+    bounds.DECISION.check(on, "on")
+    bounds.check_not_negative(amount, "amount", _l("An amount cannot be negative."))
     if stage is PipelineStage.INVESTED and not amount:
         raise DomainError(_l("Enter the amount invested."), field="amount")
     entry = db.session.scalar(sa.select(PipelineEntry).where(PipelineEntry.partner_id == partner_id,

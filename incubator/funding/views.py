@@ -12,6 +12,7 @@ from wtforms import DateField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from incubator import bounds
 from incubator.applications.forms import _long
 from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import is_staff
@@ -32,7 +33,7 @@ bp = Blueprint("funding", __name__, url_prefix="/funding")
 class MoveForm(Form):
     version = HiddenField()
     stage = SelectField(_l("Stage"), choices=PipelineStage.choices, validators=[InputRequired()])
-    on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
+    on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date.")), bounds.DECISION.validator()])
     amount = MoneyField(_l("Amount (VND)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
     instrument = SelectField(_l("Instrument"), validators=[Optional()])
     notes = _long(_l("Notes (only your fund and the incubator's staff see them)"), 5000)

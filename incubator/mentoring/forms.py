@@ -7,6 +7,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
+from incubator import bounds
 from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
 from incubator.forms import Form, NoControlCharacters, strip, text_field
@@ -16,7 +17,8 @@ from incubator.mentoring.enums import SessionMode, Topic
 
 class SessionForm(Form):
     version = HiddenField()
-    starts_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
+    starts_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date.")),
+                                                  bounds.SESSION.validator()])
     starts_time = TimeField(_l("Start time"), validators=[InputRequired(message=_l("Enter the start time."))])
     minutes = IntegerField(_l("Length (minutes)"), default=60,
                            validators=[InputRequired(), NumberRange(min=5, max=720)])
@@ -64,8 +66,9 @@ class AssignMentorForm(Form):
 
 class AgreementForm(Form):
     programme = text_field(_l("Programme"), 300, required=True)
-    starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
-    ends_on = DateField(_l("Last day"), validators=[Optional()])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day.")),
+                                                       bounds.PROGRAMME.validator()])
+    ends_on = DateField(_l("Last day"), validators=[Optional(), bounds.PROGRAMME.validator()])
     scope = _long(_l("Scope"), 5000)
     mentoring_hours = IntegerField(_l("Mentoring hours committed"), validators=[Optional(), NumberRange(min=0,
                                                                                                       max=100000)])

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from incubator import bounds
 from incubator.audit import services as audit
 from incubator.auth.enums import Role
 from incubator.cohorts.enums import IN_INCUBATION
@@ -24,15 +25,18 @@ from incubator.mentoring.models import Agreement, CalendarToken, MentorAssignmen
 
 def save_agreement(agreement: Agreement | None, partner, *, actor, programme: str, starts_on, ends_on=None,
                    scope: str | None = None, mentoring_hours: int | None = None) -> Agreement:
+    """An agreement runs on the programme's days (bounds.PROGRAMME: not before 1990, at most ten years
+    ahead); the hours it commits are not negative."""
     programme = (programme or "").strip()
     if not programme:
         raise DomainError(_l("Name the programme of the agreement."), field="programme")
     if starts_on is None:
         raise DomainError(_l("Enter the first day."), field="starts_on")
+    bounds.PROGRAMME.check(starts_on, "starts_on")
+    bounds.PROGRAMME.check(ends_on, "ends_on")
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(_l("The last day cannot be before the first day."), field="ends_on")
-    if mentoring_hours is not None and mentoring_hours < 0:
-        raise DomainError(_l("Hours cannot be negative."), field="mentoring_hours")
+    bounds.check_not_negative(mentoring_hours, "mentoring_hours", _l("Hours cannot be negative."))
     created = agreement is None
     if created:
         agreement = Agreement(partner_id=partner.id)
@@ -103,13 +107,17 @@ SESSION_FIELDS = ("starts_at", "minutes", "mode", "place", "link", "topics", "no
 
 
 def _check_session(fields: dict, now: datetime | None = None) -> None:
+    """A session is logged or scheduled on a day within bounds.SESSION: not before 1990, at most until the end
+    of the year after next (of ``now``'s year when given; checked on its day, before any arithmetic: year 1 or
+    9999 would overflow it)."""
     starts_at = fields.get("starts_at")
     if starts_at is None:
         raise DomainError(_l("Enter the date and the start time."), field="starts_on")
-    # Checked on the year itself, before any arithmetic: year 1 or 9999 would overflow it.
-    if not 2000 <= starts_at.year <= 2100 or (now is not None and starts_at.year > now.year + 2):
-        raise DomainError(_l("Check the date: a session is logged within the programme's years."),
-                          field="starts_on")
+    if now is None:
+        bounds.SESSION.check(starts_at, "starts_on")
+    else:
+        bounds.check_date(starts_at, "starts_on", earliest=bounds.SESSION.earliest,
+                          latest=bounds.session_latest(now))
     minutes = fields.get("minutes")
     if minutes is None or not 5 <= minutes <= 720:
         raise DomainError(_l("A session lasts from 5 minutes to 12 hours."), field="minutes")

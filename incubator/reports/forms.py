@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import Length, Optional
 
+from incubator import bounds
 from incubator.applications.forms import _long
 from incubator.forms import Form, NoControlCharacters, strip, text_field
 
@@ -18,7 +19,7 @@ class NewReportForm(Form):
 class ReportForm(Form):
     version = HiddenField()
     number = text_field(_l("Number (e.g. 12/BC-TTĐT)"), 60)
-    issued_on = DateField(_l("Date of the report"), validators=[Optional()])
+    issued_on = DateField(_l("Date of the report"), validators=[Optional(), bounds.DECISION.validator()])
     shortcomings = _long(_l("II. Shortcomings"), 20000)
     next_tasks = _long(_l("III. Tasks for the next period"), 20000)
     recommendations = _long(_l("IV. Recommendations"), 20000)

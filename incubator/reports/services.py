@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from incubator import bounds
 from incubator.audit import services as audit
 from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
@@ -16,6 +17,8 @@ TEXT_FIELDS = ("number", "shortcomings", "next_tasks", "recommendations", "recip
 
 
 def create(*, actor, period_label: str, start, end, **fields) -> PeriodicReport:
+    """A report covers a period in the years a report may cover (from 2000), not ending more than ten years
+    ahead (bounds.PROGRAMME); it is dated as a document is (bounds.DECISION: at most a month ahead)."""
     if start is None or end is None or end < start:
         raise DomainError(_l("The period must end after it starts."), field="period_end")
     try:
@@ -23,6 +26,9 @@ def create(*, actor, period_label: str, start, end, **fields) -> PeriodicReport:
     except ValueError:
         raise DomainError(_l("Give a period such as 2025, 2025-H1 or 2025-Q2, or two dates in order."),
                           field="period_end") from None
+    bounds.PROGRAMME.check(start, "period_start")
+    bounds.PROGRAMME.check(end, "period_end")
+    bounds.DECISION.check(fields.get("issued_on"), "issued_on")
     report = PeriodicReport(period_label=period_label, period_start=start, period_end=end, created_by_id=actor.id,
                             issued_on=fields.get("issued_on"),
                             **{k: (fields.get(k) or "").strip() or None for k in TEXT_FIELDS})
@@ -36,6 +42,7 @@ def update(report: PeriodicReport, *, actor, version=None, **fields) -> Periodic
     if report.is_final:
         raise DomainError(_l("A finalised report is not changed: issue a new version."))
     expect_version(report, version)
+    bounds.DECISION.check(fields.get("issued_on"), "issued_on")
     for key in TEXT_FIELDS:
         if key in fields:
             setattr(report, key, (fields[key] or "").strip() or None)

@@ -54,8 +54,10 @@ def new():
             report = services.create(actor=current_user, period_label=label, start=start, end=end,
                                      signer_position=_("Director"), recipients=_("- Department of Information and "
                                                                                  "Communications;\n- Archives."))
-        except (ValueError, DomainError):
+        except ValueError:
             flash(_("Give a period such as 2025, 2025-H1 or 2025-Q2, or two dates in order."), "danger")
+        except DomainError as exc:
+            flash(exc.message, "danger")
         else:
             return redirect(url_for("reports.report", report_id=report.id))
     return redirect(url_for("reports.index"))

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from incubator import bounds
 from incubator.applications.enums import ApplicationStatus
 from incubator.applications.models import Application
 from incubator.audit import services as audit
@@ -47,6 +48,8 @@ CRITERION_FIELDS = ("name_vi", "name_en", "guidance_vi", "guidance_en", "weight"
 
 
 def _check_stage(fields: dict) -> None:
+    """A stage closes on one of the programme's days (bounds.PROGRAMME: not before 1990, at most ten years
+    ahead); its spread threshold is a number of points out of 100."""
     per = fields.get("reviewers_per_application")
     if per is not None and not 1 <= per <= 20:
         raise DomainError(_l("Between 1 and 20 reviewers per application."), field="reviewers_per_application")
@@ -55,6 +58,7 @@ def _check_stage(fields: dict) -> None:
         raise DomainError(_l("The threshold is a number of points between 0 and 100."), field="spread_threshold")
     if "closes_at" in fields and fields["closes_at"] is None:
         raise DomainError(_l("Enter when the stage closes."), field="closes_at")
+    bounds.PROGRAMME.check(fields.get("closes_at"), "closes_at")
 
 
 def create_stage(intake_round, *, actor, default_rubric: bool = True, **fields) -> ReviewStage:
@@ -93,9 +97,11 @@ def stage_has_reviews(stage: ReviewStage) -> bool:
 
 
 def _check_criterion(fields: dict) -> None:
+    """A positive weight; a scale from a bottom that is not negative to a top above it."""
     if fields.get("weight") is not None and fields["weight"] <= 0:
         raise DomainError(_l("The weight must be a positive number."), field="weight")
     low, high = fields.get("scale_min"), fields.get("scale_max")
+    bounds.check_not_negative(low, "scale_min")
     if low is not None and high is not None and high <= low:
         raise DomainError(_l("The top of the scale must be above its bottom."), field="scale_max")
 
