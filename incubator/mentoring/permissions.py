@@ -23,14 +23,35 @@ def can_log_for(user, assignment) -> bool:
 
 
 def can_view_session(user, session) -> bool:
-    """Staff; the mentor; the startup's founders; the people of the partner the session is credited to."""
+    """A session's details (its page, place and meeting link, action items, its answer and edit forms, and its
+    place in any list, export or calendar feed) are for its own mentor, the startup's founders (approved
+    members of the company) and staff. Not for the partner's other people: its other mentors, even one assigned
+    to the same startup, its fund managers and reviewers see the partner's totals (can_view_partner), never its
+    sessions. Lists use the same rule as a WHERE clause, sessions_visible_to(user)."""
     if user is None or not user.is_authenticated:
         return False
-    if is_staff(user) or (is_mentor(user) and session.mentor_id == user.id):
-        return True
-    if _has(user, Role.FOUNDER) and _holds(user, session.company_id):
-        return True
-    return session.partner_id is not None and user.partner_id == session.partner_id
+    return is_staff(user) or (is_mentor(user) and session.mentor_id == user.id) or \
+        (_has(user, Role.FOUNDER) and _holds(user, session.company_id))
+
+
+def sessions_visible_to(user) -> sa.ColumnElement[bool]:
+    """can_view_session as a WHERE clause on mentoring_sessions: every list, export and feed of sessions is
+    filtered by it, so a list never shows a session whose page would answer 404."""
+    from incubator.companies.enums import MembershipStatus
+    from incubator.companies.models import CompanyMember
+    from incubator.mentoring.models import MentoringSession
+
+    if user is None or not user.is_authenticated:
+        return sa.false()
+    if is_staff(user):
+        return sa.true()
+    clauses = []
+    if is_mentor(user):
+        clauses.append(MentoringSession.mentor_id == user.id)
+    if _has(user, Role.FOUNDER):
+        clauses.append(MentoringSession.company_id.in_(sa.select(CompanyMember.company_id).where(
+            CompanyMember.user_id == user.id, CompanyMember.status == MembershipStatus.APPROVED)))
+    return sa.or_(*clauses) if clauses else sa.false()
 
 
 def can_read_notes(user, session) -> bool:
@@ -44,7 +65,8 @@ def can_answer_for(user, session) -> bool:
 
 
 def can_view_partner(user, partner) -> bool:
-    """Staff see every partner; a partner's own people see theirs, and only theirs."""
+    """Staff see every partner; a partner's own people (its mentors, fund managers, reviewers) see theirs, and
+    only theirs: its agreements and its confirmed hours in totals (by month, startup, person), no session."""
     return is_staff(user) or (user is not None and user.is_authenticated and user.partner_id == partner.id)
 
 
