@@ -309,8 +309,10 @@ def file(company_id):
     whole = sees_whole_file(current_user, company)
     exclusions = graduate_exclusions([m.outcome for m in memberships if m.outcome is not None])
     return render_template("cohorts/startup.html", company=company, memberships=memberships, rows=rows,
-                           # A mentor sees their own sessions with the startup, not other partners'.
-                           sessions=sessions_of(company_id=company.id, mentor_id=None if whole else current_user.id),
+                           # The sessions the visitor may open: all for staff and the founders; for a mentor,
+                           # their own with the startup only, not those of its other mentors, of their partner
+                           # or another (mentoring.permissions.can_view_session); their hours likewise.
+                           sessions=sessions_of(current_user, company_id=company.id),
                            whole=whole, exclusions=exclusions,
                            mentoring=mentoring_hours(company_id=company.id,
                                                      mentor_id=None if whole else current_user.id),

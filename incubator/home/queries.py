@@ -87,9 +87,12 @@ def founder_home(user: User) -> dict:
     services = cohorts.services_for(company_ids)
     from incubator.mentoring.enums import SessionStatus
     from incubator.mentoring.models import MentoringSession
+    from incubator.mentoring.permissions import sessions_visible_to
 
+    # Those whose page the founder may open (the rule of every list of sessions), of their companies.
+    theirs = sa.and_(sessions_visible_to(user), MentoringSession.company_id.in_(company_ids))
     sessions = list(db.session.scalars(
-        sa.select(MentoringSession).where(MentoringSession.company_id.in_(company_ids), sa.or_(
+        sa.select(MentoringSession).where(theirs, sa.or_(
             sa.and_(MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.starts_at >= utcnow()),
             MentoringSession.status == SessionStatus.HELD))
         .options(selectinload(MentoringSession.mentor)).order_by(MentoringSession.starts_at))) if company_ids else []

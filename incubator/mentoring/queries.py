@@ -15,6 +15,7 @@ from incubator.extensions import db
 from incubator.i18n import local_tz
 from incubator.mentoring.enums import TOPIC_WORDS, SessionStatus, Topic
 from incubator.mentoring.models import Agreement, MentorAssignment, MentoringSession, MentorProfile
+from incubator.mentoring.permissions import sessions_visible_to
 
 
 @dataclass
@@ -92,10 +93,12 @@ def hours_by_partner(*, start: date | None = None, end: date | None = None) -> H
     return result
 
 
-def session_list(*, mentor_id=None, company_id=None, partner_id=None, status: str | None = None,
+def session_list(viewer, *, mentor_id=None, company_id=None, partner_id=None, status: str | None = None,
                  date_from: date | None = None, date_to: date | None = None):
-    """Sessions, latest first, with what a list shows; dates are local days, both inclusive."""
-    stmt = (sa.select(MentoringSession)
+    """The sessions ``viewer`` may open (sessions_visible_to, the list form of can_view_session), latest first,
+    with what a list shows; dates are local days, both inclusive. The viewer is required: no list of sessions
+    is made for nobody in particular (a calendar feed passes the person it belongs to)."""
+    stmt = (sa.select(MentoringSession).where(sessions_visible_to(viewer))
             .options(joinedload(MentoringSession.mentor), joinedload(MentoringSession.company),
                      joinedload(MentoringSession.partner))
             .order_by(MentoringSession.starts_at.desc(), MentoringSession.id.desc()))
@@ -110,8 +113,8 @@ def session_list(*, mentor_id=None, company_id=None, partner_id=None, status: st
     return between_days(stmt, date_from, date_to)
 
 
-def sessions_of(*, mentor_id=None, company_id=None, partner_id=None, limit: int | None = None):
-    stmt = session_list(mentor_id=mentor_id, company_id=company_id, partner_id=partner_id)
+def sessions_of(viewer, *, mentor_id=None, company_id=None, partner_id=None, limit: int | None = None):
+    stmt = session_list(viewer, mentor_id=mentor_id, company_id=company_id, partner_id=partner_id)
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt))

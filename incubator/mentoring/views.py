@@ -43,7 +43,7 @@ partners_bp = Blueprint("partners", __name__, url_prefix="/partners")
 def desk():
     now = utcnow()
     assignments = queries.mentor_assignments(current_user.id)
-    sessions = queries.sessions_of(mentor_id=current_user.id)
+    sessions = queries.sessions_of(current_user, mentor_id=current_user.id)
     totals = queries.hours(mentor_id=current_user.id)
     return render_template("mentoring/desk.html", assignments=assignments, sessions=sessions, hours=totals, now=now,
                            upcoming=queries.upcoming(sessions, now),
@@ -243,7 +243,8 @@ def _session_filters() -> dict:
 @require(can_manage_mentoring)
 def sessions():
     filters = _session_filters()
-    items = db.paginate(queries.session_list(**filters), page=page_arg(), per_page=50, error_out=False)
+    items = db.paginate(queries.session_list(current_user, **filters), page=page_arg(), per_page=50,
+                        error_out=False)
     partners = list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
     return render_template("mentoring/sessions.html", items=items, filters=filters, partners=partners,
                            statuses=list(SessionStatus))
@@ -265,7 +266,7 @@ def _session_rows(sessions_) -> tuple[list, list]:
 @bp.route(f"/sessions.{exports.FORMAT_RULE}")
 @require(can_manage_mentoring)
 def export_sessions(fmt):
-    rows = _session_rows(db.session.scalars(queries.session_list(**_session_filters())))
+    rows = _session_rows(db.session.scalars(queries.session_list(current_user, **_session_filters())))
     return exports.response(fmt, "buoi-co-van", *rows, "sessions")
 
 
@@ -273,7 +274,7 @@ def export_sessions(fmt):
 @require(is_mentor)
 def export_my_sessions(fmt):
     """A mentor's own sessions, as on their desk (their own notes included)."""
-    rows = _session_rows(db.session.scalars(queries.session_list(mentor_id=current_user.id)))
+    rows = _session_rows(db.session.scalars(queries.session_list(current_user, mentor_id=current_user.id)))
     return exports.response(fmt, "buoi-co-van-cua-toi", *rows, "sessions")
 
 
@@ -284,13 +285,16 @@ def calendar(token):
     """A private feed, for calendar programs (no login: the address is the secret; revocable)."""
     from flask import current_app
 
+    from incubator.auth.models import User
     from incubator.mentoring.ical import feed
 
     owner = services.token_owner(token)
     if owner is None:
         abort(404)
-    sessions = queries.sessions_of(mentor_id=owner.mentor_id) if owner.mentor_id else \
-        queries.sessions_of(company_id=owner.company_id)
+    # The feed holds what its person may open: a mentor's, their own sessions; a startup's, the startup's as its
+    # founder who made the address sees them (token_owner has checked both still have their access).
+    person = db.session.get(User, owner.mentor_id or owner.created_by_id)
+    sessions = queries.sessions_of(person, mentor_id=owner.mentor_id, company_id=owner.company_id)
     host = (current_app.config.get("PUBLIC_URL") or "vuonuom.example").split("//")[-1].split("/")[0]
     body = feed(sessions, name=_("Mentoring sessions"), title_of=services.session_title, host=host)
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=900"})
