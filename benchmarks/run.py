@@ -71,7 +71,9 @@ def database_urls(work: Path, postgresql: str | None) -> dict[int, str]:
 def make_app(url: str):
     from incubator import create_app
 
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark-" + secrets.token_hex(8)})
+    # The test client's requests come for http://localhost: the public address says so.
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark-" + secrets.token_hex(8),
+                       "PUBLIC_URL": "http://localhost"})
 
 
 def build_database(scale: int, url: str, today) -> dict:
@@ -105,6 +107,7 @@ def build_database(scale: int, url: str, today) -> dict:
 def gunicorn(url: str, work: Path, name: str):
     port = free_port()
     env = dict(os.environ, INCUBATOR_DATABASE_URL=url, INCUBATOR_SECRET_KEY=secrets.token_hex(32),
+               INCUBATOR_PUBLIC_URL=f"http://127.0.0.1:{port}",
                INCUBATOR_INSTANCE_PATH=str(work / f"instance_{name}"), PYTHONDONTWRITEBYTECODE="1")
     log = work / f"gunicorn_{name}.log"
     log_file = open(log, "w")  # noqa: SIM115 (closed below)

@@ -118,7 +118,7 @@ def main() -> None:
     from incubator.extensions import db
 
     # A secret key only to build the application object: this script serves nothing.
-    app = create_app({"SECRET_KEY": "seed-users-not-serving"})
+    app = create_app({"SECRET_KEY": "seed-users-not-serving", "PUBLIC_URL": "http://127.0.0.1:5000"})
     with app.app_context(), write_lock():
         summary = seed(args.founders, args.reviewers)
         db.session.commit()

@@ -35,8 +35,11 @@ def register(app: Flask) -> None:
 
         Refused on an installation configured to serve (a secret key set, debug and testing off) and on a
         database holding accounts other than the demo's: the demo's accounts share a published password."""
+        from incubator.config import LOCAL_PUBLIC_URL
         from incubator.demo.data import DEMO_PASSWORD, load
 
+        if not app.config.get("PUBLIC_URL"):
+            app.config["PUBLIC_URL"] = LOCAL_PUBLIC_URL  # the demo's e-mails link to the local server
         if not force and _configured_for_production(app):
             raise click.ClickException(
                 "This installation is configured for production (a secret key is set and debug mode is off): "

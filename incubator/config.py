@@ -7,6 +7,9 @@ then the mapping passed to ``create_app`` (tests).
 
 from datetime import timedelta
 
+# The public address assumed in debug mode, in tests and for the demonstration data.
+LOCAL_PUBLIC_URL = "http://127.0.0.1:5000"
+
 
 class Defaults:
     # Security. SECRET_KEY has no default on purpose: outside debug the app refuses to start without one.
@@ -58,8 +61,13 @@ class Defaults:
     # Bootstrap-Flask serves Bootstrap from the package: no CDN.
     BOOTSTRAP_SERVE_LOCAL = True
 
-    # Public address used in e-mailed links when no request is active (CLI).
+    # The public address of the application (scheme, host and any path prefix), the only source of the absolute
+    # links it writes: e-mails, calendar feeds, reports, exports. Never taken from a request's Host header.
+    # Required to serve outside debug mode; debug, tests and the demo use LOCAL_PUBLIC_URL.
     SERVER_NAME = None
-    PUBLIC_URL = "http://127.0.0.1:5000"
+    PUBLIC_URL = None
+    # Host names the application answers to (others get 400). None: the host of PUBLIC_URL outside debug and
+    # tests; set a list to add others (e.g. INCUBATOR_TRUSTED_HOSTS='["vuonuom.hanoi.gov.vn", "10.0.0.5"]').
+    TRUSTED_HOSTS = None
 
     PAGE_SIZE = 50

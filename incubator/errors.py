@@ -8,7 +8,7 @@ import uuid
 from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 log = logging.getLogger("incubator.errors")
 
@@ -82,6 +82,13 @@ def register(app) -> None:
     def _http_error(exc: HTTPException):
         if exc.code is None or exc.code < 400:
             return exc
+        if isinstance(exc, SecurityError) or _no_url_adapter():
+            # A request for a host that is not ours (TRUSTED_HOSTS): no page of ours, whose links would be
+            # built for that host, only a short plain answer.
+            from flask import Response
+
+            return Response("400 Bad Request: unknown host / tên miền không hợp lệ\n", status=400,
+                            mimetype="text/plain")
         return render_error(exc.code)
 
     @app.errorhandler(Conflict)
@@ -98,6 +105,12 @@ def register(app) -> None:
         log.exception("unhandled error ref=%s %s %s", reference, request.method, request.path)
         _end_failed_transaction()
         return render_error(500, reference=reference)
+
+
+def _no_url_adapter() -> bool:
+    from flask.globals import request_ctx
+
+    return bool(request_ctx) and request_ctx.url_adapter is None
 
 
 def _end_failed_transaction() -> None:

@@ -80,7 +80,8 @@ def demo_server(*, workers: int = 2, threads: int = 1, extra_env: dict | None = 
         for command in prepare:
             subprocess.run(command, cwd=ROOT, env=env, check=True)
         port = free_port()
-        server_env = {**env, "INCUBATOR_SECRET_KEY": secrets.token_hex(32), **(extra_env or {})}
+        server_env = {**env, "INCUBATOR_SECRET_KEY": secrets.token_hex(32),
+                      "INCUBATOR_PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
         with log.open("w") as out:
             process = subprocess.Popen(
                 [_tool("gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),

@@ -37,7 +37,7 @@ def test_debug_mode_keeps_a_development_key_in_the_instance_folder(tmp_path, mon
 
 def test_environment_variables_override_instance_config(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text('SECRET_KEY = "from-instance"\nDATABASE_URL = "sqlite:///instance.db"\n'
-                                        'PAGE_SIZE = 20\n')
+                                        'PAGE_SIZE = 20\nPUBLIC_URL = "https://vuonuom.example"\n')
     monkeypatch.setenv("INCUBATOR_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("INCUBATOR_SECRET_KEY", raising=False)
     monkeypatch.delenv("INCUBATOR_DATABASE_URL", raising=False)
@@ -55,5 +55,5 @@ def test_environment_variables_override_instance_config(tmp_path, monkeypatch):
 def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("INCUBATOR_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("INCUBATOR_DATABASE_URL", raising=False)
-    app = create_app({"SECRET_KEY": "x"})
+    app = create_app({"SECRET_KEY": "x", "PUBLIC_URL": "https://vuonuom.example"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'incubator.sqlite'}"

@@ -23,7 +23,12 @@ def register(app) -> None:
         """E-mail founders whose report is due within three days, and once more when it is late. Each
         reminder is sent once, however often the command runs; the mail goes out with `flask mail deliver`."""
         from incubator.cohorts.services import send_report_reminders
+        from incubator.urls import PublicUrlMissing, public_url
 
+        try:
+            public_url()  # the reminders link to the report: refuse before anything is queued
+        except PublicUrlMissing as exc:
+            raise click.ClickException(str(exc)) from None
         try:
             today = date.fromisoformat(today_text) if today_text else utcnow().astimezone(local_tz()).date()
         except ValueError:

@@ -246,15 +246,14 @@ def session_title(session) -> str:
 
 
 def _send_invitations(session: MentoringSession) -> None:
-    from flask import current_app
     from flask_babel import force_locale
     from flask_babel import gettext as _
 
     from incubator.mail import services as mail
     from incubator.mentoring.ical import invitation
-    from incubator.urls import external_url
+    from incubator.urls import external_url, public_host
 
-    host = (current_app.config.get("PUBLIC_URL") or "vuonuom.example").split("//")[-1].split("/")[0]
+    host = public_host()
     founders = founders_of(session.company_id)
     people = [session.mentor, *founders]
     for person in people:

@@ -30,6 +30,7 @@ from incubator.mentoring.permissions import (
     is_mentor,
 )
 from incubator.partners.models import Partner
+from incubator.urls import external_url, public_host
 from incubator.web import form_status, page_arg, save_form
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
@@ -283,8 +284,6 @@ def export_my_sessions(fmt):
 @bp.route("/calendar/<token>.ics")
 def calendar(token):
     """A private feed, for calendar programs (no login: the address is the secret; revocable)."""
-    from flask import current_app
-
     from incubator.auth.models import User
     from incubator.mentoring.ical import feed
 
@@ -295,7 +294,7 @@ def calendar(token):
     # founder who made the address sees them (token_owner has checked both still have their access).
     person = db.session.get(User, owner.mentor_id or owner.created_by_id)
     sessions = queries.sessions_of(person, mentor_id=owner.mentor_id, company_id=owner.company_id)
-    host = (current_app.config.get("PUBLIC_URL") or "vuonuom.example").split("//")[-1].split("/")[0]
+    host = public_host()
     body = feed(sessions, name=_("Mentoring sessions"), title_of=services.session_title, host=host)
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=900"})
 
@@ -328,7 +327,7 @@ def calendar_token():
         return redirect(back)
     token = services.new_calendar_token(actor=current_user, **owner)
     flash(_("Your private calendar address (subscribe to it in your calendar program; keep it to yourself): "
-            "%(url)s", url=url_for("mentoring.calendar", token=token, _external=True)), "info")
+            "%(url)s", url=external_url("mentoring.calendar", token=token)), "info")
     return redirect(back)
 
 

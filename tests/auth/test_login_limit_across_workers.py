@@ -90,6 +90,7 @@ def gunicorn_server(database_url, tmp_path):
     env.update({
         "INCUBATOR_DATABASE_URL": database_url,
         "INCUBATOR_SECRET_KEY": secrets.token_hex(32),
+        "INCUBATOR_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "INCUBATOR_INSTANCE_PATH": str(tmp_path / "instance"),
         "INCUBATOR_LOGIN_MAX_FAILURES_PER_ACCOUNT": str(ACCOUNT_LIMIT),
         "INCUBATOR_LOGIN_MAX_FAILURES_PER_ADDRESS": str(ADDRESS_LIMIT),
