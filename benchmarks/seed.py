@@ -229,7 +229,8 @@ class Seeder:
                            sector=self.rng.choice(SECTORS) if is_it else "Dịch vụ",
                            address=f"Số {self.rng.randint(1, 300)} {self.rng.choice(STREETS)}, "
                                    f"{self.rng.choice(DISTRICTS)}, Hà Nội",
-                           website=None, employees=self.rng.randint(3, 60), created_at=created, version_id=1)
+                           website=None, employees=self.rng.randint(3, 60), created_at=created, verified_at=created,
+                           version_id=1)
             self.company_ids.append(cid)
             self.is_it[cid] = is_it
             founder = self.user(f"sanglap{cid}@khoinghiep.example", self.person(), Role.FOUNDER)

@@ -71,3 +71,16 @@ def tax_code(n: int) -> str:
     from incubator.companies.taxcode import invented
 
     return invented(n)
+
+
+def blank_pdf() -> bytes:
+    """A small real PDF (one blank page), as a founder or staff member would upload."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -102,7 +102,14 @@ class ClaimCompanyForm(Form):
     sector = _text(_l("Sector"), 200)
     employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     position = _text(_l("Your position in the company"), 100)
+    certificate = FileField(_l("Business registration certificate (PDF, up to 10 MB)"),
+                            validators=[FileAllowed(["pdf"], _l("Only PDF files are accepted."))],
+                            render_kw={"accept": "application/pdf,.pdf"})
 
 
 class MembershipDecisionForm(Form):
     reason = _text(_l("Reason"), 500)
+
+
+class VerifyCompanyForm(Form):
+    version = HiddenField()

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from incubator import uploads
 from incubator.companies.enums import MembershipStatus, ResidencyKind
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
@@ -32,6 +33,10 @@ class Company(db.Model):
     website: Mapped[str | None] = mapped_column(sa.String(300))
     employees: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who the business is has been checked by staff: set when staff enter or import it, or verify what a founder
+    # registered (a founder's new business is theirs at once, but shows as "not yet verified" until then).
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     version_id: Mapped[int] = mapped_column(default=1)
 
     residencies: Mapped[list[Residency]] = relationship(
@@ -50,13 +55,18 @@ class Company(db.Model):
         self.name_sort = vietnamese_sort_key(value)
         return value
 
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
     def __repr__(self) -> str:
         return f"<Company {self.tax_code} {self.name}>"
 
 
 class CompanyMember(db.Model):
-    """A founder's membership of a company. Joining a company that others already claim needs staff
-    approval, so nobody takes over another's file."""
+    """A founder's membership of a company (their claim to its file). A claim of a business already on the
+    register, held by founders or not, waits for staff, who see the registration certificate the founder
+    attached; only the founder who registers a business new to the register holds it at once."""
 
     __tablename__ = "company_members"
 
@@ -69,6 +79,12 @@ class CompanyMember(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Staff's reason when refusing, which the founder is told.
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # The business registration certificate (Giấy chứng nhận đăng ký doanh nghiệp) the founder attached, a PDF
+    # stored under instance/uploads/certificates/.
+    certificate_file: Mapped[str | None] = mapped_column(sa.String(100))
+    certificate_filename: Mapped[str | None] = mapped_column(sa.String(255))
 
     company: Mapped[Company] = relationship(back_populates="members")
     user = relationship("User", foreign_keys=[user_id])
@@ -106,3 +122,7 @@ class Residency(db.Model):
     def active_on_clause(cls, day):
         """Active at ``day``: started on or before it, and not ended before it (both dates inclusive)."""
         return sa.and_(cls.starts_on <= day, sa.or_(cls.ends_on.is_(None), cls.ends_on >= day))
+
+
+# The registration certificates attached to claims: a file replaced by a new claim is deleted once that commits.
+uploads.register_references("certificates", CompanyMember.certificate_file)

@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 
-from incubator.companies.enums import ResidencyKind
+from incubator.companies.enums import MembershipStatus, ResidencyKind
 from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
@@ -14,11 +14,16 @@ from incubator.text import fold
 
 
 def register_list(today: date, q: str | None = None, is_it: str | None = None, kind: str | None = None,
-                  outcome: str | None = None):
-    """Companies in Vietnamese alphabetical order, with what the list shows loaded up front."""
+                  outcome: str | None = None, verified: str | None = None):
+    """Companies in Vietnamese alphabetical order, with what the list shows loaded up front. ``verified``:
+    "no" for the businesses founders registered that staff have not verified yet, "yes" for the others."""
     stmt = (sa.select(Company).order_by(Company.name_sort, Company.id)
             .options(selectinload(Company.residencies), selectinload(Company.outcomes)))
     stmt = _company_search(stmt, q)
+    if verified == "no":
+        stmt = stmt.where(Company.verified_at.is_(None))
+    elif verified == "yes":
+        stmt = stmt.where(Company.verified_at.is_not(None))
     if is_it in ("yes", "no"):
         stmt = stmt.where(Company.is_it.is_(is_it == "yes"))
     active = sa.select(Residency.company_id).where(Residency.active_on_clause(today))
@@ -32,6 +37,24 @@ def register_list(today: date, q: str | None = None, is_it: str | None = None, k
     elif outcome == "none":
         stmt = stmt.where(Company.id.not_in(sa.select(GraduationOutcome.company_id)))
     return stmt
+
+
+def pending_claims(limit: int | None = None):
+    """Founders' claims of businesses on the register that wait for staff, oldest first, with what staff need to
+    decide (the founder, the business and its other founders) loaded up front."""
+    stmt = (sa.select(CompanyMember).where(CompanyMember.status == MembershipStatus.PENDING)
+            .options(selectinload(CompanyMember.user),
+                     selectinload(CompanyMember.company).selectinload(Company.members)
+                     .selectinload(CompanyMember.user),
+                     selectinload(CompanyMember.company).selectinload(Company.residencies))
+            .order_by(CompanyMember.created_at, CompanyMember.id))
+    return stmt.limit(limit) if limit else stmt
+
+
+def unverified_count() -> int:
+    from incubator.extensions import db
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Company).where(Company.verified_at.is_(None)))
 
 
 def company_page(company_id: int):
@@ -83,3 +106,18 @@ def outcome_list(q: str | None = None, decision: str | None = None, year: int | 
     if year and 1990 <= year <= 2200:
         stmt = stmt.where(GraduationOutcome.decided_on.between(date(year, 1, 1), date(year, 12, 31)))
     return stmt
+
+
+def founders_of(company_id: int) -> list:
+    """The people who hold the company's file now: approved members with an active account. Mail about the
+    company's applications, reports and sessions goes to them at the time it is sent, not to whoever once
+    started a file."""
+    from incubator.auth.models import User
+    from incubator.companies.enums import MembershipStatus
+    from incubator.extensions import db
+
+    return list(db.session.scalars(
+        sa.select(User).join(CompanyMember, CompanyMember.user_id == User.id)
+        .where(CompanyMember.company_id == company_id, CompanyMember.status == MembershipStatus.APPROVED,
+               User.active.is_(True))
+        .order_by(User.id)))

@@ -25,9 +25,11 @@ class TaxCodeTaken(DomainError):
 
 def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | None = None,
                    sector: str | None = None, address: str | None = None, website: str | None = None,
-                   employees: int | None = None, tax_code_note: str | None = None, actor=None) -> Company:
+                   employees: int | None = None, tax_code_note: str | None = None, actor=None,
+                   verified: bool = True) -> Company:
     """A code that fails the check digit is refused with the reason, unless staff record it with a note
-    saying the registry really issued it."""
+    saying the registry really issued it. What staff enter or import is verified; a business a founder
+    registers (``verified=False``) shows as not yet verified until staff check it."""
     try:
         code = taxcode.validate(tax_code)
     except taxcode.TaxCodeError as exc:
@@ -40,6 +42,9 @@ def create_company(*, tax_code: str, name: str, is_it: bool, founded_on: date | 
     company = Company(tax_code=code, name=name.strip(), is_it=is_it, founded_on=founded_on, sector=sector,
                       address=address, website=website, employees=employees,
                       tax_code_note=(tax_code_note or "").strip() or None)
+    if verified:
+        company.verified_at = utcnow()
+        company.verified_by_id = getattr(actor, "id", None)
     db.session.add(company)
     db.session.flush()
     audit.record("company.create", company, to_state="registered", actor=actor,
@@ -173,39 +178,62 @@ def _period(residency: Residency) -> str:
 # ---- Founders and their companies -------------------------------------------------------------------------
 
 def claim_company(user, *, tax_code: str, name: str, is_it: bool, founded_on: date | None = None,
-                  sector: str | None = None, employees: int | None = None,
-                  position: str | None = None) -> CompanyMember:
-    """A founder enters their company. A new company is registered and the founder joins it; a company
-    already held by other founders needs staff approval to join (its founders are told), so nobody takes
-    over another's file. Founders cannot record a tax code that fails the check digit."""
+                  sector: str | None = None, employees: int | None = None, position: str | None = None,
+                  certificate=None) -> CompanyMember:
+    """A founder claims a business's file by its tax code.
+
+    A business new to the register is registered, not yet verified, and the founder holds its file at once (so
+    they can apply now; staff verify the business later). A business already on the register, held by other
+    founders or not (staff may have entered or imported it), is never given away: the claim waits for staff,
+    who decide with the registration certificate the founder attaches (``certificate``: an
+    :class:`incubator.uploads.CheckedPdf`, required then). The holders, if any, are told. A founder refused
+    before may claim again. Founders cannot record a tax code that fails the check digit."""
+    from incubator.auth.permissions import is_confirmed
+
+    if not is_confirmed(user):
+        raise DomainError(_l("Confirm your e-mail address first: open the link we sent you."))
     try:
         code = taxcode.validate(tax_code)
     except taxcode.TaxCodeError as exc:
         raise DomainError(exc.reason, field="tax_code") from exc
     company = db.session.scalar(sa.select(Company).where(Company.tax_code == code).with_for_update())
+    new = False
     if company is None:
         try:
             with db.session.begin_nested():
                 company = create_company(tax_code=code, name=name, is_it=is_it, founded_on=founded_on,
-                                         sector=sector, employees=employees, actor=user)
+                                         sector=sector, employees=employees, actor=user, verified=False)
+                new = True
         except (sa.exc.IntegrityError, TaxCodeTaken):
             # Registered meanwhile by a request sent at the same time (a double click, or another founder of
-            # the same company): that one is on file now, so this request joins it as any later one would.
+            # the same company): that one is on file now, so this request is a claim of it like any later one.
             company = db.session.scalar(sa.select(Company).where(Company.tax_code == code).with_for_update())
             if company is None:
                 raise
-    if db.session.scalar(sa.select(CompanyMember.id).where(CompanyMember.company_id == company.id,
-                                                           CompanyMember.user_id == user.id)) is not None:
+    existing = db.session.scalar(sa.select(CompanyMember).where(CompanyMember.company_id == company.id,
+                                                                CompanyMember.user_id == user.id))
+    if existing is not None and existing.status is not MembershipStatus.REJECTED:
         raise DomainError(_l("You have already asked to join this company."), field="tax_code")
-    holders = list(db.session.scalars(sa.select(CompanyMember).where(
+    if not new and certificate is None:
+        raise DomainError(_l("This business is already in the register: attach its business registration "
+                             "certificate (PDF) so that the incubator's staff can check that you represent it."),
+                          field="certificate")
+    holders = [] if new else list(db.session.scalars(sa.select(CompanyMember).where(
         CompanyMember.company_id == company.id, CompanyMember.status == MembershipStatus.APPROVED)))
-    status = MembershipStatus.PENDING if holders else MembershipStatus.APPROVED
-    membership = CompanyMember(company=company, user_id=user.id, status=status,
-                               position=(position or "").strip() or None,
-                               decided_at=None if holders else utcnow())
+    status = MembershipStatus.APPROVED if new else MembershipStatus.PENDING
+    membership = existing or CompanyMember(company=company, user_id=user.id)
+    membership.status = status
+    membership.position = (position or "").strip() or None
+    membership.created_at = utcnow()
+    membership.decided_at = utcnow() if new else None
+    membership.decided_by_id = None
+    membership.decision_reason = None
+    if certificate is not None:
+        membership.certificate_file = certificate.stored_name
+        membership.certificate_filename = certificate.original_name
     db.session.add(membership)
-    db.session.flush()
-    audit.record("membership.request" if holders else "membership.create", membership, label=company.name,
+    db.session.flush()  # a certificate this one replaces is deleted once this commits (see uploads)
+    audit.record("membership.create" if new else "membership.request", membership, label=company.name,
                  to_state=status.value, actor=user, details={"company_id": company.id, "user_id": user.id})
     for holder in holders:
         mail.send(holder.user.email, holder.user.locale, "membership_requested",
@@ -214,16 +242,22 @@ def claim_company(user, *, tax_code: str, name: str, is_it: bool, founded_on: da
     return membership
 
 
+CERTIFICATES = "certificates"  # the uploads folder of registration certificates attached to claims
+
+
 def decide_membership(staff, membership, *, approve: bool, reason: str | None = None):
-    """Staff approve or refuse a founder's request to join a company that others hold."""
+    """Staff approve or refuse a founder's claim of a business on the register; the founder is told, with the
+    reason when refused."""
     if membership.status is not MembershipStatus.PENDING:
         raise DomainError(_l("This request has already been decided."))
-    if not approve and not (reason or "").strip():
+    reason = (reason or "").strip() or None
+    if not approve and not reason:
         raise DomainError(_l("Give the reason for refusing."), field="reason")
     before = membership.status
     membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
     membership.decided_at = utcnow()
     membership.decided_by_id = staff.id
+    membership.decision_reason = reason
     db.session.flush()
     audit.record("membership.decide", membership, label=membership.company.name, from_state=before.value,
                  to_state=membership.status.value, reason=reason, actor=staff,
@@ -233,3 +267,15 @@ def decide_membership(staff, membership, *, approve: bool, reason: str | None = 
               else _l("Your request to join a company's file was refused"),
               user=membership.user, company=membership.company, approved=approve, reason=reason)
     return membership
+
+
+def verify_company(staff, company: Company, *, version=None) -> Company:
+    """Staff have checked who a business registered by a founder is (its registration, its founders)."""
+    expect_version(company, version)
+    if company.verified_at is not None:
+        raise DomainError(_l("This business has already been verified."))
+    company.verified_at = utcnow()
+    company.verified_by_id = staff.id
+    db.session.flush()
+    audit.record("company.verify", company, from_state="unverified", to_state="verified", actor=staff)
+    return company

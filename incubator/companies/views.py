@@ -15,6 +15,7 @@ from incubator.companies.forms import (
     MembershipDecisionForm,
     OutcomeForm,
     ResidencyForm,
+    VerifyCompanyForm,
 )
 from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.db import utcnow
@@ -41,7 +42,8 @@ def _today():
 def _register_filters() -> tuple[str, dict]:
     args = request.args
     q = (args.get("q") or "").strip()[:100]
-    return q, {"is_it": args.get("is_it"), "kind": args.get("kind"), "outcome": args.get("outcome")}
+    return q, {"is_it": args.get("is_it"), "kind": args.get("kind"), "outcome": args.get("outcome"),
+               "verified": args.get("verified")}
 
 
 @bp.route("/")
@@ -61,14 +63,15 @@ def export(fmt):
     q, filters = _register_filters()
     today = _today()
     header = [_("Business"), _("Tax code"), _("IT"), _("Sector"), _("Founded on"), _("In the incubator now"),
-              _("Since"), _("Outcomes")]
+              _("Since"), _("Outcomes"), _("Verified by staff")]
     body = []
     for company in db.session.scalars(queries.register_list(today, q=q, **filters)):
         current = [r for r in company.residencies if r.is_active_on(today)]
         body.append([company.name, company.tax_code, company.is_it, company.sector or "", company.founded_on,
                      ", ".join(str(r.kind.label) for r in current),
                      ", ".join(fmt_date(r.starts_on) for r in current),
-                     "; ".join(f"{o.decision.label} {fmt_date(o.decided_on)}" for o in company.outcomes)])
+                     "; ".join(f"{o.decision.label} {fmt_date(o.decided_on)}" for o in company.outcomes),
+                     company.is_verified])
     return exports.response(fmt, "so-dang-ky-doanh-nghiep", header, body, "register")
 
 
@@ -149,7 +152,25 @@ def _company_fields(form) -> dict:
 @require(can_edit_register)
 def company(company_id):
     company = db.first_or_404(queries.company_page(company_id))
-    return render_template("companies/company.html", company=company, today=_today(), end_form=EndResidencyForm())
+    verify_form = VerifyCompanyForm(formdata=None, version=company.version_id)
+    return render_template("companies/company.html", company=company, today=_today(), end_form=EndResidencyForm(),
+                           verify_form=verify_form)
+
+
+@bp.route("/<int:company_id>/verify", methods=["POST"])
+@require(can_edit_register)
+def verify(company_id):
+    """Staff have checked a business a founder registered (its registration, its founders)."""
+    company = db.get_or_404(Company, company_id)
+    form = VerifyCompanyForm()
+    if form.validate_on_submit():
+        try:
+            services.verify_company(current_user, company, version=form.version.data)
+        except DomainError as exc:
+            flash(str(exc.message), "warning")
+        else:
+            flash(_("%(name)s is verified.", name=company.name), "success")
+    return redirect(url_for("companies.company", company_id=company.id))
 
 
 @bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
@@ -275,21 +296,42 @@ def claim():
     form = ClaimCompanyForm()
     if form.validate_on_submit():
         try:
+            certificate = check_pdf(form.certificate.data, field="certificate") if form.certificate.data else None
             membership = services.claim_company(
                 current_user, tax_code=form.tax_code.data, name=form.name.data, is_it=form.is_it.data,
                 founded_on=form.founded_on.data, sector=form.sector.data, employees=form.employees.data,
-                position=form.position.data)
+                position=form.position.data, certificate=certificate)
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
+            if certificate is not None:
+                certificate.save(services.CERTIFICATES)
             if membership.status is MembershipStatus.APPROVED:
-                flash(_("%(name)s is on file: you can apply for it when a round is open.",
-                        name=membership.company.name), "success")
+                flash(_("%(name)s is on file: you can apply for it when a round is open. The incubator's staff "
+                        "will verify the business.", name=membership.company.name), "success")
             else:
-                flash(_("Other founders already hold the file of %(name)s: the incubator's staff will check "
-                        "your request and tell you by e-mail.", name=membership.company.name), "info")
+                flash(_("%(name)s is already in the register: the incubator's staff will check your request "
+                        "with the certificate you attached and tell you by e-mail.",
+                        name=membership.company.name), "info")
             return redirect(url_for("home.role_home", role="founder"))
     return render_template("companies/claim.html", form=form), form_status(form)
+
+
+@bp.route("/claims")
+@require(can_edit_register)
+def claims():
+    """Founders' claims of businesses on the register, waiting for staff: who asks, the business's record, the
+    certificate attached; approve, or refuse with the reason the founder will read."""
+    items = db.paginate(queries.pending_claims(), page=page_arg(), per_page=25, error_out=False)
+    return render_template("companies/claims.html", items=items, today=_today())
+
+
+@bp.route("/memberships/<int:membership_id>/certificate")
+@require(can_edit_register)
+def claim_certificate(membership_id):
+    membership = db.get_or_404(CompanyMember, membership_id)
+    return send_upload(services.CERTIFICATES, membership.certificate_file, membership.certificate_filename,
+                       fallback=f"giay-chung-nhan-dkdn-{membership.company.tax_code}.pdf")
 
 
 def _decide(membership_id: int, approve: bool):
@@ -300,9 +342,10 @@ def _decide(membership_id: int, approve: bool):
             services.decide_membership(current_user, membership, approve=approve, reason=form.reason.data)
         except DomainError as exc:
             flash(str(exc.message), "warning")  # nothing was changed: back to the list, with the reason
-        flash(_("%(name)s: request approved.", name=membership.user.full_name) if approve
-              else _("%(name)s: request refused.", name=membership.user.full_name), "success")
-    return redirect(safe_next_url(request.form.get("next")) or url_for("home.role_home", role="staff"))
+        else:
+            flash(_("%(name)s: request approved.", name=membership.user.full_name) if approve
+                  else _("%(name)s: request refused.", name=membership.user.full_name), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("companies.claims"))
 
 
 @bp.route("/memberships/<int:membership_id>/approve", methods=["POST"])

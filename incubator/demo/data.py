@@ -167,7 +167,8 @@ def load() -> dict:
     for i, (name, is_it, sector, founded, employees, residencies) in enumerate(COMPANIES):
         company, new = _get_or_create(Company, {"tax_code": demo_tax_code(i + 1)}, name=name, is_it=is_it,
                                       sector=sector, founded_on=founded, employees=employees,
-                                      address=f"Tầng {i % 9 + 2}, Tòa nhà Vườn ươm, Cầu Giấy, Hà Nội")
+                                      address=f"Tầng {i % 9 + 2}, Tòa nhà Vườn ươm, Cầu Giấy, Hà Nội",
+                                      verified_at=utcnow())  # entered by the incubator's staff
         created += new
         companies.append(company)
         db.session.flush()

@@ -49,8 +49,10 @@ def staff_home(today: date) -> dict:
     companies = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
     recent = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.not_in(ROUTINE_ACTIONS))
                                      .order_by(AuditEntry.id.desc()).limit(8)))
+    unverified = db.session.scalar(sa.select(sa.func.count()).select_from(Company)
+                                   .where(Company.verified_at.is_(None)))
     return {"pending_members": pending_members, "failed_mail": failed_mail, "ending_soon": ending_soon,
-            "in_incubator": in_incubator, "companies": companies, "recent": recent}
+            "in_incubator": in_incubator, "companies": companies, "recent": recent, "unverified": unverified}
 
 
 def official_home(today: date) -> dict:
