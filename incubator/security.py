@@ -37,6 +37,18 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+_dummy_hashes: list[str] = []
+
+
+def dummy_hash() -> str:
+    """A hash of a random password, made with the same parameters as every account's: a login with an unknown
+    address is verified against it, so that it costs what a wrong password costs. Made once per process, at
+    start-up when the application serves (``create_app``), so the first such login pays no extra hashing."""
+    if not _dummy_hashes:
+        _dummy_hashes.append(hash_password(new_token()))
+    return _dummy_hashes[0]
+
+
 def password_needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 

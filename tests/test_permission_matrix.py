@@ -55,6 +55,9 @@ MATRIX = {
     ("POST", "auth.account", None): row(LOGIN, 400),
     ("POST", "auth.set_language", None): row(302, 302),
     ("POST", "auth.logout", None): row(302, 302),
+    # An account not yet confirmed lands here (see test_an_unconfirmed_account_meets_only_its_own_doors).
+    ("GET", "auth.confirm_email", None): row(LOGIN, 302),
+    ("POST", "auth.confirm_email", None): row(LOGIN, 302),
     ("GET", "home.index", None): row(LOGIN, 302),
     **{("GET", "home.role_home", f"role={r.value}"): only([r.value]) for r in Role},
     ("GET", "home.role_home", "role=nobody"): row(LOGIN, 404),
@@ -96,6 +99,9 @@ MATRIX = {
     ("GET", "companies.evidence", "outcome_id"): only(READ_TARGETS, ok=404),  # no file attached here
     ("POST", "companies.approve_membership", "membership_id"): only(STAFF, ok=302),
     ("POST", "companies.refuse_membership", "membership_id"): only(STAFF, ok=302),
+    ("GET", "companies.claims", None): only(STAFF),
+    ("GET", "companies.claim_certificate", "membership_id"): only(STAFF, ok=404),  # none attached here
+    ("POST", "companies.verify", "company_id"): only(STAFF, ok=302),
     ("GET", "my_companies.claim", None): only(["founder"]),
     ("POST", "my_companies.claim", None): only(["founder"], ok=400),
     # Intake rounds: anyone reads the public pages; staff manage the rounds.
@@ -349,3 +355,131 @@ def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, clien
         if not ok:
             failures.append(f"{method} {url}: expected {want}, got {got}")
     assert not failures, f"as {role}:\n" + "\n".join(failures)
+
+
+# What an account whose e-mail address is not confirmed gets at each door: 403 with the reason, but for these.
+UNCONFIRMED = {
+    ("GET", "auth.login"): 302, ("POST", "auth.login"): 302, ("GET", "auth.register"): 302,
+    ("POST", "auth.register"): 302, ("GET", "auth.verify_email"): 400, ("POST", "auth.resend_verification"): 302,
+    ("GET", "auth.forgot_password"): 200, ("POST", "auth.forgot_password"): 400,
+    ("GET", "auth.reset_password"): 400, ("POST", "auth.reset_password"): 400,
+    ("GET", "auth.accept_invitation"): 400, ("POST", "auth.accept_invitation"): 400,
+    ("POST", "auth.set_language"): 302, ("POST", "auth.logout"): 302,
+    ("GET", "auth.confirm_email"): 200, ("POST", "auth.confirm_email"): 400,
+    ("GET", "home.index"): 302, ("GET", "rounds.public"): 200, ("GET", "rounds.detail"): 200,
+}
+
+
+def test_an_unconfirmed_account_meets_only_its_own_doors(app, make, client_factory, objects):
+    client = client_factory()
+    login(client, make.user(Role.FOUNDER, email_verified_at=None))
+    token = csrf_token(client, "/account/confirm")
+    failures = []
+    for (method, endpoint, params), _expected in sorted(MATRIX.items(), key=lambda kv: kv[0][1] == "auth.logout"):
+        url = _url(app, endpoint, params, objects)
+        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        want = UNCONFIRMED.get((method, endpoint), 403)
+        if response.status_code != want:
+            failures.append(f"{method} {url}: expected {want}, got {response.status_code}")
+        elif want == 403 and "được xác nhận" not in response.get_data(as_text=True):
+            failures.append(f"{method} {url}: 403 without saying why")
+    assert not failures, "\n".join(failures)
+
+
+# ---- Object-level cases (issue 16): one business's file, as each kind of person near it sees it -------------
+#
+# "holder" founded the business and holds its file; "co_founder" holds it too (approved by staff); "other_founder"
+# holds another business; "pending" asked for the file and waits for staff; "unconfirmed" holds the file but has
+# not confirmed the e-mail address; "mentor" is assigned to the startup and logged the session;
+# "partner_mentor" is a mentor of the same partner assigned to another startup; "other_mentor" belongs to
+# another partner; "fund_manager" belongs to a fund the startup has not shared with.
+VISITORS = ["holder", "co_founder", "other_founder", "pending", "unconfirmed", "mentor", "partner_mentor",
+            "other_mentor", "fund_manager"]
+HOLDERS = ("holder", "co_founder")
+WHY = 403  # the unconfirmed account is told why, whatever the door
+
+
+def _see(*allowed, ok=200, others=404, **exceptions):
+    result = {visitor: others for visitor in VISITORS}
+    result["unconfirmed"] = WHY
+    result.update({visitor: ok for visitor in allowed})
+    result.update(exceptions)
+    return result
+
+
+OBJECT_MATRIX = {
+    ("GET", "applications.status", "application_id"): _see(*HOLDERS),
+    ("GET", "applications.edit", "application_id"): _see(*HOLDERS),
+    ("GET", "applications.review", "application_id"): _see(*HOLDERS),
+    ("GET", "applications.download", "application_id,document_id"): _see(*HOLDERS, ok=404),  # nothing uploaded
+    ("POST", "applications.autosave", "application_id"): _see(*HOLDERS, ok=400),  # an empty save
+    ("GET", "startups.file", "company_id"): _see(*HOLDERS, "mentor"),
+    ("GET", "cohorts.report", "member_id,period=2025-01-01"): _see(*HOLDERS, "mentor"),
+    ("GET", "funding.consent", "company_id"): _see(*HOLDERS),
+    ("GET", "funding.startup", "company_id"): _see(),
+    ("GET", "mentoring.session", "session_id"): _see(*HOLDERS, "mentor"),
+    ("POST", "mentoring.session", "session_id"): _see("mentor", ok=400, others=404,
+                                                     holder=403, co_founder=403),
+    # Not a mentor: refused by role (403); another mentor's startup: not found.
+    ("GET", "mentoring.new_session", "assignment_id"): _see("mentor", others=403, partner_mentor=404,
+                                                            other_mentor=404),
+    ("GET", "partners.partner", "partner_id"): _see("mentor", "partner_mentor"),
+    ("GET", "my_companies.claim", None): _see("holder", "co_founder", "other_founder", "pending", others=403),
+    ("GET", "auth.confirm_email", None): _see(others=302, unconfirmed=200),
+    # Last: it changes what the rows above read.
+    ("POST", "applications.withdraw", "application_id"): _see(*HOLDERS, ok=302),
+}
+
+
+@pytest.fixture
+def near_one_business(make):
+    from datetime import UTC, datetime, timedelta
+
+    from incubator.applications.models import RoundDocument
+
+    company = make.company(name="Công ty TNHH Hồ Sơ Riêng")
+    people = {
+        "holder": make.user(Role.FOUNDER), "co_founder": make.user(Role.FOUNDER),
+        "other_founder": make.user(Role.FOUNDER), "pending": make.user(Role.FOUNDER),
+        "unconfirmed": make.user(Role.FOUNDER, email_verified_at=None),
+    }
+    for key in ("holder", "co_founder", "unconfirmed"):
+        make.member(company=company, user=people[key])
+    make.member(company=company, user=people["pending"], status=MembershipStatus.PENDING)
+    make.member(user=people["other_founder"])  # their own business
+    now = datetime.now(UTC)
+    intake_round = make.intake_round(opens_at=now - timedelta(days=2), closes_at=now + timedelta(days=20))
+    application = make.application(intake_round=intake_round, company=company, created_by=people["holder"])
+    document = make._save(RoundDocument(round=intake_round, name_vi="Kế hoạch", name_en="Plan"))
+    member = make.cohort_member(make.cohort(), company)
+    partner = make.partner()
+    people["mentor"] = make.user(Role.MENTOR, partner=partner)
+    people["partner_mentor"] = make.user(Role.MENTOR, partner=partner)
+    people["other_mentor"] = make.user(Role.MENTOR)
+    people["fund_manager"] = make.user(Role.FUND_MANAGER)
+    assignment = make.mentor_assignment(member, people["mentor"])
+    make.mentor_assignment(make.cohort_member(member.cohort), people["partner_mentor"])  # another startup
+    session = make.mentoring_session(assignment)
+    ids = {"company_id": company.id, "application_id": application.id, "document_id": document.id,
+           "member_id": member.id, "session_id": session.id, "assignment_id": assignment.id,
+           "partner_id": partner.id}
+    return people, ids
+
+
+def test_every_object_route_has_a_row_for_each_visitor():
+    assert all(set(expected) == set(VISITORS) for expected in OBJECT_MATRIX.values())
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_each_person_near_a_business_sees_exactly_their_own(visitor, app, client_factory, near_one_business):
+    people, ids = near_one_business
+    client = client_factory()
+    login(client, people[visitor])
+    token = csrf_token(client, "/account/confirm" if visitor == "unconfirmed" else "/password/forgot")
+    failures = []
+    for (method, endpoint, params), expected in OBJECT_MATRIX.items():
+        url = _url(app, endpoint, params, ids)
+        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        if response.status_code != expected[visitor]:
+            failures.append(f"{method} {url}: expected {expected[visitor]}, got {response.status_code}")
+    assert not failures, f"as {visitor}:\n" + "\n".join(failures)

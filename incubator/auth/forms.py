@@ -71,6 +71,14 @@ class ChangePasswordForm(Form):
     confirm = _confirm()
 
 
+class ChangeEmailForm(Form):
+    """An account not yet confirmed corrects the address it registered with (a typing mistake)."""
+
+    email = EmailField(_l("New e-mail address"), validators=_email, filters=[strip])
+    password = PasswordField(_l("Your password"), validators=[
+        InputRequired(message=_l("Enter your password.")), Length(max=MAX_PASSWORD_LENGTH)])
+
+
 LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]
 
 

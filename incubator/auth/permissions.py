@@ -11,8 +11,14 @@ from incubator.auth.enums import Role
 from incubator.extensions import login_manager
 
 
+def is_confirmed(user) -> bool:
+    """Logged in with a confirmed e-mail address. Until then an account may only confirm, ask for the link
+    again, change the address and log out: it holds no role's rights (identity before access)."""
+    return bool(user is not None and user.is_authenticated and user.email_verified_at is not None)
+
+
 def _has(user, *roles: Role) -> bool:
-    return bool(user is not None and user.is_authenticated and user.has_role(*roles))
+    return is_confirmed(user) and user.has_role(*roles)
 
 
 def is_admin(user) -> bool:

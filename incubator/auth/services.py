@@ -127,7 +127,9 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     with reading_only(), db.engine.connect() as conn:
         _check_limits(conn.scalar, account, ip_address)
         checked_hash = conn.scalar(sa.select(User.password_hash).where(User.email == email))
-    ok = security.verify_password(checked_hash or _DUMMY_HASH(), password) and checked_hash is not None
+    # An unknown address costs what a wrong password costs: the same verification, against a hash made with the
+    # same parameters (ready before the first login, see security.dummy_hash), so timing tells nothing.
+    ok = security.verify_password(checked_hash or security.dummy_hash(), password) and checked_hash is not None
 
     serialise_on(db.session, f"login-account:{account}", f"login-address:{ip_address}")
     _check_limits(db.session.scalar, account, ip_address)
@@ -145,15 +147,6 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     if security.password_needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
     return user
-
-
-_dummy = []
-
-
-def _DUMMY_HASH() -> str:
-    if not _dummy:
-        _dummy.append(security.hash_password(security.new_token()))
-    return _dummy[0]
 
 
 def log_in(user: User, session) -> None:
@@ -200,6 +193,36 @@ def send_email_verification(user: User) -> None:
                                current_app.config["EMAIL_VERIFICATION_LIFETIME"], user=user)
     mail.send(user.email, user.locale, "verify_email", _l("Confirm your e-mail address"),
           user=user, link=external_url("auth.verify_email", token=token))
+
+
+def change_unconfirmed_email(user: User, new_email: str, password: str) -> User:
+    """An account whose address is not confirmed yet corrects it: the links sent to the old address stop
+    working and a new one goes to the new address. (A confirmed address is not changed here.)"""
+    if user.email_verified_at is not None:
+        raise DomainError(_l("Your e-mail address is already confirmed."))
+    if not security.verify_password(user.password_hash, password):
+        raise DomainError(_l("The password is wrong."), field="password")
+    email = normalise_email(new_email)
+    if email == user.email:
+        raise DomainError(_l("This is already your address."), field="email")
+    if find_user(email) is not None:
+        raise DomainError(_l("Another account uses this address."), field="email")
+    _revoke_tokens(user, TokenPurpose.EMAIL_VERIFICATION, TokenPurpose.PASSWORD_RESET)
+    before = user.email
+    user.email = email
+    user.updated_at = utcnow()
+    db.session.flush()
+    audit.record("user.change_email", user, from_state=before, to_state=email, actor=user)
+    send_email_verification(user)
+    return user
+
+
+def _revoke_tokens(user: User, *purposes: TokenPurpose) -> None:
+    """Unused links of these kinds sent to the person stop working (a newer one replaces them)."""
+    for row in db.session.scalars(sa.select(AccountToken).where(
+            AccountToken.user_id == user.id, AccountToken.purpose.in_(purposes),
+            AccountToken.used_at.is_(None), AccountToken.revoked_at.is_(None))):
+        row.revoked_at = utcnow()
 
 
 def verify_email(token: str) -> User:
@@ -296,6 +319,7 @@ def request_password_reset(email: str) -> None:
     user = find_user(email)
     if user is None or not user.active:
         return
+    _revoke_tokens(user, TokenPurpose.PASSWORD_RESET)  # one reset link at a time: the newest
     token, _row = _issue_token(TokenPurpose.PASSWORD_RESET, user.email,
                                current_app.config["PASSWORD_RESET_LIFETIME"], user=user)
     mail.send(user.email, user.locale, "password_reset", _l("Reset your password"),
@@ -306,7 +330,7 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, password: str) -> User:
     row = find_token(token, TokenPurpose.PASSWORD_RESET)
     user = row.user
-    if user is None or not user.active:
+    if user is None or not user.active or user.email != row.email:
         raise InvalidToken(_l("This link is not valid. Check that you copied the whole address."))
     _check_password(password, user.email, user.full_name)
     row.used_at = utcnow()
@@ -332,10 +356,7 @@ def _set_password(user: User, password: str, keep_sid: str | None) -> None:
     user.password_changed_at = utcnow()
     # Every other session of this person ends; so do unused reset links.
     security.end_other_sessions(user.id, keep_sid=keep_sid)
-    for row in db.session.scalars(sa.select(AccountToken).where(
-            AccountToken.user_id == user.id, AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
-            AccountToken.used_at.is_(None), AccountToken.revoked_at.is_(None))):
-        row.revoked_at = utcnow()
+    _revoke_tokens(user, TokenPurpose.PASSWORD_RESET)
 
 
 # ---- Administration --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from incubator.auth import services
 from incubator.auth.enums import TokenPurpose
 from incubator.auth.forms import (
     AcceptInvitationForm,
+    ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
     ForgotPasswordForm,
@@ -88,6 +89,44 @@ def resend_verification():
         services.send_email_verification(current_user)
         flash(_("We have sent a new link to %(email)s.", email=current_user.email), "info")
     return redirect(url_for("home.index"))
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_email():
+    """Where an account with an address not yet confirmed lands: what it may do until it confirms (ask for the
+    link again, correct the address, log out), and why nothing else is open."""
+    if current_user.email_verified_at is not None:
+        return redirect(url_for("home.index"))
+    form = ChangeEmailForm()
+    done = save_form(form, lambda: services.change_unconfirmed_email(current_user, form.email.data,
+                                                                     form.password.data),
+                     message=lambda user: _("Your address is now %(email)s: open the link we have sent there to "
+                                            "confirm it.", email=user.email),
+                     to=url_for("auth.confirm_email"))
+    return done or (render_template("auth/confirm_email.html", form=form), form_status(form))
+
+
+# What an account with an address not yet confirmed may still open: confirming, the link again, correcting
+# the address, logging out, the language, and the pages anyone may read without an account.
+OPEN_BEFORE_CONFIRMATION = frozenset({
+    "static", "bootstrap.static", "auth.login", "auth.register", "auth.logout", "auth.set_language",
+    "auth.verify_email", "auth.resend_verification", "auth.confirm_email", "auth.forgot_password",
+    "auth.reset_password", "auth.accept_invitation", "rounds.public", "rounds.detail",
+})
+
+
+@bp.before_app_request
+def _identity_before_access():
+    """Every other door of the application tells an unconfirmed account why it is closed (403). The rules
+    themselves refuse such an account too (auth.permissions.is_confirmed), so a door forgotten here stays shut."""
+    if not current_user.is_authenticated or current_user.email_verified_at is not None:
+        return None
+    if request.endpoint is None or request.endpoint in OPEN_BEFORE_CONFIRMATION:
+        return None
+    if request.endpoint == "home.index":
+        return redirect(url_for("auth.confirm_email"))
+    return render_template("auth/confirm_email.html", form=ChangeEmailForm(formdata=None), refused=True), 403
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
