@@ -336,12 +336,15 @@ def submit(application, *, actor, now):
     if not application.reference:
         raise DomainError(_l("The application could not be numbered; try again."))
     change_status(application, ApplicationStatus.SUBMITTED, actor=actor)
+    from incubator.companies.queries import founders_of
     from incubator.mail import services as mail
     from incubator.urls import external_url
 
-    mail.send(actor.email, actor.locale, "application_submitted",
-              _l("Application %(reference)s received", reference=application.reference), user=actor,
-              application=application, link=external_url("applications.status", application_id=application.id))
+    link = external_url("applications.status", application_id=application.id)
+    for founder in founders_of(application.company_id):  # every founder of the business, not only the sender
+        mail.send(founder.email, founder.locale, "application_submitted",
+                  _l("Application %(reference)s received", reference=application.reference), user=founder,
+                  application=application, link=link)
     return application
 
 

@@ -230,13 +230,9 @@ def save_report(report: ProgressReport, *, actor, submit: bool, now, version=Non
 
 
 def _founders(company_id: int):
-    from incubator.auth.models import User
-    from incubator.companies.enums import MembershipStatus
-    from incubator.companies.models import CompanyMember
+    from incubator.companies.queries import founders_of
 
-    return db.session.scalars(sa.select(User).join(CompanyMember, CompanyMember.user_id == User.id).where(
-        CompanyMember.company_id == company_id, CompanyMember.status == MembershipStatus.APPROVED,
-        User.active.is_(True))).all()
+    return founders_of(company_id)
 
 
 def send_report_reminders(today: date) -> int:

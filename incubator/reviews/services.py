@@ -616,12 +616,12 @@ def can_take(entry: StageEntry, decision: Decision) -> bool:
 
 
 def _send_decision(entry: StageEntry, following: ReviewStage | None) -> None:
+    from incubator.companies.queries import founders_of
     from incubator.mail import services as mail
     from incubator.reviews.queries import released_comments
     from incubator.urls import external_url
 
     application = entry.application
-    founder = application.created_by
     subjects = {
         Decision.ACCEPT: _l("Your application %(reference)s has been accepted"),
         Decision.WAITLIST: _l("Your application %(reference)s is on the waiting list"),
@@ -630,11 +630,14 @@ def _send_decision(entry: StageEntry, following: ReviewStage | None) -> None:
     }
     from flask_babel import force_locale
 
-    with force_locale(founder.locale or "vi"):
-        subject = str(subjects[entry.decision] % {"reference": application.reference})
-    mail.send(founder.email, founder.locale, "review_decision", subject, user=founder, application=application,
-              entry=entry, following=following, comments=released_comments(entry),
-              link=external_url("applications.status", application_id=application.id))
+    comments = released_comments(entry)
+    link = external_url("applications.status", application_id=application.id)
+    # The business's founders as they are now: whoever started the file may have left it since.
+    for founder in founders_of(application.company_id):
+        with force_locale(founder.locale or "vi"):
+            subject = str(subjects[entry.decision] % {"reference": application.reference})
+        mail.send(founder.email, founder.locale, "review_decision", subject, user=founder, application=application,
+                  entry=entry, following=following, comments=comments, link=link)
 
 
 def remind_reviewers(stage: ReviewStage, *, actor, now) -> int:

@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.applications.models import Application, RoundDocument, RoundQuestion
@@ -90,6 +91,21 @@ def test_a_founder_drafts_uploads_and_submits_once_with_a_reference_and_an_email
     assert _submit(s, application_id).status_code == 302  # sent again: nothing changes
     db.session.refresh(application)
     assert application.status is ApplicationStatus.SUBMITTED
+
+
+def test_the_confirmation_of_a_submission_goes_to_every_founder_holding_the_file(setting, make, db):
+    s = setting
+    partner = make.member(company=s["company"], user=make.user(Role.FOUNDER, locale="en")).user
+    from incubator.companies.enums import MembershipStatus
+
+    waiting = make.member(company=s["company"], user=make.user(Role.FOUNDER), status=MembershipStatus.PENDING).user
+    application_id = _start(s)
+    _fill(s, application_id)
+    _upload(s, application_id)
+    assert _submit(s, application_id).status_code == 302
+    to = sorted(db.session.scalars(sa.select(OutboxMessage.to_address)
+                                   .where(OutboxMessage.purpose == "application_submitted")))
+    assert to == sorted([s["founder"].email, partner.email]) and waiting.email not in to
 
 
 def test_a_failed_hard_rule_blocks_submission_and_says_why(setting, db):

@@ -21,8 +21,32 @@ def _entries(make, stage, n, locales=("vi", "en")):
         founder = make.user(locale=locales[i % len(locales)])
         application = make.application(intake_round=stage.round, created_by=founder,
                                        status=ApplicationStatus.UNDER_REVIEW, reference=f"VU-2026-{i + 1:04d}")
+        make.member(company=application.company, user=founder)
         entries.append(make.stage_entry(stage, application))
     return entries
+
+
+def test_a_decision_goes_to_the_business_s_founders_at_the_time_not_to_whoever_started_the_file(make, db):
+    from incubator.companies.enums import MembershipStatus
+
+    staff = make.user(Role.STAFF)
+    stage = make.review_stage()
+    starter = make.user(email="nguoi-lap-ho-so@vuonuom.example")
+    application = make.application(intake_round=stage.round, created_by=starter,
+                                   status=ApplicationStatus.UNDER_REVIEW, reference="VU-2026-0100")
+    left = make.member(company=application.company, user=starter)
+    left.status = MembershipStatus.REJECTED  # the one who started it no longer holds the file
+    now_holding = [make.member(company=application.company, user=make.user(locale=locale)).user
+                   for locale in ("vi", "en")]
+    make.member(company=application.company, user=make.user(email="dang-cho@vuonuom.example"),
+                status=MembershipStatus.PENDING)
+    db.session.commit()
+    services.decide_many([make.stage_entry(stage, application)], Decision.ACCEPT, actor=staff)
+    db.session.commit()
+    mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "review_decision")).all()
+    assert sorted(m.to_address for m in mails) == sorted(u.email for u in now_holding)
+    subjects = {m.to_address: m.subject for m in mails}
+    assert subjects[now_holding[1].email].startswith("Your application VU-2026-0100")  # each in their language
 
 
 def test_bulk_rejection_of_50_sends_50_emails_in_each_language_audits_50_and_never_twice(make, db):
