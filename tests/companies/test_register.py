@@ -14,7 +14,7 @@ from incubator.companies.models import Company, Residency
 from incubator.errors import DomainError
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
-from tests.helpers import count_queries, post_form
+from tests.helpers import blank_pdf, count_queries, post_form
 
 INC, TENANT = ResidencyKind.INCUBATED, ResidencyKind.SERVICE_TENANT
 
@@ -156,14 +156,6 @@ def test_editing_a_residency_on_an_old_version_answers_409(staff, make, db):
 
 # ---- Outcomes ---------------------------------------------------------------------------------------------
 
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def test_record_an_outcome_with_a_pdf_of_evidence_then_download_it(staff, make, db):
@@ -172,7 +164,7 @@ def test_record_an_outcome_with_a_pdf_of_evidence_then_download_it(staff, make, 
     response = post_form(staff, url, {
         "decision": "graduated", "decided_on": "2025-06-30", "product": "Cổng dịch vụ công",
         "evidence_text": "Hợp đồng số 12/2025", "serves_government": "y",
-        "evidence_pdf": (io.BytesIO(_pdf()), "hop-dong.pdf")}, token_from=url, content_type="multipart/form-data")
+        "evidence_pdf": (io.BytesIO(blank_pdf()), "hop-dong.pdf")}, token_from=url, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     outcome = db.session.query(GraduationOutcome).one()
     assert outcome.pillars and outcome.has_evidence and outcome.evidence_filename == "hop-dong.pdf"
@@ -215,7 +207,7 @@ def test_a_refused_outcome_leaves_no_file_behind(staff, make, app, db):
     before = set(folder.glob("*.pdf")) if folder.exists() else set()
     url = f"/register/{company.id}/outcomes/new"
     response = post_form(staff, url, {"decision": "graduated", "decided_on": "2025-06-30",
-                                      "evidence_pdf": (io.BytesIO(_pdf()), "trung.pdf")},
+                                      "evidence_pdf": (io.BytesIO(blank_pdf()), "trung.pdf")},
                          token_from=url, content_type="multipart/form-data")
     assert response.status_code == 400
     assert (set(folder.glob("*.pdf")) if folder.exists() else set()) == before
@@ -225,7 +217,7 @@ def test_an_attached_pdf_can_be_removed(staff, make, db):
     company = make.company()
     url = f"/register/{company.id}/outcomes/new"
     post_form(staff, url, {"decision": "graduated", "decided_on": "2025-06-30", "serves_economy": "y",
-                           "evidence_pdf": (io.BytesIO(_pdf()), "hop-dong.pdf")},
+                           "evidence_pdf": (io.BytesIO(blank_pdf()), "hop-dong.pdf")},
               token_from=url, content_type="multipart/form-data")
     outcome = db.session.query(GraduationOutcome).one()
     assert outcome.has_evidence
