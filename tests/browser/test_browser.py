@@ -120,7 +120,11 @@ def test_a_founder_applies_on_a_phone(browser, live_server, make, db, tmp_path):
     page.fill("#password", password)
     page.fill("#confirm", password)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server}/home/founder")
+    # Until the address is confirmed, the account lands on the page that says so, and can do nothing else.
+    page.wait_for_url(f"{live_server}/account/confirm")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto(f"{live_server}/my/companies/new")
+    assert "chỉ mở sau khi địa chỉ email của bạn được xác nhận" in page.content()
 
     db.session.rollback()  # a fresh snapshot: the live server committed in another connection
     body = db.session.query(OutboxMessage).filter_by(to_address=email).one().body_text
