@@ -37,6 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_database(app)
     _configure_secret_key(app)
     _configure_logging(app)
+    from incubator import web
+
+    web.configure(app)  # the bounded <int:…> converter and request class, before any route is added
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -24,6 +24,16 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# The integers the databases hold. An ``Integer`` column (every id, every count of the models) is PostgreSQL's
+# INTEGER, 32 bits: a larger number compared with one fails there ("integer out of range"), so a number read
+# from a request is refused before any query sees it (ids in paths and query strings, form fields). The widest
+# integer either database holds is 64 bits (SQLite's INTEGER, PostgreSQL's BIGINT); amounts of money are
+# NUMERIC(18, 0).
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
+BIGINT_RANGE = (-(2**63), 2**63 - 1)
+NUMERIC_18_RANGE = (-(10**18 - 1), 10**18 - 1)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

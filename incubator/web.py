@@ -2,10 +2,78 @@
 
 from __future__ import annotations
 
+import builtins
 from urllib.parse import urlsplit
 
-from flask import g, request
+from flask import Request, g, request
 from flask_sqlalchemy.pagination import Pagination
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
+
+from incubator.db import INTEGER_RANGE
+
+
+def digits_up_to(n: int) -> str:
+    """A regular expression of the decimal numbers from 0 to ``n`` (ASCII digits; leading zeros allowed only
+    below n's length): 2147483647 gives [0-9]{1,9}|[0-1][0-9]{9}|2[0-0][0-9]{8}|…|214748364[0-6]|2147483647."""
+    text = str(n)
+    alternatives = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        if digit != "0":
+            rest = len(text) - i - 1
+            alternatives.append(text[:i] + f"[0-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    alternatives.append(text)
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route (it replaces Werkzeug's): each is a row's id, an INTEGER column, so a number
+    beyond INTEGER's range matches no route and answers 404 before any query sees it (PostgreSQL would fail
+    on it with "integer out of range", SQLite beyond 64 bits). ``<int(min=…, max=…):…>`` narrows it further.
+
+    The bound is in the pattern itself, not only in the conversion: Werkzeug compares the method before it
+    converts, so a path whose GET and POST are two routes would otherwise answer 405 instead of 404."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
+                 signed: bool = False):
+        low, high = INTEGER_RANGE
+        super().__init__(map, fixed_digits, low if min is None else builtins.max(min, low),
+                         high if max is None else builtins.min(max, high), signed)
+        self.regex = ("-?" if signed else "") + digits_up_to(builtins.max(self.max, -self.min if signed else 0))
+
+
+def bounded_int(value) -> int:
+    """int(value) for a number read from the query string or a posted value: beyond INTEGER's range (see
+    incubator.db) it is no number the database could hold, and raises ValueError as text that is no number
+    does; MultiDict.get then gives the default, so a filter's nonsense is ignored (?year=abc, ?year=3000 and
+    ?year=99999999999999999999 alike), as the same number in a path matches no route (404)."""
+    number = int(value)
+    if not INTEGER_RANGE[0] <= number <= INTEGER_RANGE[1]:
+        raise ValueError(f"{value!r} is beyond INTEGER's range")
+    return number
+
+
+class Parameters(ImmutableMultiDict):
+    """The query string's and the form's values (request.args, request.form): ``get(…, type=int)`` and
+    ``getlist(…, type=int)`` read numbers with :func:`bounded_int`, so every view that reads a number from
+    the request gets the same bounds without saying so: a number the database cannot hold is treated as
+    no number (the default of get, left out by getlist), never passed on to a query."""
+
+    def get(self, key, default=None, type=None):
+        return super().get(key, default, bounded_int if type is int else type)
+
+    def getlist(self, key, type=None):
+        return super().getlist(key, bounded_int if type is int else type)
+
+
+class IncubatorRequest(Request):
+    parameter_storage_class = Parameters
+
+
+def configure(app) -> None:
+    """Before any route is added: the request class and the bounded ``int`` converter."""
+    app.request_class = IncubatorRequest
+    app.url_map.converters["int"] = IdConverter
 
 
 def form_status(form) -> int:
