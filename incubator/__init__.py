@@ -224,8 +224,9 @@ def _register_request_hooks(app: Flask) -> None:
     def _start():
         g.request_id = uuid.uuid4().hex[:12]
         # A NUL or other control character in the address is never meant: answer 400 before any query
-        # sees it (PostgreSQL refuses NUL bytes). Forms refuse them field by field, keeping the input.
-        if any(_has_control_characters(v) for v in request.args.values()):
+        # sees it (PostgreSQL refuses NUL bytes), in any key and in every value of a key (?q=a&q=%00).
+        # Forms refuse them field by field, keeping the input.
+        if any(_has_control_characters(k) or _has_control_characters(v) for k, v in request.args.items(multi=True)):
             from flask import abort
 
             abort(400)
