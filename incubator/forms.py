@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import decimal
 import re
+from types import SimpleNamespace
 
+import wtforms
 from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import NumberRange, StopValidation, ValidationError
 from wtforms.widgets import TextInput
+
+from incubator.db import INTEGER_RANGE, NUMERIC_18_RANGE
 
 
 class NoControlCharacters:
@@ -43,6 +47,15 @@ class Form(FlaskForm):
         def get_translations(self, form):
             return _CatalogueTranslations()
 
+        def bind_field(self, form, unbound_field, options):
+            """WTForms' own IntegerField and DecimalField, where a form still declares one, are bound as ours
+            (below): no form can forget the bounds of the database or take a NaN."""
+            replacement = _BOUNDED.get(unbound_field.field_class)
+            if replacement is not None:
+                unbound_field = wtforms.fields.core.UnboundField(
+                    replacement, *unbound_field.args, name=unbound_field.name, **unbound_field.kwargs)
+            return super().bind_field(form, unbound_field, options)
+
 
 def _wtforms_messages():  # pragma: no cover - never called: lists WTForms' messages for extraction
     _ = gettext
@@ -70,12 +83,87 @@ def _wtforms_messages():  # pragma: no cover - never called: lists WTForms' mess
              "'%(value)s' are not valid choices for this field.", 1)
 
 
+def _refused_by_range(field, value):
+    """The message of the field's own NumberRange for ``value``, or None when it has none that refuses it."""
+    stand_in = SimpleNamespace(data=value, gettext=field.gettext, ngettext=field.ngettext)
+    for validator in field.validators:
+        if isinstance(validator, NumberRange):
+            try:
+                validator(None, stand_in)
+            except ValidationError as exc:
+                return exc.args[0]
+    return None
+
+
+class _StopsOnBadInput:
+    """A number typed that could not be read (or is out of bounds) has one message: the validators that follow
+    would only repeat it about an empty value (NumberRange: "Number must be between …"). A blank input goes on
+    to them: Optional() lets it through, InputRequired() asks for it."""
+
+    def pre_validate(self, form):
+        if self.process_errors and self.raw_data and str(self.raw_data[0]).strip():
+            raise StopValidation()
+        super().pre_validate(form)
+
+
+class IntegerField(_StopsOnBadInput, wtforms.IntegerField):
+    """An integer that its column can hold: beyond ``minimum``…``maximum`` (by default INTEGER's range, the
+    type of every Integer column on PostgreSQL; see incubator.db) the field is refused with its own
+    NumberRange's message (or the range's), and its data is None, so no query or insert ever sees the number.
+    Give ``minimum``/``maximum`` for a field stored wider (NUMERIC, JSON)."""
+
+    minimum, maximum = INTEGER_RANGE
+
+    def __init__(self, label=None, validators=None, *, minimum: int | None = None, maximum: int | None = None,
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        if minimum is not None:
+            self.minimum = minimum
+        if maximum is not None:
+            self.maximum = maximum
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        value = self.data
+        if value is not None and not self.minimum <= value <= self.maximum:
+            self.data = None
+            raise ValueError(_refused_by_range(self, value) or self.gettext(
+                "Number must be between %(min)s and %(max)s.") % {"min": self.minimum, "max": self.maximum})
+
+
+class DecimalField(_StopsOnBadInput, wtforms.DecimalField):
+    """A decimal number that is one: "NaN", "sNaN", "Infinity" (which Python's Decimal reads, and which would
+    make the range check itself fail) are refused as text that is no number is. With ``places``, the number is
+    rounded to them as its NUMERIC column would round it (half away from zero): PostgreSQL refuses to read
+    "1e-999999999" at all, where the column keeps 0.00; a number too long to round is refused."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        value = self.data
+        if value is None:
+            return
+        if not value.is_finite():
+            self.data = None
+            raise ValueError(_l("Enter a number."))
+        if self.places is not None:
+            try:
+                self.data = value.quantize(decimal.Decimal(1).scaleb(-self.places),
+                                           rounding=self.rounding or decimal.ROUND_HALF_UP)
+            except decimal.InvalidOperation:
+                self.data = None
+                raise ValueError(_refused_by_range(self, value) or self.gettext("Not a valid decimal value.")) from None
+
+
+_BOUNDED = {wtforms.IntegerField: IntegerField, wtforms.DecimalField: DecimalField}
+
+
 class MoneyField(IntegerField):
     """An amount in đồng as people type it: "150.000.000", "150 000 000 ₫" or "150000000". A text box (with
     the numeric keypad on phones), not type=number: a browser would blank "150.000.000" in a number box and
-    send nothing back."""
+    send nothing back. Amounts are NUMERIC(18, 0)."""
 
     widget = TextInput()
+    minimum, maximum = NUMERIC_18_RANGE
 
     def process_formdata(self, valuelist):
         if valuelist:

@@ -6,16 +6,20 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Length, NumberRange, Optional
 
 from incubator.applications.eligibility import SectorKind
 from incubator.applications.enums import QuestionKind
 from incubator.auth.forms import MultiCheckboxField
-from incubator.forms import Form, NoControlCharacters, strip
+from incubator.db import BIGINT_RANGE, NUMERIC_18_RANGE
+from incubator.forms import Form, IntegerField, NoControlCharacters, strip
 
 MAX_MONEY = 10**15
+# Answers are kept in JSON (numbers of 64 bits at most); the facts the eligibility rules read, in their columns.
+ANSWER_RANGE = {"minimum": BIGINT_RANGE[0], "maximum": BIGINT_RANGE[1]}
+MONEY_RANGE = {"minimum": NUMERIC_18_RANGE[0], "maximum": NUMERIC_18_RANGE[1]}
 
 
 def _choices(question, blank=False):
@@ -37,11 +41,11 @@ def _field(question):
         return TextAreaField(label, [Optional(), Length(max=question.max_length or 5000), NoControlCharacters()],
                              filters=[strip], **kw)
     if kind is QuestionKind.NUMBER:
-        return IntegerField(label, [Optional(), NumberRange(min=-10**12, max=10**12)], **kw)
+        return IntegerField(label, [Optional(), NumberRange(min=-10**12, max=10**12)], **ANSWER_RANGE, **kw)
     if kind is QuestionKind.MONEY:
         return IntegerField(label, [Optional(), NumberRange(min=0, max=MAX_MONEY,
                                                              message=_l("Enter an amount in VND, not negative."))],
-                            **kw)
+                            **ANSWER_RANGE, **kw)
     if kind is QuestionKind.DATE:
         return DateField(label, [Optional()], **kw)
     if kind is QuestionKind.SINGLE_CHOICE:
@@ -64,10 +68,12 @@ def answer_form(intake_round, *args, **kwargs):
         employees = IntegerField(_l("Employees (people insured)"), [Optional(), NumberRange(min=0, max=10**6)])
         revenue = IntegerField(_l("Revenue of the last year (VND)"),
                                [Optional(), NumberRange(min=0, max=MAX_MONEY,
-                                                        message=_l("Enter an amount in VND, not negative."))])
+                                                        message=_l("Enter an amount in VND, not negative."))],
+                               **MONEY_RANGE)
         capital = IntegerField(_l("Total capital (VND)"),
                                [Optional(), NumberRange(min=0, max=MAX_MONEY,
-                                                        message=_l("Enter an amount in VND, not negative."))])
+                                                        message=_l("Enter an amount in VND, not negative."))],
+                               **MONEY_RANGE)
 
     questions = [q for q in intake_round.questions if not q.hidden]
     for question in questions:
