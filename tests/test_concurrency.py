@@ -264,8 +264,13 @@ def test_fifty_parallel_identical_company_claims_create_one_company(make, db, cl
 
 
 def test_parallel_claims_of_one_company_by_different_founders_create_one_company(make, db, client_factory):
-    """Founders of one business enter its new tax code at once: one company; the first holds it, the others
-    wait for staff approval; nobody gets an error page."""
+    """Founders of one business enter its new tax code at once, each with its registration certificate: one
+    company; the first holds it, the others wait for staff approval; nobody gets an error page."""
+    import io
+
+    from tests.helpers import blank_pdf
+
+    certificate = blank_pdf()
     count = 12  # each logs in (a password hash to check): fewer than fifty keeps the test quick
     founders = [make.user(Role.FOUNDER) for _ in range(count)]
     clients, tokens = [], []
@@ -278,7 +283,8 @@ def test_parallel_claims_of_one_company_by_different_founders_create_one_company
 
     def claim(i):
         return clients[i].post("/my/companies/new", data={
-            "csrf_token": tokens[i], "tax_code": code, "name": "Công ty TNHH Cùng Lúc", "is_it": "y"}).status_code
+            "csrf_token": tokens[i], "tax_code": code, "name": "Công ty TNHH Cùng Lúc", "is_it": "y",
+            "certificate": (io.BytesIO(certificate), "gcn.pdf")}, content_type="multipart/form-data").status_code
 
     statuses = Counter(_run_in_threads(count, claim))
     assert statuses == {302: count}, statuses

@@ -30,11 +30,17 @@ def test_admin_home_lists_waiting_invitations(login_as, make):
     assert "cho@vuonuom.example" in client.get("/home/admin").get_data(as_text=True)
 
 
-def test_founder_home_asks_to_confirm_the_email_and_lists_companies(login_as, make):
+def test_founder_home_asks_to_confirm_the_email_first_then_lists_companies(login_as, make, db):
     client, founder = login_as(Role.FOUNDER, email_verified_at=None)
     make.member(company=make.company(name="Công ty TNHH Của Tôi"), user=founder)
-    html = client.get("/home/founder").get_data(as_text=True)
-    assert "/verify/resend" in html and "Công ty TNHH Của Tôi" in html
+    response = client.get("/home/founder")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403 and "/verify/resend" in html and "Công ty TNHH Của Tôi" not in html
+    from incubator.db import utcnow
+
+    founder.email_verified_at = utcnow()
+    db.session.commit()
+    assert "Công ty TNHH Của Tôi" in client.get("/home/founder").get_data(as_text=True)
 
 
 def test_official_home_shows_each_target_as_it_stands_today(login_as, make):
