@@ -289,6 +289,8 @@ class _Pending(NamedTuple):
 def delete_after_commit(kind: str, stored_name: str | None, session: Session | None = None) -> None:
     """Delete this stored file once the current transaction commits, if no record refers to it then; nothing
     happens if the transaction rolls back."""
+    if not isinstance(kind, str) or not KIND_RE.fullmatch(kind):
+        raise ValueError(f"Not an upload kind: {kind!r}.")
     if not stored_name or not _plain_name(stored_name) or not has_app_context():
         return
     _track(_DROPPED, kind, stored_name, _root() / kind / stored_name, session)
