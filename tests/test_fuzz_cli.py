@@ -1,8 +1,9 @@
 """Bad input on the command line gets a clear answer too (quality.md): every command of the application's CLI
 (walked from ``app.cli``), called with generated arguments — empty, huge, NUL bytes and other control
-characters, emoji, bytes that are not UTF-8 (as a shell passes them), negative and enormous numbers, far and
-impossible dates, odd periods (2025-Q5), --from after --to, paths that cannot be paths — ends with exit code
-0, or 1 or 2 with a message; never with a traceback (an exception other than SystemExit).
+characters, emoji, bytes that are not UTF-8 (as a shell passes them), negative and enormous numbers (beyond 64
+bits), NaN, sNaN and infinities, far and impossible dates (the calendar's ends), odd periods (2025-Q5), --from
+after --to, paths that cannot be paths — ends with exit code 0, or 1 or 2 with a message; never with a
+traceback (an exception other than SystemExit).
 
 A new command joins the walk by itself; one that cannot run here says why in SKIPPED. ``restore`` replaces
 the test database, so it is called with bad paths in tests/test_cli_bad_input.py.
@@ -35,10 +36,12 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 15))
 # ---- Generated values -------------------------------------------------------------------------------------
 
 FAR_DATES = ["0001-01-01", "9999-12-31", "10000-01-01", "-0001-01-01", "2025-02-30", "2025-13-01", "31/12/2025",
-             "1999-12-31", "2101-01-01", "2025-06-31", "20250101", "2025-1-1", "٢٠٢٥-٠١-٠١"]
+             "1999-12-31", "2101-01-01", "2025-06-31", "20250101", "2025-1-1", "٢٠٢٥-٠١-٠١", "01/01/0001", "31/12/9999",
+             "0001-01-02", "9999-12-30"]
 PERIODS = ["2025", "2025-H1", "2025-H2", "2025-Q1", "2025-Q4", "2025-Q5", "2025-Q0", "2025-H3", "2025-q2",
            " 2025 ", "1999", "2101", "99999", "0000", "-2025", "2025-", "Q1-2025", "２０２５", "2025-Q1-Q2"]
-NUMBERS = ["-1", "0", "1", "10000", "10001", "9" * 40, "-" + "9" * 40, "1e309", "NaN", "0x10", "1_000", "١٢"]
+NUMBERS = ["-1", "0", "1", "10000", "10001", "9" * 40, "-" + "9" * 40, "1e309", "NaN", "0x10", "1_000", "١٢",
+           str(2**31), str(2**63), str(2**64), str(-(2**63) - 1), str(10**30), "sNaN", "Infinity", "-Infinity"]
 
 weird = st.one_of(
     st.just(""),

@@ -3,8 +3,9 @@
 For every POST route of the application (walked from ``app.url_map``), the form is read from the page that
 shows it, as a user allowed to use it (the role the permission matrix allows; a founder's own objects for
 the routes where another founder gets a 404), and hypothesis posts generated values with a valid CSRF
-token: empty, huge, NUL bytes and other control characters, emoji, negative and enormous numbers, far or
-impossible dates, broken UTF-8 percent-encodings, files that are not what they claim. Every answer must be
+token: empty, huge, NUL bytes and other control characters, emoji, negative and enormous numbers (beyond 32 and
+64 bits), NaN, sNaN and infinities, far or impossible dates (the calendar's ends), broken UTF-8
+percent-encodings, files that are not what they claim. Every answer must be
 below 500, and an answer of 400 or more must leave every table as it was.
 
 Every GET route is also requested with generated query parameters: no 5xx.
@@ -98,7 +99,7 @@ WRITTEN_EVEN_WHEN_REFUSED = {"login_attempts", "web_sessions"}
 # Query parameters the list pages read (request.args), besides the fields of their own filter forms.
 QUERY_PARAMETERS = ["q", "page", "status", "role", "is_it", "kind", "outcome", "next", "action", "actor",
                     "object_type", "object_id", "date_from", "date_to", "to", "as_of", "show", "eligibility",
-                    "sort", "dir", "undecided", "year"]
+                    "sort", "dir", "undecided", "year", "member", "partner", "decision", "state"]
 
 # Small, so that the file runs in about a minute; FUZZ_EXAMPLES=200 searches longer on demand.
 POST_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 15))
@@ -121,9 +122,14 @@ def _pdf() -> bytes:
 
 FAR_DATES = ["0001-01-01", "9999-12-31", "10000-01-01", "-0001-01-01", "2025-02-30", "2025-13-01", "31/12/2025",
              "1900-01-01", "2100-12-31", "0001-01-01T00:00", "9999-12-31T23:59", "2025-06-31T25:61",
-             "1970-01-01T00:00", "99999-01-01T00:00"]
+             "1970-01-01T00:00", "99999-01-01T00:00", "01/01/0001", "31/12/9999", "0001-01-02", "9999-12-30"]
 NUMBERS = ["-1", "-0", "0", "-1250000000", "1e309", "-1e309", "NaN", "inf", "0x10", "1.250.000.000",
            "-1.250.000.000 ₫", "١٢٣", "9" * 40, "-" + "9" * 40, "2147483648", "9223372036854775808", "1_000"]
+# Beyond what the databases hold (PostgreSQL's INTEGER, every id: 32 bits; 64 bits; NUMERIC(18, 0) for money),
+# and decimals that are no number (Python's Decimal reads them all).
+BEYOND = [str(2**31 - 1), str(2**31), str(-(2**31) - 1), str(2**32), str(2**63 - 1), str(2**63), str(2**64),
+          str(-(2**63)), str(-(2**63) - 1), str(10**18), str(10**30), "9" * 5000,
+          "sNaN", "-sNaN", "snan", "NaN", "-NaN", "Infinity", "-Infinity", "+inf", "1e-999999999", "1E+999999"]
 EMOJI = ["😀", "👩‍💻🇻🇳", "🏳️‍🌈" * 50, "Công ty 🚀 Số 1", "\u202e\u200b\ufeff"]
 
 text_values = st.one_of(
@@ -135,7 +141,9 @@ text_values = st.one_of(
     st.sampled_from(["\x01\x02", "a\x1bb", "\r\n\r\n", "   ", "\t"]),
     st.sampled_from(EMOJI),
     st.sampled_from(NUMBERS),
+    st.sampled_from(BEYOND),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.one_of(st.integers(min_value=2**31 - 2, max_value=2**64 + 2), st.integers(max_value=-(2**31) + 1)).map(str),
     st.sampled_from(FAR_DATES),
     st.sampled_from(["javascript:alert(1)", "http://", "https://" + "a" * 600 + ".vn", "file:///etc/passwd",
                      "<script>alert(1)</script>", "' OR 1=1 --", "%00", "../../etc/passwd"]),

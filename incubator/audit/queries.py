@@ -19,7 +19,7 @@ def filtered(action: str | None = None, actor: str | None = None, object_type: s
         stmt = stmt.where(AuditEntry.object_type == object_type)
     if object_id:
         stmt = stmt.where(AuditEntry.object_id == object_id)
-    if date_from:
+    if date_from and date_from > date.min:  # 0001-01-01 is the beginning: its Hà Nội midnight is in year 0 UTC
         stmt = stmt.where(AuditEntry.at >= datetime.combine(date_from, time(), tzinfo=local_tz()))
     if date_to and date_to < date.max:
         stmt = stmt.where(AuditEntry.at < datetime.combine(date_to + timedelta(days=1), time(),
