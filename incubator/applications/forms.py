@@ -5,7 +5,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from incubator import bounds
 from incubator.applications.eligibility import BILLION, SectorKind
 from incubator.applications.enums import QuestionKind
-from incubator.forms import Form, NoControlCharacters, strip
+from incubator.forms import Form, IntegerField, NoControlCharacters, strip
 from incubator.i18n import local_tz
 
 

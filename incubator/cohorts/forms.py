@@ -4,9 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     SelectField,
     TextAreaField,
     URLField,
@@ -18,7 +16,16 @@ from incubator import bounds
 from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
 from incubator.cohorts.enums import MemberStatus, ProductStatus, Rhythm, ServiceKind
-from incubator.forms import Finite, Form, MoneyField, NoControlCharacters, strip, text_field
+from incubator.forms import (
+    DecimalField,
+    Finite,
+    Form,
+    IntegerField,
+    MoneyField,
+    NoControlCharacters,
+    strip,
+    text_field,
+)
 from incubator.outcomes.enums import Pillar
 
 

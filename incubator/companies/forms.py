@@ -4,7 +4,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,7 +13,7 @@ from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from incubator import bounds
 from incubator.companies.enums import ResidencyKind
-from incubator.forms import Form, NoControlCharacters, strip
+from incubator.forms import Form, IntegerField, NoControlCharacters, strip
 from incubator.outcomes.enums import Decision, Pillar
 
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from incubator.applications.forms import _long, _when, to_local_naive, to_utc
 from incubator.auth.forms import MultiCheckboxField
-from incubator.forms import Form, NoControlCharacters, strip, text_field
+from incubator.forms import Form, IntegerField, NoControlCharacters, strip, text_field
 from incubator.reviews.enums import ConflictKind, Decision
 
 
