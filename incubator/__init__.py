@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _configure_database(app)
     _configure_secret_key(app)
+    _configure_public_url(app)
     _configure_logging(app)
     from incubator import web
 
@@ -73,6 +74,10 @@ def create_app(config: dict | None = None) -> Flask:
     mentoring_permissions.register(app)
     funding_permissions.register(app)
     cli.register(app)
+    if app.testing or _will_serve_requests():
+        from incubator.security import dummy_hash
+
+        dummy_hash()  # before the first login, so an unknown address costs no more than a wrong password
     return app
 
 
@@ -115,6 +120,39 @@ def _configure_secret_key(app: Flask) -> None:
         f"{Path(app.instance_path) / 'config.py'}. Without one, sessions and forms cannot be protected, "
         "so the application does not start. (In development, run with --debug.)"
     )
+
+
+def _configure_public_url(app: Flask) -> None:
+    """Every absolute link comes from PUBLIC_URL, never from the request; outside debug and tests it must be
+    set, and requests for any other host are refused (400)."""
+    from urllib.parse import urlsplit
+
+    from incubator.config import LOCAL_PUBLIC_URL
+
+    url = (app.config.get("PUBLIC_URL") or "").strip()
+    if not url:
+        if app.debug or app.testing:
+            url = LOCAL_PUBLIC_URL
+        elif _will_serve_requests():
+            raise ConfigurationError(
+                "No public address is configured. Set the environment variable INCUBATOR_PUBLIC_URL to the address "
+                "people use to reach the application (for example https://vuonuom.hanoi.gov.vn), or PUBLIC_URL in "
+                f"{Path(app.instance_path) / 'config.py'}. Links in e-mails, calendar feeds and reports are built "
+                "from it, never from the request, so the application does not start without it. (In development, "
+                "run with --debug.)")
+        else:
+            # A command that writes no link (flask db upgrade …) needs none; one that does says so.
+            app.config["PUBLIC_URL"] = None
+            return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"PUBLIC_URL must be an address such as https://vuonuom.hanoi.gov.vn (got {url!r}).")
+    app.config["PUBLIC_URL"] = url.rstrip("/")
+    if app.config.get("TRUSTED_HOSTS") is None and not (app.debug or app.testing):
+        app.config["TRUSTED_HOSTS"] = [parts.hostname]
+    elif app.config.get("TRUSTED_HOSTS") is not None and parts.hostname not in app.config["TRUSTED_HOSTS"]:
+        app.config["TRUSTED_HOSTS"] = [parts.hostname, *app.config["TRUSTED_HOSTS"]]
 
 
 def _will_serve_requests() -> bool:
