@@ -42,9 +42,9 @@ SOURCES = {
     "admin.reactivate": ("admin.user", {"user_id": "inactive_user_id"}),
     "applications.upload": ("applications.edit", {}),
     "auth.set_language": ("auth.login", {}),
-    "auth.resend_verification": ("home.role_home", {"role": "founder"}),
-    "companies.approve_membership": ("home.role_home", {"role": "staff"}),
-    "companies.refuse_membership": ("home.role_home", {"role": "staff"}),
+    "auth.resend_verification": ("auth.confirm_email", {}),
+    "companies.approve_membership": ("companies.claims", {}),
+    "companies.refuse_membership": ("companies.claims", {}),
     "companies.end_residency": ("companies.company", {}),
     "imports.preview": ("imports.index", {}),
     "mail.send": ("mail.message", {}),
@@ -74,7 +74,8 @@ SOURCES = {
 # Routes for one particular person among those the matrix lets through (the world's founder owns the startup,
 # its mentor logged the session, its fund manager has the startup's consent).
 ROLES = {
-    "auth.resend_verification": "founder",  # a person whose address is not confirmed yet
+    "auth.resend_verification": "unconfirmed",  # a person whose address is not confirmed yet
+    "auth.confirm_email": "unconfirmed",
     "mentoring.session": "mentor",
     "mentoring.answer": "founder",  # the founder confirms or disputes the session
     "funding.startup": "fund_manager",
@@ -91,6 +92,7 @@ EXPLICIT = {
     "applications.review": ({}, "the submit button shows only on a complete draft; the world's draft is not"),
     "applications.withdraw": ({"reason": [""]}, "the withdraw button shows only once the draft is submitted"),
     "rounds.remove_question": ({}, "the button shows only while the round has no application; the world's has"),
+    "companies.verify": ({"version": ["1"]}, "the button shows only on a business not yet verified; the world's is"),
 }
 
 # Tables a refused request may still write: failed logins are counted, and sessions live in the database.
@@ -333,7 +335,8 @@ class World:
         from incubator.reviews.enums import AssignmentStatus
         from incubator.security import new_token, token_hash
 
-        self.owner = make.user(Role.FOUNDER, email_verified_at=None)  # unverified: the resend form shows
+        self.owner = make.user(Role.FOUNDER)
+        self.unconfirmed = make.user(Role.FOUNDER, email_verified_at=None)  # the resend and address forms show
         company = make.company(founded_on=date.today() - timedelta(days=500))
         make.member(company=company, user=self.owner)
         residency = make.residency(company=company)
@@ -406,7 +409,7 @@ class World:
         if role not in self.clients:
             client = self.client_factory()
             own = {"founder": self.owner, "mentor": self.mentor, "fund_manager": self.fund_manager,
-                   "reviewer": self.reviewer}
+                   "reviewer": self.reviewer, "unconfirmed": self.unconfirmed}
             if role in own:
                 _log_in(client, own[role])
             elif role != "anonymous":
