@@ -400,9 +400,9 @@ WHY = 403  # the unconfirmed account is told why, whatever the door
 
 
 def _see(*allowed, ok=200, others=404, **exceptions):
-    result = {visitor: others for visitor in VISITORS}
+    result = dict.fromkeys(VISITORS, others)
     result["unconfirmed"] = WHY
-    result.update({visitor: ok for visitor in allowed})
+    result.update(dict.fromkeys(allowed, ok))
     result.update(exceptions)
     return result
 

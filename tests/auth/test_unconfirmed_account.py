@@ -58,7 +58,7 @@ def test_every_other_door_says_why_it_is_closed(unconfirmed, method, url):
 
 
 def test_claiming_applying_and_uploading_are_refused_and_write_nothing(unconfirmed, make, db):
-    client, user = unconfirmed
+    client, _user = unconfirmed
     intake_round = make.intake_round()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
                       client.get("/account/confirm").get_data(as_text=True)).group(1)

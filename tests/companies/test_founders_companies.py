@@ -47,7 +47,7 @@ def test_a_bad_tax_code_is_refused_with_the_reason_and_nothing_is_written(founde
 
 
 def test_a_business_staff_entered_is_not_given_to_the_first_founder_who_types_its_tax_code(founder, make, db):
-    client, user = founder
+    client, _user = founder
     company = make.company(name="Tên Trong Sổ Đăng Ký")
     application = make.application(company=company)
     # Without the registration certificate, the claim is refused with the reason and nothing is written.
