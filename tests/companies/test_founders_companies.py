@@ -196,3 +196,17 @@ def test_only_founders_enter_companies_and_only_staff_decide(login_as, make):
     request = make.member(status=MembershipStatus.PENDING)
     assert post_form(founder, f"/register/memberships/{request.id}/approve").status_code == 403
     assert founder.get("/register/claims").status_code == 403
+
+
+def test_staff_see_an_application_of_a_business_not_yet_verified_as_such(founder, make, login_as, db):
+    client, _ = founder
+    _claim(client, "0100109106", name="Công ty TNHH Chưa Kiểm Tra")
+    company = db.session.query(Company).one()
+    application = make.application(company=company, reference="VU-2026-0007")
+    staff, _ = login_as(Role.STAFF)
+    listing = staff.get(f"/rounds/{application.round_id}/applications").get_data(as_text=True)
+    file = staff.get(f"/applications/{application.id}/file").get_data(as_text=True)
+    assert "chưa xác minh" in listing and "chưa xác minh" in file
+    company.verified_at = company.created_at
+    db.session.commit()
+    assert "chưa xác minh" not in staff.get(f"/applications/{application.id}/file").get_data(as_text=True)
