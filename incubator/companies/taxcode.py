@@ -7,12 +7,13 @@ r = (weighted sum) mod 11; the code is valid when r != 0 and the 10th digit equa
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
-_SHAPE = re.compile(r"^\d{10}(-\d{3})?$")
+_SHAPE = re.compile(r"^[0-9]{10}(-[0-9]{3})?$")  # ASCII digits only: "０１０…" is not another business
 
 
 class TaxCodeError(ValueError):
@@ -24,8 +25,11 @@ class TaxCodeError(ValueError):
 
 
 def normalise(raw: str | None) -> str:
-    """Strip spaces and dots that people type ("0100 109 106", "0100.109.106"); keep the branch dash."""
-    return re.sub(r"[\s.]", "", raw or "")
+    """Strip spaces and dots that people type ("0100 109 106", "0100.109.106"); keep the branch dash. Full-width
+    and other compatibility forms of digits and dashes become ASCII (NFKC), so one business has one code; digits
+    of other scripts stay as they are and fail the shape."""
+    text = unicodedata.normalize("NFKC", raw or "").replace("\u2010", "-").replace("\u2011", "-")
+    return re.sub(r"[\s.]", "", text)
 
 
 def check_digit(first_nine: str) -> int | None:

@@ -210,3 +210,21 @@ def test_staff_see_an_application_of_a_business_not_yet_verified_as_such(founder
     company.verified_at = company.created_at
     db.session.commit()
     assert "chưa xác minh" not in staff.get(f"/applications/{application.id}/file").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["０１００１０９１０６", "𝟎𝟏𝟎𝟎𝟏𝟎𝟗𝟏𝟎𝟔", " 0100.109.106 "])
+def test_a_tax_code_typed_in_other_forms_of_the_digits_is_the_same_business(founder, make, db, typed):
+    client, _ = founder
+    company = make.company(tax_code="0100109106", name="Công ty Trong Sổ")
+    assert _claim(client, typed).status_code == 400  # already on file: a certificate is needed
+    assert _claim(client, typed, certificate=blank_pdf()).status_code == 302
+    assert db.session.query(Company).count() == 1
+    assert db.session.query(CompanyMember).one().company_id == company.id
+    assert db.session.query(CompanyMember).one().status is MembershipStatus.PENDING
+
+
+def test_digits_of_another_script_are_not_a_tax_code(founder, db):
+    client, _ = founder
+    response = _claim(client, "٠١٠٠١٠٩١٠٦")  # Arabic-Indic digits
+    assert response.status_code == 400
+    assert db.session.query(Company).count() == 0
