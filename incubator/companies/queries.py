@@ -109,15 +109,16 @@ def outcome_list(q: str | None = None, decision: str | None = None, year: int | 
 
 
 def founders_of(company_id: int) -> list:
-    """The people who hold the company's file now: approved members with an active account. Mail about the
-    company's applications, reports and sessions goes to them at the time it is sent, not to whoever once
-    started a file."""
-    from incubator.auth.models import User
-    from incubator.companies.enums import MembershipStatus
+    """The people who hold the company's file now, as the rules let them open it: approved members who are
+    founders, with an active account and a confirmed address. Mail about the company's applications, reports
+    and sessions goes to them at the time it is sent, not to whoever once started a file or held it before."""
+    from incubator.auth.enums import Role
+    from incubator.auth.models import User, UserRole
     from incubator.extensions import db
 
+    founder = sa.select(UserRole.user_id).where(UserRole.user_id == User.id, UserRole.role == Role.FOUNDER)
     return list(db.session.scalars(
         sa.select(User).join(CompanyMember, CompanyMember.user_id == User.id)
         .where(CompanyMember.company_id == company_id, CompanyMember.status == MembershipStatus.APPROVED,
-               User.active.is_(True))
+               User.active.is_(True), User.email_verified_at.is_not(None), founder.exists())
         .order_by(User.id)))

@@ -230,13 +230,10 @@ def change_status(session: MentoringSession, to: SessionStatus, *, actor, reason
 
 
 def founders_of(company_id: int):
-    from incubator.auth.models import User
-    from incubator.companies.enums import MembershipStatus
-    from incubator.companies.models import CompanyMember
+    """The startup's founders as the rules see them now (the register's one definition)."""
+    from incubator.companies.queries import founders_of as holding
 
-    return list(db.session.scalars(sa.select(User).join(CompanyMember, CompanyMember.user_id == User.id).where(
-        CompanyMember.company_id == company_id, CompanyMember.status == MembershipStatus.APPROVED,
-        User.active.is_(True))))
+    return holding(company_id)
 
 
 def session_title(session) -> str:

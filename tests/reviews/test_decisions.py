@@ -40,6 +40,11 @@ def test_a_decision_goes_to_the_business_s_founders_at_the_time_not_to_whoever_s
                    for locale in ("vi", "en")]
     make.member(company=application.company, user=make.user(email="dang-cho@vuonuom.example"),
                 status=MembershipStatus.PENDING)
+    # Approved once, but no longer a founder (now an official), or an address never confirmed: the rules would
+    # not let them open the application, so the mail does not go to them either.
+    make.member(company=application.company, user=make.user(Role.OFFICIAL, email="nay-la-can-bo-so@vuonuom.example"))
+    make.member(company=application.company, user=make.user(email="chua-xac-nhan@vuonuom.example",
+                                                            email_verified_at=None))
     db.session.commit()
     services.decide_many([make.stage_entry(stage, application)], Decision.ACCEPT, actor=staff)
     db.session.commit()
