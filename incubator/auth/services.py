@@ -189,6 +189,8 @@ def register_founder(email: str, full_name: str, password: str, locale: str) -> 
 
 
 def send_email_verification(user: User) -> None:
+    """A new link to confirm the address; the links sent before stop working."""
+    _revoke_tokens(user, TokenPurpose.EMAIL_VERIFICATION)
     token, _row = _issue_token(TokenPurpose.EMAIL_VERIFICATION, user.email,
                                current_app.config["EMAIL_VERIFICATION_LIFETIME"], user=user)
     mail.send(user.email, user.locale, "verify_email", _l("Confirm your e-mail address"),

@@ -128,3 +128,18 @@ def test_a_confirmed_account_cannot_change_its_address_through_this_door(make, l
                          token_from="/account")
     assert response.status_code == 302
     assert db.session.get(User, user.id).email == user.email
+
+
+def test_asking_for_the_link_again_ends_the_one_before(unconfirmed, db):
+    client, user = unconfirmed
+    post_form(client, "/verify/resend", token_from="/account/confirm")
+    first = _link(db, user.email)
+    post_form(client, "/verify/resend", token_from="/account/confirm")
+    second = _link(db, user.email)
+    assert first != second
+    assert client.get(first).status_code == 400
+    db.session.refresh(user)
+    assert user.email_verified_at is None
+    assert client.get(second).status_code == 302
+    db.session.refresh(user)
+    assert user.email_verified_at is not None
