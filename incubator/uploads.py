@@ -113,6 +113,28 @@ def _pdf_part(data: bytes) -> bytes:
     return data[:end]
 
 
+# What a PDF's body is made of, from its header to its last %%EOF: streams inside objects, objects, cross-
+# reference tables, trailers, startxref and %%EOF, comments, and white space. Anything else was put there by
+# something other than a PDF writer (an HTML page given its own startxref and %%EOF, to ride along in a file
+# that still opens as a PDF).
+_STRUCTURE = [
+    re.compile(rb"stream\r?\n.*?endstream", re.S),
+    re.compile(rb"\d+\s+\d+\s+obj\b.*?\bendobj\b", re.S),
+    re.compile(rb"xref\s.*?(?=trailer\b)", re.S),
+    re.compile(rb"trailer\s*<<.*?>>(?=\s*startxref\b)", re.S),
+    re.compile(rb"startxref\s+\d+\s+%%EOF"),
+    re.compile(rb"%[^\r\n]*"),
+]
+_PDF_WHITE_SPACE = re.compile(rb"[\x00\t\n\x0c\r ]+")
+
+
+def _only_pdf_structure(data: bytes) -> bool:
+    rest = data
+    for pattern in _STRUCTURE:
+        rest = pattern.sub(b" ", rest)
+    return not _PDF_WHITE_SPACE.sub(b"", rest)
+
+
 def check_pdf(storage, field: str = "evidence_pdf") -> CheckedPdf:
     """Check that the upload is a real PDF of at most 10 MB (it must open with pypdf and have a page); what
     follows its last ``%%EOF`` is dropped, and what is kept is what pypdf opened."""
@@ -131,6 +153,8 @@ def check_pdf(storage, field: str = "evidence_pdf") -> CheckedPdf:
         if len(pdf) < len(data):
             log.info("upload: %d bytes after the PDF's last %%%%EOF dropped", len(data) - len(pdf))
         data = pdf
+        if not _only_pdf_structure(data):
+            raise PdfReadError("bytes that are not PDF syntax between its parts")
         reader = PdfReader(BytesIO(data))
         if len(reader.pages) < 1:
             raise PdfReadError("no page")

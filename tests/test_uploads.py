@@ -128,9 +128,15 @@ def test_html_appended_after_the_eof_of_a_pdf_is_neither_stored_nor_served(door,
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_html_carrying_its_own_eof_after_a_pdf_is_refused(door, doors, app):
-    """A fake end (``%%EOF`` with no cross-reference before it) does not make the page part of the PDF."""
-    content = blank_pdf() + HTML + b"%%EOF\n"
+@pytest.mark.parametrize("tail", [b"%%EOF\n", b"startxref\n9\n%%EOF\n"])
+def test_html_carrying_its_own_eof_after_a_pdf_is_refused(door, doors, app, tail):
+    """A fake end does not make the page part of the PDF: neither a bare ``%%EOF``, nor one with a startxref
+    pointing back at the real cross-reference (the file still opens, but what comes between is no PDF)."""
+    pdf = blank_pdf()
+    xref = pdf[pdf.rindex(b"startxref") + len(b"startxref"):].split()[0]  # where the real table is
+    content = pdf + HTML + tail.replace(b"9", xref)
+    if b"startxref" in tail:
+        assert len(PdfReader(io.BytesIO(content)).pages) == 1  # it opens: only the check of its parts refuses it
     if door == "application document":
         response = _upload_document(doors["founder"], content, "bao-cao.pdf")
         assert response.status_code == 303
