@@ -250,7 +250,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _has_control_characters(value: str) -> bool:
-    return any(ord(c) < 32 for c in value)
+    from incubator.text import has_control_characters
+
+    return has_control_characters(value)
 
 
 def _register_request_hooks(app: Flask) -> None:

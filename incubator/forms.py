@@ -14,14 +14,16 @@ from wtforms.validators import NumberRange, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from incubator.db import INTEGER_RANGE, NUMERIC_18_RANGE
+from incubator.text import has_control_characters
 
 
 class NoControlCharacters:
-    """Refuse NUL and other control characters (but tabs and line breaks)."""
+    """Refuse NUL and other control characters (C0, DEL, C1), line separators and bidirectional overrides (but
+    tabs and line breaks): see incubator.text.has_control_characters."""
 
     def __call__(self, form, field):
         value = field.data
-        if isinstance(value, str) and any(ord(c) < 32 and c not in "\t\r\n" for c in value):
+        if isinstance(value, str) and has_control_characters(value, allowed="\t\r\n"):
             raise ValidationError(_l("This text contains invisible control characters; remove them."))
 
 

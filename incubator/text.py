@@ -2,6 +2,20 @@
 
 import unicodedata
 
+# Characters no one types on purpose and that change how a text reads or is stored: every control character
+# (C0 with NUL, DEL, C1), the line and paragraph separators, and the bidirectional overrides and isolates that
+# make a name display otherwise than it is stored.
+_INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_invisible_control(char: str) -> bool:
+    return char in _INVISIBLE or unicodedata.category(char) == "Cc"
+
+
+def has_control_characters(value: str, allowed: str = "") -> bool:
+    """Whether ``value`` holds a control character other than those ``allowed`` (e.g. tabs and line breaks)."""
+    return any(is_invisible_control(c) and c not in allowed for c in value)
+
 
 def fold(text: str | None) -> str:
     """Lower-case, without diacritics: "Công nghệ Nguyễn" -> "cong nghe nguyen" (đ -> d)."""
@@ -52,5 +66,5 @@ def clean_text(value: str | None, max_length: int) -> str | None:
     """A free text from a request, without control characters (PostgreSQL refuses NUL), cut to its length."""
     if not value:
         return None
-    cleaned = "".join(c for c in value if ord(c) >= 32 or c in "\t\r\n").strip()
+    cleaned = "".join(c for c in value if not is_invisible_control(c) or c in "\t\r\n").strip()
     return cleaned[:max_length] or None

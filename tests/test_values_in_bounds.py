@@ -214,7 +214,8 @@ def test_hours_of_a_service_that_are_no_number_are_refused(login_as, make, db):
 
 # ---- Control characters in the query string -----------------------------------------------------------------
 
-@pytest.mark.parametrize("query_string", ["q=a&q=%00", "q=a&q=b%01c", "%00=1", "a%0Ab=1", "q=a&x%1F=", "q=%7F%00"])
+@pytest.mark.parametrize("query_string", ["q=a&q=%00", "q=a&q=b%01c", "%00=1", "a%0Ab=1", "q=a&x%1F=", "q=%7F%00",
+                                          "q=%7F", "q=%C2%85", "q=%E2%80%A8", "q=abc%E2%80%AEgnp.exe", "%C2%9B=1"])
 def test_a_control_character_in_any_value_or_key_of_the_query_string_is_400(login_as, client, query_string):
     assert client.get("/login", query_string=query_string).status_code == 400
     staff, _ = login_as(Role.STAFF)
@@ -332,3 +333,17 @@ def test_a_blank_number_is_left_to_optional_and_required_as_before(app, login_as
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Company, company.id).employees is None
+
+
+@pytest.mark.parametrize("text", ["Công ty\x7f", "Công ty\u0085Số", "Công ty\u2028Số", "Công ty \u202egnp.exe"])
+def test_a_name_with_an_invisible_control_character_is_refused_with_the_form_kept(login_as, db, text):
+    """DEL, the C1 controls, the line separator and the bidirectional overrides are refused like NUL: a name
+    that displays otherwise than it is stored cannot enter the register."""
+    from incubator.companies.models import Company
+
+    staff, _ = login_as(Role.STAFF)
+    response = post_form(staff, "/register/new", {"tax_code": "0100109106", "name": text, "is_it": "y"},
+                         token_from="/register/new")
+    assert response.status_code == 400
+    assert "ký tự điều khiển" in response.get_data(as_text=True)
+    assert db.session.query(Company).count() == 0
