@@ -179,6 +179,9 @@ def test_a_percentage_target_above_100_is_refused_but_a_count_may_exceed_it(staf
     assert PERCENT in post_form(staff, "/targets/new", {**form, "threshold": "1000"},
                                 token_from="/targets/new").get_data(as_text=True)
     assert count(Target) == 0
+    fraction = post_form(staff, "/targets/new", {**form, "code": "GRAD", "kind": "graduate_count",
+                                                  "threshold": "100.01"}, token_from="/targets/new")
+    assert fraction.status_code == 400 and "số nguyên" in fraction.get_data(as_text=True)  # a count is whole
     assert post_form(staff, "/targets/new", {**form, "code": "GRAD", "kind": "graduate_count", "threshold": "1000"},
                      token_from="/targets/new").status_code == 302
     ratio = make.target(code="R70", threshold=Decimal(70))

@@ -65,9 +65,9 @@ def _check_code(code: str, exclude_id: int | None = None) -> None:
 
 
 def _check_values(kind: TargetKind, fields: dict) -> None:
-    """A ratio's threshold is a percentage (0 to 100); a count's is not negative. A window is a plan's, which
-    may look far ahead (bounds.PLAN: not before 1990, at most 30 years ahead), its last day not before its
-    first."""
+    """A ratio's threshold is a percentage (0 to 100); a count's is a whole number, not negative. A window is a
+    plan's, which may look far ahead (bounds.PLAN: not before 1990, at most 30 years ahead), its last day not
+    before its first."""
     from flask_babel import lazy_gettext as _l
 
     from incubator.errors import DomainError
@@ -79,6 +79,8 @@ def _check_values(kind: TargetKind, fields: dict) -> None:
         bounds.check_percent(threshold, "threshold")
     else:
         bounds.check_not_negative(threshold, "threshold")
+        if Decimal(threshold) != Decimal(threshold).to_integral_value():
+            raise DomainError(_l("A count of businesses is a whole number."), field="threshold")
     start, end = fields.get("window_start"), fields.get("window_end")
     bounds.PLAN.check(start, "window_start")
     bounds.PLAN.check(end, "window_end")
