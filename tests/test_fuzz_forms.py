@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from incubator.auth.enums import Role
 from incubator.extensions import db as _db
-from tests.helpers import PASSWORD, tax_code
+from tests.helpers import PASSWORD, blank_pdf, tax_code
 from tests.test_permission_matrix import LOGIN, MATRIX
 
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
@@ -110,17 +110,6 @@ GET_EXAMPLES = max(POST_EXAMPLES // 4, 1)
 
 # ---- Generated values -------------------------------------------------------------------------------------
 
-def _pdf() -> bytes:
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
 
 FAR_DATES = ["0001-01-01", "9999-12-31", "10000-01-01", "-0001-01-01", "2025-02-30", "2025-13-01", "31/12/2025",
              "1900-01-01", "2100-12-31", "0001-01-01T00:00", "9999-12-31T23:59", "2025-06-31T25:61",
@@ -152,7 +141,7 @@ text_values = st.one_of(
 )
 broken_utf8 = st.binary(min_size=1, max_size=12).map(lambda b: b"\xff" + b + b"\xc3")  # never valid UTF-8
 any_value = st.one_of(text_values, broken_utf8)
-PDF = _pdf()
+PDF = blank_pdf()
 files = st.one_of(
     st.just(b""), st.binary(max_size=200), st.just(b"%PDF-1.7\n%broken"), st.just(b"\x89PNG\r\n\x1a\n"),
     st.just(b"tax_code,name\n0101234567,\xff\xfe\n"), st.just(PDF),
