@@ -49,6 +49,7 @@ def test_a_bad_tax_code_is_refused_with_the_reason_and_nothing_is_written(founde
 def test_a_business_staff_entered_is_not_given_to_the_first_founder_who_types_its_tax_code(founder, make, db):
     client, _user = founder
     company = make.company(name="Tên Trong Sổ Đăng Ký")
+    make.residency(company=company)
     application = make.application(company=company)
     # Without the registration certificate, the claim is refused with the reason and nothing is written.
     response = _claim(client, company.tax_code, name="Tên Khác")
@@ -65,6 +66,8 @@ def test_a_business_staff_entered_is_not_given_to_the_first_founder_who_types_it
     assert client.get(f"/applications/{application.id}/edit").status_code == 404
     assert client.get(f"/startups/{company.id}").status_code == 404
     assert client.get(f"/funding/consent/{company.id}").status_code == 404
+    home = client.get("/home/founder").get_data(as_text=True)
+    assert "Chờ phê duyệt" in home and "Hoạt động tại Vườn ươm" not in home  # not even its residency
     assert post_form(client, f"/applications/{application.id}/withdraw",
                      token_from="/home/founder").status_code == 404
 
