@@ -23,6 +23,7 @@ from incubator.cohorts.models import (
 from incubator.cohorts.periods import REMIND_BEFORE_DAYS, Period, member_periods
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Residency
+from incubator.companies.queries import founders_of
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 
@@ -229,12 +230,6 @@ def save_report(report: ProgressReport, *, actor, submit: bool, now, version=Non
     return report
 
 
-def _founders(company_id: int):
-    from incubator.companies.queries import founders_of
-
-    return founders_of(company_id)
-
-
 def send_report_reminders(today: date) -> int:
     """Remind founders of a report due within three days, and once more when it is late. Each (member,
     period, before/after) reminder goes out once: the unique row written with it says so."""
@@ -253,7 +248,7 @@ def send_report_reminders(today: date) -> int:
                                   .where(ReportReminder.member_id.in_(member_ids))).all())
     count = 0
     for member in members:
-        founders = _founders(member.company_id)
+        founders = founders_of(member.company_id)
         if not founders:
             continue  # nobody to tell yet: a founder who joins later is reminded then
         due = [p for p in member_periods(member) if (member.id, p.start) not in submitted and p.end < today]

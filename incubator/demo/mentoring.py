@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from incubator.cohorts.models import Cohort, CohortMember
+from incubator.companies.queries import founders_of
 from incubator.extensions import db
 from incubator.funding import services as funding
 from incubator.mentoring import services
@@ -57,7 +58,7 @@ def load(users: dict, partners: dict, now: datetime) -> int:
     db.session.flush()
     if members:
         # The demo founder's company: a session held last week, waiting for confirmation, and one next week.
-        own = next((m for m in members if any(u.id == founder.id for u in services.founders_of(m.company_id))),
+        own = next((m for m in members if any(u.id == founder.id for u in founders_of(m.company_id))),
                    members[0])
         assignment = services.assign_mentor(own, mentor, actor=staff)
         services.log_session(assignment, actor=mentor, now=now, starts_at=now - timedelta(days=6), minutes=60,

@@ -229,13 +229,6 @@ def change_status(session: MentoringSession, to: SessionStatus, *, actor, reason
     return session
 
 
-def founders_of(company_id: int):
-    """The startup's founders as the rules see them now (the register's one definition)."""
-    from incubator.companies.queries import founders_of as holding
-
-    return holding(company_id)
-
-
 def session_title(session) -> str:
     from flask_babel import gettext as _
 
@@ -251,6 +244,8 @@ def _send_invitations(session: MentoringSession) -> None:
     from incubator.urls import external_url, public_host
 
     host = public_host()
+    from incubator.companies.queries import founders_of
+
     founders = founders_of(session.company_id)
     people = [session.mentor, *founders]
     for person in people:
