@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 from wtforms import DateField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -19,7 +18,7 @@ from incubator.auth.permissions import is_staff
 from incubator.companies.models import Company
 from incubator.extensions import db
 from incubator.forms import Form, MoneyField
-from incubator.funding import services
+from incubator.funding import queries, services
 from incubator.funding.enums import Instrument, PipelineStage
 from incubator.funding.models import Consent, PipelineEntry
 from incubator.funding.permissions import can_manage_consent, can_see_as_investor, can_use_pipeline
@@ -49,18 +48,10 @@ def pipeline():
     """A fund manager's pipeline (their fund only); staff see every fund's."""
     if not can_use_pipeline(current_user):
         abort(403)
-    stmt = sa.select(PipelineEntry).options(joinedload(PipelineEntry.company)).order_by(PipelineEntry.updated_at.desc())
-    consents = sa.select(Consent).where(Consent.withdrawn_at.is_(None)).options(joinedload(Consent.company),
-                                                                                joinedload(Consent.partner))
-    if not is_staff(current_user):
-        stmt = stmt.where(PipelineEntry.partner_id == current_user.partner_id)
-        consents = consents.where(Consent.partner_id == current_user.partner_id)
-    entries = list(db.session.scalars(stmt))
-    visible = {c.company_id for c in db.session.scalars(consents)}
     # Without consent (or after its withdrawal) a startup is not shown to the fund, even if once in its pipeline.
-    if not is_staff(current_user):
-        entries = [e for e in entries if e.company_id in visible]
-    return render_template("funding/pipeline.html", entries=entries, consents=list(db.session.scalars(consents)),
+    entries = list(db.session.scalars(queries.pipeline_entries(current_user)))
+    consents = list(db.session.scalars(queries.open_startups(current_user)))
+    return render_template("funding/pipeline.html", entries=entries, consents=consents,
                            partners={p.id: p for p in db.session.scalars(sa.select(Partner))})
 
 
