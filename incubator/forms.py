@@ -11,7 +11,7 @@ from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange, StopValidation, ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from incubator.db import INTEGER_RANGE, NUMERIC_18_RANGE
 from incubator.text import has_control_characters
@@ -189,6 +189,27 @@ class Finite:
         value = field.data
         if value is not None and hasattr(value, "is_finite") and not value.is_finite():
             raise StopValidation(_l("Enter a number."))  # stop: the range check would fail on it
+
+
+class CheckboxOfList(CheckboxInput):
+    """One box of a list of checkboxes. A box never carries the list's ``required``: WTForms gives each option
+    the list's validators, so InputRequired() made every box required and the browser refused the form until
+    all were ticked. Whether at least one is ticked is the list's rule, checked on the server."""
+
+    validation_attrs = ["disabled"]
+
+
+class MultiCheckboxField(wtforms.SelectMultipleField):
+    """Several choices as a list of checkboxes (rendered by the ``field`` macro, one box per choice)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxOfList()
+
+    def post_validate(self, form, validation_stopped):
+        """Optional() stops at an empty first value and clears the errors found so far: a value that is none
+        of the boxes (a crafted post) is refused all the same, never passed on to the services."""
+        if validation_stopped and self.data and self.validate_choice and self.choices is not None:
+            self.pre_validate(form)
 
 
 def text_field(label, max_length: int, required: bool = False, message=None):

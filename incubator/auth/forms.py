@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from incubator.auth.enums import INVITABLE_ROLES, Role
-from incubator.forms import Form, NoControlCharacters, strip
+from incubator.forms import Form, MultiCheckboxField, NoControlCharacters, strip
 from incubator.security import MAX_PASSWORD_LENGTH
 
 _email = [InputRequired(message=_l("Enter your e-mail address.")), Length(max=254),
@@ -23,17 +22,6 @@ def _confirm():
     return PasswordField(_l("Repeat the password"), validators=[
         InputRequired(message=_l("Repeat the password.")),
         EqualTo("password", message=_l("The two passwords differ.")), Length(max=MAX_PASSWORD_LENGTH)])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def post_validate(self, form, validation_stopped):
-        """Optional() stops at an empty first value and clears the errors found so far: a value that is none
-        of the boxes (a crafted post) is refused all the same, never passed on to the services."""
-        if validation_stopped and self.data and self.validate_choice and self.choices is not None:
-            self.pre_validate(form)
 
 
 class LoginForm(Form):

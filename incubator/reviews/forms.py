@@ -6,8 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from incubator.applications.forms import _long, _when, to_local_naive, to_utc
-from incubator.auth.forms import MultiCheckboxField
-from incubator.forms import Form, IntegerField, NoControlCharacters, strip, text_field
+from incubator.forms import Form, IntegerField, MultiCheckboxField, NoControlCharacters, strip, text_field
 from incubator.reviews.enums import ConflictKind, Decision
 
 
