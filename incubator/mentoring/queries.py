@@ -120,12 +120,46 @@ def sessions_of(viewer, *, mentor_id=None, company_id=None, partner_id=None, lim
     return list(db.session.scalars(stmt))
 
 
+def assignments_of_mentor(mentor_id: int) -> sa.Select:
+    """A mentor's startups as their desk lists them: the assignments in force, the oldest first."""
+    return (sa.select(MentorAssignment)
+            .where(MentorAssignment.mentor_id == mentor_id, MentorAssignment.ended_at.is_(None))
+            .options(joinedload(MentorAssignment.member).joinedload(CohortMember.company),
+                     joinedload(MentorAssignment.member).joinedload(CohortMember.cohort))
+            .order_by(MentorAssignment.created_at, MentorAssignment.id))
+
+
 def mentor_assignments(mentor_id: int) -> list[MentorAssignment]:
-    return list(db.session.scalars(
-        sa.select(MentorAssignment).where(MentorAssignment.mentor_id == mentor_id, MentorAssignment.ended_at.is_(None))
-        .options(joinedload(MentorAssignment.member).joinedload(CohortMember.company),
-                 joinedload(MentorAssignment.member).joinedload(CohortMember.cohort))
-        .order_by(MentorAssignment.created_at)))
+    return list(db.session.scalars(assignments_of_mentor(mentor_id)))
+
+
+def sessions_to_log(mentor, now: datetime) -> sa.Select:
+    """A mentor's sessions past their time and still only scheduled: to mark held (with the action items) so
+    the founders can confirm them. In the order of the desk's sessions, the latest first."""
+    return (session_list(mentor, mentor_id=mentor.id)
+            .where(MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.starts_at < now))
+
+
+def upcoming_sessions(viewer, now: datetime, *, mentor_id: int | None = None) -> sa.Select:
+    """The scheduled sessions to come that ``viewer`` may open, the soonest first."""
+    return (session_list(viewer, mentor_id=mentor_id)
+            .where(MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.starts_at >= now)
+            .order_by(None).order_by(MentoringSession.starts_at, MentoringSession.id))
+
+
+def allowance_used(members) -> dict[tuple[int, int], float]:
+    """The confirmed hours each startup has had in its cohort, from every mentor (the cohort's allowance is
+    the startup's, shared by its mentors): {(company_id, cohort_id): hours}, one query for any number."""
+    pairs = {(m.company_id, m.cohort_id) for m in members}
+    if not pairs:
+        return {}
+    rows = db.session.execute(
+        sa.select(MentoringSession.company_id, MentoringSession.cohort_id, sa.func.sum(MentoringSession.minutes))
+        .where(MentoringSession.status == SessionStatus.CONFIRMED,
+               MentoringSession.company_id.in_({c for c, _k in pairs}),
+               MentoringSession.cohort_id.in_({k for _c, k in pairs}))
+        .group_by(MentoringSession.company_id, MentoringSession.cohort_id))
+    return {(c, k): (minutes or 0) / 60 for c, k, minutes in rows if (c, k) in pairs}
 
 
 def cohort_assignments(cohort_id: int) -> dict[int, list[MentorAssignment]]:

@@ -48,7 +48,7 @@ def desk():
     totals = queries.hours(mentor_id=current_user.id)
     return render_template("mentoring/desk.html", assignments=assignments, sessions=sessions, hours=totals, now=now,
                            upcoming=queries.upcoming(sessions, now),
-                           to_mark=[s for s in sessions if s.status is SessionStatus.SCHEDULED and s.starts_at < now])
+                           to_mark=list(db.session.scalars(queries.sessions_to_log(current_user, now))))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
