@@ -49,6 +49,8 @@ class CohortMember(db.Model):
     status: Mapped[MemberStatus] = mapped_column(enum_column(MemberStatus), default=MemberStatus.ACTIVE)
     joined_on: Mapped[date]
     left_on: Mapped[date | None]
+    # An extended member stays in incubation past the cohort's last day, until this one: its reports go on.
+    extended_to: Mapped[date | None]
     # The incubated residency opened at admission, and the outcome recorded when the member left.
     residency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("residencies.id"))
     outcome_id: Mapped[int | None] = mapped_column(sa.ForeignKey("graduation_outcomes.id"))

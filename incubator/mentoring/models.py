@@ -30,8 +30,11 @@ class Agreement(db.Model):
     scope: Mapped[str | None] = mapped_column(sa.Text)
     mentoring_hours: Mapped[int | None]  # committed for the agreement's whole period
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1, server_default="1")
 
     partner = relationship("Partner")
+
+    __mapper_args__ = {"version_id_col": version_id}
 
     __table_args__ = (
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
