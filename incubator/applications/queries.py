@@ -39,3 +39,23 @@ def round_list(round_id: int, *, status: str | None = None, eligibility: str | N
 def counts_by_status(round_id: int, db) -> dict:
     return dict(db.session.execute(sa.select(Application.status, sa.func.count())
                                    .where(Application.round_id == round_id).group_by(Application.status)).all())
+
+
+# Rounds opening within this many days are announced on the public pages.
+SOON_DAYS = 60
+
+
+def public_rounds(now) -> tuple[list, list]:
+    """What anyone may see of the intake rounds: (those open now, those opening in the next SOON_DAYS days),
+    each by its closing or opening time, with their documents. One query."""
+    from datetime import timedelta
+
+    from incubator.applications.models import IntakeRound
+    from incubator.extensions import db
+
+    rounds = list(db.session.scalars(
+        sa.select(IntakeRound).where(IntakeRound.closes_at > now,
+                                     IntakeRound.opens_at <= now + timedelta(days=SOON_DAYS))
+        .options(selectinload(IntakeRound.documents)).order_by(IntakeRound.closes_at, IntakeRound.id)))
+    return ([r for r in rounds if r.is_open(now)],
+            sorted((r for r in rounds if not r.is_open(now)), key=lambda r: (r.opens_at, r.id)))

@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from incubator.applications import services
 from incubator.applications.eligibility import RULE_LABELS, parameters
@@ -26,7 +25,6 @@ from incubator.extensions import db
 from incubator.web import form_status, save_form
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
-SOON_DAYS = 60
 
 
 # ---- Public -----------------------------------------------------------------------------------------------
@@ -34,15 +32,11 @@ SOON_DAYS = 60
 @bp.route("/")
 def public():
     """Rounds open now, and those opening in the next two months: anyone may look."""
-    from datetime import timedelta
+    from incubator.applications.queries import public_rounds
 
     now = utcnow()
-    rounds = list(db.session.scalars(
-        sa.select(IntakeRound).where(IntakeRound.closes_at > now,
-                                     IntakeRound.opens_at <= now + timedelta(days=SOON_DAYS))
-        .options(selectinload(IntakeRound.documents)).order_by(IntakeRound.closes_at)))
-    return render_template("rounds/public.html", open_rounds=[r for r in rounds if r.is_open(now)],
-                           soon=[r for r in rounds if not r.is_open(now)], now=now)
+    open_rounds, soon = public_rounds(now)
+    return render_template("rounds/public.html", open_rounds=open_rounds, soon=soon, now=now)
 
 
 @bp.route("/<int:round_id>")
