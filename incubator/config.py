@@ -49,6 +49,11 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_SENDER = "Vườn ươm CNTT Hà Nội <no-reply@vuonuom.example>"
     MAIL_TIMEOUT = 10
+    # The server's certificate is always checked (STARTTLS or SSL): against the system's authorities, or against
+    # this PEM file (a private authority, or a test server's own certificate).
+    MAIL_CA_FILE = None
+    # `flask reviews remind` (daily) e-mails reviewers with reviews due this many days before a stage closes.
+    REVIEW_REMIND_DAYS_BEFORE = 3
 
     # Language and time
     BABEL_DEFAULT_LOCALE = "vi"

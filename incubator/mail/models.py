@@ -34,6 +34,8 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
+    # The recipient's name, shown in the To header ("Nguyễn Thị Hà <ha@…>").
+    to_name: Mapped[str | None] = mapped_column(sa.String(200))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     purpose: Mapped[str] = mapped_column(sa.String(40))
@@ -47,3 +49,8 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the message tells of ("review.assigned:12:2026-12-02T08:00", "report.final:4"): the same event is
+    # mailed to the same address once, however often the code that announces it runs.
+    event_key: Mapped[str | None] = mapped_column(sa.String(200))
+
+    __table_args__ = (sa.UniqueConstraint("event_key", "to_address", name="uq_mail_outbox_event_key_to_address"),)

@@ -1,16 +1,22 @@
 """Outgoing e-mail. Every message is written to the outbox table first; delivery happens after the
-request's commit. With no SMTP server configured the message is written to the log instead."""
+request's commit. With no SMTP server configured the message is written to the log instead.
+
+A message about an event (an assignment, a session to confirm, a report finalised …) carries the event's key:
+the same event is mailed to the same address once, however often the code announcing it runs."""
 
 from __future__ import annotations
 
 import logging
 import re
 import smtplib
+import ssl
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context
+from sqlalchemy.exc import IntegrityError
 
 from incubator.db import utcnow
 from incubator.extensions import db
@@ -28,27 +34,92 @@ def redacted(body: str) -> str:
     return _SECRET_LINK.sub(r"\1••••••", body or "")
 
 
-def queue(to: str, subject: str, body: str, purpose: str, attachment: tuple[str, str, str] | None = None
-          ) -> OutboxMessage:
-    """``attachment``: (file name, MIME type, text), e.g. a calendar invitation."""
-    message = OutboxMessage(to_address=to, subject=str(subject)[:300], body_text=str(body), purpose=purpose)
+def already_sent(event: str, to: str) -> bool:
+    """Whether the event has been mailed to this address (whatever became of the message since)."""
+    return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.event_key == event[:200],
+                                                               OutboxMessage.to_address == to)) is not None
+
+
+def queue(to: str, subject: str, body: str, purpose: str, attachment: tuple[str, str, str] | None = None, *,
+          to_name: str | None = None, event: str | None = None) -> OutboxMessage | None:
+    """``attachment``: (file name, MIME type, text), e.g. a calendar invitation. ``event``: the key of what the
+    message tells; when that event was already mailed to ``to``, nothing is queued and None is returned."""
+    message = OutboxMessage(to_address=to, to_name=(to_name or "").strip()[:200] or None,
+                            subject=str(subject)[:300], body_text=str(body), purpose=purpose,
+                            event_key=event[:200] if event else None)
     if attachment is not None:
         message.attachment_name, message.attachment_type, message.attachment_text = attachment
-    db.session.add(message)
-    db.session.flush()
+    if event is not None:
+        if already_sent(event, to):
+            return None
+        # Two requests announcing the same event at once: the unique (event, address) lets one row through;
+        # the savepoint keeps the loser's transaction usable.
+        try:
+            with db.session.begin_nested():
+                db.session.add(message)
+        except IntegrityError:
+            return None
+    else:
+        db.session.add(message)
+        db.session.flush()
     if has_request_context():
         g.setdefault("outbox_ids", []).append(message.id)
     return message
 
 
-def send(to: str, locale: str | None, template: str, subject, *, attachment=None, **context) -> OutboxMessage:
-    """Render templates/mail/<template>.txt and the subject in the recipient's language, and queue it."""
+def send(to: str, locale: str | None, template: str, subject, *, attachment=None, to_name: str | None = None,
+         event: str | None = None, **context) -> OutboxMessage | None:
+    """Render templates/mail/<template>.txt and the subject in the recipient's language, and queue it (once per
+    ``event`` and address, when an event is given)."""
     from flask import render_template
     from flask_babel import force_locale
 
+    if event is not None and already_sent(event, to):
+        return None
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         return queue(to, str(subject), render_template(f"mail/{template}.txt", **context), template,
-                     attachment=attachment)
+                     attachment=attachment, to_name=to_name, event=event)
+
+
+def send_to(person, template: str, subject, *, event: str | None = None, attachment=None, **context
+            ) -> OutboxMessage | None:
+    """``send`` to an account (anything with ``email``, ``locale`` and ``full_name``): in its language, with
+    its name in the To header. The subject (a lazy string, or a function of no argument that returns it) is
+    made in the person's language."""
+    from flask_babel import force_locale
+
+    with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = str(subject() if callable(subject) else subject)
+    return send(person.email, person.locale, template, subject, attachment=attachment, to_name=person.full_name,
+                event=event, user=person, **context)
+
+
+def _tls_context() -> ssl.SSLContext:
+    """Certificates are checked, against the system's authorities or MAIL_CA_FILE (a private authority, or a
+    test server's own certificate); smtplib's default would accept any certificate."""
+    return ssl.create_default_context(cafile=current_app.config.get("MAIL_CA_FILE") or None)
+
+
+def _email(message: OutboxMessage) -> EmailMessage:
+    """The message as it goes out: names and subjects in UTF-8 (RFC 2047 encoded words), the attachment as is."""
+    config = current_app.config
+    email = EmailMessage()
+    sender = config["MAIL_SENDER"]
+    email["From"] = sender
+    email["To"] = (Address(display_name=message.to_name, addr_spec=message.to_address) if message.to_name
+                   else message.to_address)
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    domain = parseaddr(str(sender))[1].rpartition("@")[2] or "vuonuom.example"
+    email["Message-ID"] = make_msgid(domain=domain)
+    email.set_content(message.body_text)
+    if message.attachment_text:
+        _maintype, _, subtype = (message.attachment_type or "text/plain").partition("/")
+        method = "CANCEL" if "METHOD:CANCEL" in message.attachment_text else "REQUEST"
+        params = {"method": method} if subtype.startswith("calendar") else {}
+        email.add_attachment(message.attachment_text, subtype=subtype.split(";")[0] or "plain",
+                             filename=message.attachment_name or "attachment", params=params)
+    return email
 
 
 def deliver(message: OutboxMessage) -> OutboxMessage:
@@ -62,34 +133,36 @@ def deliver(message: OutboxMessage) -> OutboxMessage:
         message.sent_at = utcnow()
         db.session.flush()
         return message
-    email = EmailMessage()
-    email["From"] = config["MAIL_SENDER"]
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="vuonuom.example")
-    email.set_content(message.body_text)
-    if message.attachment_text:
-        _maintype, _, subtype = (message.attachment_type or "text/plain").partition("/")
-        method = "CANCEL" if "METHOD:CANCEL" in message.attachment_text else "REQUEST"
-        params = {"method": method} if subtype.startswith("calendar") else {}
-        email.add_attachment(message.attachment_text, subtype=subtype.split(";")[0] or "plain",
-                             filename=message.attachment_name or "attachment", params=params)
     try:
-        smtp_cls = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
-        with smtp_cls(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        email = _email(message)
+    except (ValueError, TypeError) as exc:  # an address or a name the headers cannot hold
+        return _failed(message, exc)
+    try:
+        if config.get("MAIL_USE_SSL"):
+            smtp = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"],
+                                    context=_tls_context())
+        else:
+            smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        with smtp:
             if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
-                smtp.starttls()
+                smtp.starttls(context=_tls_context())
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
             smtp.send_message(email)
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("mail to %s failed: %s", message.to_address, exc)
-        message.status = OutboxStatus.FAILED
-        message.last_error = str(exc)[:500]
-    else:
-        message.status = OutboxStatus.SENT
-        message.sent_at = utcnow()
-        message.last_error = None
+    except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError is an OSError
+        return _failed(message, exc)
+    message.status = OutboxStatus.SENT
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.flush()
+    return message
+
+
+def _failed(message: OutboxMessage, exc: Exception) -> OutboxMessage:
+    """The message stays in the outbox as failed, with the reason, for `flask mail deliver` or staff to retry."""
+    log.warning("mail to %s failed: %s", message.to_address, exc)
+    message.status = OutboxStatus.FAILED
+    message.last_error = str(exc)[:500]
     db.session.flush()
     return message
 

@@ -41,38 +41,6 @@ def test_when_the_smtp_server_is_down_the_message_is_kept_as_failed(db, app, mon
     assert message.attempts == 1 and message.last_error
 
 
-def test_smtp_delivery_sends_the_message(db, app, monkeypatch):
-    sent = []
-
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            sent.append(("connect", host, port))
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def starttls(self):
-            sent.append(("starttls",))
-
-        def login(self, user, password):
-            sent.append(("login", user))
-
-        def send_message(self, email):
-            sent.append(("send", email["To"], email["Subject"], email.get_content()))
-
-    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.vuonuom.example")
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", "vuonuom")
-    message = services.queue("c@vuonuom.example", "Tiêu đề có dấu", "Nội dung thư", "test")
-    services.deliver(message)
-    assert message.status is OutboxStatus.SENT
-    assert ("send", "c@vuonuom.example", "Tiêu đề có dấu", "Nội dung thư\n") in sent
-    assert ("starttls",) in sent and ("login", "vuonuom") in sent
-
-
 def test_a_failed_message_survives_the_request_and_staff_can_send_it_again(login_as, app, monkeypatch, make):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", _closed_port())
