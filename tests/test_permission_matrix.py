@@ -138,6 +138,7 @@ MATRIX = {
     ("GET", "round_applications.export", "round_id,fmt=csv"): only(STAFF),
     ("GET", "applications.staff_view", "application_id"): only(STAFF),
     ("POST", "applications.staff_view", "application_id"): only(STAFF, ok=400),
+    ("POST", "applications.judge_novelty", "application_id"): only(STAFF, ok=400),
     ("GET", "imports.index", None): only(STAFF),
     ("POST", "imports.preview", None): only(STAFF, ok=400),
     ("POST", "imports.apply", None): only(STAFF, ok=400),

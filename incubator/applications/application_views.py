@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from incubator.applications import answer_forms, services
 from incubator.applications.enums import DECIDED, ApplicationStatus
-from incubator.applications.forms import OverrideForm
+from incubator.applications.forms import NoveltyForm, OverrideForm
 from incubator.applications.models import Application, IntakeRound, RoundDocument
 from incubator.audit.models import AuditEntry
 from incubator.auth.forms import ConfirmForm
@@ -252,8 +252,6 @@ def export(round_id, fmt):
 @bp.route("/<int:application_id>/file", methods=["GET", "POST"])
 @require(is_staff)
 def staff_view(application_id):
-    from incubator.reviews.queries import reviews_for_staff
-
     application = db.get_or_404(Application, application_id)
     form = OverrideForm()
     done = save_form(form, lambda: services.override_eligibility(application, actor=current_user,
@@ -262,11 +260,38 @@ def staff_view(application_id):
                      to=url_for("applications.staff_view", application_id=application.id))
     if done:
         return done
+    return _staff_page(application, form=form)
+
+
+@bp.route("/<int:application_id>/novelty", methods=["POST"])
+@require(is_staff)
+def judge_novelty(application_id):
+    application = db.get_or_404(Application, application_id)
+    novelty_form = NoveltyForm()
+    done = save_form(novelty_form, lambda: services.judge_novelty(
+        application, actor=current_user, met=novelty_form.met.data == "yes", note=novelty_form.note.data,
+        version=novelty_form.version.data), message=_("The novelty judgement is recorded."),
+        to=url_for("applications.staff_view", application_id=application.id, _anchor="eligibility"))
+    if done:
+        return done
+    return _staff_page(application, novelty_form=novelty_form)
+
+
+def _staff_page(application, *, form=None, novelty_form=None):
+    from incubator.reviews.queries import reviews_for_staff
+
+    form = form or OverrideForm(formdata=None)
+    if novelty_form is None:
+        novelty_form = NoveltyForm(formdata=None, version=application.version_id)
+        if application.novelty_met is not None:
+            novelty_form.met.data = "yes" if application.novelty_met else "no"
+            novelty_form.note.data = application.novelty_note
     trail = list(db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.object_type == "applications", AuditEntry.object_id == str(application.id))
         .order_by(AuditEntry.id)))
     return render_template("applications/staff_view.html", application=application, form=form, trail=trail,
-                           eligibility=services.eligibility_of(application),
+                           novelty_form=novelty_form, eligibility=services.eligibility_of(application),
                            questions=list(application.round.questions),
-                           reviews=reviews_for_staff(application.id)), form_status(form)
+                           reviews=reviews_for_staff(application.id)), max(form_status(form),
+                                                                           form_status(novelty_form))
 

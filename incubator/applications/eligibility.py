@@ -73,6 +73,7 @@ class Facts:
     employees: int | None
     revenue: Decimal | int | None  # VND, last financial year
     capital: Decimal | int | None  # VND, total capital
+    novelty: bool | None = None  # staff's judgement: None while nobody has judged it
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,14 @@ def it_business(facts: Facts, _opens_on: date, _params: dict) -> RuleResult:
                       _l("The incubator takes IT (digital-technology) businesses only."))
 
 
-def novelty(_facts: Facts, _opens_on: date, _params: dict) -> RuleResult:
-    return RuleResult("novelty", RuleStatus.STAFF,
-                      _l("The incubator's staff judge whether the product or technology is new."))
+def novelty(facts: Facts, _opens_on: date, _params: dict) -> RuleResult:
+    if facts.novelty is None:
+        return RuleResult("novelty", RuleStatus.STAFF,
+                          _l("The incubator's staff judge whether the product or technology is new."))
+    if facts.novelty:
+        return RuleResult("novelty", RuleStatus.PASSED)
+    return RuleResult("novelty", RuleStatus.FAILED,
+                      _l("The incubator's staff judged that the product or technology is not new."))
 
 
 RULES = {"company_age": company_age, "not_public": not_public, "sme_size": sme_size, "it_business": it_business,

@@ -5,10 +5,12 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from incubator import bounds
@@ -191,3 +193,13 @@ class CopyRoundForm(Form):
 
 class OverrideForm(Form):
     reason = _text(_l("Reason for letting it through"), 1000, required=True)
+
+
+class NoveltyForm(Form):
+    """Staff's judgement of the checklist's novelty rule."""
+
+    version = HiddenField()
+    met = RadioField(_l("Is the product or technology new?"), validators=[InputRequired(
+        message=_l("Choose whether the product or technology is new."))], choices=[
+        SelectChoice("yes", _l("Yes, it is new")), SelectChoice("no", _l("No, it is not new"))])
+    note = _long(_l("Reason or note (required when it is not new)"), 1000)

@@ -117,6 +117,11 @@ class Application(db.Model):
     eligibility_summary: Mapped[str | None] = mapped_column(sa.String(10), index=True)
     # Staff may let one application through a failed hard rule, with a written reason (audited).
     eligibility_override: Mapped[str | None] = mapped_column(sa.String(1000))
+    # Staff's judgement of the novelty rule (None: not judged yet), with who, when and why (audited).
+    novelty_met: Mapped[bool | None]
+    novelty_note: Mapped[str | None] = mapped_column(sa.String(1000))
+    novelty_judged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    novelty_judged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -125,7 +130,8 @@ class Application(db.Model):
 
     round: Mapped[IntakeRound] = relationship()
     company = relationship("Company")
-    created_by = relationship("User")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    novelty_judged_by = relationship("User", foreign_keys=[novelty_judged_by_id])
     documents: Mapped[list[ApplicationDocument]] = relationship(back_populates="application",
                                                                 cascade="all, delete-orphan")
 

@@ -216,6 +216,31 @@ def override_eligibility(application, *, actor, reason: str):
     return application
 
 
+def judge_novelty(application, *, actor, met: bool, note: str | None = None, version=None, now=None):
+    """Staff record the checklist's novelty judgement ("A new product or technology"): met or not, with who,
+    when and, when not met, why (audited). Judged again, the last judgement holds; the log keeps each."""
+    from incubator.errors import expect_version
+
+    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+        raise DomainError(_l("The novelty is judged once the application is submitted, and not after it is "
+                             "withdrawn."))
+    expect_version(application, version)
+    note = (note or "").strip() or None
+    if not met and note is None:
+        raise DomainError(_l("Say why the product or technology is not new."), field="note")
+    before = application.novelty_met
+    application.novelty_met = bool(met)
+    application.novelty_note = note
+    application.novelty_judged_by_id = actor.id
+    application.novelty_judged_at = now or utcnow()
+    application.eligibility_summary = summarise(eligibility_of(application))
+    db.session.flush()
+    audit.record("application.novelty_met" if met else "application.novelty_not_met", application,
+                 label=application.reference or f"#{application.id}", reason=note, actor=actor,
+                 details={"before": None if before is None else ("met" if before else "not_met")})
+    return application
+
+
 def start_application(intake_round, company, *, actor, now):
     """The company's draft for this round: the one that exists, or a new one (one per company per round)."""
     import sqlalchemy as sa
@@ -266,10 +291,11 @@ def save_draft(application, *, answers: dict, facts: dict, actor, version=None):
 
 
 def summarise(results) -> str:
-    """failed when a hard rule fails, staff when something is left to staff, else passed."""
+    """failed when a rule fails (a hard rule, or the novelty staff judged not met), staff when something is
+    left to staff, else passed."""
     from incubator.applications.eligibility import RuleStatus
 
-    if any(r.blocks_submission for r in results):
+    if any(r.status is RuleStatus.FAILED for r in results):
         return RuleStatus.FAILED.value
     if any(r.status is RuleStatus.STAFF for r in results):
         return RuleStatus.STAFF.value
@@ -283,7 +309,7 @@ def eligibility_of(application):
     company = application.company
     facts = Facts(founded_on=company.founded_on, is_it=company.is_it, is_public_company=application.is_public_company,
                   sector_kind=application.sector_kind, employees=application.employees, revenue=application.revenue,
-                  capital=application.capital)
+                  capital=application.capital, novelty=application.novelty_met)
     return evaluate(facts, application.round.opens_at.astimezone(local_tz()).date(), application.round.eligibility)
 
 

@@ -45,6 +45,8 @@ ACTION_LABELS = {
     "application.create": _l("Application started"),
     "application.document": _l("Document uploaded"),
     "application.eligibility_override": _l("Let through despite a failed rule"),
+    "application.novelty_met": _l("Judged a new product or technology"),
+    "application.novelty_not_met": _l("Judged not a new product or technology"),
     "register.import": _l("Register imported from a spreadsheet"),
     "target.create": _l("Target created"),
     "target.update": _l("Target changed"),

@@ -26,6 +26,8 @@ class ReviewStage(db.Model):
     reviewers_per_application: Mapped[int] = mapped_column(default=3)
     # Whether a reviewer sees the other reviewers' scores once their own is submitted (never before).
     share_scores: Mapped[bool] = mapped_column(default=True)
+    # Whether staff who sit on the panel see the ranking only once they have submitted their own reviews.
+    blind_panel_staff: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Reviewers' totals (0-100) further apart than this are flagged in the ranking.
     spread_threshold: Mapped[int] = mapped_column(default=25)
