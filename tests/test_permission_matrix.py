@@ -58,7 +58,7 @@ MATRIX = {
     # An account not yet confirmed lands here (see test_an_unconfirmed_account_meets_only_its_own_doors).
     ("GET", "auth.confirm_email", None): row(LOGIN, 302),
     ("POST", "auth.confirm_email", None): row(LOGIN, 302),
-    ("GET", "home.index", None): row(LOGIN, 302),
+    ("GET", "home.index", None): row(200, 302),  # anonymous: the front page; others: their home
     **{("GET", "home.role_home", f"role={r.value}"): only([r.value]) for r in Role},
     ("GET", "home.role_home", "role=nobody"): row(LOGIN, 404),
     ("GET", "admin.users", None): only(ADMIN),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -16,6 +17,38 @@ from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.mail.models import OutboxMessage, OutboxStatus
+
+# A home shows the first items of each desk, in the desk's order, and links to the whole desk.
+HOME_LIST_SIZE = 10
+
+
+@dataclass
+class Preview:
+    """The first items of a desk's list, and how many the desk holds in all."""
+
+    total: int
+    items: list
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.items)
+
+
+def count(stmt) -> int:
+    """How many rows a desk's statement gives: one query."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def preview(stmt, size: int = HOME_LIST_SIZE) -> Preview:
+    """A desk's statement, counted and cut to its first ``size`` items in its own order: two queries at most,
+    whatever the desk's size."""
+    total = count(stmt)
+    return Preview(total, list(db.session.scalars(stmt.limit(size))) if total else [])
+
+
+def preview_of_list(items: list, size: int = HOME_LIST_SIZE) -> Preview:
+    """The same, of a desk whose list is made in Python (already in its order)."""
+    return Preview(len(items), items[:size])
 
 
 def admin_home() -> dict:
@@ -34,11 +67,13 @@ def admin_home() -> dict:
             "roles": list(Role)}
 
 
-def staff_home(today: date) -> dict:
-    pending_members = list(db.session.scalars(
-        sa.select(CompanyMember).where(CompanyMember.status == MembershipStatus.PENDING)
-        .options(selectinload(CompanyMember.company), selectinload(CompanyMember.user))
-        .order_by(CompanyMember.created_at).limit(20)))
+def staff_home(user: User, today: date, now: datetime) -> dict:
+    """Staff's work waiting: founders' claims, disputed sessions, late reports (each the first items of its
+    desk, in its order), businesses not yet verified, failed e-mails; and the incubator's figures of the day."""
+    from incubator.cohorts import queries as cohorts
+    from incubator.companies import queries as companies
+    from incubator.mentoring import queries as mentoring
+
     failed_mail = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
                                     .where(OutboxMessage.status == OutboxStatus.FAILED))
     ending_soon = list(db.session.scalars(
@@ -46,19 +81,78 @@ def staff_home(today: date) -> dict:
         .options(selectinload(Residency.company)).order_by(Residency.ends_on).limit(20)))
     in_incubator = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(Residency.company_id))).where(Residency.active_on_clause(today)))
-    companies = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
+    companies_count = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
     recent = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.not_in(ROUTINE_ACTIONS))
                                      .order_by(AuditEntry.id.desc()).limit(8)))
-    unverified = db.session.scalar(sa.select(sa.func.count()).select_from(Company)
-                                   .where(Company.verified_at.is_(None)))
-    return {"pending_members": pending_members, "failed_mail": failed_mail, "ending_soon": ending_soon,
-            "in_incubator": in_incubator, "companies": companies, "recent": recent, "unverified": unverified}
+    return {"claims": preview(companies.pending_claims()),
+            "disputes": preview(mentoring.session_list(user, status="disputed")),
+            "late": preview_of_list(cohorts.late_reports(today)),
+            "unverified": companies.unverified_count(), "failed_mail": failed_mail, "ending_soon": ending_soon,
+            "in_incubator": in_incubator, "companies": companies_count, "recent": recent,
+            **reviewer_home(user, now)}
+
+
+def reviewer_home(user: User, now: datetime) -> dict:
+    """The review desk's first assignments, in its order (the stage closing first first), with each stage's
+    deadline and progress."""
+    from incubator.reviews import queries as reviews
+
+    groups = reviews.desk(user)
+    assignments = [a for g in groups for a in g.assignments]
+    return {"reviews": preview_of_list(assignments), "review_stages": groups, "title_of": reviews.title_of}
+
+
+def mentor_home(user: User, now: datetime) -> dict:
+    """The mentoring desk's sessions to log and startups (each in the desk's order) with the allowance each
+    startup has left in its cohort, and the next sessions."""
+    from incubator.mentoring import queries as mentoring
+
+    startups = preview(mentoring.assignments_of_mentor(user.id))
+    used = mentoring.allowance_used([a.member for a in startups.items])
+    return {"to_log": preview(mentoring.sessions_to_log(user, now)), "startups": startups, "allowance_used": used,
+            "upcoming": list(db.session.scalars(mentoring.upcoming_sessions(user, now, mentor_id=user.id)
+                                                .limit(5)))}
+
+
+def fund_manager_home(user: User) -> dict:
+    """The pipeline's first entries in its order (the latest moved first), the count at each stage, and the
+    startups open to the fund."""
+    from incubator.funding import queries as funding
+    from incubator.funding.enums import PipelineStage
+    from incubator.funding.permissions import can_use_pipeline
+
+    if not can_use_pipeline(user):  # a fund manager not (or no longer) attached to a fund sees no pipeline
+        return {"pipeline": None}
+    return {"pipeline": preview(funding.pipeline_entries(user)), "stage_counts": funding.stage_counts(user),
+            "stages": list(PipelineStage), "open_startups": preview(funding.open_startups(user))}
+
+
+def waiting_counts(user: User, now: datetime) -> dict:
+    """What waits for the person in each of their roles (shown on the tabs of a person with several roles, so
+    no role's work hides behind another's tab): reviews to submit, sessions to log, claims and disputes."""
+    from incubator.companies import queries as companies
+    from incubator.mentoring import queries as mentoring
+    from incubator.reviews import queries as reviews
+
+    roles = user.roles
+    counts = {}
+    if Role.REVIEWER in roles:
+        counts[Role.REVIEWER] = reviews.to_review_count(user, now)
+    if Role.MENTOR in roles:
+        counts[Role.MENTOR] = count(mentoring.sessions_to_log(user, now))
+    if Role.STAFF in roles:
+        counts[Role.STAFF] = (count(companies.pending_claims())
+                              + count(mentoring.session_list(user, status="disputed")))
+    return counts
 
 
 def official_home(today: date) -> dict:
+    """The latest finalised report to the Department, and the targets as they stand today."""
+    from incubator.reports import queries as reports
     from incubator.targets import queries as targets
 
-    return {"figures": [targets.figure(t, today) for t in targets.all_targets()]}
+    return {"figures": [targets.figure(t, today) for t in targets.all_targets()],
+            "latest_report": reports.latest_final()}
 
 
 def founder_home(user: User) -> dict:

@@ -11,8 +11,15 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@login_required
 def index():
+    """Anyone not logged in meets what the incubator offers and the rounds open now; a person logged in goes to
+    the home of their first role (the others are tabs of it)."""
+    if not current_user.is_authenticated:
+        from incubator.applications.queries import public_rounds
+
+        now = utcnow()
+        open_rounds, soon = public_rounds(now)
+        return render_template("home/front.html", open_rounds=open_rounds, soon=soon, now=now)
     role = current_user.primary_role
     if role is None:
         return redirect(url_for("auth.account"))
@@ -28,14 +35,22 @@ def role_home(role):
         abort(404)
     if not can_see_role_home(current_user, role):
         abort(403)
-    today = utcnow().astimezone(local_tz()).date()
+    now = utcnow()
+    today = now.astimezone(local_tz()).date()
     context = {}
     if role is Role.ADMIN:
         context = queries.admin_home()
     elif role is Role.STAFF:
-        context = queries.staff_home(today)
+        context = queries.staff_home(current_user, today, now)
     elif role is Role.OFFICIAL:
         context = queries.official_home(today)
     elif role is Role.FOUNDER:
         context = queries.founder_home(current_user)
-    return render_template(f"home/{role.value}.html", role=role, today=today, **context)
+    elif role is Role.REVIEWER:
+        context = queries.reviewer_home(current_user, now)
+    elif role is Role.MENTOR:
+        context = queries.mentor_home(current_user, now)
+    elif role is Role.FUND_MANAGER:
+        context = queries.fund_manager_home(current_user)
+    waiting = queries.waiting_counts(current_user, now) if len(current_user.sorted_roles) > 1 else {}
+    return render_template(f"home/{role.value}.html", role=role, today=today, now=now, waiting=waiting, **context)

@@ -55,13 +55,30 @@ class DeskStage:
         return sum(1 for a in self.assignments if a.review is not None and a.review.status is ReviewStatus.SUBMITTED)
 
 
+def _on_desk(user):
+    """The assignments on the reviewer's desk: active (recused and withdrawn ones are gone), of applications
+    not withdrawn by their founders and still waiting for the stage's decision."""
+    return sa.and_(Assignment.reviewer_id == user.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
+                   Application.status != ApplicationStatus.WITHDRAWN, _undecided())
+
+
+def to_review_count(user, now) -> int:
+    """How many of the desk's assignments still wait for the reviewer's submitted review in a stage still
+    open: one query."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Assignment.id)).join(Application, Application.id == Assignment.application_id)
+        .join(ReviewStage, ReviewStage.id == Assignment.stage_id)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(_on_desk(user), ReviewStage.closes_at > now,
+               sa.or_(Review.id.is_(None), Review.status != ReviewStatus.SUBMITTED)))
+
+
 def desk(user) -> list[DeskStage]:
     """The reviewer's active assignments, grouped by stage (the latest deadline last). Recused and
     withdrawn ones are gone; so are applications withdrawn by their founders."""
     assignments = db.session.scalars(
         sa.select(Assignment).join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.reviewer_id == user.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
-               Application.status != ApplicationStatus.WITHDRAWN, _undecided())
+        .where(_on_desk(user))
         .options(selectinload(Assignment.stage).selectinload(ReviewStage.round),
                  selectinload(Assignment.application).selectinload(Application.company),
                  selectinload(Assignment.application).selectinload(Application.round)
