@@ -55,6 +55,7 @@ SOURCES = {
     "mentoring.calendar_token": ("mentoring.desk", {}),
     "mentoring.end_assignment": ("mentoring.cohort", {}),
     "partners.add_agreement": ("partners.partner", {}),
+    "funding.move_stage": ("funding.board", {}),  # a form on each card of the board
     "reports.new": ("reports.index", {}),
     "reports.finalise": ("reports.report", {}),  # the draft
     "reports.new_version": ("reports.report", {"report_id": "final_report_id"}),
@@ -79,6 +80,7 @@ ROLES = {
     "mentoring.session": "mentor",
     "mentoring.answer": "founder",  # the founder confirms or disputes the session
     "funding.startup": "fund_manager",
+    "funding.move_stage": "fund_manager",  # the world's startup is in its fund's pipeline
     "reviews.assignment": "reviewer",  # the world's reviewer scores their own assignment
     "reviews.confirm": "reviewer",
     "reviews.declare_conflict": "reviewer",
@@ -361,6 +363,10 @@ class World:
         session = make.mentoring_session(mentor_assignment)
         self.fund_manager = make.user(Role.FUND_MANAGER)  # the owner's startup lets its fund see it
         make._save(Consent(company_id=company.id, partner_id=self.fund_manager.partner_id, granted_by_id=self.owner.id))
+        from incubator.funding.models import PipelineEntry
+
+        pipeline_entry = make._save(PipelineEntry(partner_id=self.fund_manager.partner_id, company_id=company.id,
+                                                  stage_on=date(2025, 5, 2)))
         draft_report = make._save(PeriodicReport(period_label="2025", period_start=date(2025, 1, 1),
                                                  period_end=date(2025, 12, 31)))
         final_report = make._save(PeriodicReport(period_label="2024", period_start=date(2024, 1, 1),
@@ -386,7 +392,7 @@ class World:
             "report_id": draft_report.id, "final_report_id": final_report.id,
             "cohort_id": cohort_member.cohort_id, "member_id": cohort_member.id, "service_id": service.id,
             "mentor_assignment_id": mentor_assignment.id, "session_id": session.id,
-            "partner_id": self.mentor.partner_id,
+            "partner_id": self.mentor.partner_id, "pipeline_entry_id": pipeline_entry.id,
             "user_id": target_user.id, "inactive_user_id": inactive.id, "token_id": invitation.id,
             "message_id": message.id, "company_id": company.id, "residency_id": residency.id,
             "outcome_id": outcome.id, "code": city_target.code, "membership_id": membership.id,

@@ -241,6 +241,10 @@ MATRIX = {
     ("POST", "funding.startup", "company_id"): row(LOGIN, 404, staff=403, admin=403),
     ("GET", "funding.consent", "company_id"): row(LOGIN, 404),
     ("POST", "funding.consent", "company_id"): row(LOGIN, 404),
+    ("GET", "funding.board", None): only(["fund_manager", "staff", "admin"]),
+    ("GET", "funding.export_pipeline", "fmt=xlsx"): only(["fund_manager", "staff", "admin"]),
+    # Another fund's startup: not found; staff read every fund's pipeline but move none.
+    ("POST", "funding.move_stage", "entry_id=pipeline_entry_id"): row(LOGIN, 404, staff=403, admin=403),
     # Periodic reports (issue 9): staff write them; officials read the finalised ones.
     ("GET", "reports.index", None): only(READ_TARGETS),
     ("POST", "reports.new", None): only(STAFF, ok=302),
@@ -291,6 +295,12 @@ def objects(make):
     service = make._save(ServiceDelivery(kind="training", title="Khóa học", delivered_on=residency.starts_on,
                                          recipients=[ServiceRecipient(company_id=residency.company_id)]))
     cohort_ids = {"cohort_id": member.cohort_id, "member_id": member.id, "service_id": service.id}
+    from incubator.funding.models import PipelineEntry
+    from incubator.partners.enums import PartnerKind
+
+    fund = make.partner(kind=PartnerKind.FUND_MANAGER)
+    cohort_ids["pipeline_entry_id"] = make._save(PipelineEntry(partner_id=fund.id, company_id=residency.company_id,
+                                                               stage_on=residency.starts_on)).id
     mentor_assignment = make.mentor_assignment(member)  # another mentor's startup
     from incubator.reports.models import PeriodicReport
 

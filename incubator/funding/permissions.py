@@ -33,5 +33,13 @@ def can_use_pipeline(user) -> bool:
     return is_fund_manager(user) or is_staff(user)
 
 
+def can_move_in_pipeline(user, entry) -> bool:
+    """A startup is moved between stages by its fund's own people, while the startup consents; staff read the
+    pipelines but do not move a fund's startups."""
+    return is_fund_manager(user) and entry.partner_id == user.partner_id and has_consent(entry.partner_id,
+                                                                                          entry.company_id)
+
+
 def register(app) -> None:
-    app.jinja_env.globals.update(is_fund_manager=is_fund_manager, can_use_pipeline=can_use_pipeline)
+    app.jinja_env.globals.update(is_fund_manager=is_fund_manager, can_use_pipeline=can_use_pipeline,
+                                 can_move_in_pipeline=can_move_in_pipeline)

@@ -31,6 +31,31 @@ def pipeline_entries(user) -> sa.Select:
             .order_by(PipelineEntry.updated_at.desc(), PipelineEntry.id.desc()))
 
 
+def board(user) -> list[tuple]:
+    """The pipeline as columns, one per stage in the pipeline's order: [(PipelineStage, [entries])], the
+    entries ``user`` may see (one query), the latest moved first in each column."""
+    from incubator.funding.enums import PipelineStage
+
+    columns = {stage: [] for stage in PipelineStage}
+    for entry in db.session.scalars(pipeline_entries(user)):
+        columns[entry.stage].append(entry)
+    return list(columns.items())
+
+
+def movable(user, entries) -> set[int]:
+    """Of ``entries``, those ``user`` may move (as funding.permissions.can_move_in_pipeline says, in one query
+    for the whole board): their own fund's, while the startup consents."""
+    from incubator.funding.permissions import is_fund_manager
+
+    own = [e for e in entries if is_fund_manager(user) and e.partner_id == user.partner_id]
+    if not own:
+        return set()
+    consenting = set(db.session.scalars(sa.select(Consent.company_id).where(
+        Consent.partner_id == user.partner_id, Consent.withdrawn_at.is_(None),
+        Consent.company_id.in_({e.company_id for e in own}))))
+    return {e.id for e in own if e.company_id in consenting}
+
+
 def open_startups(user) -> sa.Select:
     """The consents in force that ``user`` may see (their fund's; staff every fund's), the latest first."""
     stmt = (sa.select(Consent).where(Consent.withdrawn_at.is_(None))

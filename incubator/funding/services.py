@@ -78,6 +78,15 @@ def move(partner_id: int, company, *, actor, stage, on: date, notes: str | None 
     return entry
 
 
+def move_stage(entry: PipelineEntry, stage, *, actor, on: date, version=None) -> PipelineEntry:
+    """Move a startup already in the fund's pipeline to another stage (the board's cards), keeping its notes,
+    amount and instrument: the same door as :func:`move`, so the same rules (an investment needs its amount)
+    and the same history and audit."""
+    amount = int(entry.amount) if entry.amount is not None else None
+    return move(entry.partner_id, entry.company, actor=actor, stage=stage, on=on, notes=entry.notes, amount=amount,
+                instrument=entry.instrument.value if entry.instrument else None, version=version)
+
+
 def funding_raised(company_ids: list[int] | None = None) -> dict[int, Decimal]:
     """Investments recorded as made, per startup: they feed the "funding raised" indicator."""
     stmt = sa.select(PipelineEntry.company_id, sa.func.sum(PipelineEntry.amount)).where(

@@ -11,17 +11,24 @@ from wtforms import DateField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from incubator import bounds
+from incubator import bounds, exports
 from incubator.applications.forms import _long
 from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import is_staff
 from incubator.companies.models import Company
+from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.forms import Form, MoneyField
+from incubator.funding import exports as rows_of
 from incubator.funding import queries, services
 from incubator.funding.enums import Instrument, PipelineStage
 from incubator.funding.models import Consent, PipelineEntry
-from incubator.funding.permissions import can_manage_consent, can_see_as_investor, can_use_pipeline
+from incubator.funding.permissions import (
+    can_manage_consent,
+    can_move_in_pipeline,
+    can_see_as_investor,
+    can_use_pipeline,
+)
 from incubator.partners.enums import PartnerKind
 from incubator.partners.models import Partner
 from incubator.web import form_status, save_form
@@ -51,8 +58,73 @@ def pipeline():
     # Without consent (or after its withdrawal) a startup is not shown to the fund, even if once in its pipeline.
     entries = list(db.session.scalars(queries.pipeline_entries(current_user)))
     consents = list(db.session.scalars(queries.open_startups(current_user)))
-    return render_template("funding/pipeline.html", entries=entries, consents=consents,
-                           partners={p.id: p for p in db.session.scalars(sa.select(Partner))})
+    return render_template("funding/pipeline.html", entries=entries, consents=consents, partners=_partners())
+
+
+class StageForm(Form):
+    """A card of the board: the stage to move the startup to (today), at the version the board was read."""
+
+    version = HiddenField()
+    stage = SelectField(_l("Move to"), choices=PipelineStage.choices, validators=[InputRequired()])
+
+
+def _partners() -> dict:
+    return {p.id: p for p in db.session.scalars(sa.select(Partner))}
+
+
+@bp.route("/board")
+@login_required
+def board():
+    """The pipeline as columns by stage; a fund's people move a startup with the form on its card (no
+    script needed)."""
+    if not can_use_pipeline(current_user):
+        abort(403)
+    columns = queries.board(current_user)
+    movable = queries.movable(current_user, [e for _stage, entries in columns for e in entries])
+    forms = {}
+    for _stage, entries in columns:
+        for entry in entries:
+            if entry.id not in movable:
+                continue
+            form = StageForm(formdata=None, prefix=f"e{entry.id}")
+            form.stage.data, form.version.data = entry.stage.value, entry.version_id
+            forms[entry.id] = form
+    return render_template("funding/board.html", columns=columns, forms=forms, partners=_partners())
+
+
+@bp.route("/entries/<int:entry_id>/stage", methods=["POST"])
+@login_required
+def move_stage(entry_id):
+    """Move a startup of the board to another stage, dated today; back to the board with what happened."""
+    entry = db.session.scalar(sa.select(PipelineEntry).where(PipelineEntry.id == entry_id,
+                                                             queries.entries_visible_to(current_user)))
+    if entry is None or not can_use_pipeline(current_user):
+        abort(404)
+    if not can_move_in_pipeline(current_user, entry):
+        abort(403)  # staff read the funds' pipelines; each fund moves its own
+    form = StageForm(prefix=f"e{entry.id}")
+    if not form.validate_on_submit():
+        flash(_("Choose the stage to move the startup to."), "danger")
+        return redirect(url_for("funding.board"))
+    stage = PipelineStage(form.stage.data)
+    try:
+        services.move_stage(entry, stage, actor=current_user, on=bounds.today(), version=form.version.data)
+    except DomainError as exc:
+        flash(_("%(startup)s was not moved: %(reason)s", startup=entry.company.name, reason=exc.message), "danger")
+        return redirect(url_for("funding.startup", company_id=entry.company_id))
+    flash(_("%(startup)s moved to %(stage)s.", startup=entry.company.name, stage=stage.label), "success")
+    return redirect(url_for("funding.board", _anchor=f"stage-{stage.value}"))
+
+
+@bp.route(f"/pipeline.{exports.FORMAT_RULE}")
+@login_required
+def export_pipeline(fmt):
+    """The pipeline as its page lists it, to the same person: their fund's (staff: every fund's, named)."""
+    if not can_use_pipeline(current_user):
+        abort(403)
+    entries = db.session.scalars(queries.pipeline_entries(current_user)).all()
+    header, body = rows_of.pipeline(entries, _partners() if is_staff(current_user) else None)
+    return exports.response(fmt, "danh-muc-dau-tu", header, body, "pipeline")
 
 
 @bp.route("/startups/<int:company_id>", methods=["GET", "POST"])
