@@ -16,6 +16,7 @@ from incubator import bounds
 from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
 from incubator.cohorts.enums import MemberStatus, ProductStatus, Rhythm, ServiceKind
+from incubator.cohorts.models import MAX_ALLOWANCE_HOURS
 from incubator.forms import (
     DecimalField,
     Finite,
@@ -43,12 +44,16 @@ class CohortForm(Form):
     owner_id = SelectField(_l("Staff member in charge"), coerce=_optional_int, validators=[Optional()])
     round_id = SelectField(_l("Admits the accepted applications of"), coerce=_optional_int, validators=[Optional()])
     rhythm = SelectField(_l("Progress reports"), choices=Rhythm.choices, validators=[InputRequired()])
+    mentoring_allowance_hours = IntegerField(
+        _l("Mentoring hours per startup"), default=20,
+        validators=[Optional(), NumberRange(min=0, max=MAX_ALLOWANCE_HOURS)])
 
-    FIELDS = ("name", "starts_on", "ends_on", "owner_id", "round_id", "rhythm")
+    FIELDS = ("name", "starts_on", "ends_on", "owner_id", "round_id", "rhythm", "mentoring_allowance_hours")
 
     def load(self, cohort) -> None:
         for key in self.FIELDS:
             getattr(self, key).data = getattr(cohort, key)
+        self.rhythm.data = cohort.rhythm.value
         self.version.data = cohort.version_id
 
     def fields(self) -> dict:
@@ -68,6 +73,8 @@ class LeaveForm(Form):
                    validators=[InputRequired(message=_l("Enter the date of the decision.")),
                                bounds.DECISION.validator()])
     stays_on = BooleanField(_l("Stays in the building as an alumnus (from the next day)"))
+    extended_to = DateField(_l("Extended until (the new last day)"),
+                            validators=[Optional(), bounds.PROGRAMME.validator()])
     product = TextAreaField(_l("Product or service brought to market"), filters=[strip],
                             validators=[Optional(), Length(max=1000), NoControlCharacters()])
     evidence_text = TextAreaField(_l("Market evidence (customer, contract)"), filters=[strip],

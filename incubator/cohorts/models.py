@@ -14,6 +14,8 @@ from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
 
+MAX_ALLOWANCE_HOURS = 1000  # mentoring hours per startup of a cohort: more is a typing mistake
+
 
 class Cohort(db.Model):
     __tablename__ = "cohorts"

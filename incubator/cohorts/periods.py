@@ -56,8 +56,16 @@ def period_for(cohort_periods: list[Period], start: date) -> Period | None:
     return next((p for p in cohort_periods if p.start == start), None)
 
 
-def member_periods(member) -> list[Period]:
-    """The periods a member reports on: the cohort's, up to the day the member left."""
+def member_last_day(member) -> date:
+    """The member's last day in incubation as planned: the cohort's, or the later one of an extension."""
     cohort = member.cohort
-    end = member.left_on or cohort.ends_on
-    return [p for p in periods(cohort.starts_on, cohort.ends_on, cohort.rhythm) if p.start <= end]
+    return max(cohort.ends_on, member.extended_to) if member.extended_to else cohort.ends_on
+
+
+def member_periods(member) -> list[Period]:
+    """The periods a member reports on: the cohort's (with an extension's, in the same rhythm, up to its new
+    last day), up to the day the member left."""
+    cohort = member.cohort
+    last = member_last_day(member)
+    end = member.left_on or last
+    return [p for p in periods(cohort.starts_on, last, cohort.rhythm) if p.start <= end]

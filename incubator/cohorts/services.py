@@ -13,6 +13,7 @@ from incubator import bounds
 from incubator.audit import services as audit
 from incubator.cohorts.enums import IN_INCUBATION, MEMBER_TRANSITIONS, MemberStatus, ReportStatus, ServiceKind
 from incubator.cohorts.models import (
+    MAX_ALLOWANCE_HOURS,
     Cohort,
     CohortMember,
     ProgressReport,
@@ -20,7 +21,7 @@ from incubator.cohorts.models import (
     ServiceDelivery,
     ServiceRecipient,
 )
-from incubator.cohorts.periods import REMIND_BEFORE_DAYS, Period, member_periods
+from incubator.cohorts.periods import REMIND_BEFORE_DAYS, Period, member_last_day, member_periods, periods
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Residency
 from incubator.companies.queries import founders_of
@@ -29,7 +30,9 @@ from incubator.extensions import db
 
 # ---- Cohorts ----------------------------------------------------------------------------------------------
 
-COHORT_FIELDS = ("name", "starts_on", "ends_on", "owner_id", "round_id", "rhythm")
+COHORT_FIELDS = ("name", "starts_on", "ends_on", "owner_id", "round_id", "rhythm", "mentoring_allowance_hours")
+# What a cohort's members follow when it changes: their residencies and their reports' periods.
+SCHEDULE_FIELDS = ("starts_on", "ends_on", "rhythm")
 
 
 def _check_cohort(fields: dict, exclude_id: int | None = None) -> None:
@@ -43,6 +46,10 @@ def _check_cohort(fields: dict, exclude_id: int | None = None) -> None:
     bounds.PROGRAMME.check(fields["ends_on"], "ends_on")
     if fields["ends_on"] <= fields["starts_on"]:
         raise DomainError(_l("The cohort must end after it starts."), field="ends_on")
+    allowance = fields.get("mentoring_allowance_hours")
+    if allowance is not None and not 0 <= allowance <= MAX_ALLOWANCE_HOURS:
+        raise DomainError(_l("Mentoring hours per startup: from 0 to %(most)s.", most=MAX_ALLOWANCE_HOURS),
+                          field="mentoring_allowance_hours")
     clash = db.session.scalar(sa.select(Cohort.id).where(Cohort.name == name, Cohort.id != (exclude_id or 0)))
     if clash is not None:
         raise DomainError(_l("Another cohort has this name."), field="name")
@@ -55,6 +62,8 @@ def _check_cohort(fields: dict, exclude_id: int | None = None) -> None:
 
 def create_cohort(*, actor, **fields) -> Cohort:
     fields = {k: v for k, v in fields.items() if k in COHORT_FIELDS}
+    if fields.get("mentoring_allowance_hours", 0) is None:
+        fields.pop("mentoring_allowance_hours")  # the model's default
     fields["name"] = (fields.get("name") or "").strip()
     _check_cohort(fields)
     cohort = Cohort(**fields)
@@ -65,11 +74,16 @@ def create_cohort(*, actor, **fields) -> Cohort:
 
 
 def update_cohort(cohort: Cohort, *, actor, version=None, **fields) -> Cohort:
+    """Change a cohort. New dates or a new reporting rhythm after admission carry into the members still in
+    incubation (see :func:`_carry_into_members`), in the same change and the same audit entry."""
     expect_version(cohort, version)
     fields = {k: v for k, v in fields.items() if k in COHORT_FIELDS}
     fields["name"] = (fields.get("name", cohort.name) or "").strip()
+    if fields.get("mentoring_allowance_hours", 0) is None:
+        fields.pop("mentoring_allowance_hours")
     merged = {k: fields.get(k, getattr(cohort, k)) for k in COHORT_FIELDS}
     _check_cohort(merged, exclude_id=cohort.id)
+    before = {k: getattr(cohort, k) for k in SCHEDULE_FIELDS}
     changed = {}
     for key, value in fields.items():
         if getattr(cohort, key) != value:
@@ -77,8 +91,70 @@ def update_cohort(cohort: Cohort, *, actor, version=None, **fields) -> Cohort:
             setattr(cohort, key, value)
     if changed:
         db.session.flush()
-        audit.record("cohort.update", cohort, label=cohort.name, actor=actor, details={"changed": changed})
+        details = {"changed": changed}
+        if any(key in changed for key in SCHEDULE_FIELDS):
+            details["carried"] = _carry_into_members(cohort, before, actor=actor)
+        audit.record("cohort.update", cohort, label=cohort.name, actor=actor, details=details)
     return cohort
+
+
+def _carry_into_members(cohort: Cohort, before: dict, *, actor) -> dict:
+    """A cohort's dates or rhythm changed after admission: for each member still in incubation, the join date
+    and the incubated residency opened with the cohort move with its first day, a residency planned to end
+    with the cohort ends with it, and the open drafts of reports take their period's new end and due date
+    (a draft whose period is gone, with the rhythm, moves to the new period that holds its first day). Submitted
+    reports stay as they were sent; what is due from now on is worked out from the new periods. Returns what
+    moved, for the audit entry."""
+    from incubator.companies import services as register
+
+    members = list(db.session.scalars(sa.select(CohortMember).where(
+        CohortMember.cohort_id == cohort.id, CohortMember.status.in_(IN_INCUBATION))
+        .options(sa.orm.joinedload(CohortMember.residency))))
+    carried = {"members": 0, "residencies": 0, "drafts": 0}
+    old_start, old_end = before["starts_on"], before["ends_on"]
+    for member in members:
+        residency = member.residency
+        starts_on, ends_on = (residency.starts_on, residency.ends_on) if residency is not None else (None, None)
+        if member.joined_on == old_start and cohort.starts_on != old_start:
+            member.joined_on = cohort.starts_on
+            carried["members"] += 1
+            shared = residency is not None and db.session.scalar(sa.select(CohortMember.id).where(
+                CohortMember.residency_id == residency.id, CohortMember.id != member.id).limit(1)) is not None
+            if residency is not None and starts_on == old_start and not shared:
+                starts_on = cohort.starts_on
+        if residency is not None and ends_on == old_end and member.extended_to is None \
+                and cohort.ends_on != old_end:
+            ends_on = cohort.ends_on  # planned to end with the cohort: it still does
+        if residency is not None and (starts_on, ends_on) != (residency.starts_on, residency.ends_on):
+            try:
+                register.update_residency(residency, kind=residency.kind, starts_on=starts_on, ends_on=ends_on,
+                                          note=residency.note, actor=actor)
+            except DomainError as exc:
+                raise DomainError(_l("%(company)s cannot follow the new dates: %(reason)s",
+                                     company=member.company.name, reason=exc.message), field="starts_on") from exc
+            carried["residencies"] += 1
+        carried["drafts"] += _carry_drafts(member)
+    db.session.flush()
+    return carried
+
+
+def _carry_drafts(member: CohortMember) -> int:
+    """The member's open drafts follow its periods as they are now (see _carry_into_members)."""
+    now_periods = member_periods(member)
+    all_periods = periods(member.cohort.starts_on, member_last_day(member), member.cohort.rhythm)
+    taken = set(db.session.scalars(sa.select(ProgressReport.period_start).where(
+        ProgressReport.member_id == member.id, ProgressReport.status == ReportStatus.SUBMITTED)))
+    moved = 0
+    for draft in db.session.scalars(sa.select(ProgressReport).where(ProgressReport.member_id == member.id,
+                                                                     ProgressReport.status == ReportStatus.DRAFT)):
+        period = next((p for p in now_periods if p.start == draft.period_start), None) or next(
+            (p for p in all_periods if p.start <= draft.period_start <= p.end and p.start not in taken), None)
+        if period is None or (period.start, period.end, period.due_on) == (draft.period_start, draft.period_end,
+                                                                          draft.due_on):
+            continue
+        draft.period_start, draft.period_end, draft.due_on = period.start, period.end, period.due_on
+        moved += 1
+    return moved
 
 
 def cohort_for_round(round_id: int) -> Cohort | None:
@@ -125,10 +201,12 @@ def admit(cohort: Cohort, company, *, actor, application=None) -> CohortMember:
 
 def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_on: bool = False,
           product: str | None = None, evidence_text: str | None = None, evidence_url: str | None = None,
-          pillars=(), note: str | None = None, version=None) -> CohortMember:
+          pillars=(), note: str | None = None, extended_to: date | None = None, version=None) -> CohortMember:
     """The member's outcome at the end (or before it): recorded as the graduation outcome the targets count;
     the incubated residency ends that day, except for an extension; a graduate who stays in the building
-    gets an alumnus residency from the next day."""
+    gets an alumnus residency from the next day. An extension gives the member a new last day
+    (``extended_to``, after the cohort's): its reports go on, in the cohort's rhythm, until then, and a
+    residency planned to end with the cohort ends on the new day."""
     from incubator.companies import services as register
     from incubator.outcomes import services as outcomes
 
@@ -143,6 +221,8 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
         raise DomainError(_l("The date cannot be before the member joined."), field="on")
     if on > bounds.today() + bounds.DECISION_GRACE:  # the outcome's own bound (bounds.DECISION), said here
         raise DomainError(_l("A decision is recorded when it is taken: the date is too far ahead."), field="on")
+    if status is MemberStatus.EXTENDED:
+        _check_extension(member, extended_to)
     company = member.company
     outcome = outcomes.record_outcome(
         company, decision=status.value, decided_on=on, pillars=pillars, actor=actor,
@@ -151,7 +231,13 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
     before = member.status
     member.status = status
     member.outcome_id = outcome.id
-    if status is not MemberStatus.EXTENDED:
+    if status is MemberStatus.EXTENDED:
+        residency = member.residency
+        if residency is not None and residency.ends_on is not None and residency.ends_on < extended_to:
+            register.update_residency(residency, kind=residency.kind, starts_on=residency.starts_on,
+                                      ends_on=extended_to, note=residency.note, actor=actor)
+        member.extended_to = extended_to
+    else:
         member.left_on = on
         from incubator.mentoring.models import MentorAssignment
         from incubator.mentoring.services import end_assignment
@@ -172,8 +258,19 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
     db.session.flush()
     audit.record("cohort.leave", member, label=company.name, from_state=before, to_state=status, actor=actor,
                  details={"cohort": member.cohort_id, "on": on.isoformat(), "stays_on": stays_on,
-                          "outcome": outcome.id})
+                          "outcome": outcome.id,
+                          **({"extended_to": extended_to.isoformat()} if status is MemberStatus.EXTENDED else {})})
     return member
+
+
+def _check_extension(member: CohortMember, extended_to: date | None) -> None:
+    """An extension runs to a new last day after the member's current one, within the programme's days."""
+    if extended_to is None:
+        raise DomainError(_l("Enter the new last day of the extension."), field="extended_to")
+    bounds.PROGRAMME.check(extended_to, "extended_to")
+    if extended_to <= member_last_day(member):
+        raise DomainError(_l("The new last day must be after %(day)s.",
+                             day=member_last_day(member).strftime("%d/%m/%Y")), field="extended_to")
 
 
 # ---- Progress reports -------------------------------------------------------------------------------------

@@ -192,7 +192,8 @@ def leave(member_id):
             services.leave(member, MemberStatus(form.status.data), on=form.on.data, actor=current_user,
                            stays_on=form.stays_on.data, product=form.product.data,
                            evidence_text=form.evidence_text.data, evidence_url=form.evidence_url.data,
-                           pillars=form.pillars.data or [], note=form.note.data, version=form.version.data)
+                           pillars=form.pillars.data or [], note=form.note.data,
+                           extended_to=form.extended_to.data, version=form.version.data)
         except DomainError as exc:
             apply_form_error(form, exc)
         else:

@@ -97,7 +97,8 @@ def test_withdrawal_ends_the_residency_and_an_extension_keeps_it(make, db, city_
                                     ends_on=date(2025, 6, 30))
     leaving, extended = (services.admit(cohort, make.company(), actor=staff) for _ in range(2))
     services.leave(leaving, MemberStatus.WITHDRAWN, on=date(2025, 3, 31), actor=staff)
-    services.leave(extended, MemberStatus.EXTENDED, on=date(2025, 6, 30), actor=staff)
+    services.leave(extended, MemberStatus.EXTENDED, on=date(2025, 6, 30), actor=staff,
+                   extended_to=date(2025, 12, 31))
     db.session.commit()
     assert _ratio(ratio, date(2025, 4, 1)) == (1, 1)
     assert _ratio(ratio, date(2025, 9, 1)) == (1, 1)  # the extended startup is still incubated

@@ -167,7 +167,8 @@ def test_leaving_one_cohort_keeps_the_incubation_of_another_on_the_same_residenc
     staff = make.user(Role.STAFF)
     company = make.company()
     first = services.admit(make.cohort(starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31)), company, actor=staff)
-    services.leave(first, MemberStatus.EXTENDED, on=date(2025, 12, 31), actor=staff)
+    services.leave(first, MemberStatus.EXTENDED, on=date(2025, 12, 31), actor=staff,
+                   extended_to=date(2026, 3, 31))
     second = services.admit(make.cohort(starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30)), company, actor=staff)
     assert second.residency_id == first.residency_id
     services.leave(first, MemberStatus.GRADUATED, on=date(2026, 1, 31), actor=staff)
