@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     from incubator.cohorts import cli as cohorts_cli
     from incubator.imports import cli as imports_cli
     from incubator.reports import cli as reports_cli
+    from incubator.reviews import cli as reviews_cli
     from incubator.targets import cli as targets_cli
 
     translations_cli.register(app)
@@ -24,6 +25,7 @@ def register(app: Flask) -> None:
     imports_cli.register(app)
     cohorts_cli.register(app)
     reports_cli.register(app)
+    reviews_cli.register(app)
     uploads.register(app)
 
     @app.cli.command("demo")

@@ -24,9 +24,14 @@ from incubator.mentoring.models import Agreement, CalendarToken, MentorAssignmen
 
 
 def save_agreement(agreement: Agreement | None, partner, *, actor, programme: str, starts_on, ends_on=None,
-                   scope: str | None = None, mentoring_hours: int | None = None) -> Agreement:
+                   scope: str | None = None, mentoring_hours: int | None = None, version=None) -> Agreement:
     """An agreement runs on the programme's days (bounds.PROGRAMME: not before 1990, at most ten years
-    ahead); the hours it commits are not negative."""
+    ahead); the hours it commits are not negative. A change is made on the version it was read at, and its
+    audit entry says what changed."""
+    if agreement is not None:
+        expect_version(agreement, version)
+        if agreement.partner_id != partner.id:
+            raise DomainError(_l("This agreement is another partner's."))
     programme = (programme or "").strip()
     if not programme:
         raise DomainError(_l("Name the programme of the agreement."), field="programme")
@@ -41,12 +46,21 @@ def save_agreement(agreement: Agreement | None, partner, *, actor, programme: st
     if created:
         agreement = Agreement(partner_id=partner.id)
         db.session.add(agreement)
-    agreement.programme, agreement.starts_on, agreement.ends_on = programme, starts_on, ends_on
-    agreement.scope = (scope or "").strip() or None
-    agreement.mentoring_hours = mentoring_hours
+    values = {"programme": programme, "starts_on": starts_on, "ends_on": ends_on,
+              "scope": (scope or "").strip() or None, "mentoring_hours": mentoring_hours}
+    changed = {key: [audit.plain(getattr(agreement, key)), audit.plain(value)] for key, value in values.items()
+               if not created and getattr(agreement, key) != value}
+    if not created and not changed:
+        return agreement
+    for key, value in values.items():
+        setattr(agreement, key, value)
     db.session.flush()
+    details = {"partner": partner.id, "mentoring_hours": mentoring_hours}
+    if changed:
+        details["changed"] = {k: v for k, v in changed.items() if k != "scope"} | (
+            {"scope_changed": True} if "scope" in changed else {})
     audit.record("agreement.create" if created else "agreement.update", agreement, label=programme, actor=actor,
-                 details={"partner": partner.id, "mentoring_hours": mentoring_hours})
+                 details=details)
     return agreement
 
 
@@ -165,6 +179,8 @@ def log_session(assignment: MentorAssignment, *, actor, now: datetime, **fields)
                  actor=actor, details={"mentor": mentor.email, "minutes": session.minutes})
     if session.status is SessionStatus.SCHEDULED:
         _send_invitations(session)
+    else:
+        _ask_founders_to_confirm(session)
     return session
 
 
@@ -226,6 +242,10 @@ def change_status(session: MentoringSession, to: SessionStatus, *, actor, reason
                  reason=reason, actor=actor)
     if to is SessionStatus.CANCELLED and before is SessionStatus.SCHEDULED:
         _send_invitations(session)  # the cancellation reaches the calendars too
+    elif to is SessionStatus.HELD:
+        _ask_founders_to_confirm(session)
+    elif to is SessionStatus.DISPUTED:
+        _tell_staff_of_dispute(session, disputed_by=actor)
     return session
 
 
@@ -257,6 +277,41 @@ def _send_invitations(session: MentoringSession) -> None:
         mail.send(person.email, person.locale, "session_invitation", subject, user=person, session=session,
                   attachment=("moi-hop.ics", "text/calendar; charset=utf-8", ics),
                   link=external_url("mentoring.session", session_id=session.id))
+
+
+def _ask_founders_to_confirm(session: MentoringSession) -> None:
+    """A session that took place waits for the founders: each is asked, once, in their language, to confirm it
+    or say what is wrong, with the link to its page."""
+    from flask_babel import gettext as _
+
+    from incubator.companies.queries import founders_of
+    from incubator.mail import services as mail
+    from incubator.urls import external_url
+
+    link = external_url("mentoring.session", session_id=session.id)
+    for founder in founders_of(session.company_id):
+        mail.send_to(founder, "session_to_confirm",
+                     lambda: _("Please confirm the mentoring session with %(mentor)s",
+                               mentor=session.mentor.full_name),
+                     event=f"session.held:{session.id}", session=session, link=link)
+
+
+def _tell_staff_of_dispute(session: MentoringSession, *, disputed_by) -> None:
+    """A founder disputed a session: the incubator's staff, who resolve disputes, are told once, with the
+    founder's reason and the link to the session."""
+    from flask_babel import gettext as _
+
+    from incubator.auth.enums import Role
+    from incubator.auth.queries import active_with_role
+    from incubator.mail import services as mail
+    from incubator.urls import external_url
+
+    link = external_url("mentoring.session", session_id=session.id)
+    for person in active_with_role(Role.STAFF):
+        mail.send_to(person, "session_disputed",
+                     lambda: _("Disputed mentoring session: %(company)s", company=session.company.name),
+                     event=f"session.disputed:{session.id}", session=session,
+                     disputed_by=disputed_by, link=link)
 
 
 # ---- Calendar feeds -----------------------------------------------------------------------------------------

@@ -73,7 +73,25 @@ def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
     report.finalised_at = utcnow()
     db.session.flush()
     audit.record("report.finalise", report, label=report.number, to_state="final", actor=actor)
+    _tell_officials(report)
     return report
+
+
+def _tell_officials(report: PeriodicReport) -> None:
+    """The Department's officials are told once that the report is finalised, in their language, with the link
+    to its page (where they read it and download its PDF: the PDF is not attached)."""
+    from flask_babel import gettext as _
+
+    from incubator.auth.enums import Role
+    from incubator.auth.queries import active_with_role
+    from incubator.mail import services as mail
+    from incubator.urls import external_url
+
+    link = external_url("reports.report", report_id=report.id)
+    for official in active_with_role(Role.OFFICIAL):
+        mail.send_to(official, "report_finalised",
+                     lambda: _("Report %(number)s of the incubator is finalised", number=report.number),
+                     event=f"report.final:{report.id}", report=report, link=link)
 
 
 def new_version(report: PeriodicReport, *, actor) -> PeriodicReport:

@@ -296,7 +296,17 @@ def _entry(stage: ReviewStage, application: Application) -> StageEntry | None:
 
 
 def assign(stage: ReviewStage, application: Application, reviewer, *, actor) -> Assignment:
-    """Give one application to one reviewer by hand (they join the panel if not yet on it)."""
+    """Give one application to one reviewer by hand (they join the panel if not yet on it); the reviewer is
+    told by e-mail when it is new to them."""
+    a, given = _give(stage, application, reviewer, actor=actor)
+    if given:
+        _tell_assigned(stage, reviewer, [a])
+    return a
+
+
+def _give(stage: ReviewStage, application: Application, reviewer, *, actor) -> tuple[Assignment, bool]:
+    """The assignment of one application to one reviewer, and whether it was given now (False: it was
+    already theirs)."""
     entry = _entry(stage, application)
     if entry is None:
         raise DomainError(_l("This application is not in the stage."))
@@ -313,7 +323,7 @@ def assign(stage: ReviewStage, application: Application, reviewer, *, actor) -> 
     if existing is not None and existing.status is AssignmentStatus.RECUSED:
         raise DomainError(_l("%(name)s was recused from this application.", name=reviewer.full_name))
     if existing is not None and existing.is_active:
-        return existing
+        return existing, False
     add_to_panel(stage, [reviewer], actor=actor)
     if existing is not None:  # taken back earlier, given again
         existing.status, existing.ended_at, existing.assigned_by_id = AssignmentStatus.ASSIGNED, None, actor.id
@@ -325,24 +335,28 @@ def assign(stage: ReviewStage, application: Application, reviewer, *, actor) -> 
     db.session.flush()
     audit.record("review.assign", a, label=application.reference, actor=actor,
                  details={"stage": stage.id, "reviewer": reviewer.email})
-    return a
+    return a, True
 
 
 def assign_many(stage: ReviewStage, applications: list[Application], reviewers: list, *, actor):
     """Bulk assignment: every chosen reviewer on every chosen application, except where a conflict or an
-    earlier recusal forbids it. Returns (assignments made, [(application, reviewer, reason)] skipped)."""
+    earlier recusal forbids it. Each reviewer gets one e-mail listing what the batch gave them.
+    Returns (assignments made, [(application, reviewer, reason)] skipped)."""
     made, skipped = 0, []
+    given: dict[int, list[Assignment]] = {}
     for application in applications:
         for reviewer in reviewers:
-            active_before = db.session.scalar(sa.select(Assignment.id).where(
-                Assignment.stage_id == stage.id, Assignment.application_id == application.id,
-                Assignment.reviewer_id == reviewer.id, Assignment.status.in_(ACTIVE_ASSIGNMENT)))
             try:
-                assign(stage, application, reviewer, actor=actor)
+                a, new = _give(stage, application, reviewer, actor=actor)
             except DomainError as refused:
                 skipped.append((application, reviewer, refused.message))
             else:
-                made += active_before is None
+                if new:
+                    made += 1
+                    given.setdefault(reviewer.id, []).append(a)
+    for reviewer in reviewers:
+        if reviewer.id in given:
+            _tell_assigned(stage, reviewer, given[reviewer.id])
     return made, skipped
 
 
@@ -385,14 +399,46 @@ def auto_assign(stage: ReviewStage, *, actor, application_ids: Iterable[int] | N
     pairs = assignment_plan.plan([s for s in slots if s.needed], loads, conflicts)
     # A reviewer taken off an application (withdrawn, recused) is never given it again automatically: the
     # planner treats every earlier row as taken.
+    given: dict[int, list[Assignment]] = {}
     for application_id, reviewer_id in pairs:
-        db.session.add(Assignment(stage_id=stage.id, application_id=application_id, reviewer_id=reviewer_id,
-                                  assigned_by_id=actor.id))
+        a = Assignment(stage_id=stage.id, application_id=application_id, reviewer_id=reviewer_id,
+                       assigned_by_id=actor.id)
+        db.session.add(a)
+        given.setdefault(reviewer_id, []).append(a)
     db.session.flush()
     result = {"created": len(pairs), "gaps_left": needed - len(pairs)}
     if pairs:
         audit.record("review.auto_assign", stage, label=stage.name_vi, actor=actor, details=result)
+        # One e-mail per reviewer for the whole run.
+        for reviewer in db.session.scalars(sa.select(User).where(User.id.in_(given)).order_by(User.id)):
+            _tell_assigned(stage, reviewer, given[reviewer.id])
     return result
+
+
+def _tell_assigned(stage: ReviewStage, reviewer, assignments: list[Assignment]) -> None:
+    """One e-mail to the reviewer for the applications just given to them in the stage, in their language,
+    with a link to their desk. The event is these assignments as given now (an assignment given again after
+    being taken back has a new version): the same batch is never announced twice."""
+    import hashlib
+
+    from flask_babel import ngettext
+
+    from incubator.mail import services as mail
+    from incubator.urls import external_url
+
+    if not assignments:
+        return
+    given = sorted(assignments, key=lambda a: a.id)
+    digest = hashlib.sha256(",".join(f"{a.id}.{a.version_id}" for a in given).encode()).hexdigest()[:40]
+    applications = db.session.scalars(
+        sa.select(Application).where(Application.id.in_([a.application_id for a in given]))
+        .options(selectinload(Application.company)).order_by(Application.reference)).all()
+    count = len(applications)
+    mail.send_to(reviewer, "review_assigned",
+                 lambda: ngettext("%(num)s application to review in %(stage)s",
+                                  "%(num)s applications to review in %(stage)s", count, stage=stage.name),
+                 event=f"review.assigned:{stage.id}:{reviewer.id}:{digest}", stage=stage,
+                 applications=applications, link=external_url("reviews.desk"))
 
 
 def withdraw_assignment(a: Assignment, *, actor, reason: str | None = None) -> Assignment:
@@ -628,40 +674,68 @@ def _send_decision(entry: StageEntry, following: ReviewStage | None) -> None:
         Decision.REJECT: _l("The decision on your application %(reference)s"),
         Decision.ADVANCE: _l("Your application %(reference)s goes on to the next stage"),
     }
-    from flask_babel import force_locale
-
     comments = released_comments(entry)
     link = external_url("applications.status", application_id=application.id)
-    # The business's founders as they are now: whoever started the file may have left it since.
+    # The business's founders as they are now: whoever started the file may have left it since. The event is
+    # this decision in this stage (a waitlisted application accepted later is told again, of the new decision).
     for founder in founders_of(application.company_id):
-        with force_locale(founder.locale or "vi"):
-            subject = str(subjects[entry.decision] % {"reference": application.reference})
-        mail.send(founder.email, founder.locale, "review_decision", subject, user=founder, application=application,
-                  entry=entry, following=following, comments=comments, link=link)
+        mail.send_to(founder, "review_decision",
+                     lambda: subjects[entry.decision] % {"reference": application.reference},
+                     event=f"review.decision:{entry.id}:{entry.decision.value}", application=application,
+                     entry=entry, following=following, comments=comments, link=link)
 
 
 def remind_reviewers(stage: ReviewStage, *, actor, now) -> int:
-    """E-mail every panel member who still has applications to review in the stage."""
+    """E-mail every panel member who still has applications to review in the stage (staff asked; a second
+    click within the same minute sends nothing more)."""
+    sent = _remind(stage, now=now, event=f"review.remind:{stage.id}:{now:%Y-%m-%dT%H:%M}")
+    if sent:
+        audit.record("review.remind", stage, label=stage.name_vi, actor=actor, details={"sent": sent})
+    return sent
+
+
+def _remind(stage: ReviewStage, *, now, event: str) -> int:
+    from flask_babel import ngettext
+
     from incubator.mail import services as mail
     from incubator.reviews.queries import reviewer_progress
     from incubator.urls import external_url
 
     sent = 0
     for row in reviewer_progress(stage):
-        if row.remaining <= 0:
+        if row.remaining <= 0 or not row.user.active:
             continue
-        user = row.user
-        from flask_babel import force_locale
-
-        with force_locale(user.locale or "vi"):
-            subject = str(_l("Reminder: %(count)s applications to review", count=row.remaining))
-        mail.send(user.email, user.locale, "review_reminder", subject, user=user, stage=stage, row=row,
-                  link=external_url("reviews.desk"))
+        if mail.send_to(row.user, "review_reminder",
+                        lambda row=row: ngettext("Reminder: %(num)s application to review",
+                                                 "Reminder: %(num)s applications to review", row.remaining),
+                        event=event, stage=stage, row=row, link=external_url("reviews.desk")) is None:
+            continue  # already reminded of this
         row.member.reminded_at = now
         sent += 1
     db.session.flush()
-    if sent:
-        audit.record("review.remind", stage, label=stage.name_vi, actor=actor, details={"sent": sent})
+    return sent
+
+
+def send_closing_reminders(today, *, days_before: int, now) -> int:
+    """The daily reminder: reviewers who still have reviews due in a stage closing within ``days_before`` days
+    of ``today`` (Hà Nội days; not yet closed at ``now``) are e-mailed, once per reviewer and stage however
+    often it runs. Returns the number of e-mails queued."""
+    from datetime import timedelta
+
+    from incubator.i18n import local_tz
+
+    tz = local_tz()
+    stages = db.session.scalars(sa.select(ReviewStage).where(ReviewStage.closes_at > now)
+                                .options(selectinload(ReviewStage.round)).order_by(ReviewStage.closes_at)).all()
+    sent = 0
+    for stage in stages:
+        closes_on = stage.closes_at.astimezone(tz).date()
+        if not today <= closes_on <= today + timedelta(days=days_before):
+            continue
+        count = _remind(stage, now=now, event=f"review.closing:{stage.id}")
+        if count:
+            audit.record("review.remind", stage, label=stage.name_vi, details={"sent": count, "automatic": True})
+        sent += count
     return sent
 
 
