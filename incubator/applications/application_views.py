@@ -232,9 +232,10 @@ def index(round_id):
     filters = _filters()
     applications = db.paginate(queries.round_list(round_id, **filters), page=page_arg(), per_page=50,
                                error_out=False)
+    counts = queries.counts_by_status(round_id, db)
     return render_template("applications/index.html", round=intake_round, applications=applications,
-                           filters=filters, counts=queries.counts_by_status(round_id, db),
-                           statuses=list(ApplicationStatus))
+                           filters=filters, counts=counts, submitted_total=queries.submitted_total(counts),
+                           statuses=list(ApplicationStatus), withdrawn=ApplicationStatus.WITHDRAWN)
 
 
 @staff_bp.route("/<int:round_id>/applications.<any(csv, xlsx):fmt>")

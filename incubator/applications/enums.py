@@ -37,6 +37,9 @@ TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.WITHDRAWN: frozenset(),
 }
 DECIDED = frozenset({S.ACCEPTED, S.WAITLISTED, S.REJECTED})
+# What every count of "submitted applications" counts: sent, and not withdrawn since (see
+# applications.queries.counted_as_submitted). A draft withdrawn was never sent; a sent one withdrawn is left out.
+COUNTED_AS_SUBMITTED = frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.WAITLISTED, S.REJECTED})
 
 
 class QuestionKind(LabelledEnum):

@@ -5,9 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from incubator.applications import services
+from incubator.applications import queries, services
 from incubator.applications.eligibility import RULE_LABELS, parameters
-from incubator.applications.enums import ApplicationStatus
 from incubator.applications.forms import (
     CopyRoundForm,
     DocumentForm,
@@ -58,9 +57,7 @@ def _rules(intake_round):
 def manage():
     counts = dict(db.session.execute(sa.select(Application.round_id, sa.func.count()).group_by(Application.round_id))
                   .all())
-    submitted = dict(db.session.execute(
-        sa.select(Application.round_id, sa.func.count()).where(Application.status != ApplicationStatus.DRAFT)
-        .group_by(Application.round_id)).all())
+    submitted = queries.submitted_by_round()
     rounds = list(db.session.scalars(sa.select(IntakeRound).order_by(IntakeRound.opens_at.desc())))
     return render_template("rounds/manage.html", rounds=rounds, counts=counts, submitted=submitted, now=utcnow())
 

@@ -32,8 +32,10 @@ def compute(start: date, end: date) -> dict:
     from incubator.targets.enums import TargetKind
 
     t0, t1 = _instant(start), _instant(end, end=True)
+    from incubator.applications.queries import counted_as_submitted
+
     received = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
-        Application.submitted_at >= t0, Application.submitted_at < t1))
+        Application.submitted_at >= t0, Application.submitted_at < t1, counted_as_submitted()))
     accepted = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
         Application.status == ApplicationStatus.ACCEPTED, Application.decided_at >= t0, Application.decided_at < t1))
     cohorts = [{"name": name, "members": members} for name, members in db.session.execute(

@@ -347,10 +347,18 @@ def stages_of_round(round_id: int) -> list[ReviewStage]:
 
 
 def stage_counts(stage: ReviewStage) -> dict:
-    entries = db.session.scalar(sa.select(sa.func.count(StageEntry.id)).where(StageEntry.stage_id == stage.id))
-    decided = db.session.scalar(sa.select(sa.func.count(StageEntry.id))
-                                .where(StageEntry.stage_id == stage.id, StageEntry.decision.is_not(None)))
-    return {"entries": entries, "decided": decided}
+    """The stage's applications (withdrawn ones left out, as every count of submitted applications does),
+    those decided, and those withdrawn."""
+    from incubator.applications.queries import counted_as_submitted
+
+    standing = counted_as_submitted()
+    entries, decided, withdrawn = db.session.execute(
+        sa.select(sa.func.count(StageEntry.id).filter(standing),
+                  sa.func.count(StageEntry.id).filter(standing, StageEntry.decision.is_not(None)),
+                  sa.func.count(StageEntry.id).filter(sa.not_(standing)))
+        .select_from(StageEntry).join(Application, Application.id == StageEntry.application_id)
+        .where(StageEntry.stage_id == stage.id)).one()
+    return {"entries": entries, "decided": decided, "withdrawn": withdrawn}
 
 
 @dataclass
