@@ -134,6 +134,10 @@ MATRIX = {
     ("POST", "applications.review", "application_id"): row(LOGIN, 404),
     ("GET", "applications.status", "application_id"): row(LOGIN, 404, staff=200, admin=200),
     ("POST", "applications.withdraw", "application_id"): row(LOGIN, 404, staff=403, admin=403),
+    ("GET", "applications.withdraw", "application_id"): row(LOGIN, 404, staff=403, admin=403),  # the confirmation
+    # A draft: nothing was sent yet, staff are sent to its status (its founders to the summary before submitting).
+    ("GET", "applications.copy", "application_id"): row(LOGIN, 404, staff=302, admin=302),
+    ("GET", "applications.copy_pdf", "application_id"): row(LOGIN, 404, staff=302, admin=302),
     ("GET", "round_applications.index", "round_id"): only(STAFF),
     ("GET", "round_applications.export", "round_id,fmt=csv"): only(STAFF),
     ("GET", "applications.staff_view", "application_id"): only(STAFF),
@@ -424,6 +428,10 @@ OBJECT_MATRIX = {
     ("GET", "applications.review", "application_id"): _see(*HOLDERS),
     ("GET", "applications.download", "application_id,document_id"): _see(*HOLDERS, ok=404),  # nothing uploaded
     ("POST", "applications.autosave", "application_id"): _see(*HOLDERS, ok=400),  # an empty save
+    ("GET", "applications.withdraw", "application_id"): _see(*HOLDERS),  # the confirmation page
+    # A draft has no copy of what was sent yet: its founders are sent to the summary before submitting.
+    ("GET", "applications.copy", "application_id"): _see(*HOLDERS, ok=302),
+    ("GET", "applications.copy_pdf", "application_id"): _see(*HOLDERS, ok=302),
     ("GET", "startups.file", "company_id"): _see(*HOLDERS, "mentor"),
     ("GET", "cohorts.report", "member_id,period=2025-01-01"): _see(*HOLDERS, "mentor"),
     ("GET", "funding.consent", "company_id"): _see(*HOLDERS),

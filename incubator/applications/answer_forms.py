@@ -14,7 +14,7 @@ from incubator.applications.eligibility import SectorKind
 from incubator.applications.enums import QuestionKind
 from incubator.auth.forms import MultiCheckboxField
 from incubator.db import BIGINT_RANGE, NUMERIC_18_RANGE
-from incubator.forms import Form, IntegerField, NoControlCharacters, strip
+from incubator.forms import Form, IntegerField, MoneyField, NoControlCharacters, strip
 
 MAX_MONEY = 10**15
 # Answers are kept in JSON (numbers of 64 bits at most); the facts the eligibility rules read, in their columns.
@@ -42,8 +42,8 @@ def _field(question):
                              filters=[strip], **kw)
     if kind is QuestionKind.NUMBER:
         return IntegerField(label, [Optional(), NumberRange(min=-10**12, max=10**12)], **ANSWER_RANGE, **kw)
-    if kind is QuestionKind.MONEY:
-        return IntegerField(label, [Optional(), NumberRange(min=0, max=MAX_MONEY,
+    if kind is QuestionKind.MONEY:  # typed with grouping (1.250.000.000), read back as a number
+        return MoneyField(label, [Optional(), NumberRange(min=0, max=MAX_MONEY,
                                                              message=_l("Enter an amount in VND, not negative."))],
                             **ANSWER_RANGE, **kw)
     if kind is QuestionKind.DATE:
@@ -66,11 +66,11 @@ def answer_form(intake_round, *args, **kwargs):
         sector_kind = SelectField(_l("Main sector"), choices=[SelectChoice("", "—")] + [
             SelectChoice(k.value, k.label) for k in SectorKind])
         employees = IntegerField(_l("Employees (people insured)"), [Optional(), NumberRange(min=0, max=10**6)])
-        revenue = IntegerField(_l("Revenue of the last year (VND)"),
+        revenue = MoneyField(_l("Revenue of the last year (VND)"),
                                [Optional(), NumberRange(min=0, max=MAX_MONEY,
                                                         message=_l("Enter an amount in VND, not negative."))],
                                **MONEY_RANGE)
-        capital = IntegerField(_l("Total capital (VND)"),
+        capital = MoneyField(_l("Total capital (VND)"),
                                [Optional(), NumberRange(min=0, max=MAX_MONEY,
                                                         message=_l("Enter an amount in VND, not negative."))],
                                **MONEY_RANGE)

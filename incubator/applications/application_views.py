@@ -1,13 +1,13 @@
 """Founders apply: choose the company, fill the draft, upload documents, submit, follow the status."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from incubator.applications import answer_forms, services
 from incubator.applications.enums import DECIDED, ApplicationStatus
-from incubator.applications.forms import NoveltyForm, OverrideForm
+from incubator.applications.forms import NoveltyForm, OverrideForm, WithdrawForm
 from incubator.applications.models import Application, IntakeRound, RoundDocument
 from incubator.audit.models import AuditEntry
 from incubator.auth.forms import ConfirmForm
@@ -21,10 +21,10 @@ from incubator.auth.permissions import (
 )
 from incubator.companies.enums import MembershipStatus
 from incubator.companies.models import CompanyMember
+from incubator.companies.services import company_added
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.text import clean_text
 from incubator.uploads import check_pdf, send_upload
 from incubator.web import apply_form_error, form_status, save_form
 
@@ -42,6 +42,27 @@ def _my_companies():
     return [m.company for m in db.session.scalars(
         sa.select(CompanyMember).where(CompanyMember.user_id == current_user.id,
                                        CompanyMember.status == MembershipStatus.APPROVED))]
+
+
+def _open_round_invitation(company, **_kwargs):
+    """Told to a founder who has just added a business (the register's company_added signal): the round open
+    now, until when, with the link to apply; None when no round is open."""
+    from markupsafe import Markup
+
+    from incubator.applications.queries import public_rounds
+    from incubator.i18n import fmt_datetime
+
+    open_now, _soon = public_rounds(utcnow())
+    if not open_now:
+        return None
+    intake_round = open_now[0]  # the one closing first
+    return Markup('{} <a class="alert-link" href="{}">{}</a>').format(
+        _("The round “%(round)s” is open until %(when)s (Hà Nội time).", round=intake_round.name,
+          when=fmt_datetime(intake_round.closes_at)),
+        url_for("applications.start", round_id=intake_round.id), _("Apply now"))
+
+
+company_added.connect(_open_round_invitation)
 
 
 @bp.route("/start/<int:round_id>", methods=["GET", "POST"])
@@ -98,12 +119,20 @@ def edit(application_id):
     return _render_edit(application, form)
 
 
+def _field_errors(form) -> dict:
+    """The form's errors as the draft's script shows them: by field name (q12, revenue…), each a list of
+    sentences; what belongs to no field under "form"."""
+    errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
+    if form.form_errors:
+        errors["form"] = [str(e) for e in form.form_errors]
+    return errors
+
+
 @bp.route("/<int:application_id>/autosave", methods=["POST"])
 @login_required
 def autosave(application_id):
-    """The draft form's script saves here while the founder types; JSON in, JSON out."""
-    from flask import jsonify
-
+    """The draft form's script saves here while the founder types; JSON in, JSON out. A refused answer comes
+    back under its field's name with the reason, so the script marks that field at once."""
     from incubator.i18n import fmt_datetime
 
     application = db.get_or_404(Application, application_id)
@@ -111,15 +140,34 @@ def autosave(application_id):
         return jsonify(saved=False), 404
     form = answer_forms.answer_form(application.round)
     if not form.validate_on_submit():
-        return jsonify(saved=False, errors={k: [str(e) for e in v] for k, v in form.errors.items()}), 400
+        return jsonify(saved=False, errors=_field_errors(form)), 400
     try:
         services.save_draft(application, answers=answer_forms.answers_of(form), facts=answer_forms.facts_of(form),
                             actor=current_user, version=form.version.data)
     except DomainError as exc:
-        return jsonify(saved=False, errors={"form": [str(exc.message)]}), 400
+        apply_form_error(form, exc)
+        return jsonify(saved=False, errors=_field_errors(form)), 400
     return jsonify(saved=True, version=application.version_id, saved_at=fmt_datetime(utcnow())[:5],
                    eligibility=render_template("applications/_eligibility.html",
                                                eligibility=services.eligibility_of(application)))
+
+
+def _in_background() -> bool:
+    """The draft's script sends its uploads asking for JSON; a form posted without script asks for a page."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _upload_answer(application, document, message: str, *, ok: bool):
+    """The outcome of an upload, in place for the script (the document's slot drawn again, with the message
+    in it), or as a message on the draft's page after a redirect for a form posted without script."""
+    if _in_background():
+        uploaded = {d.document_id: d for d in application.documents}
+        html = render_template("applications/_document.html", application=application, d=document,
+                               slot=uploaded.get(document.id), message=message, ok=ok)
+        return jsonify(ok=ok, message=message, html=html), 200 if ok else 400
+    flash(message, "success" if ok else "danger")
+    return redirect(url_for("applications.edit", application_id=application.id) + f"#document-{document.id}",
+                    302 if ok else 303)
 
 
 @bp.route("/<int:application_id>/documents/<int:document_id>", methods=["POST"])
@@ -127,19 +175,18 @@ def autosave(application_id):
 def upload(application_id, document_id):
     application = _application_or_404(application_id, can_edit_application)
     document = db.get_or_404(RoundDocument, document_id)
+    if document.round_id != application.round_id:
+        abort(404)
     storage = request.files.get("file")
     if not ConfirmForm().validate_on_submit() or storage is None or not storage.filename:
-        flash(_("Choose a PDF file to upload."), "warning")
-        return redirect(url_for("applications.edit", application_id=application.id)), 303
+        return _upload_answer(application, document, _("Choose a PDF file to upload."), ok=False)
     try:
         pdf = check_pdf(storage, field="file")
         services.attach_document(application, document, pdf, actor=current_user)
     except DomainError as exc:
-        flash(f"{document.name}: {exc.message}", "danger")
-        return redirect(url_for("applications.edit", application_id=application.id)), 303
+        return _upload_answer(application, document, f"{document.name}: {exc.message}", ok=False)
     pdf.save("applications")
-    flash(_("%(document)s uploaded.", document=document.name), "success")
-    return redirect(url_for("applications.edit", application_id=application.id) + "#documents")
+    return _upload_answer(application, document, _("%(document)s uploaded.", document=document.name), ok=True)
 
 
 @bp.route("/<int:application_id>/documents/<int:document_id>")
@@ -155,28 +202,38 @@ def download(application_id, document_id):
     return send_upload("applications", slot.stored_name, slot.original_name)
 
 
+def _summary(application) -> dict:
+    """What the founder reads before submitting and in the copy of what was sent: every answer and document."""
+    return {"questions": [q for q in application.round.questions if not q.hidden],
+            "uploaded": {d.document_id: d for d in application.documents},
+            "eligibility": services.eligibility_of(application)}
+
+
 @bp.route("/<int:application_id>/submit", methods=["GET", "POST"])
 @login_required
 def review(application_id):
-    """The last look before submitting: what is missing, or the button."""
+    """The last look before submitting: a summary of every answer and document, what is missing, or the
+    button."""
     application = _application_or_404(application_id)
     if application.status is not ApplicationStatus.DRAFT:
         return redirect(url_for("applications.status", application_id=application.id))
     if not can_edit_application(current_user, application):
         abort(404)
     form = ConfirmForm()
+    status = 200
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.submit(application, actor=current_user, now=utcnow())
         except DomainError as exc:
             flash(str(exc.message), "danger")
-            return render_template("applications/review.html", application=application, form=form,
-                                   missing=services.missing_for_submission(application), now=utcnow()), 400
-        flash(_("Application %(reference)s submitted. A confirmation has been sent by e-mail.",
-                reference=application.reference), "success")
-        return redirect(url_for("applications.status", application_id=application.id))
+            status = 400
+        else:
+            flash(_("Application %(reference)s submitted. A confirmation has been sent by e-mail.",
+                    reference=application.reference), "success")
+            return redirect(url_for("applications.status", application_id=application.id))
     return render_template("applications/review.html", application=application, form=form,
-                           missing=services.missing_for_submission(application), now=utcnow())
+                           missing=services.missing_for_submission(application), now=utcnow(),
+                           **_summary(application)), status
 
 
 @bp.route("/<int:application_id>")
@@ -189,26 +246,70 @@ def status(application_id):
         AuditEntry.object_type == "applications", AuditEntry.object_id == str(application.id),
         AuditEntry.action.in_(["application.create", "application.status"])).order_by(AuditEntry.id)))
     return render_template("applications/status.html", application=application, timeline=timeline,
-                           can_withdraw=application.status not in DECIDED | {ApplicationStatus.WITHDRAWN}
-                           and can_withdraw_application(current_user, application),
-                           form=ConfirmForm(), decisions=decisions_for_founder(application))
+                           can_withdraw=_may_withdraw(application), decisions=decisions_for_founder(application))
 
 
-@bp.route("/<int:application_id>/withdraw", methods=["POST"])
+def _may_withdraw(application) -> bool:
+    return (application.status not in DECIDED | {ApplicationStatus.WITHDRAWN}
+            and can_withdraw_application(current_user, application))
+
+
+def _draft_has_no_copy(application):
+    """Nothing was sent yet: its founders go to the summary before submitting, staff to its status."""
+    endpoint = "applications.review" if can_edit_application(current_user, application) else "applications.status"
+    return redirect(url_for(endpoint, application_id=application.id))
+
+
+@bp.route("/<int:application_id>/copy")
+@login_required
+def copy(application_id):
+    """A read-only copy of what was sent, to read, print or save as PDF. A draft has none yet: its summary is
+    the page before submitting."""
+    application = _application_or_404(application_id)
+    if application.status is ApplicationStatus.DRAFT:
+        return _draft_has_no_copy(application)
+    return render_template("applications/copy.html", application=application, **_summary(application))
+
+
+@bp.route("/<int:application_id>/copy.pdf")
+@login_required
+def copy_pdf(application_id):
+    """The same copy as an A4 PDF (WeasyPrint, fetching nothing but the package's static files)."""
+    from flask import Response
+
+    from incubator.pdf import html_to_pdf
+    from incubator.uploads import download_name
+
+    application = _application_or_404(application_id)
+    if application.status is ApplicationStatus.DRAFT:
+        return _draft_has_no_copy(application)
+    html = render_template("applications/copy_document.html", application=application, **_summary(application))
+    name = download_name(f"ho-so-{application.reference or application.id}.pdf")
+    return Response(html_to_pdf(html), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(application_id):
+    """Withdrawing asks first: a page that says what it means, with the optional reason and the button that
+    withdraws (no script needed)."""
     application = _application_or_404(application_id)
     if not can_withdraw_application(current_user, application):
         abort(403)
-    if ConfirmForm().validate_on_submit():
+    form = WithdrawForm()
+    if not _may_withdraw(application):
+        flash(_("This application can no longer be withdrawn."), "warning")
+        return redirect(url_for("applications.status", application_id=application.id))
+    if form.validate_on_submit():
         try:
-            reason = clean_text(request.form.get("reason"), 500)
-            services.withdraw(application, actor=current_user, reason=reason)
+            services.withdraw(application, actor=current_user, reason=form.reason.data or None)
         except DomainError as exc:
             flash(str(exc.message), "warning")
         else:
             flash(_("The application has been withdrawn."), "info")
-    return redirect(url_for("applications.status", application_id=application.id))
+        return redirect(url_for("applications.status", application_id=application.id))
+    return render_template("applications/withdraw.html", application=application, form=form), form_status(form)
 
 
 # ---- Staff ------------------------------------------------------------------------------------------------

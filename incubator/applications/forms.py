@@ -203,3 +203,9 @@ class NoveltyForm(Form):
         message=_l("Choose whether the product or technology is new."))], choices=[
         SelectChoice("yes", _l("Yes, it is new")), SelectChoice("no", _l("No, it is not new"))])
     note = _long(_l("Reason or note (required when it is not new)"), 1000)
+
+
+class WithdrawForm(Form):
+    """The founder confirms the withdrawal, with a reason if they wish."""
+
+    reason = _long(_l("Reason (optional)"), 500)

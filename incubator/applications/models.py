@@ -77,6 +77,13 @@ class RoundQuestion(db.Model):
     def label(self) -> str:
         return _localised(self.label_vi, self.label_en)
 
+    def choice_label(self, value) -> str:
+        """The label of one of the question's choices, in the page's language (the value when none matches)."""
+        for choice in self.choices or []:
+            if choice.get("value") == value:
+                return _localised(choice.get("label_vi"), choice.get("label_en"))
+        return str(value)
+
 
 class RoundDocument(db.Model):
     __tablename__ = "round_documents"

@@ -256,12 +256,29 @@ def start_application(intake_round, company, *, actor, now):
     if not intake_round.is_open(now):
         raise DomainError(_l("This round is not open for applications."))
     application = Application(round=intake_round, company=company, created_by_id=actor.id)
+    _fill_from_record(application, company)
     db.session.add(application)
     db.session.flush()
     audit.record("application.create", application, label=f"#{application.id} {company.name}",
                  to_state=ApplicationStatus.DRAFT.value, actor=actor,
                  details={"round_id": intake_round.id, "company_id": company.id})
     return application
+
+
+def _fill_from_record(application, company) -> None:
+    """A new draft starts with what the business's record already answers: the number of employees on its
+    file, and the figures it declared in its latest application to an earlier round (revenue, capital, whether
+    it is a public company, its main sector). The founding date and whether it is an IT business are read from
+    the file itself by the eligibility rules. The founder may change any of them in the draft."""
+    import sqlalchemy as sa
+
+    previous = db.session.scalar(sa.select(Application).where(Application.company_id == company.id)
+                                 .order_by(Application.created_at.desc(), Application.id.desc()).limit(1))
+    for key in FACT_FIELDS:
+        if previous is not None and getattr(previous, key) is not None:
+            setattr(application, key, getattr(previous, key))
+    if company.employees is not None:  # the file is kept up to date by staff: it wins over an old declaration
+        application.employees = company.employees
 
 
 def save_draft(application, *, answers: dict, facts: dict, actor, version=None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from incubator import bounds
@@ -17,6 +18,12 @@ from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.i18n import fmt_date
 from incubator.mail import services as mail
+
+# What a founder may do next with a business that has just become theirs: the programme's layer, above the
+# register, connects a receiver (blinker) that answers a message, or None (see applications' views: the round
+# open now, with a link to apply). The register sends it without knowing who listens.
+signals = Namespace()
+company_added = signals.signal("company-added")
 
 
 class TaxCodeTaken(DomainError):

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from incubator import exports
 from incubator.auth.permissions import can_claim_company, can_edit_register, can_read_targets, require
@@ -306,7 +307,12 @@ def claim():
         else:
             if certificate is not None:
                 certificate.save(services.CERTIFICATES)
-            if membership.status is MembershipStatus.APPROVED:
+            next_steps = [message for _receiver, message in services.company_added.send(membership.company)
+                          if message] if membership.status is MembershipStatus.APPROVED else []
+            if next_steps:  # a round is open: say which, with the link to apply
+                flash(Markup(" ").join([_("%(name)s is on file. The incubator's staff will verify the business.",
+                                          name=membership.company.name), *next_steps]), "success")
+            elif membership.status is MembershipStatus.APPROVED:
                 flash(_("%(name)s is on file: you can apply for it when a round is open. The incubator's staff "
                         "will verify the business.", name=membership.company.name), "success")
             else:

@@ -1,29 +1,12 @@
-"""The report as an A4 PDF through WeasyPrint. The fetcher serves only the package's own static files: text
-typed by users (an <img src="file:///etc/passwd"> in a narrative) can make the PDF fetch nothing."""
+"""The report as an A4 PDF through WeasyPrint (incubator.pdf: the fetcher serves only the package's own static
+files, so text typed by users can make the PDF fetch nothing)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
-
-class StaticOnlyFetcher(URLFetcher):
-    def __init__(self, root: Path, **kwargs):
-        super().__init__(**kwargs)
-        self.root = root.resolve()
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        if url.startswith("file://"):
-            path = Path(url[len("file://"):].split("?")[0]).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                return super().fetch(url, headers)
-        self.refused.append(url)
-        raise ValueError(f"not fetched: {url[:100]}")
+from incubator.pdf import StaticOnlyFetcher, html_to_pdf
 
 
 def period_phrase(report) -> str:
@@ -63,7 +46,4 @@ def document_html(report, figures: dict, lang: str) -> str:
 
 
 def render_pdf(report, figures: dict, lang: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    static = Path(current_app.static_folder)
-    fetcher = fetcher or StaticOnlyFetcher(static)
-    html = document_html(report, figures, lang)
-    return HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(document_html(report, figures, lang), fetcher)
