@@ -364,7 +364,10 @@ class World:
         self.fund_manager = make.user(Role.FUND_MANAGER)  # the owner's startup lets its fund see it
         make._save(Consent(company_id=company.id, partner_id=self.fund_manager.partner_id, granted_by_id=self.owner.id))
         from incubator.funding.models import PipelineEntry
+        from incubator.mentoring.models import Agreement
 
+        agreement = make._save(Agreement(partner_id=self.mentor.partner_id, programme="Hợp tác 2025",
+                                         starts_on=date(2025, 1, 1), mentoring_hours=100))
         pipeline_entry = make._save(PipelineEntry(partner_id=self.fund_manager.partner_id, company_id=company.id,
                                                   stage_on=date(2025, 5, 2)))
         draft_report = make._save(PeriodicReport(period_label="2025", period_start=date(2025, 1, 1),
@@ -393,6 +396,7 @@ class World:
             "cohort_id": cohort_member.cohort_id, "member_id": cohort_member.id, "service_id": service.id,
             "mentor_assignment_id": mentor_assignment.id, "session_id": session.id,
             "partner_id": self.mentor.partner_id, "pipeline_entry_id": pipeline_entry.id,
+            "agreement_id": agreement.id,
             "user_id": target_user.id, "inactive_user_id": inactive.id, "token_id": invitation.id,
             "message_id": message.id, "company_id": company.id, "residency_id": residency.id,
             "outcome_id": outcome.id, "code": city_target.code, "membership_id": membership.id,

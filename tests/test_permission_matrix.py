@@ -239,6 +239,9 @@ MATRIX = {
     ("POST", "partners.edit", "partner_id"): only(STAFF, ok=400),
     ("GET", "partners.partner", "partner_id"): row(LOGIN, 404, staff=200, admin=200),
     ("POST", "partners.add_agreement", "partner_id"): only(STAFF, ok=302),
+    ("GET", "partners.edit_agreement", "partner_id,agreement_id"): only(STAFF),
+    ("POST", "partners.edit_agreement", "partner_id,agreement_id"): only(STAFF, ok=400),
+    ("GET", "partners.export", "fmt=xlsx"): only(STAFF),
     ("GET", "funding.pipeline", None): only(["fund_manager", "staff", "admin"]),
     # Without the startup's consent a fund manager sees nothing of it.
     ("GET", "funding.startup", "company_id"): row(LOGIN, 404, staff=200, admin=200),
@@ -313,6 +316,10 @@ def objects(make):
                                              snapshot={}, pdf_vi=b"%PDF-1.4", pdf_en=b"%PDF-1.4"))
     cohort_ids.update(report_id=final_report.id, mentor_assignment_id=mentor_assignment.id,
                       partner_id=make.partner().id, session_id=make.mentoring_session(mentor_assignment).id)
+    from incubator.mentoring.models import Agreement
+
+    cohort_ids["agreement_id"] = make._save(Agreement(partner_id=cohort_ids["partner_id"], programme="Hợp tác 2025",
+                                                      starts_on=residency.starts_on)).id
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code,

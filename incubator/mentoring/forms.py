@@ -29,6 +29,9 @@ class SessionForm(Form):
     topics = MultiCheckboxField(_l("Topics"), choices=Topic.choices, validators=[Optional()])
     action_items = _long(_l("Action items (the founders see them)"), 5000)
     notes = _long(_l("Notes (only you and the incubator's staff see them)"), 10000)
+    # Asked of staff changing a session already confirmed (shown in the session's history).
+    reason = TextAreaField(_l("Why is the confirmed session changed?"), filters=[strip],
+                           validators=[Optional(), Length(max=1000), NoControlCharacters()])
 
     def load(self, session) -> None:
         local = session.starts_at.astimezone(local_tz())
@@ -65,6 +68,7 @@ class AssignMentorForm(Form):
 
 
 class AgreementForm(Form):
+    version = HiddenField()
     programme = text_field(_l("Programme"), 300, required=True)
     starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day.")),
                                                        bounds.PROGRAMME.validator()])
@@ -72,6 +76,16 @@ class AgreementForm(Form):
     scope = _long(_l("Scope"), 5000)
     mentoring_hours = IntegerField(_l("Mentoring hours committed"), validators=[Optional(), NumberRange(min=0,
                                                                                                       max=100000)])
+
+    FIELDS = ("programme", "starts_on", "ends_on", "scope", "mentoring_hours")
+
+    def load(self, agreement) -> None:
+        for key in self.FIELDS:
+            getattr(self, key).data = getattr(agreement, key)
+        self.version.data = agreement.version_id
+
+    def fields(self) -> dict:
+        return {key: getattr(self, key).data for key in self.FIELDS}
 
 
 class PartnerForm(Form):

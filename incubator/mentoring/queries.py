@@ -307,3 +307,13 @@ def partner_page(partner, today: date, pages: dict | None = None):
 def upcoming(sessions, now: datetime):
     return sorted((s for s in sessions if s.starts_at >= now and s.status is SessionStatus.SCHEDULED),
                   key=lambda s: s.starts_at)
+
+
+def session_history(session) -> list:
+    """What happened to a session, oldest first, as its page shows it to those who may open it: who changed
+    it or its state, when, and why (the audit log's entries; what changed in the notes is not told)."""
+    from incubator.audit.models import AuditEntry
+
+    return list(db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.object_type == MentoringSession.__tablename__, AuditEntry.object_id == str(session.id))
+        .options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id)))

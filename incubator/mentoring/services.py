@@ -184,13 +184,16 @@ def log_session(assignment: MentorAssignment, *, actor, now: datetime, **fields)
     return session
 
 
-def update_session(session: MentoringSession, *, actor, now: datetime, version=None, **fields) -> MentoringSession:
-    """The mentor edits until the session is confirmed; after that only staff (audited with the changes)."""
+def update_session(session: MentoringSession, *, actor, now: datetime, version=None, reason: str | None = None,
+                   **fields) -> MentoringSession:
+    """The mentor edits until the session is confirmed; after that only staff, who say why (the reason is
+    kept in the audit entry, with the changes, and shown in the session's history)."""
     from incubator.auth.permissions import is_staff
 
     expect_version(session, version)
     if session.status in (SessionStatus.CONFIRMED, SessionStatus.CANCELLED) and not is_staff(actor):
         raise DomainError(_l("A confirmed session is changed only by the incubator's staff."))
+    reason = (reason or "").strip()[:1000] or None
     if not is_staff(actor) and session.assignment.ended_at is not None:
         raise DomainError(_l("This mentoring assignment has ended."))
     fields = _clean(fields)
@@ -198,18 +201,20 @@ def update_session(session: MentoringSession, *, actor, now: datetime, version=N
     _check_session(merged, now)
     if session.status is not SessionStatus.SCHEDULED and merged["starts_at"] > now:
         raise DomainError(_l("A session that took place cannot be moved to the future."), field="starts_on")
-    changed = {}
-    for key, value in fields.items():
-        if getattr(session, key) != value:
-            changed[key] = [audit.plain(getattr(session, key)), audit.plain(value)]
-            setattr(session, key, value)
+    changed = {key: [audit.plain(getattr(session, key)), audit.plain(value)] for key, value in fields.items()
+               if getattr(session, key) != value}
     if not changed:
         return session
+    if session.status is SessionStatus.CONFIRMED and not reason:
+        # Its hours already count: a change after the founders confirmed it says why.
+        raise DomainError(_l("Say why a confirmed session is changed."), field="reason")
+    for key in changed:
+        setattr(session, key, fields[key])
     if session.status is SessionStatus.SCHEDULED and session.starts_at <= now:
         session.status = SessionStatus.HELD
     session.sequence += 1
     db.session.flush()
-    audit.record("session.update", session, label=session.company.name, actor=actor,
+    audit.record("session.update", session, label=session.company.name, actor=actor, reason=reason,
                  details={"changed": {k: v for k, v in changed.items() if k != "notes"}, "notes_changed":
                           "notes" in changed})
     if session.status is SessionStatus.SCHEDULED and ("starts_at" in changed or "minutes" in changed

@@ -109,14 +109,16 @@ def session(session_id):
     if request.method == "POST" and not may_edit:
         abort(403)
     done = save_form(form, lambda: services.update_session(session, actor=current_user, now=utcnow(),
-                                                           version=form.version.data, **form.fields()),
+                                                           version=form.version.data, reason=form.reason.data,
+                                                           **form.fields()),
                      message=_("Saved."), to=url_for("mentoring.session", session_id=session.id))
     if done:
         return done
     answer = AnswerForm(formdata=None)
     answer.version.data = session.version_id
     return render_template("mentoring/session.html", session=session, form=form, may_edit=may_edit,
-                           answer=answer, now=utcnow()), form_status(form)
+                           answer=answer, now=utcnow(), history=queries.session_history(session)), \
+        form_status(form)
 
 
 ACTIONS = {
@@ -341,6 +343,21 @@ def index():
     return render_template("partners/index.html", partners=partners, hours=totals)
 
 
+@partners_bp.route(f"/export.{exports.FORMAT_RULE}")
+@require(can_manage_mentoring)
+def export(fmt):
+    """The partners as their list shows them, with their agreements' commitments and confirmed hours."""
+    from incubator.mentoring.models import Agreement
+    from incubator.partners.exports import partners as partner_rows
+
+    partners = list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
+    agreements = {}
+    for agreement in db.session.scalars(sa.select(Agreement).order_by(Agreement.starts_on, Agreement.id)):
+        agreements.setdefault(agreement.partner_id, []).append(agreement)
+    header, body = partner_rows(partners, queries.hours().by_partner, agreements)
+    return exports.response(fmt, "doi-tac", header, body, "partners")
+
+
 def _save_partner(partner):
     from incubator.partners.services import save_partner
 
@@ -376,6 +393,27 @@ def partner(partner_id):
         abort(404)
     page = queries.partner_page(partner, today(), {name: page_arg(name) for name in ("people", "startups", "services")})
     return render_template("partners/partner.html", partner=partner, form=AgreementForm(formdata=None), **page)
+
+
+@partners_bp.route("/<int:partner_id>/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@require(can_manage_mentoring)
+def edit_agreement(partner_id, agreement_id):
+    """Staff correct an agreement: its programme, dates, scope and the mentoring hours it commits."""
+    from incubator.mentoring.models import Agreement
+
+    partner = db.get_or_404(Partner, partner_id)
+    agreement = db.session.scalar(sa.select(Agreement).where(Agreement.id == agreement_id,
+                                                             Agreement.partner_id == partner.id))
+    if agreement is None:
+        abort(404)
+    form = AgreementForm()
+    if request.method == "GET":
+        form.load(agreement)
+    done = save_form(form, lambda: services.save_agreement(agreement, partner, actor=current_user,
+                                                           version=form.version.data, **form.fields()),
+                     message=_("Agreement saved."), to=url_for("partners.partner", partner_id=partner.id))
+    return done or (render_template("partners/agreement.html", form=form, partner=partner, agreement=agreement),
+                    form_status(form))
 
 
 @partners_bp.route("/<int:partner_id>/agreements", methods=["POST"])
