@@ -198,21 +198,29 @@ def _ascii_name(name: str) -> str:
     return name if name.strip(" .") and name.lower() != ".pdf" else "document.pdf"
 
 
-def send_upload(kind: str, stored_name: str | None, original_name: str | None, fallback: str = "document.pdf"):
+def send_upload(kind: str, stored_name: str | None, original_name: str | None, fallback: str = "document.pdf",
+                *, inline: bool = False):
     """The one way an upload leaves the server: as an attachment (never shown in the browser's own tab), as
     ``application/pdf``, under a name ending in ``.pdf``; 404 when the file is not there. The caller has
-    checked the permission."""
+    checked the permission. ``inline``: shown in a frame of this site's own pages (a reviewer reads it beside
+    the score form), and in no other site's (see security.INLINE_PDF_POLICY); never cached."""
     path = path_of(kind, stored_name) if stored_name else None
     if path is None:
         abort(404)
     name = download_name(original_name, fallback)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
+    response = send_file(path, mimetype="application/pdf", as_attachment=not inline, download_name=name)
     options = {"filename": _ascii_name(name)}
     if options["filename"] != name:
         from urllib.parse import quote
 
         options["filename*"] = "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")
-    response.headers.set("Content-Disposition", "attachment", **options)
+    response.headers.set("Content-Disposition", "inline" if inline else "attachment", **options)
+    if inline:
+        from incubator.security import INLINE_PDF_POLICY
+
+        response.headers["Content-Security-Policy"] = INLINE_PDF_POLICY
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -160,6 +160,7 @@ MATRIX = {
     ("POST", "reviews.assignment", "assignment_id"): only(DESK, ok=404),
     ("POST", "reviews.confirm", "assignment_id"): only(DESK, ok=404),
     ("POST", "reviews.declare_conflict", "assignment_id"): only(DESK, ok=404),
+    ("GET", "reviews.document", "assignment_id,document_id"): only(DESK, ok=404),
     # Staff run the review.
     ("GET", "reviews.round_stages", "round_id"): only(STAFF),
     ("GET", "reviews.new_stage", "round_id"): only(STAFF),

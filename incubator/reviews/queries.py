@@ -91,6 +91,24 @@ def desk(user) -> list[DeskStage]:
     return sorted(groups.values(), key=lambda g: (g.stage.closes_at, g.stage.id))
 
 
+def next_to_review(user, current: Assignment, now) -> int | None:
+    """The id of the desk's next assignment still waiting for the reviewer's submitted review in an open stage,
+    in the desk's order (stage closing first, then as assigned) after ``current``, going round to the first;
+    None when nothing else waits. One query."""
+    rows = db.session.execute(
+        sa.select(Assignment.id, ReviewStage.closes_at, ReviewStage.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .join(ReviewStage, ReviewStage.id == Assignment.stage_id)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(_on_desk(user), ReviewStage.closes_at > now, Assignment.id != current.id,
+               sa.or_(Review.id.is_(None), Review.status != ReviewStatus.SUBMITTED))
+        .order_by(ReviewStage.closes_at, ReviewStage.id, Assignment.id)).all()
+    if not rows:
+        return None
+    here = (current.stage.closes_at, current.stage_id, current.id)
+    return next((row[0] for row in rows if (row[1], row[2], row[0]) > here), rows[0][0])
+
+
 def assignment_for(user, assignment_id: int) -> Assignment | None:
     """The reviewer's own active assignment, or None (a recused or foreign one is not found)."""
     return db.session.scalar(

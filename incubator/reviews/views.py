@@ -75,8 +75,9 @@ def assignment(assignment_id):
     form = review_form(criteria, review=a.review)
     now = utcnow()
     if form.validate_on_submit():
-        submit = request.form.get("action") == "submit" or (a.review is not None
-                                                           and a.review.status is ReviewStatus.SUBMITTED)
+        action = request.form.get("action")
+        submit = action in ("submit", "submit_next") or (a.review is not None
+                                                         and a.review.status is ReviewStatus.SUBMITTED)
         try:
             services.save_review(a, actor=current_user, scores=scores_of(form, criteria),
                                  comment_for_applicant=form.comment_for_applicant.data,
@@ -86,15 +87,44 @@ def assignment(assignment_id):
             apply_form_error(form, exc)
         else:
             flash(_("Review submitted.") if submit else _("Draft saved."), "success")
+            if action == "submit_next":
+                following = queries.next_to_review(current_user, a, now)
+                if following is None:
+                    flash(_("No other application waits for your review."), "info")
+                    return redirect(url_for("reviews.desk"))
+                return redirect(url_for("reviews.assignment", assignment_id=following))
             return redirect(url_for("reviews.assignment", assignment_id=a.id))
     application = db.session.scalar(
         sa.select(Application).where(Application.id == a.application_id)
         .options(selectinload(Application.company), selectinload(Application.documents),
-                 selectinload(Application.round).selectinload(IntakeRound.questions)))
+                 selectinload(Application.round).selectinload(IntakeRound.questions),
+                 selectinload(Application.round).selectinload(IntakeRound.documents)))
     others = queries.others_reviews(a)
+    uploaded = {d.document_id: d for d in application.documents}
+    readable = [d for d in application.round.documents if d.id in uploaded]
     return render_template("reviews/score.html", a=a, application=application, form=form, criteria=criteria,
                            others=others, open=a.stage.is_open(now), title=queries.title_of(application),
-                           questions=[q for q in application.round.questions if not q.hidden]), form_status(form)
+                           questions=[q for q in application.round.questions if not q.hidden],
+                           readable=readable, uploaded=uploaded,
+                           next_id=queries.next_to_review(current_user, a, now)), form_status(form)
+
+
+@bp.route("/assignments/<int:assignment_id>/documents/<int:document_id>")
+@require(can_use_review_desk)
+def document(assignment_id, document_id):
+    """A document of the application, shown inline beside the score form (only to the reviewer it is given to,
+    once they have declared no conflict)."""
+    from incubator.applications.models import ApplicationDocument
+    from incubator.uploads import send_upload
+
+    a = _my_assignment(assignment_id)
+    if not can_score(current_user, a):
+        abort(403)
+    slot = db.session.scalar(sa.select(ApplicationDocument).where(
+        ApplicationDocument.application_id == a.application_id, ApplicationDocument.document_id == document_id))
+    if slot is None:
+        abort(404)
+    return send_upload("applications", slot.stored_name, slot.original_name, inline=True)
 
 
 @bp.route("/assignments/<int:assignment_id>/confirm", methods=["POST"])
