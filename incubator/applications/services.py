@@ -93,6 +93,10 @@ def update_round(intake_round, *, actor, version=None, **fields):
         db.session.flush()
         audit.record("round.update", intake_round, label=intake_round.name_vi, actor=actor,
                      details={"changed": changed})
+        if {"eligibility", "opens_at"} & set(changed):  # what the rules read of the round
+            import sqlalchemy as sa
+
+            recompute_eligibility(sa.select(Application).where(Application.round_id == intake_round.id))
     return intake_round
 
 
@@ -307,6 +311,34 @@ def save_draft(application, *, answers: dict, facts: dict, actor, version=None):
     return application
 
 
+def recompute_eligibility(stmt) -> int:
+    """Work the stored eligibility summary out again for the applications ``stmt`` selects, after what the rules
+    read changed (a round's parameters, a business's record); returns how many changed. One hook for both:
+    update_round calls it, and the register's company_changed signal (below)."""
+    from sqlalchemy.orm import joinedload
+
+    count = 0
+    for application in db.session.scalars(stmt.options(joinedload(Application.company),
+                                                       joinedload(Application.round))):
+        summary = summarise(eligibility_of(application))
+        if application.eligibility_summary != summary:
+            application.eligibility_summary = summary
+            count += 1
+    db.session.flush()
+    return count
+
+
+# The fields of a business's record that the eligibility rules read (applications.eligibility.Facts).
+COMPANY_FACTS = frozenset({"founded_on", "is_it", "employees"})
+
+
+def _company_changed(company, changed=frozenset()) -> None:
+    import sqlalchemy as sa
+
+    if COMPANY_FACTS & set(changed):
+        recompute_eligibility(sa.select(Application).where(Application.company_id == company.id))
+
+
 def summarise(results) -> str:
     """failed when a rule fails (a hard rule, or the novelty staff judged not met), staff when something is
     left to staff, else passed."""
@@ -432,3 +464,12 @@ def attach_document(application, document, pdf, *, actor):
     audit.record("application.document", application, label=application.reference or f"#{application.id}",
                  to_state=document.name_vi, actor=actor, details={"file": pdf.original_name})
     return slot
+
+
+def _connect_to_the_register() -> None:
+    from incubator.companies.services import company_changed
+
+    company_changed.connect(_company_changed)  # a module-level function: blinker's weak reference holds
+
+
+_connect_to_the_register()

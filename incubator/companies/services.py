@@ -24,6 +24,9 @@ from incubator.mail import services as mail
 # open now, with a link to apply). The register sends it without knowing who listens.
 signals = Namespace()
 company_added = signals.signal("company-added")
+# A business's record changed (sent with changed=the names of the fields): what the programme keeps derived
+# from it (an application's eligibility summary) is worked out again by its receiver, in the same change.
+company_changed = signals.signal("company-changed")
 
 
 class TaxCodeTaken(DomainError):
@@ -93,6 +96,7 @@ def update_company(company: Company, *, actor=None, version=None, **fields) -> C
     if changed:
         db.session.flush()
         audit.record("company.update", company, actor=actor, details={"changed": changed})
+        company_changed.send(company, changed=frozenset(changed))
     return company
 
 
