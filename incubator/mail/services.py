@@ -151,6 +151,8 @@ def deliver(message: OutboxMessage) -> OutboxMessage:
             smtp.send_message(email)
     except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError is an OSError
         return _failed(message, exc)
+    except UnicodeEncodeError as exc:  # smtplib sends the login and password as ASCII only
+        return _failed(message, f"MAIL_USERNAME and MAIL_PASSWORD must be ASCII for SMTP login ({exc.reason})")
     message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.last_error = None
@@ -158,7 +160,7 @@ def deliver(message: OutboxMessage) -> OutboxMessage:
     return message
 
 
-def _failed(message: OutboxMessage, exc: Exception) -> OutboxMessage:
+def _failed(message: OutboxMessage, exc: Exception | str) -> OutboxMessage:
     """The message stays in the outbox as failed, with the reason, for `flask mail deliver` or staff to retry."""
     log.warning("mail to %s failed: %s", message.to_address, exc)
     message.status = OutboxStatus.FAILED

@@ -279,8 +279,10 @@ def _send_invitations(session: MentoringSession) -> None:
             ics = invitation(session, title=title, host=host, attendees=founders)
             subject = (_("Cancelled: %(title)s", title=title) if session.status is SessionStatus.CANCELLED
                        else title)
+        # The event is this version of the session (an edit or a cancellation raises its sequence).
         mail.send(person.email, person.locale, "session_invitation", subject, user=person, session=session,
-                  attachment=("moi-hop.ics", "text/calendar; charset=utf-8", ics),
+                  attachment=("moi-hop.ics", "text/calendar; charset=utf-8", ics), to_name=person.full_name,
+                  event=f"session.invitation:{session.id}:{session.sequence}:{session.status.value}",
                   link=external_url("mentoring.session", session_id=session.id))
 
 
