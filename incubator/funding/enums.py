@@ -19,7 +19,7 @@ class PipelineStage(LabelledEnum):
             cls.DUE_DILIGENCE: _l("Due diligence"),
             cls.TERM_SHEET: _l("Term sheet"),
             cls.INVESTED: _l("Invested"),
-            cls.PASSED: _l("Passed"),
+            cls.PASSED: _l("Passed on it (no investment)"),  # not "Passed" as an eligibility rule is
         }
 
 
