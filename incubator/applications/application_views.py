@@ -379,6 +379,19 @@ def judge_novelty(application_id):
     return _staff_page(application, novelty_form=novelty_form)
 
 
+def _visible_reviews(items) -> list:
+    """The reviews staff may read here: their own, and others' but in a stage that keeps them blind (they sit on
+    its panel with reviews still due)."""
+    from incubator.reviews.permissions import can_see_ranking
+
+    seeing: dict[int, bool] = {}
+    for item in items:
+        stage = item.assignment.stage
+        if stage.id not in seeing:
+            seeing[stage.id] = can_see_ranking(current_user, stage)
+    return [i for i in items if i.assignment.reviewer_id == current_user.id or seeing[i.assignment.stage.id]]
+
+
 def _staff_page(application, *, form=None, novelty_form=None):
     from incubator.reviews.queries import reviews_for_staff
 
@@ -394,6 +407,6 @@ def _staff_page(application, *, form=None, novelty_form=None):
     return render_template("applications/staff_view.html", application=application, form=form, trail=trail,
                            novelty_form=novelty_form, eligibility=services.eligibility_of(application),
                            questions=list(application.round.questions),
-                           reviews=reviews_for_staff(application.id)), max(form_status(form),
+                           reviews=_visible_reviews(reviews_for_staff(application.id))), max(form_status(form),
                                                                            form_status(novelty_form))
 

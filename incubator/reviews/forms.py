@@ -17,13 +17,16 @@ class StageForm(Form):
     reviewers_per_application = IntegerField(_l("Reviewers per application"), default=3,
                                              validators=[InputRequired(), NumberRange(min=1, max=20)])
     share_scores = BooleanField(_l("Reviewers see each other's scores after submitting their own"), default=True)
+    blind_panel_staff = BooleanField(_l("Staff on the panel see the ranking only once their own reviews are "
+                                        "submitted"), default=False)
     closes_at = _when(_l("Closes at (Hà Nội time)"))
     spread_threshold = IntegerField(_l("Flag a spread between reviewers wider than (points of 100)"), default=25,
                                     validators=[InputRequired(), NumberRange(min=0, max=100)])
     default_rubric = BooleanField(_l("Start with the default rubric (six criteria, 1 to 5)"), default=True)
 
     def load(self, stage) -> None:
-        for key in ("name_vi", "name_en", "reviewers_per_application", "share_scores", "spread_threshold"):
+        for key in ("name_vi", "name_en", "reviewers_per_application", "share_scores", "blind_panel_staff",
+                    "spread_threshold"):
             getattr(self, key).data = getattr(stage, key)
         self.closes_at.data = to_local_naive(stage.closes_at)
         self.version.data = stage.version_id
@@ -31,7 +34,8 @@ class StageForm(Form):
     def fields(self) -> dict:
         return {"name_vi": self.name_vi.data, "name_en": self.name_en.data,
                 "reviewers_per_application": self.reviewers_per_application.data,
-                "share_scores": self.share_scores.data, "closes_at": to_utc(self.closes_at.data),
+                "share_scores": self.share_scores.data, "blind_panel_staff": self.blind_panel_staff.data,
+                "closes_at": to_utc(self.closes_at.data),
                 "spread_threshold": self.spread_threshold.data}
 
 

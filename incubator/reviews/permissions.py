@@ -15,6 +15,33 @@ def can_manage_reviews(user) -> bool:
     return is_staff(user)
 
 
+def reviews_due(user, stage) -> int:
+    """How many of the stage's applications given to ``user`` still wait for their submitted review (withdrawn
+    and decided ones are no longer due). One query."""
+    from incubator.applications.enums import ApplicationStatus
+    from incubator.applications.models import Application
+    from incubator.reviews.enums import ACTIVE_ASSIGNMENT, ReviewStatus
+    from incubator.reviews.models import Assignment, Review, StageEntry
+
+    return db.session.scalar(
+        sa.select(sa.func.count(Assignment.id)).join(Application, Application.id == Assignment.application_id)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.stage_id == stage.id, Assignment.reviewer_id == getattr(user, "id", None),
+               Assignment.status.in_(ACTIVE_ASSIGNMENT), Application.status != ApplicationStatus.WITHDRAWN,
+               sa.or_(Review.id.is_(None), Review.status != ReviewStatus.SUBMITTED),
+               sa.exists().where(StageEntry.stage_id == Assignment.stage_id,
+                                 StageEntry.application_id == Assignment.application_id,
+                                 StageEntry.decision.is_(None)))) or 0
+
+
+def can_see_ranking(user, stage) -> bool:
+    """Staff see a stage's ranking, its reviews and decide on it; when the stage keeps its panel's staff blind,
+    a staff member on the panel does only once their own reviews in it are all submitted."""
+    if not can_manage_reviews(user):
+        return False
+    return not stage.blind_panel_staff or reviews_due(user, stage) == 0
+
+
 def can_use_review_desk(user) -> bool:
     """Reviewers, and staff who sit on a panel."""
     return bool(user is not None and user.is_authenticated and user.has_role(Role.REVIEWER, Role.STAFF, Role.ADMIN))

@@ -42,7 +42,7 @@ from incubator.reviews.rubric import DEFAULT_RUBRIC
 
 # ---- Stages and rubric ------------------------------------------------------------------------------------
 
-STAGE_FIELDS = ("name_vi", "name_en", "reviewers_per_application", "share_scores", "closes_at",
+STAGE_FIELDS = ("name_vi", "name_en", "reviewers_per_application", "share_scores", "blind_panel_staff", "closes_at",
                 "spread_threshold")
 CRITERION_FIELDS = ("name_vi", "name_en", "guidance_vi", "guidance_en", "weight", "scale_min", "scale_max")
 

@@ -33,7 +33,13 @@ from incubator.reviews.forms import (
     scores_of,
 )
 from incubator.reviews.models import Assignment, Criterion, RejectionReason, ReviewStage, StageEntry
-from incubator.reviews.permissions import can_manage_reviews, can_score, can_use_review_desk
+from incubator.reviews.permissions import (
+    can_manage_reviews,
+    can_score,
+    can_see_ranking,
+    can_use_review_desk,
+    reviews_due,
+)
 from incubator.web import apply_form_error, form_status, save_form
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -454,6 +460,8 @@ def ranking(stage_id):
     from incubator.web import page_arg
 
     stage = db.get_or_404(ReviewStage, stage_id)
+    if not can_see_ranking(current_user, stage):
+        return render_template("reviews/ranking_blind.html", stage=stage, due=reviews_due(current_user, stage)), 403
     sort, descending, undecided_only = _ranking_args()
     rows, unreliable = queries.ranking_page(stage, sort=sort, descending=descending, undecided_only=undecided_only,
                                             page=page_arg())
@@ -469,6 +477,7 @@ def ranking(stage_id):
 @require(can_manage_reviews)
 def export_ranking(stage_id, fmt):
     stage = db.get_or_404(ReviewStage, stage_id)
+    _blind_or_not(stage)
     rows = _ranking(stage)[0]
     header = [_("Rank"), _("Reference"), _("Business"), _("Tax code"), _("Title"), _("Reviews done"),
               _("Reviews assigned"), _("Weighted mean"), _("Median"), _("Normalised"), _("Spread"),
@@ -483,6 +492,12 @@ def export_ranking(stage_id, fmt):
     return exports.response(fmt, f"xep-hang-vong-{stage.id}", header, body, "ranking")
 
 
+def _blind_or_not(stage) -> None:
+    """Staff kept blind on this stage's panel (reviews of theirs still due) neither read nor decide on it."""
+    if not can_see_ranking(current_user, stage):
+        abort(403)
+
+
 def _reason_of(form):
     return db.session.get(RejectionReason, form.reason.data) if form.reason.data else None
 
@@ -491,6 +506,7 @@ def _reason_of(form):
 @require(can_manage_reviews)
 def decide_many(stage_id):
     stage = db.get_or_404(ReviewStage, stage_id)
+    _blind_or_not(stage)
     entries = {e.id: e for e in queries.stage_entries(stage)}
     form = BulkDecisionForm()
     _decision_choices(form, stage, services.next_stage(stage) is not None)
@@ -521,6 +537,7 @@ def decide_many(stage_id):
 @require(can_manage_reviews)
 def decide(entry_id):
     entry = db.get_or_404(StageEntry, entry_id)
+    _blind_or_not(entry.stage)
     form = DecisionForm()
     _decision_choices(form, entry.stage, services.next_stage(entry.stage) is not None)
     if request.method == "GET":
