@@ -396,3 +396,25 @@ def test_telling_the_same_batch_again_sends_nothing(make, db):
     db.session.commit()
     assert a.status is AssignmentStatus.ASSIGNED
     assert len(_mails(db, "review_assigned")) == 1
+
+
+def test_staff_assigning_in_bulk_through_the_page_sends_each_reviewer_one_email_even_if_the_form_is_sent_twice(
+        make, db, login_as):
+    from incubator.mail.models import OutboxStatus
+    from tests.helpers import post_form
+
+    staff_client, staff = login_as(Role.STAFF)
+    reviewers = [make.user(Role.REVIEWER, locale=locale) for locale in ("vi", "en")]
+    stage, applications = _stage_with_applications(make, 3)
+    reviews.add_to_panel(stage, reviewers, actor=staff)
+    db.session.commit()
+    form = {"applications": [str(a.id) for a in applications], "reviewers": [str(r.id) for r in reviewers]}
+    for _ in range(2):
+        response = post_form(staff_client, f"/reviews/stages/{stage.id}/assignments", form)
+        assert response.status_code == 302
+    db.session.expire_all()
+    mails = _by_address(_mails(db, "review_assigned"))
+    assert set(mails) == {r.email for r in reviewers}
+    # Sent at the end of the request (no SMTP server here: written to the log).
+    assert all(m.status is OutboxStatus.LOGGED for m in mails.values())
+    assert all(sum(a.reference in m.body_text for a in applications) == 3 for m in mails.values())
