@@ -457,20 +457,33 @@ def _ranking(stage):
 @bp.route("/stages/<int:stage_id>/ranking")
 @require(can_manage_reviews)
 def ranking(stage_id):
-    from incubator.web import page_arg
-
     stage = db.get_or_404(ReviewStage, stage_id)
     if not can_see_ranking(current_user, stage):
         return render_template("reviews/ranking_blind.html", stage=stage, due=reviews_due(current_user, stage)), 403
+    form = BulkDecisionForm(formdata=None)
+    _decision_choices(form, stage, services.next_stage(stage) is not None)
+    return _ranking_page(stage, form)
+
+
+def _ranking_page(stage, form, status: int = 200):
+    """The ranking's page as its query string asks (sort, filter, page), with the bulk decision's form: blank, or
+    as it was sent when refused, its ticks kept."""
+    from incubator.web import page_arg
+
     sort, descending, undecided_only = _ranking_args()
     rows, unreliable = queries.ranking_page(stage, sort=sort, descending=descending, undecided_only=undecided_only,
                                             page=page_arg())
-    form = BulkDecisionForm(formdata=None)
-    has_next = services.next_stage(stage) is not None
-    _decision_choices(form, stage, has_next)
+    ticked = set(form.entries.data or []) if form.is_submitted() else set()
     return render_template("reviews/ranking.html", stage=stage, rows=rows, unreliable=unreliable,
                            unreliable_users=queries.users_by_id(unreliable), sort=sort, descending=descending,
-                           form=form, title_of=queries.title_of, undecided_only=undecided_only)
+                           form=form, title_of=queries.title_of, undecided_only=undecided_only,
+                           ticked=ticked, view_args=_view_args()), status
+
+
+def _view_args() -> dict:
+    """The ranking's own query arguments (sort, order, filter, page), carried by the bulk decision's form so it
+    comes back to the same page; nothing else of the query string."""
+    return {k: v for k, v in request.args.items() if k in ("sort", "dir", "undecided", "page")}
 
 
 @bp.route(f"/stages/<int:stage_id>/ranking.{exports.FORMAT_RULE}")
@@ -512,25 +525,23 @@ def decide_many(stage_id):
     _decision_choices(form, stage, services.next_stage(stage) is not None)
     form.entries.choices = [SelectChoice(i, str(i)) for i in entries]
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
-        return redirect(url_for("reviews.ranking", stage_id=stage.id))
+        # shown again as it was sent (the ticks, the decision, the reasons), with what is wrong
+        return _ranking_page(stage, form, 400)
     chosen = [entries[i] for i in form.entries.data]
     try:
         decided, skipped = services.decide_many(chosen, Decision(form.decision.data), actor=current_user,
                                                 reason=_reason_of(form), reason_text=form.reason_text.data)
     except DomainError as exc:
         db.session.rollback()  # all or nothing: no decision of the batch is kept, no e-mail sent
-        _flash_error(exc)
-        return redirect(url_for("reviews.ranking", stage_id=stage.id))
+        apply_form_error(form, exc)
+        return _ranking_page(stage, form, 400)
     if decided:
         flash(_("%(count)s decisions recorded and sent to the applicants.", count=len(decided)), "success")
     if skipped:
         flash(_("%(count)s applications were already decided (or withdrawn) and were left as they were.",
             count=len(skipped)),
               "warning")
-    return redirect(url_for("reviews.ranking", stage_id=stage.id))
+    return redirect(url_for("reviews.ranking", stage_id=stage.id, **_view_args()))
 
 
 @bp.route("/entries/<int:entry_id>/decide", methods=["GET", "POST"])
