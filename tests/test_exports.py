@@ -11,13 +11,14 @@ from incubator.exports import XLSX_MIMETYPE
 def test_every_csv_export_says_charset_utf_8_once_and_xlsx_has_none(app, login_as, make):
     staff = login_as(Role.STAFF)[0]
     mentor = login_as(Role.MENTOR)[0]
+    admin = login_as(Role.ADMIN)[0]
     entry = make.stage_entry()
     values = {"cohort_id": make.cohort().id, "stage_id": entry.stage.id, "round_id": entry.stage.round.id}
     exports = [(rule.endpoint, {a: values[a] for a in rule.arguments if a != "fmt"})
                for rule in app.url_map.iter_rules() if "fmt" in rule.arguments]
     assert len(exports) >= 10
     for endpoint, arguments in exports:
-        client = mentor if endpoint == "mentoring.export_my_sessions" else staff
+        client = {"mentoring.export_my_sessions": mentor, "admin.export_users": admin}.get(endpoint, staff)
         with app.test_request_context():
             csv_url, xlsx_url = (url_for(endpoint, fmt=f, **arguments) for f in ("csv", "xlsx"))
         csv = client.get(csv_url)

@@ -62,6 +62,7 @@ MATRIX = {
     **{("GET", "home.role_home", f"role={r.value}"): only([r.value]) for r in Role},
     ("GET", "home.role_home", "role=nobody"): row(LOGIN, 404),
     ("GET", "admin.users", None): only(ADMIN),
+    ("GET", "admin.export_users", "fmt=csv"): only(ADMIN),
     ("GET", "admin.invite", None): only(ADMIN),
     ("POST", "admin.invite", None): only(ADMIN, ok=400),
     ("GET", "admin.invitations", None): only(ADMIN),
@@ -183,7 +184,7 @@ MATRIX = {
     ("POST", "reviews.conflicts", "stage_id"): only(STAFF, ok=400),
     ("GET", "reviews.ranking", "stage_id"): only(STAFF),
     ("GET", "reviews.export_ranking", "stage_id,fmt=xlsx"): only(STAFF),
-    ("POST", "reviews.decide_many", "stage_id"): only(STAFF, ok=302),
+    ("POST", "reviews.decide_many", "stage_id"): only(STAFF, ok=400),  # an empty post: the form again
     ("GET", "reviews.decide", "entry_id"): only(STAFF),
     ("POST", "reviews.decide", "entry_id"): only(STAFF, ok=400),
     ("GET", "reviews.reasons", None): only(STAFF),

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from incubator import exports
 from incubator.auth import services
 from incubator.auth.enums import Role, TokenPurpose
 from incubator.auth.forms import ConfirmForm, InviteForm, ReasonForm, RolesForm
@@ -29,9 +30,9 @@ def _chosen_partner(form):
     return db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None
 
 
-@bp.route("/users")
-@require(can_manage_users)
-def users():
+def _users_query():
+    """The users as the list's filters choose them (role, status, name or e-mail), for the page and its export
+    alike: (the statement, with roles and partner loaded, and the filters as read)."""
     stmt = sa.select(User).order_by(User.full_name, User.id)
     role = request.args.get("role")
     if role in {r.value for r in Role}:
@@ -46,9 +47,29 @@ def users():
         # Names carry diacritics: "Nguyen" finds "Nguyễn".
         stmt = stmt.where(sa.or_(User.email.contains(q.lower(), autoescape=True),
                                  User.name_folded.contains(fold(q), autoescape=True)))
-    users = db.paginate(stmt.options(selectinload(User.partner)), page=page_arg(), per_page=50,
-                        error_out=False)
-    return render_template("admin/users.html", users=users, roles=list(Role), q=q, role=role, status=status)
+    return stmt.options(selectinload(User.partner), selectinload(User.role_rows)), {"q": q, "role": role,
+                                                                                   "status": status}
+
+
+@bp.route("/users")
+@require(can_manage_users)
+def users():
+    stmt, filters = _users_query()
+    users = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    return render_template("admin/users.html", users=users, roles=list(Role), **filters)
+
+
+@bp.route(f"/users.{exports.FORMAT_RULE}")
+@require(can_manage_users)
+def export_users(fmt):
+    """The users list as filtered on its page, as CSV (UTF-8 with BOM) or XLSX, like every other list."""
+    stmt, _filters = _users_query()
+    header = [_("Name"), _("E-mail"), _("Roles"), _("Partner"), _("Status"), _("E-mail confirmed"), _("Language"),
+              _("Created"), _("Last login")]
+    body = [[u.full_name, u.email, ", ".join(str(r.label) for r in u.sorted_roles), u.partner.name if u.partner else "",
+             _("Active") if u.active else _("Deactivated"), exports.yes_no(u.email_verified_at is not None),
+             u.locale or "", u.created_at, u.last_login_at] for u in db.session.scalars(stmt)]
+    return exports.response(fmt, "nguoi-dung", header, body, "users")
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
