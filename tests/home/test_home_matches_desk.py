@@ -116,7 +116,7 @@ def test_the_mentors_home_shows_the_desks_startups_and_sessions_to_log_in_its_or
     assert total(html, "to-log-total") == len(to_log) == 12
     assert ids(html, "session", "home-to-log") == to_log[:10]
     assert re.search(r'href="/mentoring/"[^>]*id="startups-see-all">[^<]*12', html)
-    assert "17,5 / 20" not in html and "17,5" in html  # 20 hours less the other mentor's two and a half
+    assert "Còn 17,5 / 20 giờ hỗ trợ" in html  # 20 hours less the other mentor's two and a half
 
 
 def test_a_mentor_with_nothing_to_log_sees_no_such_list(login_as):
