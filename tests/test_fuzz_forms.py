@@ -93,6 +93,8 @@ EXPLICIT = {
     "auth.logout": ({}, "the form is in the menu of a logged-in person; logging out is tried as anyone"),
     "applications.review": ({}, "the submit button shows only on a complete draft; the world's draft is not"),
     "applications.withdraw": ({"reason": [""]}, "the withdraw button shows only once the draft is submitted"),
+    "applications.judge_novelty": ({"met": ["yes", "no"], "note": [""], "version": ["1"]},
+                                   "the judgement shows only on a submitted application; the world's is a draft"),
     "rounds.remove_question": ({}, "the button shows only while the round has no application; the world's has"),
     "companies.verify": ({"version": ["1"]}, "the button shows only on a business not yet verified; the world's is"),
 }

@@ -69,6 +69,7 @@ def test_every_export_gives_the_same_table_in_xlsx_and_in_csv(app, login_as, wor
 
     staff = login_as(Role.STAFF)[0]
     mentor = login_as(Role.MENTOR)[0]
+    admin = login_as(Role.ADMIN)[0]
     exports = _urls(app, world)
     # The lists of the issue: companies, residencies, applications, rankings, cohorts, progress reports,
     # sessions, services, outcomes, audit log.
@@ -76,9 +77,9 @@ def test_every_export_gives_the_same_table_in_xlsx_and_in_csv(app, login_as, wor
         "companies.export", "companies.export_residencies", "round_applications.export", "reviews.export_ranking",
         "cohorts.export", "cohorts.export_members", "cohorts.export_reports", "cohorts.export_late",
         "mentoring.export_sessions", "mentoring.export_my_sessions", "services.export", "companies.export_outcomes",
-        "audit.export"}
+        "audit.export", "admin.export_users", "partners.export", "funding.export_pipeline"}
     for endpoint, values in exports:
-        client = mentor if endpoint == "mentoring.export_my_sessions" else staff
+        client = {"mentoring.export_my_sessions": mentor, "admin.export_users": admin}.get(endpoint, staff)
         with app.test_request_context():
             xlsx_url, csv_url = (url_for(endpoint, fmt=f, **values) for f in ("xlsx", "csv"))
         sheet = _rows(client.get(xlsx_url))
