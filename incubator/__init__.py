@@ -52,7 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_request_hooks(app)
 
     from incubator import cli, errors, i18n
-    from incubator.audit.enums import action_label, state_label
+    from incubator.audit.enums import action_label
+    from incubator.audit.labels import dates_in_words, object_text, state_label
     from incubator.auth import permissions
     from incubator.auth.enums import Role
     from incubator.cohorts import permissions as cohort_permissions
@@ -62,6 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.add_template_filter(action_label, "action_label")
     app.add_template_filter(state_label, "state_label")
+    app.add_template_filter(object_text, "audit_object")
+    app.add_template_filter(dates_in_words, "audit_dates")
+    _register_audit_labels()
     from incubator.mail.services import redacted
 
     app.add_template_filter(lambda value: Role(value).label, "role_label")
@@ -79,6 +83,18 @@ def create_app(config: dict | None = None) -> Flask:
 
         dummy_hash()  # before the first login, so an unknown address costs no more than a wrong password
     return app
+
+
+# Each of these domains tells the audit log what its objects and states read as (incubator/audit/labels.py).
+AUDITED_DOMAINS = ("auth", "mail", "companies", "partners", "outcomes", "targets", "imports", "applications",
+                   "reviews", "cohorts", "mentoring", "funding", "reports")
+
+
+def _register_audit_labels() -> None:
+    from importlib import import_module
+
+    for domain in AUDITED_DOMAINS:
+        import_module(f"incubator.{domain}.audit_labels").register()
 
 
 def _configure_database(app: Flask) -> None:
@@ -222,11 +238,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from incubator.admin.audit_views import bp as audit_bp
     from incubator.admin.views import bp as admin_bp
     from incubator.applications.application_views import bp as applications_bp
     from incubator.applications.application_views import staff_bp as round_applications_bp
     from incubator.applications.views import bp as rounds_bp
-    from incubator.audit.views import bp as audit_bp
     from incubator.auth.views import bp as auth_bp
     from incubator.cohorts.views import bp as cohorts_bp
     from incubator.cohorts.views import services_bp, startups_bp

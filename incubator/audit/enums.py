@@ -1,10 +1,5 @@
-import functools
-from collections.abc import Mapping
-from types import MappingProxyType
-
 from flask_babel import lazy_gettext as _l
 
-from incubator.enums import LabelledEnum
 
 # What people read for each action code; an action without a label shows its code.
 ACTION_LABELS = {
@@ -104,32 +99,3 @@ ROUTINE_ACTIONS = ("user.login", "user.logout")
 def action_label(code: str) -> str:
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
-
-
-@functools.cache
-def _state_members() -> Mapping[str, Mapping[str, LabelledEnum]]:
-    """The members of the enumeration whose values an object's states are, by value, by the object's table.
-
-    Built once: it holds enum members, whose labels are lazy and translated when read, so the one table
-    serves every request in its own language."""
-    from incubator.applications.enums import ApplicationStatus
-    from incubator.cohorts.enums import MemberStatus, ReportStatus
-    from incubator.funding.enums import PipelineStage
-    from incubator.mentoring.enums import SessionStatus
-    from incubator.outcomes.enums import Decision as OutcomeDecision
-    from incubator.reviews.enums import AssignmentStatus, ReviewStatus
-    from incubator.reviews.enums import Decision as ReviewDecision
-
-    enums = {"applications": ApplicationStatus, "cohort_members": MemberStatus, "progress_reports": ReportStatus,
-             "fund_pipeline": PipelineStage, "mentoring_sessions": SessionStatus,
-             "graduation_outcomes": OutcomeDecision, "review_assignments": AssignmentStatus,
-             "reviews": ReviewStatus, "review_stage_entries": ReviewDecision}
-    return MappingProxyType({table: MappingProxyType(dict(enum._value2member_map_)) for table, enum in enums.items()})
-
-
-def state_label(code: str | None, object_type: str | None = None) -> str:
-    """A state of the audit log in words (the code itself when it is not one of the object's states)."""
-    if not code:
-        return ""
-    member = _state_members().get(object_type or "", {}).get(code)
-    return str(member.label) if member is not None else code

@@ -104,7 +104,7 @@ def test_exports_apply_the_filters_of_their_page(staff, world, make):
     assert len(_rows(staff.get("/register/outcomes/export.xlsx?year=2024"))) == 2
 
     audit = _rows(staff.get("/audit/export.xlsx?action=company.create"))
-    assert len(audit) == 2 and audit[1][3] == "company.create" and audit[1][6] == "Công ty Thử Nhật Ký"
+    assert len(audit) == 2 and audit[1][2] == "Đăng ký doanh nghiệp" and audit[1][4] == "Công ty Thử Nhật Ký"
 
     assert len(_rows(staff.get("/mentoring/sessions.xlsx?status=confirmed"))) == 2
     assert len(_rows(staff.get("/mentoring/sessions.xlsx?status=disputed"))) == 1

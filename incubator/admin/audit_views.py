@@ -1,9 +1,12 @@
+"""The audit log's page and export: the outer layer's, as it needs people's permissions (audit/ knows no domain)."""
+
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from incubator import exports
 from incubator.audit import queries
-from incubator.audit.enums import action_label, state_label
+from incubator.audit.enums import action_label
+from incubator.audit.labels import dates_in_words, object_choices, object_text, state_label
 from incubator.auth.permissions import can_read_audit_log, require
 from incubator.extensions import db
 from incubator.i18n import parse_date
@@ -29,17 +32,17 @@ def _filters() -> dict:
 def log():
     filters = _filters()
     entries = db.paginate(queries.filtered(**filters), page=page_arg(), per_page=50, error_out=False)
-    return render_template("audit/log.html", entries=entries, filters=filters, actions=queries.actions(),
-                           object_types=queries.object_types())
+    actions = sorted(queries.actions(), key=lambda code: action_label(code).casefold())
+    return render_template("audit/log.html", entries=entries, filters=filters, actions=actions,
+                           object_types=object_choices(queries.object_types()))
 
 
 @bp.route(f"/export.{exports.FORMAT_RULE}")
 @require(can_read_audit_log)
 def export(fmt):
-    header = [_("When"), _("Who"), _("Action"), _("Code"), _("Object"), _("Number"), _("Name"), _("From"), _("To"),
-              _("Why")]
-    body = [[e.at, e.actor_email or _("system"), action_label(e.action), e.action, e.object_type, e.object_id,
-             e.object_label or "", state_label(e.from_state, e.object_type), state_label(e.to_state, e.object_type),
-             e.reason or ""]
+    header = [_("When"), _("Who"), _("Action"), _("Object"), _("Name"), _("From"), _("To"), _("Why")]
+    body = [[e.at, e.actor_email or _("system"), action_label(e.action), object_text(e.object_type, e.object_id),
+             dates_in_words(e.object_label or ""), state_label(e.from_state, e.object_type),
+             state_label(e.to_state, e.object_type), e.reason or ""]
             for e in db.session.scalars(queries.filtered(**_filters()))]
     return exports.response(fmt, "nhat-ky-thay-doi", header, body, "audit")
