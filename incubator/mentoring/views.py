@@ -48,6 +48,8 @@ def desk():
     totals = queries.hours(mentor_id=current_user.id)
     return render_template("mentoring/desk.html", assignments=assignments, sessions=sessions, hours=totals, now=now,
                            upcoming=queries.upcoming(sessions, now),
+                           # The startup's allowance is shared by its mentors: what is left, as the home says.
+                           allowance_used=queries.allowance_used([a.member for a in assignments]),
                            to_mark=list(db.session.scalars(queries.sessions_to_log(current_user, now))))
 
 

@@ -117,6 +117,7 @@ def test_the_mentors_home_shows_the_desks_startups_and_sessions_to_log_in_its_or
     assert ids(html, "session", "home-to-log") == to_log[:10]
     assert re.search(r'href="/mentoring/"[^>]*id="startups-see-all">[^<]*12', html)
     assert "Còn 17,5 / 20 giờ hỗ trợ" in html  # 20 hours less the other mentor's two and a half
+    assert "Còn 17,5 / 20 giờ hỗ trợ" in client.get("/mentoring/").get_data(as_text=True)  # the desk says the same
 
 
 def test_a_mentor_with_nothing_to_log_sees_no_such_list(login_as):
