@@ -210,7 +210,8 @@ def update_session(session: MentoringSession, *, actor, now: datetime, version=N
         raise DomainError(_l("Say why a confirmed session is changed."), field="reason")
     for key in changed:
         setattr(session, key, fields[key])
-    if session.status is SessionStatus.SCHEDULED and session.starts_at <= now:
+    became_held = session.status is SessionStatus.SCHEDULED and session.starts_at <= now
+    if became_held:
         session.status = SessionStatus.HELD
     session.sequence += 1
     db.session.flush()
@@ -220,6 +221,8 @@ def update_session(session: MentoringSession, *, actor, now: datetime, version=N
     if session.status is SessionStatus.SCHEDULED and ("starts_at" in changed or "minutes" in changed
                                                       or "place" in changed or "link" in changed):
         _send_invitations(session)
+    elif became_held:
+        _ask_founders_to_confirm(session)  # moved into the past: it now waits for the founders, as a logged one
     return session
 
 

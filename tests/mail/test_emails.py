@@ -330,6 +330,23 @@ def test_a_scheduled_session_marked_held_asks_the_founders_and_a_future_one_does
     assert {m.to_address for m in _mails(db, "session_to_confirm")} == {f.email for f in founders}
 
 
+def test_a_scheduled_session_moved_into_the_past_asks_the_founders_once(make, db):
+    assignment, mentor, founders = _startup_with_mentor(make)
+    now = datetime(2025, 3, 1, 3, 0, tzinfo=UTC)
+    session = mentoring.log_session(assignment, actor=mentor, now=now, starts_at=now + timedelta(days=2),
+                                    minutes=60, mode="in_person", place="Phòng họp tầng 3")
+    db.session.commit()
+    # The mentor corrects the time: it took place yesterday, so it now waits for the founders.
+    mentoring.update_session(session, actor=mentor, now=now, version=session.version_id,
+                             starts_at=now - timedelta(days=1))
+    db.session.commit()
+    assert session.status is SessionStatus.HELD
+    assert sorted(m.to_address for m in _mails(db, "session_to_confirm")) == sorted(f.email for f in founders)
+    mentoring.update_session(session, actor=mentor, now=now, version=session.version_id, minutes=90)
+    db.session.commit()
+    assert len(_mails(db, "session_to_confirm")) == len(founders)  # told once
+
+
 def test_a_disputed_session_is_told_to_active_staff_once_with_the_reason(make, db):
     assignment, _mentor, (founder, _) = _startup_with_mentor(make)
     staff_vi = make.user(Role.STAFF, full_name="Cán Bộ Vườn Ươm", locale="vi")
