@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from incubator.applications.answers import answer_cell
+from incubator.applications.eligibility import RuleStatus
+
 
 def rows(applications, questions) -> tuple[list[str], list[list]]:
     header = [_("Reference"), _("Business"), _("Tax code"), _("IT"), _("Status"), _("Eligibility"),
@@ -13,10 +16,17 @@ def rows(applications, questions) -> tuple[list[str], list[list]]:
     for a in applications:
         answers = a.answers or {}
         line = [a.reference or "", a.company.name, a.company.tax_code, a.company.is_it,
-                str(a.status.label), a.eligibility_summary or "", a.submitted_at,
+                str(a.status.label), _eligibility(a.eligibility_summary), a.submitted_at,
                 a.employees, a.revenue, a.capital]
         for q in questions:
-            value = answers.get(str(q.id))
-            line.append(", ".join(map(str, value)) if isinstance(value, list) else value)
+            line.append(answer_cell(q, answers.get(str(q.id))))
         body.append(line)
     return header, body
+
+
+def _eligibility(summary: str | None) -> str:
+    """The checklist's summary in words ("passed", "failed", "staff" are its codes)."""
+    try:
+        return RuleStatus(summary).label if summary else ""
+    except ValueError:
+        return summary

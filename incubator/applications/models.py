@@ -84,6 +84,12 @@ class RoundQuestion(db.Model):
                 return _localised(choice.get("label_vi"), choice.get("label_en"))
         return str(value)
 
+    def answer_text(self, value) -> str:
+        """An answer to this question as people read it (see applications/answers.py)."""
+        from incubator.applications.answers import answer_text
+
+        return answer_text(self, value)
+
 
 class RoundDocument(db.Model):
     __tablename__ = "round_documents"

@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 
-
 # What people read for each action code; an action without a label shows its code.
 ACTION_LABELS = {
     "user.login": _l("Logged in"),
@@ -90,6 +89,9 @@ ACTION_LABELS = {
     "report.update": _l("Periodic report changed"),
     "report.finalise": _l("Periodic report finalised"),
     "report.version": _l("New version of a periodic report"),
+    "report_name.seed": _l("Names printed on the reports seeded"),
+    "report_name.create": _l("Name printed on the reports added"),
+    "report_name.update": _l("Name printed on the reports changed"),
 }
 
 # Sign-ins are in the log but are not news on a home page.
