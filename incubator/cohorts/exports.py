@@ -19,7 +19,8 @@ def cohorts(items) -> tuple[list, list]:
 
 
 def members(rows: list[MemberRow], exclusions: dict) -> tuple[list, list]:
-    header = [_("Startup"), _("Tax code"), _("Joined on"), _("Left on"), _("Status"), _("Latest report"),
+    header = [_("Startup"), _("Tax code"), _("Joined on"), _("Left on"), _("Status"), _("Extended until"),
+              _("Latest report"),
               _("Revenue (VND)"), _("Paying customers"), _("Employees"), _("Product"), _("Reports late"),
               _("Services"), _("Before graduation"), _("Does not count towards the 10")]
     body = []
@@ -27,7 +28,7 @@ def members(rows: list[MemberRow], exclusions: dict) -> tuple[list, list]:
         m, latest = r.member, r.latest
         excluded = exclusions.get(m.outcome.id) if m.outcome is not None else None
         body.append([m.company.name, m.company.tax_code, m.joined_on, m.left_on, str(m.status.label),
-                     latest.period_start.strftime("%m/%Y") if latest else "",
+                     m.extended_to, latest.period_start.strftime("%m/%Y") if latest else "",
                      latest.revenue if latest else None, latest.paying_customers if latest else None,
                      latest.employees if latest else None,
                      str(latest.product_status.label) if latest and latest.product_status else "",

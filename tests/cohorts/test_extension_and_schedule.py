@@ -4,10 +4,12 @@ edited with the cohort."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from incubator.auth.enums import Role
 from incubator.cohorts import services
@@ -93,6 +95,10 @@ def test_staff_extend_a_member_through_the_outcome_form(running, login_as, db):
     assert member.extended_to == date(2025, 12, 31)
     page = client.get(f"/cohorts/{member.cohort_id}").get_data(as_text=True)
     assert "until 31/12/2025" in page
+    sheet = load_workbook(io.BytesIO(client.get(f"/cohorts/{member.cohort_id}/members.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("Extended until")
+    assert [r[column] for r in rows[1:] if r[0] == member.company.name] == [datetime(2025, 12, 31)]
 
 
 def test_new_cohort_dates_carry_into_members_residencies_and_due_reports(running, db):
