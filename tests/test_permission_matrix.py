@@ -262,6 +262,11 @@ MATRIX = {
     ("GET", "reports.pdf", "report_id,lang=vi"): only(READ_TARGETS),
     ("POST", "reports.new_version", "report_id"): only(STAFF, ok=302),
     ("POST", "reports.finalise", "report_id"): only(STAFF, ok=302),
+    # The dated names of bodies a report prints (issue 18): staff keep them.
+    ("GET", "reports.names", None): only(STAFF),
+    ("POST", "reports.names", None): only(STAFF, ok=400),
+    ("GET", "reports.edit_name", "name_id"): only(STAFF),
+    ("POST", "reports.edit_name", "name_id"): only(STAFF, ok=400),
     # Last, as they change what the rows above read.
     ("POST", "mentoring.end_assignment", "assignment_id=mentor_assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.withdraw_assignment", "assignment_id"): only(STAFF, ok=302),
@@ -316,6 +321,11 @@ def objects(make):
     final_report = make._save(PeriodicReport(period_label="2025", period_start=residency.starts_on,
                                              period_end=residency.starts_on, status="final", number="1/BC",
                                              snapshot={}, pdf_vi=b"%PDF-1.4", pdf_en=b"%PDF-1.4"))
+    from incubator.reports.enums import NameKind
+    from incubator.reports.models import BodyName
+
+    cohort_ids["name_id"] = make._save(BodyName(kind=NameKind.PLACE, name_vi="Hà Nội", name_en="Hà Nội",
+                                                valid_from=residency.starts_on)).id
     cohort_ids.update(report_id=final_report.id, mentor_assignment_id=mentor_assignment.id,
                       partner_id=make.partner().id, session_id=make.mentoring_session(mentor_assignment).id)
     from incubator.mentoring.models import Agreement

@@ -223,6 +223,9 @@ def load() -> dict:
 
     created += mentoring_demo.load(by_local, partners, utcnow())
     created += ensure_default_targets()
+    from incubator.reports.services import ensure_default_names
+
+    created += ensure_default_names()  # the bodies' names a report prints, with the dates of the 2025 merger
     db.session.flush()
     return {"partners": len(partners), "companies": len(companies), "residencies": residency_count,
             "outcomes": len(OUTCOMES),

@@ -9,14 +9,18 @@ from flask_babel import gettext as _
 from incubator.targets.charts import bar_chart, quarter_label
 
 
-def charts(f: dict) -> list:
+def charts(f: dict, font: str | None = None) -> list:
+    """The charts in the current language's convention (70,0 in Vietnamese, 70.0 in English); ``font`` sets the
+    family of their text (the PDF's serif, so that Decree 30's one typeface holds in the charts too)."""
+    from incubator.i18n import fmt_decimal
+
     result = []
     series = f.get("series") or []
     targets = f.get("targets") or {}
     ratio = targets.get("startup_ratio")
     if ratio and series:
         points = [(quarter_label(date.fromisoformat(s["day"])), s["percent"],
-                   "—" if s["percent"] is None else f"{s['percent']:.1f}".replace(".", ",")) for s in series]
+                   fmt_decimal(s["percent"])) for s in series]
         result.append(bar_chart(points, threshold=ratio["threshold"], maximum=100, unit="%",
                                 title=_("Incubated IT startups among the IT businesses in the incubator"),
                                 threshold_label=_("target %(t)s %%", t=f"{ratio['threshold']:.0f}")))
@@ -26,4 +30,14 @@ def charts(f: dict) -> list:
         result.append(bar_chart(points, threshold=grads["threshold"], maximum=grads["threshold"], unit="",
                                 title=_("Innovative digital-technology startups graduated"),
                                 threshold_label=_("target %(t)s", t=grads["threshold"])))
+    if font:
+        result = [_with_font(chart, font) for chart in result]
     return result
+
+
+def _with_font(chart, font: str):
+    from markupsafe import Markup
+
+    from incubator.targets.charts import FONT
+
+    return Markup(str(chart).replace(f'font-family="{FONT}"', f'font-family="{font}"'))  # noqa: S704 - the chart's own markup

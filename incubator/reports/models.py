@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from incubator.db import UTCDateTime, utcnow
+from incubator.enums import enum_column
 from incubator.extensions import db
+from incubator.reports.enums import NameKind
 
 
 class PeriodicReport(db.Model):
@@ -28,6 +30,7 @@ class PeriodicReport(db.Model):
     signer_name: Mapped[str | None] = mapped_column(sa.String(200))
     status: Mapped[str] = mapped_column(sa.String(10), default="draft")  # draft | final
     snapshot: Mapped[dict | None] = mapped_column(sa.JSON)  # the figures as finalised
+    names: Mapped[dict | None] = mapped_column(sa.JSON)  # the bodies' names it was issued with, by language
     pdf_vi: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     pdf_en: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     version: Mapped[int] = mapped_column(default=1)
@@ -45,3 +48,29 @@ class PeriodicReport(db.Model):
     @property
     def is_final(self) -> bool:
         return self.status == "final"
+
+
+class BodyName(db.Model):
+    """A name a report prints (a body, the place, the signer's title), in both languages, from the day it
+    applies until the day it stops (both inclusive; open-ended while it lasts). A report takes the names in
+    force on its period's last day."""
+
+    __tablename__ = "report_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[NameKind] = mapped_column(enum_column(NameKind, 20))
+    name_vi: Mapped[str] = mapped_column(sa.String(300))
+    name_en: Mapped[str] = mapped_column(sa.String(300))
+    valid_from: Mapped[date]
+    valid_until: Mapped[date | None]
+    position: Mapped[int] = mapped_column(default=0)  # the order of the addressees
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (sa.CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="dates_ordered"),)
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+    def in_language(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_vi

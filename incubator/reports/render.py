@@ -1,12 +1,21 @@
 """The report as an A4 PDF through WeasyPrint (incubator.pdf: the fetcher serves only the package's own static
-files, so text typed by users can make the PDF fetch nothing)."""
+files, so text typed by users can make the PDF fetch nothing), laid out as Decree 30/2020/NĐ-CP (Appendix I)
+asks of an administrative document.
+
+The names of bodies are data with dates (reports.models.BodyName): a report prints those in force on its
+period's last day, and a finalised report those it was issued with (kept on it when finalised)."""
 
 from __future__ import annotations
+
+import re
 
 from flask import render_template
 from flask_babel import force_locale
 
 from incubator.pdf import StaticOnlyFetcher, html_to_pdf
+
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")
 
 
 def period_phrase(report) -> str:
@@ -28,21 +37,59 @@ def period_phrase(report) -> str:
     return _("from %(start)s to %(end)s", start=fmt_date(start), end=fmt_date(end))
 
 
-def place_and_date(day, lang: str) -> str:
+def place_and_date(day, lang: str, place: str = "Hà Nội") -> str:
+    """"Hà Nội, ngày 05 tháng 02 năm 2025", "Hà Nội, ngày 10 tháng 7 năm 2025": Decree 30 writes a leading zero
+    only before days below 10 and the months 1 and 2. In English: "Hà Nội, 10 July 2025"."""
     if day is None:
         return ""
+    prefix = f"{place}, " if place else ""
     if lang == "vi":
-        return f"Hà Nội, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
-    return f"Hà Nội, {day.day} {day:%B %Y}"
+        month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+        return f"{prefix}ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{prefix}{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def document_number(number: str | None) -> str:
+    """The number as typed, with the zero Decree 30 puts before a number below 10 ("5/BC-…" → "05/BC-…")."""
+    number = (number or "").strip()
+    return re.sub(r"^(\d)(?=/)", r"0\1", number)
+
+
+def addressee_lines(lines: list[str]) -> list[str]:
+    """Each addressee on its line after a dash, ending with a semicolon, the last with a full stop."""
+    names = [re.sub(r"^[-–•+\s]+|[\s;,.]+$", "", line) for line in lines]
+    names = [n for n in names if n]
+    return [f"- {n}{'.' if i == len(names) - 1 else ';'}" for i, n in enumerate(names)]
+
+
+def narrative(report) -> dict:
+    """Parts II–IV as staff wrote them, a paragraph per line ("…" when a part is empty)."""
+    return {key: [line.strip() for line in (getattr(report, key) or "").splitlines() if line.strip()] or ["…"]
+            for key in ("shortcomings", "next_tasks", "recommendations")}
+
+
+def report_names(report) -> dict:
+    """Both languages' names for this report: those it was issued with, or those in force at its period's end."""
+    from incubator.reports.queries import names_in_force
+
+    if report.is_final and report.names:
+        return report.names
+    return names_in_force(report.period_end)
 
 
 def document_html(report, figures: dict, lang: str) -> str:
     from incubator.reports.charts import charts
 
+    names = report_names(report).get(lang) or {}
+    typed = (report.recipients or "").splitlines()
     with force_locale(lang):
         return render_template("reports/document.html", report=report, f=figures, lang=lang,
-                               charts=charts(figures), period=period_phrase(report),
-                               place_date=place_and_date(report.issued_on, lang))
+                               charts=charts(figures, font="Liberation Serif, Times New Roman, serif"),
+                               period=period_phrase(report), names=names, narrative=narrative(report),
+                               number=document_number(report.number),
+                               addressees=addressee_lines(typed or names.get("addressees") or []),
+                               signer_title=report.signer_position or names.get("signer_title") or "",
+                               place_date=place_and_date(report.issued_on, lang, names.get("place") or ""))
 
 
 def render_pdf(report, figures: dict, lang: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:

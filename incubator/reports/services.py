@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from incubator import bounds
@@ -9,7 +12,8 @@ from incubator.audit import services as audit
 from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
-from incubator.reports.models import PeriodicReport
+from incubator.reports.enums import NameKind
+from incubator.reports.models import BodyName, PeriodicReport
 from incubator.reports.periods import check_dates
 
 TEXT_FIELDS = ("number", "shortcomings", "next_tasks", "recommendations", "recipients", "signer_position",
@@ -56,6 +60,7 @@ def update(report: PeriodicReport, *, actor, version=None, **fields) -> Periodic
 def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
     """Freeze the figures and keep both PDFs: later changes to the data do not change this report."""
     from incubator.reports.figures import compute
+    from incubator.reports.queries import names_in_force
     from incubator.reports.render import render_pdf
 
     if report.is_final:
@@ -67,6 +72,7 @@ def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
         report.issued_on = utcnow().date()
     figures = compute(report.period_start, report.period_end)
     report.snapshot = figures
+    report.names = names_in_force(report.period_end)  # issued with these names, whatever staff change later
     report.pdf_vi = render_pdf(report, figures, "vi")
     report.pdf_en = render_pdf(report, figures, "en")
     report.status = "final"
@@ -104,3 +110,77 @@ def new_version(report: PeriodicReport, *, actor) -> PeriodicReport:
     db.session.flush()
     audit.record("report.version", copy, label=report.number, actor=actor, details={"supersedes": report.id})
     return copy
+
+
+# ---- The dated names a report prints ----------------------------------------------------------------------
+
+# Seeded by the migration and the demo; staff edit them afterwards. Since 01/03/2025 the city's Department of
+# Information and Communications is merged into the Department of Science and Technology (see the domain).
+MERGER = date(2025, 3, 1)
+DEFAULT_NAMES = (
+    # kind, Vietnamese, English, from, until, position
+    (NameKind.GOVERNING_BODY, "Sở Thông tin và Truyền thông Hà Nội",
+     "Hà Nội Department of Information and Communications", date(2000, 1, 1), MERGER - timedelta(days=1), 0),
+    (NameKind.GOVERNING_BODY, "Sở Khoa học và Công nghệ Hà Nội", "Hà Nội Department of Science and Technology",
+     MERGER, None, 0),
+    (NameKind.ISSUING_BODY, "Trung tâm Đào tạo, tư vấn CNTT và Truyền thông Hà Nội",
+     "Hà Nội ICT Training and Consulting Centre", date(2000, 1, 1), None, 0),
+    (NameKind.ADDRESSEE, "Sở Thông tin và Truyền thông Hà Nội", "Hà Nội Department of Information and Communications",
+     date(2000, 1, 1), MERGER - timedelta(days=1), 1),
+    (NameKind.ADDRESSEE, "Sở Khoa học và Công nghệ Hà Nội", "Hà Nội Department of Science and Technology",
+     MERGER, None, 1),
+    (NameKind.ADDRESSEE, "Lưu: VT", "Archives", date(2000, 1, 1), None, 9),
+    (NameKind.PLACE, "Hà Nội", "Hà Nội", date(2000, 1, 1), None, 0),
+    (NameKind.SIGNER_TITLE, "Giám đốc", "Director", date(2000, 1, 1), None, 0),
+)
+NAME_FIELDS = ("kind", "name_vi", "name_en", "valid_from", "valid_until", "position")
+
+
+def ensure_default_names() -> int:
+    """Create the seeded names when there are none yet (the demo, a database made by create_all); never touch
+    the names staff keep."""
+    if db.session.scalar(sa.select(sa.func.count(BodyName.id))):
+        return 0
+    for kind, vi, en, start, until, position in DEFAULT_NAMES:
+        db.session.add(BodyName(kind=kind, name_vi=vi, name_en=en, valid_from=start, valid_until=until,
+                                position=position))
+    db.session.flush()
+    audit.record("report_name.seed", object_type=BodyName.__tablename__, label=str(len(DEFAULT_NAMES)))
+    return len(DEFAULT_NAMES)
+
+
+def save_name(name: BodyName | None, *, actor, version=None, **fields) -> BodyName:
+    """Add a dated name (``name`` None) or correct one. Both languages are given; the dates are a programme's
+    (bounds.PROGRAMME), the last not before the first. Audited with what changed."""
+    kind = fields.get("kind")
+    try:
+        kind = NameKind(kind)
+    except ValueError:
+        raise DomainError(_l("Choose what the name is for."), field="kind") from None
+    values = {"kind": kind, "position": int(fields.get("position") or 0),
+              "valid_from": fields.get("valid_from"), "valid_until": fields.get("valid_until")}
+    for key in ("name_vi", "name_en"):
+        values[key] = " ".join((fields.get(key) or "").split())
+        if not values[key]:
+            raise DomainError(_l("Give the name in both languages."), field=key)
+    if values["valid_from"] is None:
+        raise DomainError(_l("Give the day from which the name applies."), field="valid_from")
+    bounds.PROGRAMME.check(values["valid_from"], "valid_from")
+    bounds.PROGRAMME.check(values["valid_until"], "valid_until")
+    if values["valid_until"] is not None and values["valid_until"] < values["valid_from"]:
+        raise DomainError(_l("The last day comes after the first."), field="valid_until")
+    if not 0 <= values["position"] <= 99:
+        raise DomainError(_l("The order is a number from 0 to 99."), field="position")
+    if name is None:
+        name = BodyName(**values)
+        db.session.add(name)
+        db.session.flush()
+        audit.record("report_name.create", name, label=values["name_vi"], to_state=kind.value, actor=actor)
+        return name
+    expect_version(name, version)
+    changed = {k: [str(getattr(name, k)), str(v)] for k, v in values.items() if getattr(name, k) != v}
+    for key, value in values.items():
+        setattr(name, key, value)
+    db.session.flush()
+    audit.record("report_name.update", name, label=name.name_vi, actor=actor, details={"changed": changed})
+    return name

@@ -131,3 +131,37 @@ def pdf(report_id, lang):
         abort(404)
     name = f"bao-cao-{report.period_label.lower()}-v{report.version}-{lang}.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@bp.route("/names", methods=["GET", "POST"])
+@require(is_staff)
+def names():
+    """The dated names reports print (bodies, addressees, place, signer's title), and a form to add one."""
+    from incubator.reports.forms import NameForm
+    from incubator.reports.queries import all_names
+
+    form = NameForm()
+    done = save_form(form, lambda: services.save_name(None, actor=current_user,
+                                                      **{k: getattr(form, k).data for k in NameForm.FIELDS}),
+                     message=_("Saved."), to=url_for("reports.names"))
+    if done:
+        return done
+    return render_template("reports/names.html", names=all_names(), form=form), form_status(form)
+
+
+@bp.route("/names/<int:name_id>", methods=["GET", "POST"])
+@require(is_staff)
+def edit_name(name_id):
+    from incubator.reports.forms import NameForm
+    from incubator.reports.models import BodyName
+
+    name = db.get_or_404(BodyName, name_id)
+    form = NameForm(obj=name if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = name.version_id
+    done = save_form(form, lambda: services.save_name(name, actor=current_user, version=form.version.data,
+                                                      **{k: getattr(form, k).data for k in NameForm.FIELDS}),
+                     message=_("Saved."), to=url_for("reports.names"))
+    if done:
+        return done
+    return render_template("reports/name.html", name=name, form=form), form_status(form)

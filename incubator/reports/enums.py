@@ -1,0 +1,27 @@
+"""What a dated name of a body is for, in the heading and the closing of a periodic report."""
+
+from flask_babel import lazy_gettext as _l
+
+from incubator.enums import LabelledEnum
+
+
+class NameKind(LabelledEnum):
+    GOVERNING_BODY = "governing_body"  # the body directly above the issuer: the heading's first line
+    ISSUING_BODY = "issuing_body"  # who issues the report: the heading's second line, in bold
+    ADDRESSEE = "addressee"  # the usual addressees ("Nơi nhận"), several at a time, in their order
+    PLACE = "place"  # the place before the date: "Hà Nội, ngày …"
+    SIGNER_TITLE = "signer_title"  # the signer's position: "GIÁM ĐỐC"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.GOVERNING_BODY: _l("Governing body"),
+            cls.ISSUING_BODY: _l("Issuing body"),
+            cls.ADDRESSEE: _l("Addressee"),
+            cls.PLACE: _l("Place"),
+            cls.SIGNER_TITLE: _l("Title of the signatory"),
+        }
+
+
+# The kinds of which one name is in force at a time (the latest to start); addressees are a list.
+SINGLE_KINDS = (NameKind.GOVERNING_BODY, NameKind.ISSUING_BODY, NameKind.PLACE, NameKind.SIGNER_TITLE)
