@@ -51,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from incubator import cli, errors, i18n
+    from incubator import cli, errors, forms, i18n
     from incubator.audit.enums import action_label
     from incubator.audit.labels import dates_in_words, object_text, state_label
     from incubator.auth import permissions
@@ -72,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(redacted, "redacted")
     errors.register(app)
     i18n.register(app)
+    forms.register(app)
     permissions.register(app)
     review_permissions.register(app)
     cohort_permissions.register(app)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import decimal
 import re
+from datetime import date, datetime, time
 from types import SimpleNamespace
 
 import wtforms
 from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms.validators import NumberRange, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
 from incubator.db import INTEGER_RANGE, NUMERIC_18_RANGE
+from incubator.i18n import UnreadableDate, input_date, read_date, read_datetime, read_time
 from incubator.text import has_control_characters
 
 
@@ -50,8 +53,9 @@ class Form(FlaskForm):
             return _CatalogueTranslations()
 
         def bind_field(self, form, unbound_field, options):
-            """WTForms' own IntegerField and DecimalField, where a form still declares one, are bound as ours
-            (below): no form can forget the bounds of the database or take a NaN."""
+            """WTForms' own IntegerField, DecimalField, DateField, DateTimeLocalField and TimeField, where a form
+            still declares one, are bound as ours (below): no form can forget the bounds of the database, take a
+            NaN, or show a day in the browser's order rather than dd/mm/yyyy."""
             replacement = _BOUNDED.get(unbound_field.field_class)
             if replacement is not None:
                 unbound_field = wtforms.fields.core.UnboundField(
@@ -156,7 +160,7 @@ class DecimalField(_StopsOnBadInput, wtforms.DecimalField):
                 raise ValueError(_refused_by_range(self, value) or self.gettext("Not a valid decimal value.")) from None
 
 
-_BOUNDED = {wtforms.IntegerField: IntegerField, wtforms.DecimalField: DecimalField}
+_BOUNDED = {wtforms.IntegerField: IntegerField, wtforms.DecimalField: DecimalField}  # and the dates, below
 
 
 class MoneyField(IntegerField):
@@ -180,6 +184,165 @@ class MoneyField(IntegerField):
         if self.raw_data:
             return self.raw_data[0]
         return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+
+
+# ---- Dates typed as people here write them -------------------------------------------------------------------
+
+def _date_message(error: UnreadableDate, with_time: bool = False):
+    if error.reason == "short_year":
+        return _l("Write the year with its four digits: dd/mm/yyyy.")
+    if error.reason == "no_such_day":
+        return _l("There is no day %(date)s: write the day, then the month, then the year (dd/mm/yyyy).",
+                  date=error.text)
+    if error.reason == "no_time":
+        return _l("Give the time as well: HH:mm dd/mm/yyyy, for example 17:00 31/12/2025.")
+    if error.reason == "time":
+        return _l("Enter the time as HH:mm on the 24-hour clock, for example 14:30.")
+    if with_time:
+        return _l("Enter the date and time as HH:mm dd/mm/yyyy, for example 17:00 31/12/2025.")
+    return _l("Enter the date as dd/mm/yyyy, for example 31/12/2025.")
+
+
+class DayInput(TextInput):
+    """A text box for a day (or a day and a time) with the calendar of static/js/datepicker.js: the browser's
+    own date input would show and read the day in the browser's language (month first in an English
+    Chromium). The bounds of the field (DateBounds' flags) go to the calendar, as ISO days."""
+
+    validation_attrs = ["required", "disabled"]
+
+    def __init__(self, kind: str = "date"):
+        super().__init__()
+        self.kind = kind
+
+    def __call__(self, field, **kwargs):
+        return super().__call__(field, **picker_attributes(self.kind, getattr(field.flags, "min", None),
+                                                           getattr(field.flags, "max", None), kwargs))
+
+
+def picker_attributes(kind: str, first=None, last=None, kwargs: dict | None = None) -> dict:
+    """The attributes of a day's text box (also used by the lists' filters, macros/forms.html date_input):
+    its placeholder, keyboard, and the calendar's bounds and words."""
+    kwargs = dict(kwargs or {})
+    if kind == "date":
+        kwargs.setdefault("placeholder", gettext("dd/mm/yyyy"))
+        kwargs.setdefault("inputmode", "numeric")
+        kwargs.setdefault("maxlength", 12)
+    else:
+        kwargs.setdefault("placeholder", gettext("HH:mm dd/mm/yyyy"))
+        kwargs.setdefault("maxlength", 20)
+    kwargs.setdefault("autocomplete", "off")
+    kwargs["data-datepicker"] = kind
+    if first is not None:
+        kwargs["data-min"] = str(first)[:10]
+    if last is not None:
+        kwargs["data-max"] = str(last)[:10]
+    kwargs.update({"data-label-open": gettext("Choose on a calendar"), "data-label-prev": gettext("Previous month"),
+                   "data-label-next": gettext("Next month"), "data-label-month": gettext("Month"),
+                   "data-label-year": gettext("Year"), "data-label-today": gettext("Today"),
+                   "data-label-close": gettext("Close"), "data-label-time": gettext("Time")})
+    return kwargs
+
+
+def day_input(name: str, value, label: str | None = None, id: str | None = None, cls: str = "form-control") -> Markup:
+    """A day's text box outside a form class (a list's filter, read from the query string with
+    i18n.parse_date): what DayInput draws, labelled by ``label`` (aria-label) unless a <label> names it."""
+    attributes = picker_attributes("date", kwargs={"class": cls, **({"aria-label": label} if label else {})})
+    day = value if isinstance(value, date) else None
+    return Markup("<input %s>") % Markup(html_params(type="text", id=id or name, name=name,  # noqa: S704
+                                                     value=input_date(day), **attributes))
+
+
+def register(app) -> None:
+    app.jinja_env.globals["day_input"] = day_input
+
+
+class DateField(_StopsOnBadInput, wtforms.DateField):
+    """A day, typed and shown as dd/mm/yyyy in both languages, whatever the browser's language; d/m/yyyy,
+    31.12.2025, 31122025 and ISO yyyy-mm-dd are understood too. A day that is none (31/02), a year of two
+    digits or other text is refused with a message saying what to write; blank is None (Optional() or
+    InputRequired() decide). Used for every date of every form (no form uses WTForms' own)."""
+
+    widget = DayInput("date")
+    format_hint = _l("Day/month/year, for example 31/12/2025.")
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = read_date(valuelist[0])
+        except UnreadableDate as exc:
+            self.data = None
+            raise ValueError(_date_message(exc)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return input_date(self.data) if isinstance(self.data, date) else ""
+
+
+class LocalDateTimeField(_StopsOnBadInput, wtforms.DateTimeField):
+    """A day and a time in Hà Nội, typed and shown as the pages print them (HH:mm dd/mm/yyyy; also
+    dd/mm/yyyy HH:mm and ISO), naive. Only in the years the application deals with (1990 to 2100): the far
+    ends of the calendar overflow when moved to UTC and back; within them, the domain's bounds say which days
+    are accepted (bounds.PROGRAMME, on the fields that give it)."""
+
+    widget = DayInput("datetime")
+    format_hint = _l("Time and day in Hà Nội, for example 17:00 31/12/2025.")
+    FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.pop("format", None)
+        wtforms.Field.__init__(self, label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = read_datetime(valuelist[0])
+        except UnreadableDate as exc:
+            self.data = None
+            raise ValueError(_date_message(exc, with_time=True)) from None
+        if self.data is not None and not self.FIRST_YEAR <= self.data.year <= self.LAST_YEAR:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid datetime value."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M %d/%m/%Y") if isinstance(self.data, datetime) else ""
+
+
+class TimeField(_StopsOnBadInput, wtforms.Field):
+    """A time of day on the 24-hour clock, typed (09:30, 9h30, 0930): the browser's own time input shows
+    "09:30 AM" in an English browser."""
+
+    widget = TextInput()
+    format_hint = _l("24-hour clock, for example 14:30.")
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = read_time(valuelist[0])
+        except UnreadableDate as exc:
+            self.data = None
+            raise ValueError(_date_message(exc)) from None
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("placeholder", gettext("HH:mm"))
+        kwargs.setdefault("inputmode", "numeric")
+        kwargs.setdefault("maxlength", 8)
+        kwargs.setdefault("autocomplete", "off")
+        return super().__call__(**kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if isinstance(self.data, time) else ""
+
+
+_BOUNDED.update({wtforms.DateField: DateField, wtforms.DateTimeLocalField: LocalDateTimeField,
+                 wtforms.TimeField: TimeField})
 
 
 class Finite:

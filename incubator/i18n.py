@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -126,17 +127,95 @@ def fmt_decimal(value: float | Decimal | None, places: int = 1) -> str:
     return _fixed(value, places, _current_locale())
 
 
-def parse_date(text: str | None) -> date | None:
-    """Parse dd/mm/yyyy (what people type) or ISO yyyy-mm-dd (what date inputs send)."""
+class UnreadableDate(ValueError):
+    """A date typed that could not be read: ``reason`` says why ("format", "short_year", "no_such_day" or
+    "no_time"), ``text`` is the day as dd/mm/yyyy when the reason is "no_such_day"."""
+
+    def __init__(self, reason: str, text: str = ""):
+        super().__init__(reason, text)
+        self.reason, self.text = reason, text
+
+
+_SEP = r"[/.\- ]"
+_DAY_FIRST = re.compile(rf"(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}})")  # 31/12/2025, 1/2/2026, 31.12.2025
+_DAY_COMPACT = re.compile(r"(\d{2})(\d{2})(\d{4})")  # 31122025: a phone's numeric keypad has no slash
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")  # 2025-12-31
+_SHORT_YEAR = re.compile(rf"\d{{1,2}}{_SEP}\d{{1,2}}{_SEP}\d{{2,3}}|\d{{6}}")  # 31/12/25: which century?
+_TIME = re.compile(r"(\d{1,2})(?:[:hH.](\d{2})?(?::\d{2})?)|(\d{1,2})(\d{2})")  # 9:30, 09:30, 9h30, 9h, 0930
+
+
+def read_date(text: str | None) -> date | None:
+    """The day typed as people write it here: dd/mm/yyyy (also d/m/yyyy, with dots, dashes or spaces, or the
+    eight digits alone), or ISO yyyy-mm-dd. None when blank; UnreadableDate when it is not a day, saying why
+    (a year of two digits is refused: 01/02/25 could be 1925 or 2025)."""
+    text = (text or "").strip()
     if not text:
         return None
-    text = text.strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    if match := _DAY_FIRST.fullmatch(text) or _DAY_COMPACT.fullmatch(text):
+        day, month, year = (int(x) for x in match.groups())
+    elif match := _ISO_DAY.fullmatch(text):
+        year, month, day = (int(x) for x in match.groups())
+    elif _SHORT_YEAR.fullmatch(text):
+        raise UnreadableDate("short_year")
+    else:
+        raise UnreadableDate("format")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise UnreadableDate("no_such_day", f"{day:02d}/{month:02d}/{year:04d}") from None
+
+
+def read_time(text: str | None) -> time | None:
+    """A time of day on the 24-hour clock: 09:30, 9:30, 9h30, 9h, 0930. None when blank; UnreadableDate
+    ("time") when it is not one."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _TIME.fullmatch(text)
+    if not match:
+        raise UnreadableDate("time")
+    hour, minute = (int(match[1]), int(match[2] or 0)) if match[1] else (int(match[3]), int(match[4]))
+    if hour > 23 or minute > 59:
+        raise UnreadableDate("time")
+    return time(hour, minute)
+
+
+def read_datetime(text: str | None) -> datetime | None:
+    """A day and a time (naive, as typed in Hà Nội): "HH:mm dd/mm/yyyy" as the pages print it, or
+    "dd/mm/yyyy HH:mm", or ISO "yyyy-mm-ddTHH:MM" (what a datetime-local input sent). None when blank;
+    UnreadableDate otherwise, "no_time" when only a day was given."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    parts = text.replace("T", " ", 1).split() if _ISO_DAY.match(text) else text.replace(",", " ").split()
+    if len(parts) == 1:
+        read_date(parts[0])  # an unreadable day says so; a readable one lacks its time
+        raise UnreadableDate("no_time")
+    if len(parts) != 2:
+        raise UnreadableDate("format")
+    first, second = parts
+    if ":" in first or "h" in first.lower():
+        first, second = second, first  # the time written first, as the pages print it
+    day = read_date(first)
+    try:
+        moment = read_time(second)
+    except UnreadableDate:
+        raise UnreadableDate("format") from None
+    return datetime.combine(day, moment)
+
+
+def parse_date(text: str | None) -> date | None:
+    """A day typed in a query string (a list's filter, the dashboard's date), as read_date reads it; None when
+    none or none that can be read."""
+    try:
+        return read_date(text)
+    except UnreadableDate:
+        return None
+
+
+def input_date(value: date | None) -> str:
+    """A day as the date fields write it (dd/mm/yyyy), whatever the language."""
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def translations():

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Length, NumberRange, Optional
 
@@ -14,7 +14,7 @@ from incubator.applications.eligibility import SectorKind
 from incubator.applications.enums import QuestionKind
 from incubator.auth.forms import MultiCheckboxField
 from incubator.db import BIGINT_RANGE, NUMERIC_18_RANGE
-from incubator.forms import Form, IntegerField, MoneyField, NoControlCharacters, strip
+from incubator.forms import DateField, Form, IntegerField, MoneyField, NoControlCharacters, strip
 
 MAX_MONEY = 10**15
 # Answers are kept in JSON (numbers of 64 bits at most); the facts the eligibility rules read, in their columns.

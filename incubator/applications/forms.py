@@ -3,7 +3,6 @@ from datetime import UTC
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     RadioField,
     SelectField,
@@ -16,7 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from incubator import bounds
 from incubator.applications.eligibility import BILLION, SectorKind
 from incubator.applications.enums import QuestionKind
-from incubator.forms import Form, IntegerField, NoControlCharacters, strip
+from incubator.forms import Form, IntegerField, LocalDateTimeField, NoControlCharacters, strip
 from incubator.i18n import local_tz
 
 
@@ -31,28 +30,13 @@ def _long(label, max_length):
                          filters=[strip])
 
 
-class LocalDateTimeField(DateTimeLocalField):
-    """A time typed in Hà Nội, in the years the application deals with (1990 to 2100): the far ends of the
-    calendar (0001-01-01T00:00, 9999-12-31T23:59) overflow when moved to UTC and back. Within those years, the
-    domain's bounds say which days are accepted (bounds.PROGRAMME, on the fields made by ``_when``)."""
-
-    FIRST_YEAR, LAST_YEAR = 1990, 2100
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None and not self.FIRST_YEAR <= self.data.year <= self.LAST_YEAR:
-            self.data = None
-            raise ValueError(self.gettext("Not a valid datetime value."))
-
-
 def _when(label):
-    return LocalDateTimeField(label, format="%Y-%m-%dT%H:%M",
-                              validators=[InputRequired(message=_l("Enter the date and time.")),
-                                          bounds.PROGRAMME.validator(with_time=True)])
+    return LocalDateTimeField(label, validators=[InputRequired(message=_l("Enter the date and time.")),
+                                                 bounds.PROGRAMME.validator(with_time=True)])
 
 
 def to_utc(local_naive):
-    """A time typed in Hà Nội (the form's datetime-local) as a UTC instant."""
+    """A time typed in Hà Nội (a LocalDateTimeField's naive value) as a UTC instant."""
     return local_naive.replace(tzinfo=local_tz()).astimezone(UTC) if local_naive else None
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     SelectField,
     TextAreaField,
@@ -18,6 +17,7 @@ from incubator.auth.forms import MultiCheckboxField
 from incubator.cohorts.enums import MemberStatus, ProductStatus, Rhythm, ServiceKind
 from incubator.cohorts.models import MAX_ALLOWANCE_HOURS
 from incubator.forms import (
+    DateField,
     DecimalField,
     Finite,
     Form,

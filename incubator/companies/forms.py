@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     SelectField,
     StringField,
@@ -13,7 +12,7 @@ from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from incubator import bounds
 from incubator.companies.enums import ResidencyKind
-from incubator.forms import Form, IntegerField, NoControlCharacters, strip
+from incubator.forms import DateField, Form, IntegerField, NoControlCharacters, strip
 from incubator.outcomes.enums import Decision, Pillar
 
 

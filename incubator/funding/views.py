@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms import DateField, HiddenField, SelectField
+from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -18,7 +18,7 @@ from incubator.auth.permissions import is_staff
 from incubator.companies.models import Company
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.forms import Form, MoneyField
+from incubator.forms import DateField, Form, MoneyField
 from incubator.funding import exports as rows_of
 from incubator.funding import queries, services
 from incubator.funding.enums import Instrument, PipelineStage

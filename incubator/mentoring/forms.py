@@ -3,14 +3,14 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, TextAreaField, TimeField, URLField
+from wtforms import HiddenField, SelectField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from incubator import bounds
 from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
-from incubator.forms import Form, IntegerField, NoControlCharacters, strip, text_field
+from incubator.forms import DateField, Form, IntegerField, NoControlCharacters, TimeField, strip, text_field
 from incubator.i18n import local_tz
 from incubator.mentoring.enums import SessionMode, Topic
 

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from incubator import bounds
-from incubator.forms import DecimalField, Form, NoControlCharacters, strip
+from incubator.forms import DateField, DecimalField, Form, NoControlCharacters, strip
 from incubator.targets.enums import TargetKind
 
 
