@@ -256,7 +256,7 @@ MATRIX = {
     ("POST", "funding.move_stage", "entry_id=pipeline_entry_id"): row(LOGIN, 404, staff=403, admin=403),
     # Periodic reports (issue 9): staff write them; officials read the finalised ones.
     ("GET", "reports.index", None): only(READ_TARGETS),
-    ("POST", "reports.new", None): only(STAFF, ok=302),
+    ("POST", "reports.new", None): only(STAFF, ok=400),  # nothing chosen: the list and the form again
     ("GET", "reports.report", "report_id"): only(READ_TARGETS),
     ("POST", "reports.report", "report_id"): only(STAFF, ok=400),  # a finalised report: its form is closed
     ("GET", "reports.pdf", "report_id,lang=vi"): only(READ_TARGETS),

@@ -1,19 +1,79 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, SelectField
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from incubator import bounds
 from incubator.applications.forms import _long
-from incubator.forms import Form, NoControlCharacters, strip, text_field
+from incubator.forms import DateField, Form, text_field
+from incubator.reports.periods import FIRST_YEAR, LAST_YEAR, parse_period
+
+PARTS = ("year", "H1", "H2", "Q1", "Q2", "Q3", "Q4", "dates")
+
+
+def _part_choices():
+    return [("year", _l("The whole year")), ("H1", _l("First half (January to June)")),
+            ("H2", _l("Second half (July to December)")), ("Q1", _l("Quarter I (January to March)")),
+            ("Q2", _l("Quarter II (April to June)")), ("Q3", _l("Quarter III (July to September)")),
+            ("Q4", _l("Quarter IV (October to December)")), ("dates", _l("Between two dates (below)"))]
+
+
+def last_quarter(today: date) -> tuple[int, str]:
+    """The year and the quarter that ended last before ``today``: what a new report most often covers."""
+    quarter = (today.month - 1) // 3  # the quarter before today's, 0 in the first quarter
+    return (today.year, f"Q{quarter}") if quarter else (today.year - 1, "Q4")
 
 
 class NewReportForm(Form):
-    period = StringField(_l("Period (2025, 2025-H1, 2025-Q2), or dates below"), filters=[strip],
-                         validators=[Optional(), Length(max=10), NoControlCharacters()])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    """The period of a new report, chosen: a year and the whole of it, a half or a quarter, or two dates. The
+    report keeps the period's code (2025, 2025-H1, 2025-Q2, or "custom" with the dates), as before."""
+
+    year = SelectField(_l("Year"), coerce=int, validators=[Optional()])
+    part = SelectField(_l("Period"), choices=_part_choices, validators=[Optional()])
+    start = DateField(_l("First day (between two dates)"), validators=[Optional()])
+    end = DateField(_l("Last day (between two dates)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = bounds.today()
+        self.year.choices = [(y, str(y)) for y in range(min(today.year + 1, LAST_YEAR), FIRST_YEAR - 1, -1)]
+        if self.year.data is None and self.part.data is None and not (self.start.data or self.end.data):
+            self.year.data, self.part.data = last_quarter(today)
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if self.chosen_part() == "dates":
+            for f in (self.start, self.end):
+                if f.data is None:
+                    f.errors = [*f.errors, _l("Enter both dates, or choose a year and a part of it.")]
+                    return False
+        elif self.year.data is None:
+            self.year.errors = [*self.year.errors, _l("Choose the year.")]
+            return False
+        elif self.start.data or self.end.data:
+            self.part.errors = [*self.part.errors, _l("Dates are typed below: choose “Between two dates”, or "
+                                                      "clear the dates.")]
+            return False
+        return True
+
+    def chosen_part(self) -> str:
+        """The part chosen; two dates typed without choosing stand for "dates" (a form posted with dates only)."""
+        if self.part.data:
+            return self.part.data
+        return "dates" if self.start.data or self.end.data else "year"
+
+    def period(self) -> tuple[str, date, date]:
+        """(code, first day, last day) of the period chosen; ValueError when it is none."""
+        part = self.chosen_part()
+        if part == "dates":
+            return "custom", self.start.data, self.end.data
+        code = str(self.year.data) if part == "year" else f"{self.year.data}-{part}"
+        start, end, _kind = parse_period(code)
+        return code, start, end
 
 
 class ReportForm(Form):

@@ -26,41 +26,37 @@ def can_read_reports(user) -> bool:
     return _has(user, Role.STAFF, Role.ADMIN, Role.OFFICIAL)
 
 
-@bp.route("/")
-@require(can_read_reports)
-def index():
+def _list(form: NewReportForm, status: int = 200):
     reports = db.session.scalars(sa.select(PeriodicReport).order_by(PeriodicReport.period_end.desc(),
                                                                     PeriodicReport.version.desc()))
     if not is_staff(current_user):
         reports = [r for r in reports if r.is_final]  # officials read what was issued
-    return render_template("reports/index.html", reports=list(reports), form=NewReportForm(formdata=None))
+    return render_template("reports/index.html", reports=list(reports), form=form), status
+
+
+@bp.route("/")
+@require(can_read_reports)
+def index():
+    return _list(NewReportForm(formdata=None))
 
 
 @bp.route("/new", methods=["POST"])
 @require(is_staff)
 def new():
-    from incubator.reports.periods import parse_period
-
+    """A report for the period chosen (a year, a half, a quarter, or two dates); refused, the list and the form
+    again with what was chosen and the reason at its field."""
     form = NewReportForm()
     if form.validate_on_submit():
         try:
-            if form.period.data:
-                start, end, _kind = parse_period(form.period.data)
-                label = form.period.data.upper()
-            elif form.start.data and form.end.data:
-                start, end, label = form.start.data, form.end.data, "custom"
-            else:
-                raise ValueError
-            report = services.create(actor=current_user, period_label=label, start=start, end=end,
-                                     signer_position=_("Director"), recipients=_("- Department of Information and "
-                                                                                 "Communications;\n- Archives."))
+            label, start, end = form.period()
+            report = services.create(actor=current_user, period_label=label, start=start, end=end)
         except ValueError:
-            flash(_("Give a period such as 2025, 2025-H1 or 2025-Q2, or two dates in order."), "danger")
+            form.part.errors = [*form.part.errors, _("Choose a year and a part of it, or two dates in order.")]
         except DomainError as exc:
-            flash(exc.message, "danger")
+            (form.end if form.chosen_part() == "dates" else form.part).errors.append(exc.message)
         else:
             return redirect(url_for("reports.report", report_id=report.id))
-    return redirect(url_for("reports.index"))
+    return _list(form, 400)
 
 
 @bp.route("/<int:report_id>", methods=["GET", "POST"])

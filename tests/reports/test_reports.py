@@ -94,7 +94,7 @@ def test_a_narrative_cannot_make_the_pdf_fetch_anything(make, db, app, tmp_path)
 
 def test_a_finalised_report_keeps_its_figures_when_the_data_changes(demo, login_as, make, db, tmp_path):
     client, _ = login_as(Role.STAFF)
-    assert post_form(client, "/reports/new", {"period": "2025-Q4"}).status_code == 302
+    assert post_form(client, "/reports/new", {"year": "2025", "part": "Q4"}).status_code == 302
     report = db.session.scalar(sa.select(PeriodicReport))
     page = f"/reports/{report.id}"
     assert post_form(client, page, {"number": "15/BC-TTĐT", "issued_on": "2026-01-10",
