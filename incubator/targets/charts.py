@@ -7,6 +7,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from incubator.charts import svg_start
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 34, 46
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -26,9 +28,10 @@ def bar_chart(points: list[tuple[str, float | None, str]], *, threshold: float, 
     def y(value: float) -> float:
         return TOP + plot_h - plot_h * value / maximum
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-             f'role="img" aria-label="{escape(title)}" font-family="{FONT}" font-size="11">',
-             f"<title>{escape(title)}</title>"]
+    # In words for a screen reader: each quarter's figure, then the target.
+    described = "; ".join(f"{label.replace(chr(10), ' ')}: {value_label}{unit if value is not None else ''}"
+                          for label, value, value_label in points)
+    parts = [svg_start(WIDTH, HEIGHT, title=title, description=f"{described}. {threshold_label}.", font=FONT)]
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         value = maximum * fraction
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}" '

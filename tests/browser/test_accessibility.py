@@ -93,3 +93,115 @@ def test_every_page_a_role_opens_has_no_serious_accessibility_violation(role, ap
         context.close()
     assert checked, f"no page checked as {role}"
     assert not failures, f"as {role}:\n" + "\n".join(failures)
+
+
+# ---- Pages full of data: the demo's year, as staff and an official read it ---------------------------------
+
+DEMO_PASSWORD = "Vuon-uom-2025-demo"
+
+
+@pytest.fixture
+def demo_year(runner, db):
+    """The demo's data and a periodic report for the year 2025 (its charts: a year of quarters and more)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from incubator.auth.models import User
+    from incubator.reports import services as reports
+    from incubator.reviews.models import ReviewStage
+
+    result = runner.invoke(args=["demo", "--no-upgrade"])
+    assert result.exit_code == 0, result.output
+    staff = db.session.scalar(sa.select(User).where(User.email == "canbo@vuonuom.example"))
+    report = reports.create(actor=staff, period_label="2025", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    db.session.commit()
+    stage = db.session.scalar(sa.select(ReviewStage).order_by(ReviewStage.id))
+    return {"report": f"/reports/{report.id}", "ranking": f"/reviews/stages/{stage.id}/ranking",
+            "dashboard": "/targets/?as_of=2025-12-31"}
+
+
+def _demo_log_in(page, live_server, email):
+    page.goto(f"{live_server}/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_the_pages_full_of_data_have_no_serious_accessibility_violation(browser, live_server, demo_year):
+    failures = []
+    for email, pages in (("canbo@vuonuom.example", ("dashboard", "ranking", "report")),
+                         ("sotttt@vuonuom.example", ("dashboard", "report"))):
+        for lang in LANGUAGES:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            _demo_log_in(page, live_server, email)
+            _choose_language(page, live_server, lang)
+            for name in pages:
+                page.goto(live_server + demo_year[name])
+                failures.extend(f"[{lang}] {email} {name}: {line}" for line in serious_violations(page))
+            context.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_the_report_page_fits_a_375_pixel_phone_with_a_year_of_quarters(browser, live_server, demo_year):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    _demo_log_in(page, live_server, "canbo@vuonuom.example")
+    page.goto(live_server + demo_year["report"])
+    charts = page.locator("#figures .chart svg")
+    assert charts.count() == 2
+    # No sideways scrolling: not the page, and not a chart cut at the screen's edge.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+        # every quarter of the series drawn inside the screen, the last one included
+        labels = charts.nth(i).locator("text", has_text="2025")
+        assert labels.count() >= 4
+        last = labels.last.bounding_box()
+        assert last["x"] + last["width"] <= 375
+    for table in page.locator("#figures table").all():
+        box = table.bounding_box()
+        assert box["x"] + box["width"] <= 375
+    assert not serious_violations(page)
+    context.close()
+
+
+# ---- Keyboard: the ranking and the dashboards -----------------------------------------------------------------
+
+def _tab_to(page, selector: str, limit: int = 80) -> bool:
+    """Press Tab until the focused element matches the selector (as a person without a mouse goes)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return True
+    return False
+
+
+def test_the_ranking_and_the_dashboard_can_be_used_with_a_keyboard(page, live_server, demo_year):
+    _demo_log_in(page, live_server, "canbo@vuonuom.example")
+    page.goto(live_server + demo_year["ranking"])
+    # Sorting by a column: Tab to its heading's link, Enter; the header cell then says how the list is sorted.
+    assert _tab_to(page, "#ranking th a[href*='sort=median']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**sort=median**")
+    assert page.locator("#ranking th[aria-sort]").count() == 1
+    assert "median" in page.locator("#ranking th[aria-sort] a").get_attribute("href")
+    # Ticking an application: Tab to its box, Space.
+    box = page.locator("#ranking input[type=checkbox]").first
+    if box.count():
+        assert _tab_to(page, "#ranking input[type=checkbox]")
+        page.keyboard.press("Space")
+        assert page.evaluate("document.activeElement.checked")
+
+    page.goto(live_server + demo_year["dashboard"])
+    # The chart's figures are there in words, and the numerator opens from the keyboard.
+    chart = page.locator("#target-IT70 svg[role=img]")
+    described = chart.get_attribute("aria-describedby")
+    assert "2025" in page.locator(f"[id='{described}']").text_content()
+    assert _tab_to(page, "#target-IT70 a[href*='show=numerator']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**show=numerator**")
