@@ -75,9 +75,9 @@ class OutcomeForm(Form):
     evidence_pdf = FileField(_l("Evidence document (PDF, up to 10 MB)"),
                              validators=[FileAllowed(["pdf"], _l("Only PDF files are accepted."))])
     remove_evidence_pdf = BooleanField(_l("Remove the current evidence document"))
-    serves_government = BooleanField(Pillar.GOVERNMENT.label)
-    serves_economy = BooleanField(Pillar.ECONOMY.label)
-    serves_society = BooleanField(Pillar.SOCIETY.label)
+    serves_government = BooleanField(Pillar.labels()[Pillar.GOVERNMENT])  # lazy: read in each request's language
+    serves_economy = BooleanField(Pillar.labels()[Pillar.ECONOMY])
+    serves_society = BooleanField(Pillar.labels()[Pillar.SOCIETY])
     note = _text(_l("Note"), 1000)
     version = HiddenField()
 

@@ -70,7 +70,7 @@ def export(fmt):
         current = [r for r in company.residencies if r.is_active_on(today)]
         body.append([company.name, company.tax_code, company.is_it, company.sector or "", company.founded_on,
                      ", ".join(str(r.kind.label) for r in current),
-                     ", ".join(fmt_date(r.starts_on) for r in current),
+                     min((r.starts_on for r in current), default=None),  # a date cell, not text
                      "; ".join(f"{o.decision.label} {fmt_date(o.decided_on)}" for o in company.outcomes),
                      company.is_verified])
     return exports.response(fmt, "so-dang-ky-doanh-nghiep", header, body, "register")
