@@ -159,7 +159,8 @@ def world(app, runner, make, client_factory):
 
 
 def _gets():
-    """(endpoint, url spec, role, whether the matrix says 200) for every GET row of the matrix, as the first role it lets through."""
+    """(endpoint, url spec, role, whether the matrix says 200) for every GET row, as the first role it lets
+    through."""
     rows = []
     for (method, endpoint, params), expected in MATRIX.items():
         if method != "GET" or endpoint in ("auth.verify_email", "auth.reset_password", "auth.accept_invitation"):
