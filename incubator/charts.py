@@ -6,21 +6,20 @@ from __future__ import annotations
 import hashlib
 from xml.sax.saxutils import escape
 
+from babel.numbers import format_compact_decimal
+from flask_babel import get_locale
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 480, 200
-LEFT, RIGHT, TOP, BOTTOM = 56, 28, 28, 40
+LEFT, RIGHT, TOP, BOTTOM = 84, 28, 28, 40  # room on the left for "500 thousand"
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 LINE, GRID, TEXT = "#0d6efd", "#dee2e6", "#212529"
 
 
 def _compact(value: float) -> str:
-    """1 250 000 000 → 1,25 tỷ-style short forms would need the locale; axis labels use plain k/M/B."""
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            shown = value / size
-            return (f"{shown:.0f}" if shown.is_integer() or shown >= 10 else f"{shown:.1f}") + suffix
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """An axis's amount as its reader says it: "1,2 tỷ", "500 triệu" in Vietnamese; "1.2 billion", "500 million"
+    in English (one decimal at most, in the language's own decimal sign)."""
+    return format_compact_decimal(value, format_type="long", locale=str(get_locale() or "vi"), fraction_digits=1)
 
 
 def svg_start(width: int, height: int, *, title: str, description: str, font: str = FONT) -> str:
