@@ -94,6 +94,7 @@
     button.setAttribute("aria-expanded", "true");
     render(true);
     place();
+    if (panel.scrollIntoView) { panel.scrollIntoView({block: "nearest"}); }
   }
 
   function close(toButton) {
@@ -182,7 +183,8 @@
     var offset = (start.getDay() + 6) % 7;
     var today = new Date();
     var focusButton = null;
-    for (var cell = 0; cell < 42; cell++) {
+    var cells = Math.ceil((offset + make(focus.getFullYear(), focus.getMonth() + 1, 0).getDate()) / 7) * 7;
+    for (var cell = 0; cell < cells; cell++) {
       if (cell % 7 === 0) { row = element("tr"); tbody.appendChild(row); }
       var td = element("td");
       row.appendChild(td);
