@@ -15,11 +15,16 @@ def index():
     """Anyone not logged in meets what the incubator offers and the rounds open now; a person logged in goes to
     the home of their first role (the others are tabs of it)."""
     if not current_user.is_authenticated:
+        from flask_babel import get_locale
+
         from incubator.applications.queries import public_rounds
+        from incubator.reports.queries import names_in_force
 
         now = utcnow()
         open_rounds, soon = public_rounds(now)
-        return render_template("home/front.html", open_rounds=open_rounds, soon=soon, now=now)
+        # Who runs the incubator, by the names in force today (the Department was merged on 01/03/2025).
+        bodies = names_in_force(now.astimezone(local_tz()).date())["en" if str(get_locale()) == "en" else "vi"]
+        return render_template("home/front.html", open_rounds=open_rounds, soon=soon, now=now, bodies=bodies)
     role = current_user.primary_role
     if role is None:
         return redirect(url_for("auth.account"))

@@ -432,3 +432,16 @@ def test_the_migration_seeds_the_names_with_the_dates_of_the_merger(tmp_path):
                          ("Sở Khoa học và Công nghệ Hà Nội", "2025-03-01", None)]
     assert ("place", "Hà Nội", "Hà Nội") in {(r.kind, r.name_vi, r.name_en) for r in rows}
     assert all(r.name_en for r in rows)
+
+
+def test_the_front_page_names_the_department_in_force_today(names, client):
+    """The front page says who runs the incubator by the names in force today: since 01/03/2025, the
+    Department of Science and Technology."""
+    page = client.get("/").get_data(as_text=True)
+    assert "Sở Khoa học và Công nghệ Hà Nội" in page and "Thông tin và Truyền thông Hà Nội" not in page
+    assert "Trung tâm Đào tạo, tư vấn CNTT và Truyền thông Hà Nội" in page
+    assert post_form(client, "/language", {"locale": "en"}, token_from="/").status_code == 302
+    english = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in english
+    assert "Run by the Hà Nội ICT Training and Consulting Centre, a unit of the Hà Nội Department of Science and " \
+           "Technology." in english
