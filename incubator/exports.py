@@ -25,6 +25,15 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
 
 
+class Month(date):
+    """A month (a monthly report's period) as a spreadsheet keeps it: a date cell, its first day, shown
+    mm/yyyy; mm/yyyy in CSV."""
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month, 1)
+
+
 def yes_no(value: bool | None) -> str:
     if value is None:
         return ""
@@ -42,6 +51,8 @@ def _csv_cell(value):
         return yes_no(value)
     if isinstance(value, datetime):
         return fmt_datetime(value)
+    if isinstance(value, Month):
+        return value.strftime("%m/%Y")
     if isinstance(value, date):
         return fmt_date(value)
     if isinstance(value, (int, float, Decimal)):
@@ -69,8 +80,8 @@ def _xlsx_cell(sheet, value):
         cell.number_format = "DD/MM/YYYY HH:MM"
         return cell
     elif isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = "DD/MM/YYYY"
+        cell = WriteOnlyCell(sheet, date(value.year, value.month, value.day))
+        cell.number_format = "MM/YYYY" if isinstance(value, Month) else "DD/MM/YYYY"
         return cell
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         cell = WriteOnlyCell(sheet, value)

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from incubator.cohorts.queries import MemberRow
+from incubator.exports import Month
 
 
 def cohorts(items) -> tuple[list, list]:
@@ -28,7 +29,7 @@ def members(rows: list[MemberRow], exclusions: dict) -> tuple[list, list]:
         m, latest = r.member, r.latest
         excluded = exclusions.get(m.outcome.id) if m.outcome is not None else None
         body.append([m.company.name, m.company.tax_code, m.joined_on, m.left_on, str(m.status.label),
-                     m.extended_to, latest.period_start.strftime("%m/%Y") if latest else "",
+                     m.extended_to, Month.of(latest.period_start) if latest else None,
                      latest.revenue if latest else None, latest.paying_customers if latest else None,
                      latest.employees if latest else None,
                      str(latest.product_status.label) if latest and latest.product_status else "",
@@ -48,7 +49,7 @@ def reports(rows: list[MemberRow], today: date) -> tuple[list, list]:
             if period.start > today:
                 continue
             report = r.reports.get(period.start)
-            label = period.start.strftime("%m/%Y")
+            label = Month.of(period.start)
             if report is None:
                 state = _("Late") if period in r.late else _("Not yet due") if period.due_on >= today \
                     else _("Not required")
@@ -64,7 +65,7 @@ def reports(rows: list[MemberRow], today: date) -> tuple[list, list]:
 
 def late(rows: list[MemberRow]) -> tuple[list, list]:
     header = [_("Startup"), _("Tax code"), _("Cohort"), _("Period"), _("Due on")]
-    body = [[r.member.company.name, r.member.company.tax_code, r.member.cohort.name, p.start.strftime("%m/%Y"),
+    body = [[r.member.company.name, r.member.company.tax_code, r.member.cohort.name, Month.of(p.start),
              p.due_on] for r in rows for p in r.late]
     return header, body
 

@@ -138,7 +138,8 @@ def test_the_cohort_exports_hold_members_and_every_report_period(staff, world, m
     lines = list(sheet.iter_rows(values_only=True))
     # A monthly cohort of 2025, now past: twelve periods, the first reported, the others late.
     assert len(lines) == 1 + 12
-    assert lines[1][2] == "01/2025" and lines[1][4] == "Đã nộp" and lines[1][7] == 150_000_000
+    assert lines[1][2] == datetime(2025, 1, 1) and lines[1][4] == "Đã nộp"  # a month: a date cell shown 01/2025
+    assert sheet["C2"].number_format == "MM/YYYY" and lines[1][7] == 150_000_000
     assert all(line[4] == "Trễ hạn" for line in lines[2:]), {line[4] for line in lines[2:]}
     # Real dates and numbers in the workbook, shown the Vietnamese way.
     due = sheet.cell(row=2, column=4)
