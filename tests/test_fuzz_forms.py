@@ -377,6 +377,11 @@ class World:
         final_report = make._save(PeriodicReport(period_label="2024", period_start=date(2024, 1, 1),
                                                  period_end=date(2024, 12, 31), status="final", number="1/BC",
                                                  snapshot={}, pdf_vi=PDF, pdf_en=PDF))
+        from incubator.reports.enums import NameKind
+        from incubator.reports.models import BodyName
+
+        body_name = make._save(BodyName(kind=NameKind.ADDRESSEE, name_vi="Lưu: VT", name_en="Archives",
+                                        valid_from=date(2025, 1, 1)))
         # The review: two stages (so that an application can advance), the first with a panel, entries under
         # review and a submitted application waiting to be taken in; the second not reviewed yet.
         stage = make.review_stage(intake_round=intake_round)
@@ -394,7 +399,7 @@ class World:
             "stage_id": stage.id, "next_stage_id": next_stage.id, "criterion_id": stage.criteria[0].id,
             "entry_id": entry.id, "assignment_id": review_assignment.id, "pending_assignment_id": pending.id,
             "conflict_assignment_id": conflict.id, "reason_id": reason.id,
-            "report_id": draft_report.id, "final_report_id": final_report.id,
+            "report_id": draft_report.id, "final_report_id": final_report.id, "name_id": body_name.id,
             "cohort_id": cohort_member.cohort_id, "member_id": cohort_member.id, "service_id": service.id,
             "mentor_assignment_id": mentor_assignment.id, "session_id": session.id,
             "partner_id": self.mentor.partner_id, "pipeline_entry_id": pipeline_entry.id,
