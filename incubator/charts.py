@@ -4,6 +4,7 @@ script, no CSS, so the same markup serves the web page and a PDF."""
 from __future__ import annotations
 
 import hashlib
+import math
 from xml.sax.saxutils import escape
 
 from babel.numbers import format_compact_decimal
@@ -20,6 +21,13 @@ def _compact(value: float) -> str:
     """An axis's amount as its reader says it: "1,2 tỷ", "500 triệu" in Vietnamese; "1.2 billion", "500 million"
     in English (one decimal at most, in the language's own decimal sign)."""
     return format_compact_decimal(value, format_type="long", locale=str(get_locale() or "vi"), fraction_digits=1)
+
+
+def _round_up(value: float) -> float:
+    """The axis's top: the value rounded up to a round figure (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × a power of
+    ten), so that its lines read "200 triệu", "400 triệu", not "186,8 triệu"."""
+    power = 10 ** math.floor(math.log10(value))
+    return next(m * power for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if value <= m * power)
 
 
 def svg_start(width: int, height: int, *, title: str, description: str, font: str = FONT) -> str:
@@ -46,7 +54,7 @@ def line_chart(points: list[tuple[str, float | None]], *, title: str, empty_labe
         parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" fill="{TEXT}">'
                      f"{escape(empty_label)}</text></svg>")
         return Markup("".join(parts))  # noqa: S704 - escaped above
-    top_value = max(max(values), 1) * 1.1
+    top_value = _round_up(max(max(values), 1) * 1.05)
 
     def y(value: float) -> float:
         return TOP + plot_h - plot_h * value / top_value

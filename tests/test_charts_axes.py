@@ -18,6 +18,8 @@ def test_amounts_on_an_axis_read_as_vietnamese_readers_write_them(app):
         assert _compact(500_000_000) == "500 triệu"
         assert _compact(12_000) == "12 nghìn"
         assert _compact(0) == "0" and _compact(7) == "7"
+        assert _axis(str(line_chart([("01/2026", 356_000_000.0)], title="", empty_label=""))) == [
+            "0", "200 triệu", "400 triệu"]
 
 
 def test_amounts_on_an_axis_read_as_english_readers_write_them(app):
@@ -33,6 +35,6 @@ def test_a_revenue_chart_has_no_k_m_or_b_in_either_language(app):
         vietnamese = _axis(str(line_chart(points, title="Doanh thu (VND)", empty_label="—")))
         with force_locale("en"):
             english = _axis(str(line_chart(points, title="Revenue (VND)", empty_label="—")))
-    assert vietnamese == ["0", "550 triệu", "1,1 tỷ"]
-    assert english == ["0", "550 million", "1.1 billion"]
+    assert vietnamese == ["0", "600 triệu", "1,2 tỷ"]  # the top rounded up to a round figure
+    assert english == ["0", "600 million", "1.2 billion"]
     assert not any(re.search(r"\d[kMB]\b", label) for label in vietnamese + english)
