@@ -10,6 +10,7 @@ from incubator.audit.labels import dates_in_words, object_choices, object_text, 
 from incubator.auth.permissions import can_read_audit_log, require
 from incubator.extensions import db
 from incubator.i18n import parse_date
+from incubator.text import vietnamese_sort_key
 from incubator.web import page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -32,7 +33,7 @@ def _filters() -> dict:
 def log():
     filters = _filters()
     entries = db.paginate(queries.filtered(**filters), page=page_arg(), per_page=50, error_out=False)
-    actions = sorted(queries.actions(), key=lambda code: action_label(code).casefold())
+    actions = sorted(queries.actions(), key=lambda code: vietnamese_sort_key(action_label(code)))
     return render_template("audit/log.html", entries=entries, filters=filters, actions=actions,
                            object_types=object_choices(queries.object_types()))
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from incubator.i18n import fmt_date, fmt_datetime
+from incubator.text import vietnamese_sort_key
 
 # table (or object type) -> its noun, e.g. "periodic_reports" -> "Periodic report"
 _OBJECTS: dict[str, object] = {}
@@ -68,8 +69,8 @@ def object_text(object_type: str | None, object_id: str | None = None) -> str:
 
 
 def object_choices(object_types) -> list[tuple[str, str]]:
-    """(code, noun) for the log's object filter, in the order of the nouns."""
-    return sorted(((t, object_name(t)) for t in object_types), key=lambda choice: choice[1].casefold())
+    """(code, noun) for the log's object filter, in the nouns' (Vietnamese) alphabetical order."""
+    return sorted(((t, object_name(t)) for t in object_types), key=lambda choice: vietnamese_sort_key(choice[1]))
 
 
 def _words(value) -> str:

@@ -97,3 +97,12 @@ def test_the_audit_package_imports_no_domain():
     for path in (package / "audit").glob("*.py"):
         imported = re.findall(r"^\s*(?:from|import) incubator\.(\w+)", path.read_text(encoding="utf-8"), re.M)
         assert not set(imported) & domains, f"{path.name} imports {set(imported) & domains}"
+
+
+def test_the_object_filter_lists_nouns_in_vietnamese_alphabetical_order(app):
+    from incubator.audit.labels import object_choices
+
+    with app.test_request_context():
+        assert object_choices(["users", "applications", "reviews", "periodic_reports"]) == [
+            ("periodic_reports", "Báo cáo định kỳ"), ("reviews", "Đánh giá"), ("applications", "Hồ sơ"),
+            ("users", "Tài khoản")]
