@@ -52,8 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_request_hooks(app)
 
     from incubator import cli, errors, forms, i18n
-    from incubator.audit.enums import action_label
-    from incubator.audit.labels import dates_in_words, object_text, state_label
+    from incubator.audit.labels import action_label, dates_in_words, object_text, state_label
     from incubator.auth import permissions
     from incubator.auth.enums import Role
     from incubator.cohorts import permissions as cohort_permissions

@@ -27,7 +27,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from incubator.audit.enums import ACTION_LABELS
 from incubator.enums import LabelledEnum
 from incubator.extensions import db as _db
 from tests.test_fuzz_forms import ROLES as OWN_ROLES
@@ -58,7 +57,7 @@ def forbidden() -> dict[str, str]:
 
     codes.update(dict.fromkeys((code for states in labels._STATES.values() for code in states), "state code"))
     codes.update(dict.fromkeys(_db.metadata.tables, "table name"))
-    codes.update(dict.fromkeys(ACTION_LABELS, "action code"))
+    codes.update(dict.fromkeys(labels.registered_actions(), "action code"))
     return codes
 
 
@@ -172,7 +171,7 @@ def _gets():
     return rows
 
 
-def test_the_forbidden_codes_are_found_and_words_pass():
+def test_the_forbidden_codes_are_found_and_words_pass(app):
     codes = forbidden()
     assert {"under_review", "report.finalise", "periodic_reports", "staff", "final"} <= set(codes)
     assert problems("Đang đánh giá · 01/01/2027 · Báo cáo định kỳ số 1", codes) == []

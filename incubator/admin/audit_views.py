@@ -5,8 +5,7 @@ from flask_babel import gettext as _
 
 from incubator import exports
 from incubator.audit import queries
-from incubator.audit.enums import action_label
-from incubator.audit.labels import dates_in_words, object_choices, object_text, state_label
+from incubator.audit.labels import action_label, dates_in_words, object_choices, object_text, state_label
 from incubator.auth.permissions import can_read_audit_log, require
 from incubator.extensions import db
 from incubator.i18n import parse_date

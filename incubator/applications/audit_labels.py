@@ -13,3 +13,18 @@ def register() -> None:
     audit.register_object("applications", _l("Application"))
     audit.register_object("application_documents", _l("Uploaded document"))
     audit.register_states("applications", ApplicationStatus)
+    audit.register_actions({
+        "round.create": _l("Intake round created"),
+        "round.update": _l("Intake round changed"),
+        "round.extend": _l("Deadline extended"),
+        "round.question_add": _l("Question added"),
+        "round.question_update": _l("Question changed"),
+        "round.question_remove": _l("Question removed"),
+        "round.document_add": _l("Required document added"),
+        "application.status": _l("Application status changed"),
+        "application.create": _l("Application started"),
+        "application.document": _l("Document uploaded"),
+        "application.eligibility_override": _l("Let through despite a failed rule"),
+        "application.novelty_met": _l("Judged a new product or technology"),
+        "application.novelty_not_met": _l("Judged not a new product or technology"),
+    })

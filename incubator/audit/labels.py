@@ -1,10 +1,11 @@
 """What the audit log's codes read as, in the reader's language.
 
-The log stores codes (a table's name, a state's value, dates in ISO form) so that it stays exact and
-searchable; people read words. The audit package knows no domain: each domain tells it, at start-up, the
-name of each of its objects and the words for their states (``register_object``, ``register_states``), as
-pretalx's apps describe their own log entries. What no domain registered reads as it was written, with its ISO
-dates in the reader's way (dd/mm/yyyy).
+The log stores codes (an action's code, a table's name, a state's value, dates in ISO form) so that it stays
+exact and searchable; people read words. The audit package knows no domain: each domain tells it, at start-up
+(its ``audit_labels.register``), the words for its actions, the name of each of its objects and the words for
+their states (``register_actions``, ``register_object``, ``register_states``), as pretalx's apps describe their
+own log entries. What no domain registered reads as it was written, with its ISO dates in the reader's way
+(dd/mm/yyyy).
 
 The registry holds lazy strings and enum members, never text already put into one language, so the one table
 serves every request in its own language."""
@@ -22,6 +23,8 @@ from flask_babel import lazy_gettext as _l
 from incubator.i18n import fmt_date, fmt_datetime
 from incubator.text import vietnamese_sort_key
 
+# action code -> what people read for it, e.g. "report.finalise" -> "Periodic report finalised"
+_ACTIONS: dict[str, object] = {}
 # table (or object type) -> its noun, e.g. "periodic_reports" -> "Periodic report"
 _OBJECTS: dict[str, object] = {}
 # table -> state value -> its words (a lazy string, or an enum member whose label is read when shown)
@@ -32,6 +35,21 @@ _OWN_OBJECTS = {"system": _l("System"), "register": _l("Register of businesses")
 
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def register_actions(labels: Mapping[str, object]) -> None:
+    """What people read for each of a domain's action codes (lazy strings)."""
+    _ACTIONS.update(labels)
+
+
+def registered_actions() -> Mapping[str, object]:
+    return dict(_ACTIONS)
+
+
+def action_label(code: str) -> str:
+    """An action in words; an action nobody registered shows its code."""
+    label = _ACTIONS.get(code)
+    return str(label) if label is not None else code
 
 
 def register_object(object_type: str, noun) -> None:

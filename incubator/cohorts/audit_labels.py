@@ -15,3 +15,12 @@ def register() -> None:
     audit.register_object("service_recipients", _l("Recipient of a service"))
     audit.register_states("cohort_members", MemberStatus)
     audit.register_states("progress_reports", ReportStatus)
+    audit.register_actions({
+        "cohort.create": _l("Cohort created"),
+        "cohort.update": _l("Cohort changed"),
+        "cohort.admit": _l("Admitted to a cohort"),
+        "cohort.leave": _l("Left a cohort (outcome recorded)"),
+        "report.submit": _l("Progress report submitted"),
+        "service.create": _l("Service recorded"),
+        "service.update": _l("Service changed"),
+    })

@@ -14,3 +14,14 @@ def register() -> None:
                                         "unverified": _l("Not yet verified")})
     audit.register_states("company_members", MembershipStatus)
     audit.register_states("residencies", ResidencyKind)
+    audit.register_actions({
+        "company.create": _l("Company registered"),
+        "company.update": _l("Company details changed"),
+        "company.verify": _l("Company verified by staff"),
+        "residency.create": _l("Residency added"),
+        "residency.update": _l("Residency changed"),
+        "residency.end": _l("Residency ended"),
+        "membership.create": _l("Founder joined a company's file"),
+        "membership.request": _l("Founder asked to join a company's file"),
+        "membership.decide": _l("Request to join a company's file decided"),
+    })

@@ -11,3 +11,8 @@ def register() -> None:
     audit.register_object("fund_pipeline", _l("Startup in a fund's pipeline"))
     audit.register_object("fund_pipeline_moves", _l("Move in a fund's pipeline"))
     audit.register_states("fund_pipeline", PipelineStage)
+    audit.register_actions({
+        "consent.grant": _l("Fund manager allowed to see the startup"),
+        "consent.withdraw": _l("Fund manager's access withdrawn"),
+        "pipeline.move": _l("Pipeline stage changed"),
+    })

@@ -7,3 +7,6 @@ from incubator.audit import labels as audit
 
 def register() -> None:
     audit.register_states("register", {"imported": _l("Imported")})
+    audit.register_actions({
+        "register.import": _l("Register imported from a spreadsheet"),
+    })

@@ -9,3 +9,7 @@ from incubator.outcomes.enums import Decision
 def register() -> None:
     audit.register_object("graduation_outcomes", _l("Graduation outcome"))
     audit.register_states("graduation_outcomes", Decision)
+    audit.register_actions({
+        "outcome.create": _l("Graduation outcome recorded"),
+        "outcome.update": _l("Graduation outcome changed"),
+    })

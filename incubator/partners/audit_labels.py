@@ -7,3 +7,7 @@ from incubator.audit import labels as audit
 
 def register() -> None:
     audit.register_object("partners", _l("Partner"))
+    audit.register_actions({
+        "partner.create": _l("Partner added"),
+        "partner.update": _l("Partner changed"),
+    })

@@ -12,3 +12,12 @@ def register() -> None:
     from incubator.reports.enums import NameKind
 
     audit.register_states("report_names", NameKind)
+    audit.register_actions({
+        "report.create": _l("Periodic report drafted"),
+        "report.update": _l("Periodic report changed"),
+        "report.finalise": _l("Periodic report finalised"),
+        "report.version": _l("New version of a periodic report"),
+        "report_name.seed": _l("Names printed on the reports seeded"),
+        "report_name.create": _l("Name printed on the reports added"),
+        "report_name.update": _l("Name printed on the reports changed"),
+    })

@@ -19,3 +19,25 @@ def register() -> None:
     audit.register_states("review_assignments", AssignmentStatus)
     audit.register_states("reviews", ReviewStatus)
     audit.register_states("review_stage_entries", Decision)
+    audit.register_actions({
+        "review.stage.create": _l("Review stage created"),
+        "review.stage.update": _l("Review stage changed"),
+        "review.stage.take": _l("Applications taken into review"),
+        "review.criterion.add": _l("Criterion added"),
+        "review.criterion.update": _l("Criterion changed"),
+        "review.criterion.remove": _l("Criterion removed"),
+        "review.panel.add": _l("Reviewer added to a panel"),
+        "review.panel.remove": _l("Reviewer removed from a panel"),
+        "review.assign": _l("Application given to a reviewer"),
+        "review.auto_assign": _l("Automatic assignment run"),
+        "review.assignment.confirm": _l("Reviewer declared no conflict"),
+        "review.assignment.recuse": _l("Reviewer recused"),
+        "review.assignment.withdraw": _l("Assignment taken back"),
+        "review.conflict": _l("Conflict of interest recorded"),
+        "review.submit": _l("Review submitted"),
+        "review.update": _l("Submitted review changed"),
+        "review.decision": _l("Review decision"),
+        "review.remind": _l("Reviewers reminded"),
+        "review.reason.add": _l("Reason for rejection added"),
+        "review.reason.update": _l("Reason for rejection changed"),
+    })

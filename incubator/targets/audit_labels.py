@@ -7,3 +7,7 @@ from incubator.audit import labels as audit
 
 def register() -> None:
     audit.register_object("targets", _l("Target"))
+    audit.register_actions({
+        "target.create": _l("Target created"),
+        "target.update": _l("Target changed"),
+    })
