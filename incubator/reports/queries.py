@@ -40,7 +40,9 @@ def names_in_force(day) -> dict:
 
 def all_names() -> list:
     """Every dated name, by kind, then the newest first: the page where staff keep them."""
+    from incubator.reports.enums import NameKind
     from incubator.reports.models import BodyName
 
-    return list(db.session.scalars(sa.select(BodyName).order_by(BodyName.kind, BodyName.position,
+    in_the_heading_order = sa.case({kind.value: i for i, kind in enumerate(NameKind)}, value=BodyName.kind)
+    return list(db.session.scalars(sa.select(BodyName).order_by(in_the_heading_order, BodyName.position,
                                                                 BodyName.valid_from.desc(), BodyName.id)))
