@@ -61,7 +61,9 @@ def serious_violations(page, axe=Axe()) -> list[str]:  # noqa: B008 (one engine,
     for violation in results.response["violations"]:
         if violation["impact"] in SERIOUS:
             targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-            lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+            first = violation["nodes"][0]
+            why = next((c["message"] for c in first.get("any", []) + first.get("all", []) if c.get("message")), "")
+            lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets} — {why}")
     return lines
 
 
