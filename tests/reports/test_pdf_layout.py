@@ -33,7 +33,7 @@ from incubator.targets.enums import TargetKind
 from tests.conftest import require_or_skip
 from tests.helpers import csrf_token, post_form
 
-TOOLS = {name: shutil.which(name) for name in ("pdftotext", "pdftohtml", "pdffonts")}
+TOOLS = {name: shutil.which(name) for name in ("pdftotext", "pdftohtml", "pdffonts", "pdftoppm")}
 MM = 72 / 25.4
 # Liberation Serif's ascent + descent: the height pdftotext gives a word, per point of font size.
 LINE_PER_POINT = 1.107
@@ -57,9 +57,10 @@ class Layout:
     """A PDF's words with their boxes, its styled runs and its fonts."""
 
     def __init__(self, pdf: bytes, tmp_path, name: str = "report"):
-        require_or_skip(all(TOOLS.values()), "poppler-utils (pdftotext, pdftohtml, pdffonts) is not installed")
-        path = tmp_path / f"{name}.pdf"
+        require_or_skip(all(TOOLS.values()), f"poppler-utils ({', '.join(TOOLS)}) is not installed")
+        path = self.path = tmp_path / f"{name}.pdf"
         path.write_bytes(pdf)
+        self._images = {}
         bbox = subprocess.run([TOOLS["pdftotext"], "-bbox", str(path), "-"], check=True, capture_output=True,
                               text=True).stdout
         ns = {"x": "http://www.w3.org/1999/xhtml"}
@@ -104,6 +105,37 @@ class Layout:
         middle = (30 * MM + self.pages[0][0] - 15 * MM) / 2
         return " ".join(w.text for w in self.words if w.page == 1 and w.y0 < 50 * MM and w.x1 < middle)
 
+    def rules(self, page: int, top: float, bottom: float) -> list[tuple[float, float]]:
+        """The horizontal rules drawn between ``top`` and ``bottom`` (points) on ``page``: runs of dark pixels
+        longer than 15 pt on one row of the page drawn at 144 dpi, as (left, right) in points."""
+        from PIL import Image
+
+        image = self.image(page)
+        scale = image.width / self.pages[page - 1][0]
+        found = set()
+        for y in range(int(top * scale), int(bottom * scale) + 1):
+            start = None
+            for x in range(image.width + 1):
+                dark = x < image.width and image.getpixel((x, y)) < 128
+                if dark and start is None:
+                    start = x
+                elif not dark and start is not None:
+                    if (x - start) / scale > 15:
+                        found.add((round(start / scale), round(x / scale)))
+                    start = None
+        assert isinstance(image, Image.Image)
+        return sorted(found)
+
+    def image(self, page: int):
+        from PIL import Image
+
+        if page not in self._images:
+            stem = self.path.with_name(f"{self.path.stem}-page")
+            subprocess.run([TOOLS["pdftoppm"], "-r", "144", "-gray", "-png", "-f", str(page), "-l",
+                            str(page), "-singlefile", str(self.path), str(stem)], check=True)
+            self._images[page] = Image.open(f"{stem}.png").convert("L")
+        return self._images[page]
+
     def style(self, phrase: str) -> tuple[bool, bool]:
         """(bold, italic) of the run holding ``phrase``."""
         for _page, text, bold, italic in self.runs:
@@ -113,6 +145,14 @@ class Layout:
 
     def centre(self, words: list[Word]) -> float:
         return (words[0].x0 + words[-1].x1) / 2
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into lines, top to bottom, each left to right."""
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(round(word.y0), []).append(word)
+    return [sorted(line, key=lambda w: w.x0) for _y, line in sorted(lines.items())]
 
 
 @pytest.fixture
@@ -181,6 +221,9 @@ def test_the_report_is_laid_out_as_decree_30_asks(names, make, db, tmp_path, lan
     motto = pdf.find(want["motto"], page=1)
     assert 13 <= motto[0].size <= 14 and pdf.style(want["motto"]) == (True, False)
     assert motto[0].y0 > nation[0].y1 and abs(pdf.centre(motto) - pdf.centre(nation)) < 3
+    # ... with a solid rule under it as long as the line.
+    [(left, right)] = pdf.rules(1, motto[0].y1, motto[0].y1 + 4)
+    assert abs(left - motto[0].x0) <= 2 and abs(right - motto[-1].x1) <= 2
     # The bodies at the left: the governing body upright, the issuer below it in bold capitals, 12–13 pt.
     governing, issuing = pdf.find(want["governing"], page=1), pdf.find(want["issuing"], page=1)
     assert pdf.centre(governing) < text_centre and pdf.centre(issuing) < text_centre
@@ -190,14 +233,28 @@ def test_the_report_is_laid_out_as_decree_30_asks(names, make, db, tmp_path, lan
     # "Số:" before the number, 13 pt, the number below 10 with its zero, at the left under the bodies.
     number = pdf.find(want["number"], page=1)
     assert 13 <= number[0].size <= 14 and number[0].y0 > issuing[0].y1 and pdf.centre(number) < text_centre
+    # Between the issuer and the number, a rule of a third to a half of the issuer's line, centred under it.
+    issuer_lines = _lines([w for w in pdf.words if w.page == 1 and issuing[0].y0 <= w.y0 < number[0].y0
+                           and w.x1 < text_centre])
+    widest = max(line[-1].x1 - line[0].x0 for line in issuer_lines)
+    [(left, right)] = pdf.rules(1, issuer_lines[-1][0].y1, number[0].y0)
+    assert widest / 3 <= right - left <= widest / 2, (right - left, widest)
+    assert abs((left + right) / 2 - pdf.centre(issuer_lines[-1])) <= 2
     # The place and the date: italic, 13–14 pt, at the right, under the motto.
     when = pdf.find(want["date"], page=1)
     assert 13 <= when[0].size <= 14 and pdf.style(want["date"]) == (False, True)
     assert when[0].y0 > motto[0].y1 and pdf.centre(when) > text_centre
-    # The kind of document: capitals, bold, 13–14 pt, centred on the text, below the heading.
+    # The kind of document: capitals, bold, 13–14 pt, centred on the text, below the heading; then what it is
+    # about, bold 13–14 pt, with a rule of a third to a half of its line under it.
     title = pdf.find(want["title"], page=1)
     assert 13 <= title[0].size <= 14 and pdf.style(want["title"]) == (True, False)
     assert abs(pdf.centre(title) - text_centre) < 3 and title[0].y0 > number[0].y1
+    part_one = pdf.find("I.", page=1)  # part I opens the text
+    about = _lines([w for w in pdf.words if w.page == 1 and title[0].y1 < w.y0 < part_one[0].y0])
+    assert 13 <= about[0][0].size <= 14 and all(abs(pdf.centre(line) - text_centre) < 3 for line in about)
+    widest = max(line[-1].x1 - line[0].x0 for line in about)
+    [(left, right)] = pdf.rules(1, about[-1][0].y1, part_one[0].y0)
+    assert widest / 3 <= right - left <= widest / 2 and abs((left + right) / 2 - text_centre) <= 2
 
     # The closing: "Nơi nhận:" italic bold 12 pt, its list 11 pt, each line after a dash, the last with a full stop.
     recipients = pdf.find(want["recipients"])
