@@ -172,6 +172,25 @@ def test_the_report_page_fits_a_375_pixel_phone_with_a_year_of_quarters(browser,
     context.close()
 
 
+
+def test_on_a_phone_what_scrolls_sideways_is_reached_with_the_keyboard(browser, live_server, demo_year):
+    """At 375 px the dashboard's charts and the audit log's table scroll in their own boxes: each box that scrolls
+    with nothing focusable inside can be focused (and so scrolled with the arrow keys); axe agrees."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    _demo_log_in(page, live_server, "canbo@vuonuom.example")
+    failures = []
+    for url in (demo_year["dashboard"], demo_year["ranking"], "/audit/", "/register/"):
+        page.goto(live_server + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
+        failures.extend(f"{url}: {line}" for line in serious_violations(page))
+    page.goto(live_server + demo_year["dashboard"])
+    chart = page.locator("#target-IT70 .chart")
+    assert chart.get_attribute("tabindex") == "0"
+    assert chart.get_attribute("aria-label") == page.locator("#target-IT70 svg > title").text_content()
+    context.close()
+    assert not failures, "\n".join(failures)
+
 # ---- Keyboard: the ranking and the dashboards -----------------------------------------------------------------
 
 def _tab_to(page, selector: str, limit: int = 80) -> bool:
