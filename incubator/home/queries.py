@@ -192,5 +192,24 @@ def founder_home(user: User) -> dict:
             sa.and_(MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.starts_at >= utcnow()),
             MentoringSession.status == SessionStatus.HELD))
         .options(selectinload(MentoringSession.mentor)).order_by(MentoringSession.starts_at))) if company_ids else []
+    from incubator.applications.queries import public_rounds
+
+    # The rounds open now, always (a founder who has applied once may apply to the next round, or with another
+    # business): each with the founder's applications to it, and whether a business of theirs may still apply.
+    open_rounds, _soon = public_rounds(utcnow())
+    applied = {}
+    for a in applications:
+        applied.setdefault(a.round_id, []).append(a)
+    rounds = [RoundToApply(r, applied.get(r.id, []), len(applied.get(r.id, [])) < max(len(company_ids), 1))
+              for r in open_rounds]
     return {"memberships": memberships, "applications": applications, "cohort_rows": rows, "services": services,
-            "sessions": sessions}
+            "sessions": sessions, "open_rounds": rounds}
+
+
+@dataclass
+class RoundToApply:
+    """A round open now, as a founder sees it: their applications to it, and whether they may apply (again)."""
+
+    round: object
+    applications: list
+    may_apply: bool

@@ -1,0 +1,30 @@
+"""Defects found by using the app as each role (issue 17's review): each has the test that would have caught it."""
+
+from incubator.applications.enums import ApplicationStatus
+from incubator.auth.enums import Role
+
+
+def test_a_founder_who_has_applied_still_reaches_the_rounds_open_now(login_as, make):
+    client, founder = login_as(Role.FOUNDER)
+    company = make.company(name="Công ty TNHH Đã Nộp")
+    make.member(company=company, user=founder)
+    applied_to = make.intake_round(name_vi="Đợt tuyển chọn đã nộp")
+    application = make.application(intake_round=applied_to, company=company, created_by=founder,
+                     status=ApplicationStatus.SUBMITTED)
+    other = make.intake_round(name_vi="Đợt tuyển chọn mới mở")
+    html = client.get("/home/founder").get_data(as_text=True)
+    assert 'id="nav-rounds"' in html and 'href="/rounds/"' in html  # the menu leads to the rounds
+    rounds = html.split('id="open-rounds"')[1].split("</section>")[0]
+    assert "Đợt tuyển chọn mới mở" in rounds and f"/applications/start/{other.id}" in rounds
+    assert "Đợt tuyển chọn đã nộp" in rounds and f'href="/applications/{application.id}"' in rounds
+    assert f"/applications/start/{applied_to.id}" not in rounds  # one business, one application per round
+
+
+def test_an_empty_founder_home_says_a_round_is_open_when_one_is(login_as, make):
+    client, _ = login_as(Role.FOUNDER)
+    html = client.get("/home/founder").get_data(as_text=True)
+    assert "to be ready when an intake round opens" in html or "sẵn sàng khi đợt tuyển chọn mở" in html
+    make.intake_round(name_vi="Đợt tuyển chọn đang mở")
+    html = client.get("/home/founder").get_data(as_text=True)
+    assert "Đợt tuyển chọn đang mở" in html
+    assert "sẵn sàng khi đợt tuyển chọn mở" not in html and "to be ready when an intake round opens" not in html
