@@ -93,13 +93,14 @@ def staff_home(user: User, today: date, now: datetime) -> dict:
 
 
 def reviewer_home(user: User, now: datetime) -> dict:
-    """The review desk's first assignments, in its order (the stage closing first first), with each stage's
-    deadline and progress."""
+    """The review desk's first assignments, in its order (the stage closing first first, and in a stage those
+    still to review first), with each stage's deadline and progress, and how many still wait for a review."""
     from incubator.reviews import queries as reviews
 
     groups = reviews.desk(user)
     assignments = [a for g in groups for a in g.assignments]
-    return {"reviews": preview_of_list(assignments), "review_stages": groups, "title_of": reviews.title_of}
+    return {"reviews": preview_of_list(assignments), "review_stages": groups, "title_of": reviews.title_of,
+            "to_review": reviews.to_review_count(user, now)}
 
 
 def mentor_home(user: User, now: datetime) -> dict:

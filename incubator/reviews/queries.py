@@ -74,8 +74,9 @@ def to_review_count(user, now) -> int:
 
 
 def desk(user) -> list[DeskStage]:
-    """The reviewer's active assignments, grouped by stage (the latest deadline last). Recused and
-    withdrawn ones are gone; so are applications withdrawn by their founders."""
+    """The reviewer's active assignments, most urgent first: grouped by stage (the latest deadline last) and,
+    within a stage, those still to review (no review submitted) before those submitted, each as assigned.
+    Recused and withdrawn ones are gone; so are applications withdrawn by their founders."""
     assignments = db.session.scalars(
         sa.select(Assignment).join(Application, Application.id == Assignment.application_id)
         .where(_on_desk(user))
@@ -88,12 +89,19 @@ def desk(user) -> list[DeskStage]:
     groups: dict[int, DeskStage] = {}
     for a in assignments:
         groups.setdefault(a.stage_id, DeskStage(a.stage, [])).assignments.append(a)
+    for g in groups.values():
+        g.assignments.sort(key=lambda a: (_submitted(a), a.id))
     return sorted(groups.values(), key=lambda g: (g.stage.closes_at, g.stage.id))
+
+
+def _submitted(assignment: Assignment) -> bool:
+    return assignment.review is not None and assignment.review.status is ReviewStatus.SUBMITTED
 
 
 def next_to_review(user, current: Assignment, now) -> int | None:
     """The id of the desk's next assignment still waiting for the reviewer's submitted review in an open stage,
-    in the desk's order (stage closing first, then as assigned) after ``current``, going round to the first;
+    in the desk's order (stage closing first, then as assigned: within a stage the desk puts these before the
+    submitted ones, so their order among themselves is the desk's) after ``current``, going round to the first;
     None when nothing else waits. One query."""
     rows = db.session.execute(
         sa.select(Assignment.id, ReviewStage.closes_at, ReviewStage.id)

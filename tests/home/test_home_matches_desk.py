@@ -53,7 +53,9 @@ def ids(html: str, attribute: str, section: str) -> list[int]:
 
 
 def total(html: str, element_id: str) -> int:
-    return int(re.search(rf'id="{element_id}"[^>]*>(\d+)<', html).group(1))
+    """The count an element shows: its ``data-count`` if it has one, else the number it holds."""
+    found = re.search(rf'id="{element_id}"(?:[^>]*data-count="(\d+)"|[^>]*>(\d+)<)', html)
+    return int(found.group(1) or found.group(2))
 
 
 # ---- The reviewer -------------------------------------------------------------------------------------------
@@ -78,6 +80,7 @@ def test_the_reviewers_home_shows_the_desks_total_and_first_ten_in_its_order(app
     assert len(on_desk) == 13
     html = client.get("/home/reviewer").get_data(as_text=True)
     assert total(html, "reviews-total") == 13
+    assert total(html, "reviews-to-review") == 8  # the badge: what still waits (five are submitted)
     assert ids(html, "assignment", "home-reviews") == on_desk[:10]
     assert re.search(r'href="/reviews/"[^>]*id="reviews-see-all">[^<]*13', html)
     # Each stage with its deadline and progress, the one closing first first.

@@ -28,3 +28,23 @@ def test_an_empty_founder_home_says_a_round_is_open_when_one_is(login_as, make):
     html = client.get("/home/founder").get_data(as_text=True)
     assert "Đợt tuyển chọn đang mở" in html
     assert "sẵn sàng khi đợt tuyển chọn mở" not in html and "to be ready when an intake round opens" not in html
+
+
+def test_the_reviewers_badge_counts_only_what_still_waits_and_the_desk_puts_it_first(login_as, make):
+    from datetime import timedelta
+
+    from incubator.db import utcnow
+
+    client, reviewer = login_as(Role.REVIEWER)
+    stage = make.review_stage(closes_at=utcnow() + timedelta(days=5))
+    done = make.assignment(entry=make.stage_entry(stage=stage), reviewer=reviewer)
+    make.review(assignment=done)
+    html = client.get("/home/reviewer").get_data(as_text=True)
+    assert 'id="reviews-to-review" data-count="0"' in html and 'data-count="1"' in html  # nothing waits
+    waiting = make.assignment(entry=make.stage_entry(stage=stage), reviewer=reviewer)
+    html = client.get("/home/reviewer").get_data(as_text=True)
+    assert 'id="reviews-to-review" data-count="1"' in html and 'id="reviews-total" data-count="2"' in html
+    # Most urgent first: the one still to review comes before the one submitted (though assigned after it).
+    assert html.index(f'data-assignment="{waiting.id}"') < html.index(f'data-assignment="{done.id}"')
+    desk = client.get("/reviews/").get_data(as_text=True)
+    assert desk.index(f"/reviews/assignments/{waiting.id}") < desk.index(f"/reviews/assignments/{done.id}")
