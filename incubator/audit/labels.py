@@ -34,7 +34,8 @@ _STATES: dict[str, dict[str, object]] = {}
 _OWN_OBJECTS = {"system": _l("System"), "register": _l("Register of businesses")}
 
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-_WORD = re.compile(r"[a-z][a-z0-9_]*")
+# A state's code standing alone: not part of an e-mail address or a file's name ("staff@…", "admin.xlsx").
+_WORD = re.compile(r"(?<![\w@.])[a-z][a-z0-9_]*(?![\w@.])")
 
 
 def register_actions(labels: Mapping[str, object]) -> None:
