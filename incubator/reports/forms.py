@@ -40,7 +40,7 @@ class NewReportForm(Form):
         super().__init__(*args, **kwargs)
         today = bounds.today()
         self.year.choices = [(y, str(y)) for y in range(min(today.year + 1, LAST_YEAR), FIRST_YEAR - 1, -1)]
-        if self.year.data is None and self.part.data is None and not (self.start.data or self.end.data):
+        if not self.is_submitted():  # shown fresh: the last quarter ended; a post says what it chose
             self.year.data, self.part.data = last_quarter(today)
 
     def validate(self, extra_validators=None):
