@@ -104,13 +104,14 @@ def reviewer_home(user: User, now: datetime) -> dict:
 
 
 def mentor_home(user: User, now: datetime) -> dict:
-    """The mentoring desk's sessions to log and startups (each in the desk's order) with the allowance each
-    startup has left in its cohort, and the next sessions."""
+    """The mentoring desk's sessions to log, sessions waiting for the founders (held or disputed) and startups
+    (each in the desk's order) with the allowance each startup has left in its cohort, and the next sessions."""
     from incubator.mentoring import queries as mentoring
 
     startups = preview(mentoring.assignments_of_mentor(user.id))
     used = mentoring.allowance_used([a.member for a in startups.items])
     return {"to_log": preview(mentoring.sessions_to_log(user, now)), "startups": startups, "allowance_used": used,
+            "waiting_founders": preview(mentoring.sessions_waiting_for_founders(user)),
             "upcoming": list(db.session.scalars(mentoring.upcoming_sessions(user, now, mentor_id=user.id)
                                                 .limit(5)))}
 

@@ -140,6 +140,13 @@ def sessions_to_log(mentor, now: datetime) -> sa.Select:
             .where(MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.starts_at < now))
 
 
+def sessions_waiting_for_founders(mentor) -> sa.Select:
+    """A mentor's sessions logged as held and not yet confirmed: those the founders have still to confirm, and
+    those they disputed (staff resolve them). In the order of the desk's sessions, the latest first."""
+    return (session_list(mentor, mentor_id=mentor.id)
+            .where(MentoringSession.status.in_((SessionStatus.HELD, SessionStatus.DISPUTED))))
+
+
 def upcoming_sessions(viewer, now: datetime, *, mentor_id: int | None = None) -> sa.Select:
     """The scheduled sessions to come that ``viewer`` may open, the soonest first."""
     return (session_list(viewer, mentor_id=mentor_id)

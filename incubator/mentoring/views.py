@@ -50,7 +50,8 @@ def desk():
                            upcoming=queries.upcoming(sessions, now),
                            # The startup's allowance is shared by its mentors: what is left, as the home says.
                            allowance_used=queries.allowance_used([a.member for a in assignments]),
-                           to_mark=list(db.session.scalars(queries.sessions_to_log(current_user, now))))
+                           to_mark=list(db.session.scalars(queries.sessions_to_log(current_user, now))),
+                           waiting=list(db.session.scalars(queries.sessions_waiting_for_founders(current_user))))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -102,6 +102,9 @@ def seed_mentoring(make, mentor, n):
     for i, a in enumerate(assignments):  # a past session still only scheduled for each: to log
         make.mentoring_session(assignment=a, status=SessionStatus.SCHEDULED,
                                starts_at=datetime(2025, 3, 1 + i, 2, 0, tzinfo=UTC))
+        if i % 3:  # and for two in three, one logged as held that the founders confirm or dispute
+            make.mentoring_session(assignment=a, status=SessionStatus.HELD if i % 3 == 1 else SessionStatus.DISPUTED,
+                                   starts_at=datetime(2025, 2, 1 + i, 2, 0, tzinfo=UTC))
     return assignments
 
 
@@ -111,13 +114,17 @@ def test_the_mentors_home_shows_the_desks_startups_and_sessions_to_log_in_its_or
     # Another mentor's confirmed hours with the same startup use the startup's allowance too.
     other = make.mentor_assignment(member=assignments[0].member)
     make.mentoring_session(assignment=other, status=SessionStatus.CONFIRMED, minutes=150)
-    startups, to_log = desk(app, client, "/mentoring/", "mentoring/desk.html",
-                            lambda c: ([a.id for a in c["assignments"]], [s.id for s in c["to_mark"]]))
+    startups, to_log, waiting = desk(app, client, "/mentoring/", "mentoring/desk.html",
+                                     lambda c: ([a.id for a in c["assignments"]], [s.id for s in c["to_mark"]],
+                                                [s.id for s in c["waiting"]]))
     html = client.get("/home/mentor").get_data(as_text=True)
     assert total(html, "startups-total") == len(startups) == 12
     assert ids(html, "assignment", "home-startups") == startups[:10]
     assert total(html, "to-log-total") == len(to_log) == 12
     assert ids(html, "session", "home-to-log") == to_log[:10]
+    # Sessions to confirm: held ones and disputed ones, as the desk lists them.
+    assert total(html, "waiting-founders-total") == len(waiting) == 8
+    assert ids(html, "session", "home-waiting-founders") == waiting
     assert re.search(r'href="/mentoring/"[^>]*id="startups-see-all">[^<]*12', html)
     assert "Còn 17,5 / 20 giờ hỗ trợ" in html  # 20 hours less the other mentor's two and a half
     assert "Còn 17,5 / 20 giờ hỗ trợ" in client.get("/mentoring/").get_data(as_text=True)  # the desk says the same
@@ -126,7 +133,8 @@ def test_the_mentors_home_shows_the_desks_startups_and_sessions_to_log_in_its_or
 def test_a_mentor_with_nothing_to_log_sees_no_such_list(login_as):
     client, _ = login_as(Role.MENTOR)
     html = client.get("/home/mentor").get_data(as_text=True)
-    assert "home-to-log" not in html and total(html, "startups-total") == 0
+    assert "home-to-log" not in html and "home-waiting-founders" not in html
+    assert total(html, "startups-total") == 0
 
 
 # ---- The fund manager ---------------------------------------------------------------------------------------
