@@ -75,12 +75,16 @@ def report(report_id):
                      message=_("Saved."), to=url_for("reports.report", report_id=report.id))
     if done:
         return done
+    from flask_babel import get_locale
+
     from incubator.reports.charts import charts
     from incubator.reports.figures import compute
+    from incubator.reports.render import report_names
 
     # A finalised report shows what it kept (nothing, if it kept no figures); a draft, the figures of now.
     figures = (report.snapshot or None) if report.is_final else compute(report.period_start, report.period_end)
-    return render_template("reports/report.html", report=report, form=form, f=figures,
+    names = report_names(report).get("en" if str(get_locale()) == "en" else "vi") or {}  # what empty fields print
+    return render_template("reports/report.html", report=report, form=form, f=figures, names=names,
                            charts=charts(figures) if figures else []), form_status(form)
 
 

@@ -502,3 +502,11 @@ def test_the_front_page_names_the_department_in_force_today(names, client):
     assert '<html lang="en">' in english
     assert "Run by the Hà Nội ICT Training and Consulting Centre, a unit of the Hà Nội Department of Science and " \
            "Technology." in english
+
+
+def test_the_draft_says_what_its_empty_addressees_and_title_will_print(names, login_as, make, db):
+    client, _staff = login_as(Role.STAFF)
+    report = _report(make, period=("2024-Q4", date(2024, 10, 1), date(2024, 12, 31)))
+    db.session.commit()
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "Sở Thông tin và Truyền thông Hà Nội; Lưu: VT" in page and "31/12/2024" in page and "Giám đốc" in page
