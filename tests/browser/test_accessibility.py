@@ -89,7 +89,9 @@ def test_every_page_a_role_opens_has_no_serious_accessibility_violation(role, ap
                 raise
             if not response.headers.get("content-type", "").startswith("text/html"):
                 continue  # an export, a PDF, a calendar: not a page to read
-            assert response.status == 200, f"{url}: {response.status}"
+            if response.status != 200:  # the permission matrix says why; here, the other pages go on
+                failures.append(f"[{lang}] {endpoint} {url}: answered {response.status}")
+                continue
             checked += 1
             failures.extend(f"[{lang}] {endpoint} {url}: {line}" for line in serious_violations(page))
         context.close()
