@@ -13,7 +13,7 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 def index():
     """Anyone not logged in meets what the incubator offers and the rounds open now; a person logged in goes to
-    the home of their first role (the others are tabs of it)."""
+    the home of their first role where work waits, or of their primary role (the others are tabs of it)."""
     if not current_user.is_authenticated:
         from flask_babel import get_locale
 
@@ -28,6 +28,9 @@ def index():
     role = current_user.primary_role
     if role is None:
         return redirect(url_for("auth.account"))
+    if len(current_user.sorted_roles) > 1:  # land where work waits, in the tabs' order; else the primary role
+        waiting = queries.waiting_counts(current_user, utcnow())
+        role = next((r for r in current_user.sorted_roles if waiting.get(r, 0) > 0), role)
     return redirect(url_for("home.role_home", role=role.value))
 
 

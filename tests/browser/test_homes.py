@@ -66,3 +66,22 @@ def test_the_anonymous_front_page_fits_a_375_pixel_phone(browser, live_server, m
     page.locator(f"#open-rounds a.btn[href='/rounds/{open_round.id}']").click()
     page.wait_for_url(f"{live_server}/rounds/{open_round.id}")
     context.close()
+
+
+def test_a_person_with_many_roles_sees_every_role_tab_on_a_phone_without_scrolling_sideways(page, live_server,
+                                                                                             make):
+    person = make.user(Role.STAFF, Role.REVIEWER, Role.MENTOR, Role.FUND_MANAGER, Role.OFFICIAL, Role.FOUNDER,
+                       full_name="Người Nhiều Vai")
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{live_server}/login")
+    page.fill("#email", person.email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server}/home/*")
+    tabs = page.locator("#role-tabs")
+    assert tabs.locator(".nav-link").count() == 6
+    assert tabs.evaluate("e => e.scrollWidth <= e.clientWidth")  # the tabs wrap: none is clipped
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for link in tabs.locator(".nav-link").all():  # each tab lies within the screen
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375

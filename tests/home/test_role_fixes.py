@@ -2,6 +2,7 @@
 
 from incubator.applications.enums import ApplicationStatus
 from incubator.auth.enums import Role
+from incubator.companies.enums import MembershipStatus
 
 
 def test_a_founder_who_has_applied_still_reaches_the_rounds_open_now(login_as, make):
@@ -48,3 +49,20 @@ def test_the_reviewers_badge_counts_only_what_still_waits_and_the_desk_puts_it_f
     assert html.index(f'data-assignment="{waiting.id}"') < html.index(f'data-assignment="{done.id}"')
     desk = client.get("/reviews/").get_data(as_text=True)
     assert desk.index(f"/reviews/assignments/{waiting.id}") < desk.index(f"/reviews/assignments/{done.id}")
+
+
+def test_a_person_with_several_roles_lands_where_work_waits(client_factory, make):
+    from datetime import timedelta
+
+    from incubator.db import utcnow
+    from tests.helpers import login
+
+    person = make.user(Role.STAFF, Role.REVIEWER)
+    client = client_factory()
+    login(client, person)
+    assert client.get("/").headers["Location"] == "/home/staff"  # nothing waits: the primary role
+    make.assignment(entry=make.stage_entry(stage=make.review_stage(closes_at=utcnow() + timedelta(days=3))),
+                    reviewer=person)
+    assert client.get("/").headers["Location"] == "/home/reviewer"  # a review waits
+    make.member(company=make.company(), user=make.user(Role.FOUNDER), status=MembershipStatus.PENDING)
+    assert client.get("/").headers["Location"] == "/home/staff"  # staff's work waits too: the first tab wins
