@@ -250,6 +250,11 @@ def test_the_report_is_laid_out_as_decree_30_asks(names, make, db, tmp_path, lan
     assert 13 <= title[0].size <= 14 and pdf.style(want["title"]) == (True, False)
     assert abs(pdf.centre(title) - text_centre) < 3 and title[0].y0 > number[0].y1
     part_one = pdf.find("I.", page=1)  # part I opens the text
+    # The margins (top 20, right 15, bottom 20, left 30 mm): the text starts on the left margin, nothing crosses one.
+    assert abs(part_one[0].x0 - 30 * MM) < 1
+    body = [w for w in pdf.words if w.y0 > 20 * MM]  # page numbers aside
+    assert min(w.x0 for w in body) > 30 * MM - 1 and max(w.x1 for w in body) < width - 15 * MM + 1
+    assert max(w.y1 for w in body) < pdf.pages[0][1] - 20 * MM
     about = _lines([w for w in pdf.words if w.page == 1 and title[0].y1 < w.y0 < part_one[0].y0])
     assert 13 <= about[0][0].size <= 14 and all(abs(pdf.centre(line) - text_centre) < 3 for line in about)
     widest = max(line[-1].x1 - line[0].x0 for line in about)
@@ -285,7 +290,10 @@ def test_the_report_is_laid_out_as_decree_30_asks(names, make, db, tmp_path, lan
     # Parts II–IV have their headings in the reader's language; the narrative stays as staff wrote it.
     for heading in want["parts"]:
         pdf.find(heading)
-    pdf.find("Đề nghị Sở bố trí thêm diện tích làm việc cho Vườn ươm.")
+    # The text: 13–14 pt, each paragraph's first line indented by 1–1.27 cm from the left margin of 30 mm.
+    paragraph = pdf.find("Đề nghị Sở bố trí thêm diện tích làm việc cho Vườn ươm.")
+    assert 13 <= paragraph[0].size <= 14 and pdf.style("Đề nghị Sở bố trí") == (False, False)
+    assert 30 * MM + 10 * MM - 1 <= paragraph[0].x0 <= 30 * MM + 12.7 * MM + 1
 
 
 @pytest.mark.parametrize(("day", "vietnamese", "english"), [
