@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
@@ -186,6 +188,25 @@ def account():
                      message=_("Your password has been changed; your other sessions have ended."),
                      to=url_for("auth.account"))
     return done or (render_template("auth/account.html", form=form), form_status(form))
+
+
+def language_next() -> str:
+    """Where the language form brings the person back: the page shown, if it can be asked for again (a GET);
+    after a form was sent (a refused form is drawn at a POST-only address), the page the form came from when it
+    is on this site, else the home."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.scheme in ("http", "https"):
+        came_from = safe_next_url(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+        if came_from:
+            return came_from
+    return url_for("home.index")
+
+
+@bp.app_context_processor
+def _language_next():
+    return {"language_next": language_next}
 
 
 @bp.route("/language", methods=["POST"])

@@ -66,3 +66,31 @@ def test_a_person_with_several_roles_lands_where_work_waits(client_factory, make
     assert client.get("/").headers["Location"] == "/home/reviewer"  # a review waits
     make.member(company=make.company(), user=make.user(Role.FOUNDER), status=MembershipStatus.PENDING)
     assert client.get("/").headers["Location"] == "/home/staff"  # staff's work waits too: the first tab wins
+
+
+def _language_next(html: str) -> str:
+    import re
+
+    return re.search(r'action="/language">.*?name="next" value="([^"]*)"', html, re.S).group(1)
+
+
+def test_the_language_buttons_after_a_refused_form_lead_back_to_the_page_it_came_from(login_as, make):
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.STAFF)
+    application = make.application(status=ApplicationStatus.SUBMITTED)
+    page = f"/applications/{application.id}/file"
+    refused = post_form(client, f"/applications/{application.id}/novelty", {"met": "", "note": "x" * 5000},
+                        token_from=page, headers={"Referer": f"http://localhost{page}?tab=1"})
+    assert 400 <= refused.status_code < 500
+    back = _language_next(refused.get_data(as_text=True))
+    assert back == f"{page}?tab=1"  # not the POST-only address, which would answer 405
+    assert client.get(back).status_code == 200
+    switched = post_form(client, "/language", {"locale": "en", "next": back}, token_from=page)
+    assert switched.headers["Location"] == back
+    # A referrer from another site is not followed: the home instead.
+    refused = post_form(client, f"/applications/{application.id}/novelty", {"met": ""}, token_from=page,
+                        headers={"Referer": "https://elsewhere.example/applications"})
+    assert _language_next(refused.get_data(as_text=True)) == "/"
+    # A page asked for with GET comes back to itself.
+    assert _language_next(client.get(f"{page}?tab=2").get_data(as_text=True)) == f"{page}?tab=2"
