@@ -68,6 +68,11 @@ def narrative(report) -> dict:
             for key in ("shortcomings", "next_tasks", "recommendations")}
 
 
+def keep_together(name: str) -> str:
+    """A place's name is not split over two lines of the heading ("HÀ" at the end of one, "NỘI" alone below)."""
+    return (name or "").replace("Hà Nội", "Hà\u00a0Nội")
+
+
 def report_names(report) -> dict:
     """Both languages' names for this report: those it was issued with, or those in force at its period's end."""
     from incubator.reports.queries import names_in_force
@@ -84,6 +89,7 @@ def document_html(report, figures: dict, lang: str) -> str:
     typed = (report.recipients or "").splitlines()
     with force_locale(lang):
         return render_template("reports/document.html", report=report, f=figures, lang=lang,
+                               keep_together=keep_together,
                                charts=charts(figures, font="Liberation Serif, Times New Roman, serif"),
                                period=period_phrase(report), names=names, narrative=narrative(report),
                                number=document_number(report.number),
