@@ -78,8 +78,8 @@ class Layout:
         for page in ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml)).iter("page"):  # noqa: S314 - as above
             for run in page.iter("text"):
                 tags = {child.tag for child in run.iter()}
-                self.runs.append((int(page.get("number")), "".join(run.itertext()).strip(), "b" in tags,
-                                  "i" in tags))
+                self.runs.append((int(page.get("number")), "".join(run.itertext()).replace("\xa0", " ").strip(),
+                                  "b" in tags, "i" in tags))
         self.fonts = subprocess.run([TOOLS["pdffonts"], str(path)], check=True, capture_output=True,
                                     text=True).stdout.splitlines()[2:]
         self.text = subprocess.run([TOOLS["pdftotext"], "-layout", str(path), "-"], check=True,
