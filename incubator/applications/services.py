@@ -417,9 +417,9 @@ def submit(application, *, actor, now):
 
     link = external_url("applications.status", application_id=application.id)
     for founder in founders_of(application.company_id):  # every founder of the business, not only the sender
-        mail.send(founder.email, founder.locale, "application_submitted",
-                  _l("Application %(reference)s received", reference=application.reference), user=founder,
-                  application=application, link=link)
+        mail.send_to(founder, "application_submitted",
+                     _l("Application %(reference)s received", reference=application.reference),
+                     application=application, link=link)
     return application
 
 

@@ -193,8 +193,8 @@ def send_email_verification(user: User) -> None:
     _revoke_tokens(user, TokenPurpose.EMAIL_VERIFICATION)
     token, _row = _issue_token(TokenPurpose.EMAIL_VERIFICATION, user.email,
                                current_app.config["EMAIL_VERIFICATION_LIFETIME"], user=user)
-    mail.send(user.email, user.locale, "verify_email", _l("Confirm your e-mail address"),
-          user=user, link=external_url("auth.verify_email", token=token))
+    mail.send_to(user, "verify_email", _l("Confirm your e-mail address"),
+                 link=external_url("auth.verify_email", token=token))
 
 
 def change_unconfirmed_email(user: User, new_email: str, password: str) -> User:
@@ -324,8 +324,8 @@ def request_password_reset(email: str) -> None:
     _revoke_tokens(user, TokenPurpose.PASSWORD_RESET)  # one reset link at a time: the newest
     token, _row = _issue_token(TokenPurpose.PASSWORD_RESET, user.email,
                                current_app.config["PASSWORD_RESET_LIFETIME"], user=user)
-    mail.send(user.email, user.locale, "password_reset", _l("Reset your password"),
-          user=user, link=external_url("auth.reset_password", token=token))
+    mail.send_to(user, "password_reset", _l("Reset your password"),
+                 link=external_url("auth.reset_password", token=token))
     audit.record("user.password_reset_request", user, actor=user)
 
 

@@ -366,9 +366,9 @@ def send_report_reminders(today: date) -> int:
             with force_locale(founder.locale or "vi"):
                 subject = str(_l("Progress report for %(company)s due on %(due)s", company=member.company.name,
                                  due=period.due_on.strftime("%d/%m/%Y")))
-            mail.send(founder.email, founder.locale, "report_reminder", subject, user=founder, member=member,
-                      period=period, late=kind == "after", late_count=len(late),
-                      link=external_url("cohorts.report", member_id=member.id, period=period.key))
+            mail.send_to(founder, "report_reminder", subject, member=member,
+                         period=period, late=kind == "after", late_count=len(late),
+                         link=external_url("cohorts.report", member_id=member.id, period=period.key))
             count += 1
     db.session.flush()
     return count

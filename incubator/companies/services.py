@@ -247,9 +247,8 @@ def claim_company(user, *, tax_code: str, name: str, is_it: bool, founded_on: da
     audit.record("membership.create" if new else "membership.request", membership, label=company.name,
                  to_state=status.value, actor=user, details={"company_id": company.id, "user_id": user.id})
     for holder in holders:
-        mail.send(holder.user.email, holder.user.locale, "membership_requested",
-                  _l("Someone asked to join your company's file"), user=holder.user, company=company,
-                  requester=user)
+        mail.send_to(holder.user, "membership_requested", _l("Someone asked to join your company's file"),
+                     company=company, requester=user)
     return membership
 
 
@@ -273,10 +272,10 @@ def decide_membership(staff, membership, *, approve: bool, reason: str | None = 
     audit.record("membership.decide", membership, label=membership.company.name, from_state=before.value,
                  to_state=membership.status.value, reason=reason, actor=staff,
                  details={"company_id": membership.company_id, "user_id": membership.user_id})
-    mail.send(membership.user.email, membership.user.locale, "membership_decided",
-              _l("Your request to join a company's file was approved") if approve
-              else _l("Your request to join a company's file was refused"),
-              user=membership.user, company=membership.company, approved=approve, reason=reason)
+    mail.send_to(membership.user, "membership_decided",
+                 _l("Your request to join a company's file was approved") if approve
+                 else _l("Your request to join a company's file was refused"),
+                 company=membership.company, approved=approve, reason=reason)
     return membership
 
 

@@ -78,6 +78,7 @@ def test_a_founder_drafts_uploads_and_submits_once_with_a_reference_and_an_email
     assert application.reference in status
     mail = db.session.query(OutboxMessage).filter_by(to_address=s["founder"].email).one()
     assert application.reference in mail.subject and application.reference in mail.body_text
+    assert mail.to_name == s["founder"].full_name  # the founder's name in the To header
     assert _submit(s, application_id).status_code == 302  # sent again: nothing changes
     db.session.refresh(application)
     assert application.status is ApplicationStatus.SUBMITTED

@@ -94,3 +94,34 @@ def test_the_language_buttons_after_a_refused_form_lead_back_to_the_page_it_came
     assert _language_next(refused.get_data(as_text=True)) == "/"
     # A page asked for with GET comes back to itself.
     assert _language_next(client.get(f"{page}?tab=2").get_data(as_text=True)) == f"{page}?tab=2"
+
+
+def test_messages_to_a_known_person_carry_their_name_and_the_outbox_shows_it(client, login_as, make, db):
+    from incubator.mail.models import OutboxMessage
+    from tests.helpers import post_form
+
+    good = "Pho-co-Hang-Bac-2026"
+    assert post_form(client, "/register", {"full_name": "Đặng Thị Mai", "email": "mai@vuonuom.example",
+                                           "password": good, "confirm": good},
+                     token_from="/register").status_code == 302
+    known = make.user(Role.FOUNDER, full_name="Trần Văn Quên")
+    post_form(client, "/password/forgot", {"email": known.email})
+    names = dict(db.session.query(OutboxMessage.purpose, OutboxMessage.to_name))
+    assert names == {"verify_email": "Đặng Thị Mai", "password_reset": "Trần Văn Quên"}
+    staff, _ = login_as(Role.STAFF)
+    html = staff.get("/outbox/").get_data(as_text=True)
+    assert "Đặng Thị Mai" in html and "mai@vuonuom.example" in html and "Trần Văn Quên" in html
+
+
+def test_a_decided_claim_is_written_to_the_founder_by_name(login_as, make, db):
+    from incubator.companies import services
+    from incubator.companies.enums import MembershipStatus
+    from incubator.mail.models import OutboxMessage
+
+    _, staff = login_as(Role.STAFF)
+    founder = make.user(Role.FOUNDER, full_name="Lý Thị Chờ")
+    membership = make.member(user=founder, status=MembershipStatus.PENDING)
+    services.decide_membership(staff, membership, approve=True)
+    db.session.commit()
+    message = db.session.query(OutboxMessage).filter_by(purpose="membership_decided").one()
+    assert message.to_name == "Lý Thị Chờ" and message.to_address == founder.email
