@@ -125,3 +125,22 @@ def test_a_decided_claim_is_written_to_the_founder_by_name(login_as, make, db):
     db.session.commit()
     message = db.session.query(OutboxMessage).filter_by(purpose="membership_decided").one()
     assert message.to_name == "Lý Thị Chờ" and message.to_address == founder.email
+
+
+def test_home_pages_in_english_count_one_in_the_singular(login_as, make, db):
+    import re
+
+    import sqlalchemy as sa
+
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.ADMIN, Role.STAFF)
+    post_form(client, "/language", {"locale": "en"})
+    make.company(verified_at=None)  # one business a founder registered, waiting for staff
+    db.session.execute(sa.text("UPDATE users SET last_login_at = CURRENT_TIMESTAMP"))
+    make.user(Role.MENTOR)  # one account that never logged in
+    admin = client.get("/home/admin").get_data(as_text=True)
+    assert "1 active account has never logged in." in admin
+    staff = client.get("/home/staff").get_data(as_text=True)
+    assert "1 business registered by a founder waits for staff to verify it." in staff
+    assert not re.search(r"\b1 (reports|businesses|accounts)\b", admin + staff)
