@@ -12,7 +12,14 @@ from axe_playwright_python.sync_playwright import Axe
 
 from incubator.auth.enums import Role
 from tests.helpers import PASSWORD
-from tests.test_permission_matrix import MATRIX, ROLES, _url, objects  # noqa: F401 (objects: the matrix's world)
+from tests.test_permission_matrix import (  # noqa: F401 (objects, near_one_business: the matrix's worlds)
+    MATRIX,
+    OBJECT_MATRIX,
+    ROLES,
+    _url,
+    near_one_business,
+    objects,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +105,34 @@ def test_every_page_a_role_opens_has_no_serious_accessibility_violation(role, ap
     assert checked, f"no page checked as {role}"
     assert not failures, f"as {role}:\n" + "\n".join(failures)
 
+
+
+# The object-level rows: a business's own pages as the founders holding it and its mentor see them.
+OWN_PAGES_OF = ("holder", "mentor")
+
+
+@pytest.mark.parametrize("visitor", OWN_PAGES_OF)
+def test_a_business_pages_as_its_founder_and_its_mentor_see_them_have_no_serious_violation(
+        visitor, app, browser, live_server, request):
+    people, ids = request.getfixturevalue("near_one_business")
+    pages = sorted((endpoint, params) for (method, endpoint, params), expected in OBJECT_MATRIX.items()
+                   if method == "GET" and expected[visitor] == 200)
+    assert pages
+    failures = []
+    for lang in LANGUAGES:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        _log_in(page, live_server, people[visitor])
+        _choose_language(page, live_server, lang)
+        for endpoint, params in pages:
+            url = live_server + _url(app, endpoint, params, ids)
+            response = page.goto(url)
+            if response.status != 200:
+                failures.append(f"[{lang}] {endpoint} {url}: answered {response.status}")
+                continue
+            failures.extend(f"[{lang}] {endpoint} {url}: {line}" for line in serious_violations(page))
+        context.close()
+    assert not failures, f"as {visitor}:\n" + "\n".join(failures)
 
 # ---- Pages full of data: the demo's year, as staff and an official read it ---------------------------------
 
