@@ -412,3 +412,12 @@ def reviews_for_staff(application_id: int, stage_id: int | None = None) -> list[
             total = calc.weighted_total({s.criterion_id: s.value for s in a.review.scores}, scales)
         result.append(StaffReview(a, a.review, total))
     return result
+
+
+def told_of(entries) -> tuple[int, int]:
+    """Who a decision's e-mail reached, as ``_send_decision`` chose them: (how many founders were written to, how
+    many of the applications had nobody to write to, their business having no founder account)."""
+    from incubator.companies.queries import founders_of
+
+    counts = [len(founders_of(e.application.company_id)) for e in entries]
+    return sum(counts), sum(1 for n in counts if n == 0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
@@ -536,12 +537,33 @@ def decide_many(stage_id):
         apply_form_error(form, exc)
         return _ranking_page(stage, form, 400)
     if decided:
-        flash(_("%(count)s decisions recorded and sent to the applicants.", count=len(decided)), "success")
+        _flash_decided(decided)
     if skipped:
         flash(_("%(count)s applications were already decided (or withdrawn) and were left as they were.",
             count=len(skipped)),
               "warning")
     return redirect(url_for("reviews.ranking", stage_id=stage.id, **_view_args()))
+
+
+def _flash_decided(decided) -> None:
+    """Say what was decided and who was told: the founders written to, and the applications whose business has
+    no founder account to write to (staff must tell them another way)."""
+    told, untold = queries.told_of(decided)
+    if len(decided) == 1:
+        flash(ngettext("Decision recorded; %(num)d founder was told by e-mail.",
+                       "Decision recorded; %(num)d founders were told by e-mail.", told) if told
+              else _("Decision recorded; nobody was told: the business has no founder account to write to."),
+              "success" if told else "warning")
+        return
+    flash(ngettext("%(num)d decisions recorded; %(told)s founder was told by e-mail.",
+                   "%(num)d decisions recorded; %(told)s founders were told by e-mail.", told,
+                   num=len(decided), told=told) if told
+          else _("%(num)d decisions recorded; nobody was told: no business has a founder account to write to.",
+                 num=len(decided)), "success" if told else "warning")
+    if told and untold:
+        flash(ngettext("%(num)d application has no founder account to write to: tell its business another way.",
+                       "%(num)d applications have no founder account to write to: tell their businesses another "
+                       "way.", untold), "warning")
 
 
 @bp.route("/entries/<int:entry_id>/decide", methods=["GET", "POST"])
@@ -560,7 +582,7 @@ def decide(entry_id):
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
-            flash(_("Decision recorded and sent to the applicant."), "success")
+            _flash_decided([entry])
             return redirect(url_for("reviews.ranking", stage_id=entry.stage_id))
     return render_template("reviews/decide.html", entry=entry, form=form,
                            reviews=queries.reviews_for_staff(entry.application_id, stage_id=entry.stage_id),

@@ -144,3 +144,25 @@ def test_home_pages_in_english_count_one_in_the_singular(login_as, make, db):
     staff = client.get("/home/staff").get_data(as_text=True)
     assert "1 business registered by a founder waits for staff to verify it." in staff
     assert not re.search(r"\b1 (reports|businesses|accounts)\b", admin + staff)
+
+
+def test_a_decisions_message_says_who_was_told_or_that_nobody_could_be(login_as, make, db):
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.STAFF)
+    stage = make.review_stage()
+    with_founder = make.application(intake_round=stage.round, status=ApplicationStatus.UNDER_REVIEW,
+                                    reference="VU-2026-0901")
+    make.member(company=with_founder.company, user=make.user(Role.FOUNDER))
+    without = make.application(intake_round=stage.round, status=ApplicationStatus.UNDER_REVIEW,
+                               reference="VU-2026-0902")  # entered by staff: no founder account
+    told = make.stage_entry(stage, with_founder)
+    untold = make.stage_entry(stage, without)
+    form = {"decision": "waitlist", "reason": "", "reason_text": ""}
+    assert post_form(client, f"/reviews/entries/{told.id}/decide", form).status_code == 302
+    html = client.get(f"/reviews/stages/{stage.id}/ranking").get_data(as_text=True)
+    assert "1 founder was told by e-mail" in html
+    assert post_form(client, f"/reviews/entries/{untold.id}/decide", form).status_code == 302
+    html = client.get(f"/reviews/stages/{stage.id}/ranking").get_data(as_text=True)
+    assert "nobody was told: the business has no founder account" in html
+    assert "sent to the applicant" not in html
