@@ -555,9 +555,9 @@ def _flash_decided(decided) -> None:
               else _("Decision recorded; nobody was told: the business has no founder account to write to."),
               "success" if told else "warning")
         return
-    flash(ngettext("%(num)d decisions recorded; %(told)s founder was told by e-mail.",
-                   "%(num)d decisions recorded; %(told)s founders were told by e-mail.", told,
-                   num=len(decided), told=told) if told
+    flash(ngettext("%(count)s decisions recorded; %(num)d founder was told by e-mail.",
+                   "%(count)s decisions recorded; %(num)d founders were told by e-mail.", told,
+                   count=len(decided)) if told
           else _("%(num)d decisions recorded; nobody was told: no business has a founder account to write to.",
                  num=len(decided)), "success" if told else "warning")
     if told and untold:

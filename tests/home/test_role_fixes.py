@@ -166,3 +166,24 @@ def test_a_decisions_message_says_who_was_told_or_that_nobody_could_be(login_as,
     html = client.get(f"/reviews/stages/{stage.id}/ranking").get_data(as_text=True)
     assert "nobody was told: the business has no founder account" in html
     assert "sent to the applicant" not in html
+
+
+def test_a_bulk_decisions_message_says_who_was_told(login_as, make, db):
+    from tests.helpers import post_form
+
+    client, _ = login_as(Role.STAFF)
+    stage = make.review_stage()
+    entries = []
+    for i, has_founder in enumerate((True, False)):
+        application = make.application(intake_round=stage.round, status=ApplicationStatus.UNDER_REVIEW,
+                                       reference=f"VU-2026-091{i}")
+        if has_founder:
+            make.member(company=application.company, user=make.user(Role.FOUNDER))
+        entries.append(make.stage_entry(stage, application))
+    response = post_form(client, f"/reviews/stages/{stage.id}/decisions",
+                         {"entries": [str(e.id) for e in entries], "decision": "waitlist", "reason": "",
+                          "reason_text": ""}, token_from=f"/reviews/stages/{stage.id}/ranking")
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 decisions recorded; 1 founder was told by e-mail." in html
+    assert "1 application has no founder account to write to" in html
