@@ -75,7 +75,8 @@ def assignment(assignment_id):
         if request.method == "POST":
             abort(403)
         return render_template("reviews/declare.html", a=a, title=queries.title_of(a.application),
-                               form=ConflictForm(formdata=None))
+                               form=ConflictForm(formdata=None),
+                               next_id=queries.next_to_review(current_user, a, utcnow()))
     if not can_score(current_user, a):
         abort(403)
     criteria = a.stage.criteria
@@ -162,7 +163,8 @@ def declare_conflict(assignment_id):
         else:
             flash(_("Thank you. You are recused from this application; it goes to another reviewer."), "success")
             return redirect(url_for("reviews.desk"))
-    return render_template("reviews/declare.html", a=a, title=queries.title_of(a.application), form=form), 400
+    return render_template("reviews/declare.html", a=a, title=queries.title_of(a.application), form=form,
+                           next_id=queries.next_to_review(current_user, a, utcnow())), 400
 
 
 # ---- Staff: stages ----------------------------------------------------------------------------------------

@@ -187,3 +187,62 @@ def test_a_bulk_decisions_message_says_who_was_told(login_as, make, db):
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "2 decisions recorded; 1 founder was told by e-mail." in html
     assert "1 application has no founder account to write to" in html
+
+
+def _back(html: str) -> str:
+    """The first link of the page's way back (``id="back"``)."""
+    import re
+
+    start = html.index('id="back"')
+    return re.search(r'href="([^"]+)"', html[start:]).group(1)
+
+
+def test_the_founders_application_pages_lead_back_to_their_applications(login_as, make):
+    client, founder = login_as(Role.FOUNDER)
+    company = make.company()
+    make.member(company=company, user=founder)
+    application = make.application(company=company, created_by=founder, status=ApplicationStatus.SUBMITTED,
+                                   reference="VU-2026-0777")
+    assert _back(client.get(f"/applications/{application.id}").get_data(as_text=True)) == \
+        "/home/founder#my-applications"
+    copy = client.get(f"/applications/{application.id}/copy").get_data(as_text=True)
+    assert _back(copy) == "/home/founder#my-applications"  # the list of applications, then this one
+    assert f'href="/applications/{application.id}">VU-2026-0777</a>' in copy
+    assert 'id="my-applications"' in client.get("/home/founder").get_data(as_text=True)
+    staff, _ = login_as(Role.STAFF)
+    assert _back(staff.get(f"/applications/{application.id}").get_data(as_text=True)) == \
+        f"/applications/{application.id}/file"
+
+
+def test_a_session_and_a_partner_page_lead_back_to_where_each_person_met_them(login_as, make, client_factory):
+    from incubator.mentoring.enums import SessionStatus
+    from tests.helpers import login
+
+    session = make.mentoring_session(status=SessionStatus.HELD)
+    mentor = client_factory()
+    login(mentor, session.mentor)
+    assert _back(mentor.get(f"/mentoring/sessions/{session.id}").get_data(as_text=True)) == "/mentoring/"
+    founder, person = login_as(Role.FOUNDER)
+    make.member(company=session.company, user=person)
+    assert _back(founder.get(f"/mentoring/sessions/{session.id}").get_data(as_text=True)).startswith(
+        "/home/founder#")
+    staff, _ = login_as(Role.STAFF)
+    assert _back(staff.get(f"/mentoring/sessions/{session.id}").get_data(as_text=True)) == "/mentoring/sessions"
+    partner = session.mentor.partner
+    assert _back(staff.get(f"/partners/{partner.id}").get_data(as_text=True)) == "/partners/"
+    assert _back(mentor.get(f"/partners/{partner.id}").get_data(as_text=True)) == "/"
+
+
+def test_the_conflict_declaration_leads_back_to_the_desk_and_on_to_the_next_application(login_as, make):
+    from datetime import timedelta
+
+    from incubator.db import utcnow
+    from incubator.reviews.enums import AssignmentStatus
+
+    client, reviewer = login_as(Role.REVIEWER)
+    stage = make.review_stage(closes_at=utcnow() + timedelta(days=5))
+    first = make.assignment(entry=make.stage_entry(stage=stage), reviewer=reviewer, status=AssignmentStatus.ASSIGNED)
+    second = make.assignment(entry=make.stage_entry(stage=stage), reviewer=reviewer)
+    html = client.get(f"/reviews/assignments/{first.id}").get_data(as_text=True)
+    assert 'id="no-conflict"' in html and 'href="/reviews/"' in html
+    assert f'id="next-application" href="/reviews/assignments/{second.id}"' in html
