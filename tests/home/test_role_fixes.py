@@ -149,7 +149,7 @@ def test_home_pages_in_english_count_one_in_the_singular(login_as, make, db):
 def test_a_decisions_message_says_who_was_told_or_that_nobody_could_be(login_as, make, db):
     from tests.helpers import post_form
 
-    client, _ = login_as(Role.STAFF)
+    client, _ = login_as(Role.STAFF, locale="en")
     stage = make.review_stage()
     with_founder = make.application(intake_round=stage.round, status=ApplicationStatus.UNDER_REVIEW,
                                     reference="VU-2026-0901")
@@ -165,13 +165,13 @@ def test_a_decisions_message_says_who_was_told_or_that_nobody_could_be(login_as,
     assert post_form(client, f"/reviews/entries/{untold.id}/decide", form).status_code == 302
     html = client.get(f"/reviews/stages/{stage.id}/ranking").get_data(as_text=True)
     assert "nobody was told: the business has no founder account" in html
-    assert "sent to the applicant" not in html
+    assert "Decision recorded and sent to the applicant" not in html
 
 
 def test_a_bulk_decisions_message_says_who_was_told(login_as, make, db):
     from tests.helpers import post_form
 
-    client, _ = login_as(Role.STAFF)
+    client, _ = login_as(Role.STAFF, locale="en")
     stage = make.review_stage()
     entries = []
     for i, has_founder in enumerate((True, False)):
@@ -246,3 +246,27 @@ def test_the_conflict_declaration_leads_back_to_the_desk_and_on_to_the_next_appl
     html = client.get(f"/reviews/assignments/{first.id}").get_data(as_text=True)
     assert 'id="no-conflict"' in html and 'href="/reviews/"' in html
     assert f'id="next-application" href="/reviews/assignments/{second.id}"' in html
+
+
+def test_the_startups_file_shows_an_extended_members_new_last_day(login_as, make, db):
+    from datetime import date
+
+    from incubator.cohorts import services
+    from tests.helpers import post_form
+
+    client, staff = login_as(Role.STAFF, locale="en")
+    startup = make.company(name="Công ty TNHH Gia Hạn")
+    cohort = services.create_cohort(actor=staff, name="Khóa 2025", starts_on=date(2025, 1, 1),
+                                    ends_on=date(2025, 6, 30))
+    member = services.admit(cohort, startup, actor=staff)
+    db.session.commit()
+    url = f"/cohorts/members/{member.id}/leave"
+    assert post_form(client, url, {"status": "extended", "on": "2025-06-30", "extended_to": "2026-12-31",
+                                   "version": str(member.version_id)}, token_from=url).status_code == 302
+    html = client.get(f"/startups/{startup.id}").get_data(as_text=True)
+    assert "01/01/2025 – 31/12/2026" in html and f'id="extended-{member.id}"' in html
+    assert "31/12/2026" in html.split(f'id="extended-{member.id}"')[1].split("</span>")[0]
+    assert "01/01/2025 – 30/06/2025" not in html
+    # The file's history says the membership was extended, and until when, not that the startup left.
+    assert "Cohort membership extended until 31/12/2026" in html
+    assert "Left a cohort (outcome recorded)" not in html and "Kết thúc khóa ươm tạo" not in html
