@@ -52,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_request_hooks(app)
 
     from incubator import cli, errors, forms, i18n
-    from incubator.audit.labels import action_label, dates_in_words, object_text, state_label
+    from incubator.audit.labels import action_label, dates_in_words, name_in_words, object_text, state_label
     from incubator.auth import permissions
     from incubator.auth.enums import Role
     from incubator.cohorts import permissions as cohort_permissions
@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(state_label, "state_label")
     app.add_template_filter(object_text, "audit_object")
     app.add_template_filter(dates_in_words, "audit_dates")
+    app.add_template_filter(name_in_words, "audit_name")
     _register_audit_labels()
     from incubator.mail.services import redacted
 

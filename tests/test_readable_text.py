@@ -34,6 +34,7 @@ from tests.test_fuzz_forms import World, _role_for
 from tests.test_permission_matrix import MATRIX
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PERIOD_CODE = re.compile(r"\b\d{4}-(?:Q[1-4]|H[12])\b")  # a report's period as stored: people read "quý II năm 2025"
 DATE_TEXT = re.compile(r"\d{2}/\d{2}/\d{4}( \d{2}:\d{2})?")
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[a-z][a-z0-9_]*)*")
 
@@ -98,6 +99,7 @@ EMAIL = re.compile(r"[^\s@,;:()<>]+@[^\s@,;:()<>]+")
 def problems(text: str, codes: dict[str, str]) -> list[str]:
     text = EMAIL.sub(" ", text)  # an address is a name: admin@vuonuom.example is no role's code
     found = [f"ISO date {m.group(0)!r}" for m in ISO_DATE.finditer(text)]
+    found += [f"period code {m.group(0)!r}" for m in PERIOD_CODE.finditer(text)]
     for token in set(TOKEN.findall(text)):
         if token in codes:
             found.append(f"{codes[token]} {token!r}")

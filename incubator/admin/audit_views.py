@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from incubator import exports
 from incubator.audit import queries
-from incubator.audit.labels import action_label, dates_in_words, object_choices, object_text, state_label
+from incubator.audit.labels import action_label, name_in_words, object_choices, object_text, state_label
 from incubator.auth.permissions import can_read_audit_log, require
 from incubator.extensions import db
 from incubator.i18n import parse_date
@@ -42,7 +42,7 @@ def log():
 def export(fmt):
     header = [_("When"), _("Who"), _("Action"), _("Object"), _("Name"), _("From"), _("To"), _("Why")]
     body = [[e.at, e.actor_email or _("system"), action_label(e.action), object_text(e.object_type, e.object_id),
-             dates_in_words(e.object_label or ""), state_label(e.from_state, e.object_type),
+             name_in_words(e.object_label, e.object_type), state_label(e.from_state, e.object_type),
              state_label(e.to_state, e.object_type), e.reason or ""]
             for e in db.session.scalars(queries.filtered(**_filters()))]
     return exports.response(fmt, "nhat-ky-thay-doi", header, body, "audit")

@@ -30,6 +30,9 @@ _OBJECTS: dict[str, object] = {}
 # table -> state value -> its words (a lazy string, or an enum member whose label is read when shown)
 _STATES: dict[str, dict[str, object]] = {}
 
+# table -> how its records' stored names read (e.g. a report's period code "2025-Q2" -> "Quý II năm 2025")
+_NAMES: dict[str, object] = {}
+
 # Object types the audit package writes itself, with no table behind them.
 _OWN_OBJECTS = {"system": _l("System"), "register": _l("Register of businesses")}
 
@@ -85,6 +88,20 @@ def object_text(object_type: str | None, object_id: str | None = None) -> str:
     if not object_id:
         return name
     return _("%(object)s no. %(number)s", object=name, number=object_id)
+
+
+def register_name_words(object_type: str, words) -> None:
+    """``words(name) -> str``: how the names recorded for this domain's objects read (a code kept in the log is
+    shown in words when the log is read, in the reader's language)."""
+    _NAMES[object_type] = words
+
+
+def name_in_words(name: str | None, object_type: str | None = None) -> str:
+    """The recorded name of the object as people read it: the domain's words for it, then dates as dd/mm/yyyy."""
+    if not name:
+        return ""
+    words = _NAMES.get(object_type or "")
+    return dates_in_words(words(name) if words is not None else name)
 
 
 def object_choices(object_types) -> list[tuple[str, str]]:

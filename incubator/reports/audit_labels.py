@@ -7,6 +7,7 @@ from incubator.audit import labels as audit
 
 def register() -> None:
     audit.register_object("periodic_reports", _l("Periodic report"))
+    audit.register_name_words("periodic_reports", _period_in_words)
     audit.register_states("periodic_reports", {"draft": _l("Draft"), "final": _l("Finalised")})
     audit.register_object("report_names", _l("Name printed on the reports"))
     from incubator.reports.enums import NameKind
@@ -21,3 +22,17 @@ def register() -> None:
         "report_name.create": _l("Name printed on the reports added"),
         "report_name.update": _l("Name printed on the reports changed"),
     })
+
+
+def _period_in_words(name: str) -> str:
+    """A draft is recorded by its period's code ("2025-Q2"): read "Quý II năm 2025"; a number stays as it is."""
+    from types import SimpleNamespace
+
+    from incubator.reports.periods import parse_period
+    from incubator.reports.render import period_title
+
+    try:
+        start, end, _kind = parse_period(name)
+    except ValueError:
+        return name
+    return period_title(SimpleNamespace(period_label=name.strip().upper(), period_start=start, period_end=end))

@@ -37,6 +37,12 @@ def period_phrase(report) -> str:
     return _("from %(start)s to %(end)s", start=fmt_date(start), end=fmt_date(end))
 
 
+def period_title(report) -> str:
+    """The period in words as a title or a cell begins: "Quý II năm 2025", "Từ 01/01/2025 đến 31/03/2025"."""
+    phrase = period_phrase(report)
+    return phrase[:1].upper() + phrase[1:]
+
+
 def place_and_date(day, lang: str, place: str = "Hà Nội") -> str:
     """"Hà Nội, ngày 05 tháng 02 năm 2025", "Hà Nội, ngày 10 tháng 7 năm 2025": Decree 30 writes a leading zero
     only before days below 10 and the months 1 and 2. In English: "Hà Nội, 10 July 2025"."""

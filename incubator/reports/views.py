@@ -19,6 +19,14 @@ from incubator.web import form_status, save_form
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
+@bp.app_template_filter("report_period")
+def report_period(report) -> str:
+    """The report's period in words ("Quý II năm 2025", "6 tháng đầu năm 2025"), not its code ("2025-Q2")."""
+    from incubator.reports.render import period_title
+
+    return period_title(report)
+
+
 def can_read_reports(user) -> bool:
     from incubator.auth.enums import Role
     from incubator.auth.permissions import _has

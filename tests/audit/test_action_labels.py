@@ -92,6 +92,18 @@ def test_the_log_names_objects_and_actions_in_words_in_its_filter_rows_and_expor
     assert "periodic_reports" not in export and "report.finalise" not in export
 
 
+def test_a_draft_report_recorded_by_its_period_code_reads_as_its_period_in_words(login_as, make):
+    make.audit_entry(action="report.create", object_type="periodic_reports", object_id="2", object_label="2027-Q1")
+    make.audit_entry(action="report.create", object_type="periodic_reports", object_id="3", object_label="2026-H2")
+    client, _ = login_as(Role.STAFF)
+    page = client.get("/audit/").get_data(as_text=True)
+    assert "Quý I năm 2027" in page and "6 tháng cuối năm 2026" in page and "2027-Q1" not in page
+    export = client.get("/audit/export.csv").get_data(as_text=True)
+    assert "Quý I năm 2027" in export and "2027-Q1" not in export
+    english, _ = login_as(Role.STAFF, locale="en")
+    assert "Quarter I of 2027" in english.get("/audit/").get_data(as_text=True)
+
+
 def test_the_audit_package_imports_no_domain():
     """audit/ is below every domain: they register their words with it (design.md's layers)."""
     package = Path(incubator.__file__).parent

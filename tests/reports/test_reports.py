@@ -4,6 +4,7 @@ user typed; a finalised report keeps its figures."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -160,3 +161,15 @@ def test_the_report_page_shows_the_figures_before_finalising_and_the_snapshot_af
     make.residency(company=make.company(name="Công ty Vào Sau"), starts_on=date(2025, 3, 1))
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert "1 / 2 = 50,0\xa0%" in page and "1 / 3" not in page  # a finalised report shows its snapshot
+
+
+def test_the_reports_list_and_page_name_the_period_in_words_not_its_code(login_as, db):
+    report = PeriodicReport(period_label="2025-Q2", period_start=date(2025, 4, 1), period_end=date(2025, 6, 30),
+                            status="draft")
+    db.session.add(report)
+    db.session.commit()
+    client, _ = login_as(Role.STAFF)
+    for url in ("/reports/", f"/reports/{report.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Quý II năm 2025" in html, url
+        assert "2025-Q2" not in re.sub(r"<[^>]+>", " ", html), url  # attributes aside
