@@ -38,7 +38,7 @@ bp = Blueprint("funding", __name__, url_prefix="/funding")
 
 class MoveForm(Form):
     version = HiddenField()
-    stage = SelectField(_l("Stage"), choices=PipelineStage.choices, validators=[InputRequired()])
+    stage = SelectField(_l("Pipeline stage"), choices=PipelineStage.choices, validators=[InputRequired()])
     on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date.")), bounds.DECISION.validator()])
     amount = MoneyField(_l("Amount (VND)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
     instrument = SelectField(_l("Instrument"), validators=[Optional()])

@@ -156,7 +156,7 @@ def test_the_pipeline_exports_as_its_page_lists_it(fund, client_factory, login_a
     assert "Xem lại sau buổi demo" in text and "02/05/2025" in text
     sheet = load_workbook(io.BytesIO(client.get("/funding/pipeline.xlsx").data)).active
     rows = list(sheet.values)
-    assert rows[0][:4] == ("Startup", "Tax code", "Stage", "Since")
+    assert rows[0][:4] == ("Startup", "Tax code", "Pipeline stage", "Since")
     assert len(rows) == 3  # the header and the fund's two startups
     # Staff get every fund's, with the fund named.
     staff, _ = login_as(Role.STAFF)
