@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from incubator.auth.enums import Role
-from tests.helpers import PASSWORD
+from tests.browser.helpers import log_in
 from tests.test_permission_matrix import (  # noqa: F401 (objects, near_one_business: the matrix's worlds)
     MATRIX,
     OBJECT_MATRIX,
@@ -46,13 +46,6 @@ def test_every_role_has_pages_to_check():
     assert ("admin.users", None) in pages_of("admin")
 
 
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-
 
 def _choose_language(page, live_server, lang):
     page.goto(f"{live_server}/password/forgot")  # a page every role may open, with the language buttons
@@ -84,7 +77,7 @@ def test_every_page_a_role_opens_has_no_serious_accessibility_violation(role, ap
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         if user:
-            _log_in(page, live_server, user)
+            log_in(page, live_server, user)
         _choose_language(page, live_server, lang)
         for endpoint, params in pages_of(role):
             url = live_server + _url(app, endpoint, params, world)
@@ -122,7 +115,7 @@ def test_a_business_pages_as_its_founder_and_its_mentor_see_them_have_no_serious
     for lang in LANGUAGES:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        _log_in(page, live_server, people[visitor])
+        log_in(page, live_server, people[visitor])
         _choose_language(page, live_server, lang)
         for endpoint, params in pages:
             url = live_server + _url(app, endpoint, params, ids)
@@ -160,13 +153,6 @@ def demo_year(runner, db):
             "dashboard": "/targets/?as_of=2025-12-31"}
 
 
-def _demo_log_in(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-
 
 def test_the_pages_full_of_data_have_no_serious_accessibility_violation(browser, live_server, demo_year):
     failures = []
@@ -175,7 +161,7 @@ def test_the_pages_full_of_data_have_no_serious_accessibility_violation(browser,
         for lang in LANGUAGES:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
-            _demo_log_in(page, live_server, email)
+            log_in(page, live_server, email, DEMO_PASSWORD)
             _choose_language(page, live_server, lang)
             for name in pages:
                 page.goto(live_server + demo_year[name])
@@ -188,7 +174,7 @@ def test_the_report_page_fits_a_375_pixel_phone_with_a_year_of_quarters(browser,
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
-    _demo_log_in(page, live_server, "canbo@vuonuom.example")
+    log_in(page, live_server, "canbo@vuonuom.example", DEMO_PASSWORD)
     page.goto(live_server + demo_year["report"])
     charts = page.locator("#figures .chart svg")
     assert charts.count() == 2
@@ -215,7 +201,7 @@ def test_on_a_phone_what_scrolls_sideways_is_reached_with_the_keyboard(browser, 
     with nothing focusable inside can be focused (and so scrolled with the arrow keys); axe agrees."""
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    _demo_log_in(page, live_server, "canbo@vuonuom.example")
+    log_in(page, live_server, "canbo@vuonuom.example", DEMO_PASSWORD)
     failures = []
     for url in (demo_year["dashboard"], demo_year["ranking"], "/audit/", "/register/"):
         page.goto(live_server + url)
@@ -240,7 +226,7 @@ def _tab_to(page, selector: str, limit: int = 80) -> bool:
 
 
 def test_the_ranking_and_the_dashboard_can_be_used_with_a_keyboard(page, live_server, demo_year):
-    _demo_log_in(page, live_server, "canbo@vuonuom.example")
+    log_in(page, live_server, "canbo@vuonuom.example", DEMO_PASSWORD)
     page.goto(live_server + demo_year["ranking"])
     # Sorting by a column: Tab to its heading's link, Enter; the header cell then says how the list is sorted.
     assert _tab_to(page, "#ranking th a[href*='sort=median']")

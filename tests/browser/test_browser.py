@@ -6,17 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from incubator.auth.enums import Role
-from tests.helpers import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_staff_logs_in_sees_home_switches_language_and_logs_out(page, live_server, make):
@@ -26,7 +20,7 @@ def test_staff_logs_in_sees_home_switches_language_and_logs_out(page, live_serve
 
     page.goto(f"{live_server}/home/staff")
     assert "/login" in page.url  # anonymous: sent to the login page
-    _log_in(page, live_server, staff)
+    log_in(page, live_server, staff, wait=False)
     page.wait_for_url(f"{live_server}/home/staff")
     assert page.locator("h1").inner_text() == "Cán bộ Vườn ươm"
 
@@ -53,7 +47,7 @@ def test_home_page_fits_a_375_pixel_phone(browser, live_server, make):
                                   has_touch=True)
     page = context.new_page()
     for user, url, name in ((founder, "/home/founder", "home-founder-375"), (staff, "/home/staff", "home-staff-375")):
-        _log_in(page, live_server, user)
+        log_in(page, live_server, user, wait=False)
         page.goto(f"{live_server}{url}")
         # Nothing wider than the screen: no sideways scrolling on a phone.
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -74,7 +68,7 @@ def test_official_reads_the_targets_dashboard_and_opens_the_numerator(page, live
     assert runner.invoke(args=["demo", "--no-upgrade"]).exit_code == 0
     official = make.user(Role.OFFICIAL, full_name="Hoàng Thị Lan")
     page.set_viewport_size({"width": 1280, "height": 900})
-    _log_in(page, live_server, official)
+    log_in(page, live_server, official, wait=False)
     page.goto(f"{live_server}/targets/?as_of=2025-12-31")
     assert page.locator("section.card").count() == 2
     assert page.locator("section.card svg").count() == 2
@@ -213,14 +207,7 @@ def test_a_reviewer_declares_no_conflict_and_scores_on_a_phone_then_staff_rank(b
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    def log_in(email):
-        page.goto(f"{live_server}/login")
-        page.fill("#email", email)
-        page.fill("#password", DEMO_PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url(lambda url: "/login" not in url)
-
-    log_in("chuyengia@vuonuom.example")
+    log_in(page, live_server, "chuyengia@vuonuom.example", DEMO_PASSWORD)
     page.goto(f"{live_server}/reviews/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(ARTIFACTS / "review-desk-375.png"), full_page=True)
@@ -240,7 +227,7 @@ def test_a_reviewer_declares_no_conflict_and_scores_on_a_phone_then_staff_rank(b
 
     staff_context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = staff_context.new_page()
-    log_in("canbo@vuonuom.example")
+    log_in(page, live_server, "canbo@vuonuom.example", DEMO_PASSWORD)
     from incubator.reviews.models import ReviewStage
 
     stage = db.session.scalar(sa.select(ReviewStage).where(ReviewStage.name_vi == "Vòng đánh giá hồ sơ"))

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from incubator.auth.enums import Role
-from tests.helpers import PASSWORD, tax_code
+from tests.browser.helpers import log_in
+from tests.helpers import tax_code
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -18,13 +19,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def _context(browser, **kw):
     return browser.new_context(locale="en-US", timezone_id="America/New_York", **kw)
 
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _pick(page, field_id, day: date):
@@ -47,7 +41,7 @@ def test_an_english_browser_shows_and_accepts_dd_mm_yyyy_on_vietnamese_pages(bro
     context = _context(browser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _log_in(page, live_server, staff)
+    log_in(page, live_server, staff)
     assert page.evaluate("navigator.language") == "en-US"
 
     # A business's founding date, typed: the 12th of February, not the 2nd of December.
@@ -97,7 +91,7 @@ def test_a_mentor_picks_a_sessions_day_on_a_phone_and_types_its_time(browser, li
     context = _context(browser, viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
                        has_touch=True)
     page = context.new_page()
-    _log_in(page, live_server, mentor)
+    log_in(page, live_server, mentor)
     page.goto(f"{live_server}/mentoring/assignments/{assignment.id}/sessions/new")
     page.locator(".datepicker-field:has(#starts_on) .datepicker-toggle").tap()
     panel = page.locator(".datepicker")
@@ -134,7 +128,7 @@ def test_the_calendar_works_with_the_keyboard_and_a_rounds_time_is_kept(browser,
     staff = make.user(Role.STAFF)
     context = _context(browser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _log_in(page, live_server, staff)
+    log_in(page, live_server, staff)
     page.goto(f"{live_server}/rounds/new")
     page.fill("#closes_at", "17:00 30/04/2026")
     toggle = page.locator(".datepicker-field:has(#closes_at) .datepicker-toggle")
@@ -161,7 +155,7 @@ def test_without_javascript_a_typed_day_is_understood(browser, live_server, make
     staff = make.user(Role.STAFF)
     context = _context(browser, java_script_enabled=False, viewport={"width": 375, "height": 812})
     page = context.new_page()
-    _log_in(page, live_server, staff)
+    log_in(page, live_server, staff)
     page.goto(f"{live_server}/register/new")
     assert page.locator(".datepicker-toggle").count() == 0  # no calendar, the text box alone
     page.fill("#tax_code", tax_code(181802))

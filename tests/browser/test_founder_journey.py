@@ -10,7 +10,8 @@ import pytest
 from incubator.applications.enums import QuestionKind
 from incubator.applications.models import RoundDocument, RoundQuestion
 from incubator.auth.enums import Role
-from tests.helpers import PASSWORD, blank_pdf
+from tests.browser.helpers import log_in
+from tests.helpers import blank_pdf
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -32,12 +33,6 @@ def _open_round(make):
 def _fits(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling on a phone
 
-
-def _log_in(page, live_server, email, password=PASSWORD):
-    page.goto(f"{live_server}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator("main form button[type=submit]").click()
 
 
 def test_a_founder_on_a_phone_goes_from_registration_to_the_copy_of_what_was_sent(browser, live_server, make, db,
@@ -68,7 +63,7 @@ def test_a_founder_on_a_phone_goes_from_registration_to_the_copy_of_what_was_sen
     page.goto(live_server + re.search(r"(/verify/\S+)", body).group(1))
     assert "đã được xác nhận" in page.content()
     context.clear_cookies()
-    _log_in(page, live_server, email, password)
+    log_in(page, live_server, email, password, wait=False)
     page.wait_for_url(f"{live_server}/home/founder")
 
     # Add the business: the message names the round open now, with the link to apply.
@@ -169,7 +164,7 @@ def test_a_refused_upload_says_why_in_place_without_reloading(browser, live_serv
     fake.write_bytes(b"<html><body>not a PDF</body></html>")
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    _log_in(page, live_server, founder.email)
+    log_in(page, live_server, founder.email, wait=False)
     page.wait_for_url(f"{live_server}/home/founder")
     page.goto(f"{live_server}/applications/{application.id}/edit")
     page.evaluate("window.stillTheSamePage = true")
@@ -196,7 +191,7 @@ def test_autosave_marks_the_field_at_fault_with_the_servers_reason(browser, live
     founder, application, question, _raised, _document = _draft(make, db)
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    _log_in(page, live_server, founder.email)
+    log_in(page, live_server, founder.email, wait=False)
     page.wait_for_url(f"{live_server}/home/founder")
     page.goto(f"{live_server}/applications/{application.id}/edit")
     page.locator(f"textarea#q{question.id}").fill("Nền tảng số cho làng nghề")

@@ -8,7 +8,7 @@ import pytest
 
 from incubator.auth.enums import Role
 from incubator.db import utcnow
-from tests.helpers import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -24,10 +24,7 @@ def test_a_reviewer_logs_in_and_finds_the_applications_assigned_on_the_home(page
     for i in range(11):
         make.assignment(entry=make.stage_entry(stage=later if i % 2 else soon), reviewer=reviewer)
 
-    page.goto(f"{live_server}/login")
-    page.fill("#email", reviewer.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, live_server, reviewer, wait=False)
     page.wait_for_url(f"{live_server}/home/reviewer")
 
     assert page.locator("#reviews-total").get_attribute("data-count") == "12"
@@ -73,10 +70,7 @@ def test_a_person_with_many_roles_sees_every_role_tab_on_a_phone_without_scrolli
     person = make.user(Role.STAFF, Role.REVIEWER, Role.MENTOR, Role.FUND_MANAGER, Role.OFFICIAL, Role.FOUNDER,
                        full_name="Người Nhiều Vai")
     page.set_viewport_size({"width": 375, "height": 812})
-    page.goto(f"{live_server}/login")
-    page.fill("#email", person.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, live_server, person, wait=False)
     page.wait_for_url(f"{live_server}/home/*")
     tabs = page.locator("#role-tabs")
     assert tabs.locator(".nav-link").count() == 6

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from incubator.auth.enums import Role
-from tests.helpers import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -31,10 +31,7 @@ def test_a_fund_manager_moves_a_startup_on_the_board(page, live_server, make, db
     services.move(manager.partner_id, other, actor=manager, stage=PipelineStage.DUE_DILIGENCE, on=date(2025, 5, 3))
     db.session.commit()
 
-    page.goto(f"{live_server}/login")
-    page.fill("#email", manager.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, live_server, manager, wait=False)
     page.wait_for_load_state()
     page.goto(f"{live_server}/funding/")
     page.locator("#board-link").click()

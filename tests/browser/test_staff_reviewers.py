@@ -10,18 +10,12 @@ from flask import current_app
 
 from incubator.applications.models import ApplicationDocument, RoundDocument
 from incubator.auth.enums import Role
-from tests.helpers import PASSWORD, blank_pdf
+from tests.browser.helpers import log_in
+from tests.helpers import blank_pdf
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_staff_add_one_reviewer_of_several_to_a_panel(page, live_server, make, db):
@@ -32,7 +26,7 @@ def test_staff_add_one_reviewer_of_several_to_a_panel(page, live_server, make, d
     make.user(Role.REVIEWER, full_name="Trịnh Thu Trang")
     make.user(Role.REVIEWER, full_name="Vũ Đức Thắng")
     staff = make.user(Role.STAFF)
-    _log_in(page, live_server, staff)
+    log_in(page, live_server, staff)
     page.goto(f"{live_server}/reviews/stages/{stage.id}")
     boxes = page.locator('input[type=checkbox][name="reviewers"]')
     assert boxes.count() >= 3
@@ -67,7 +61,7 @@ def test_a_reviewer_reads_the_pdf_inline_and_goes_to_the_next(page, live_server,
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.set_viewport_size({"width": 1280, "height": 900})
-    _log_in(page, live_server, reviewer)
+    log_in(page, live_server, reviewer)
 
     with page.expect_response(lambda r: "/documents/" in r.url) as caught:
         page.goto(f"{live_server}/reviews/assignments/{a1.id}")
