@@ -74,3 +74,13 @@ def test_templates_follow_the_language_of_the_moment_within_one_request(app):
     text = app.jinja_env.overlay(autoescape=False).from_string("{{ _('%(count)s late', count='<b>2</b>') }}")
     with app.test_request_context("/"), force_locale("en"):
         assert text.render() == "<b>2</b> late"
+
+
+def test_no_fixed_text_names_the_department_merged_in_2025():
+    """Since 01/03/2025 the Department of Information and Communications is part of the Department of Science
+    and Technology: the names of bodies are dated records (reports.names), never words of the catalogues."""
+    for locale in ("vi", "en"):
+        stale = [m.id for m in translations_cli.load(locale) if m.id and any(
+            old in " ".join(m.string if isinstance(m.string, tuple) else (m.string or "",))
+            for old in ("TT&TT", "Thông tin và Truyền thông", "Information and Communications"))]
+        assert not stale, (locale, stale)

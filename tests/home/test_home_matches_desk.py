@@ -224,6 +224,7 @@ def test_the_officials_home_links_the_latest_finalised_report(login_as, db):
     html = client.get("/home/official").get_data(as_text=True)
     assert re.search(rf'href="/reports/{latest.id}" id="latest-report-link"', html)
     assert "2026-Q2" not in html and "Số 2025-Q4" not in html
+    assert "Quý I năm 2026 (01/01/2026 – 31/03/2026)" in html  # the period in words
 
 
 # ---- Several roles ------------------------------------------------------------------------------------------
