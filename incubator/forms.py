@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from types import SimpleNamespace
 
 import wtforms
+from flask import has_request_context, request
 from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -248,8 +249,31 @@ def day_input(name: str, value, label: str | None = None, id: str | None = None,
     i18n.parse_date): what DayInput draws, labelled by ``label`` (aria-label) unless a <label> names it."""
     attributes = picker_attributes("date", kwargs={"class": cls, **({"aria-label": label} if label else {})})
     day = value if isinstance(value, date) else None
-    return Markup("<input %s>") % Markup(html_params(type="text", id=id or name, name=name,  # noqa: S704
-                                                     value=input_date(day), **attributes))
+    error = _filter_date_error(name, day)
+    if error is None:
+        return Markup("<input %s>") % Markup(html_params(type="text", id=id or name, name=name,  # noqa: S704
+                                                         value=input_date(day), **attributes))
+    # A day typed that could not be read (or is out of range): not applied, kept as typed, and said at the field.
+    field_id = id or name
+    attributes["class"] = f"{cls} is-invalid"
+    attributes.update({"aria-invalid": "true", "aria-describedby": f"{field_id}-error"})
+    box = Markup("<input %s>") % Markup(html_params(type="text", id=field_id, name=name,  # noqa: S704
+                                                    value=request.args.get(name, "")[:40], **attributes))
+    return box + Markup('<div class="invalid-feedback d-block" id="%s-error">%s</div>') % (field_id, error)
+
+
+def _filter_date_error(name: str, day: date | None):
+    """Why the day typed in the query string for ``name`` was not used (None when it was, or none was typed)."""
+    if not has_request_context():
+        return None
+    typed = (request.args.get(name) or "").strip()
+    if not typed or day is not None:
+        return None
+    try:
+        read_date(typed)
+    except UnreadableDate as error:
+        return _date_message(error)
+    return _l("This day is outside the dates the list covers: the filter is not applied.")
 
 
 def register(app) -> None:

@@ -28,6 +28,11 @@ def _as_of():
     return asked
 
 
+def _as_of_read(as_of) -> bool:
+    """Whether the day shown is the one typed (or none was): otherwise the field says why it was not used."""
+    return not (request.args.get("as_of") or "").strip() or parse_date(request.args.get("as_of")) == as_of
+
+
 def _chart(target, points):
     if target.kind is TargetKind.INCUBATED_IT_RATIO:
         data = [(charts.quarter_label(p.as_of), charts.to_float(p.percent),
@@ -49,7 +54,7 @@ def dashboard():
         figure, points = queries.figure_and_series(target, as_of, days)
         cards.append({"target": target, "figure": figure, "points": points,
                       "chart": _chart(target, points)})
-    return render_template("targets/dashboard.html", cards=cards, as_of=as_of)
+    return render_template("targets/dashboard.html", cards=cards, as_of=as_of, as_of_read=_as_of_read(as_of))
 
 
 LISTS = {TargetKind.INCUBATED_IT_RATIO: ("numerator", "denominator", "excluded"),
