@@ -2,7 +2,7 @@
 shows and accepts dd/mm/yyyy on the Vietnamese pages; the calendar picks a day with a click, a tap or the keyboard;
 without JavaScript a typed day is still understood."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -146,6 +146,32 @@ def test_the_calendar_works_with_the_keyboard_and_a_rounds_time_is_kept(browser,
     page.keyboard.press("Escape")
     page.locator(".datepicker").wait_for(state="detached")
     assert page.evaluate("document.activeElement.classList.contains('datepicker-toggle')")
+    context.close()
+
+
+def test_the_keyboard_never_takes_the_focus_onto_a_day_that_cannot_be_chosen(browser, live_server, make, db):
+    """A founding date is not in the future: from the last day allowed, the arrows keep the focus in the calendar,
+    on a day that can be chosen, and the next key still moves it."""
+    staff = make.user(Role.STAFF)
+    context = _context(browser, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server, staff)
+    page.goto(f"{live_server}/register/new")
+    last = page.locator("#founded_on").get_attribute("data-max")
+    assert last  # the field's bound is given to the calendar
+    last_day = date.fromisoformat(last)
+    page.fill("#founded_on", last_day.strftime("%d/%m/%Y"))
+    toggle = page.locator(".datepicker-field:has(#founded_on) .datepicker-toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    page.locator(".datepicker").wait_for(state="visible")
+    assert page.evaluate("document.activeElement.getAttribute('data-day')") == last
+    for key in ("ArrowRight", "ArrowDown"):  # the next day, the next week: beyond the bound
+        page.keyboard.press(key)
+        assert page.evaluate("document.activeElement.getAttribute('data-day')") == last, key
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.getAttribute('data-day')") == \
+        (last_day - timedelta(days=1)).isoformat()
     context.close()
 
 

@@ -278,6 +278,8 @@
     var years = open.panel.querySelector(".datepicker-year");
     var y = open.focus.getFullYear();
     if (years && !years.querySelector("option[value='" + y + "']")) { open.focus = f; }
+    // Focus never lands on a day that cannot be chosen (a disabled button cannot hold it): stay where it was.
+    if (!allowed(open.focus)) { open.focus = f; }
     render(true);
   }
 
