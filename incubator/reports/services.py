@@ -12,7 +12,7 @@ from incubator.audit import services as audit
 from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
-from incubator.reports.enums import NameKind
+from incubator.reports.enums import SINGLE_KINDS, NameKind
 from incubator.reports.models import BodyName, PeriodicReport
 from incubator.reports.periods import check_dates
 
@@ -149,6 +149,32 @@ def ensure_default_names() -> int:
     return len(DEFAULT_NAMES)
 
 
+def _check_one_in_force(name: BodyName | None, values: dict) -> None:
+    """One governing body, issuing body, place and signer's title at a time: a name of those kinds may not share a
+    day with another of its kind (the old one is ended first), so that no report is left to a silent choice.
+    Addressees are a list: several are in force together."""
+    if values["kind"] not in SINGLE_KINDS:
+        return
+    start, end = values["valid_from"], values["valid_until"]
+    clash = db.session.scalar(
+        sa.select(BodyName).where(
+            BodyName.kind == values["kind"], BodyName.id != (name.id if name is not None else -1),
+            sa.or_(BodyName.valid_until.is_(None), BodyName.valid_until >= start),
+            *([BodyName.valid_from <= end] if end is not None else []))
+        .order_by(BodyName.valid_from).limit(1))
+    if clash is None:
+        return
+    from incubator.i18n import fmt_date
+
+    if clash.valid_until is None:
+        raise DomainError(_l("“%(other)s” is in force from %(start)s with no last day: give it its last day "
+                             "first (the day before this name applies).", other=clash.name_vi,
+                             start=fmt_date(clash.valid_from)), field="valid_from")
+    raise DomainError(_l("“%(other)s” is in force from %(start)s to %(end)s: the dates of two names of this kind "
+                         "cannot overlap.", other=clash.name_vi, start=fmt_date(clash.valid_from),
+                         end=fmt_date(clash.valid_until)), field="valid_from")
+
+
 def save_name(name: BodyName | None, *, actor, version=None, **fields) -> BodyName:
     """Add a dated name (``name`` None) or correct one. Both languages are given; the dates are a programme's
     (bounds.PROGRAMME), the last not before the first. Audited with what changed."""
@@ -171,6 +197,7 @@ def save_name(name: BodyName | None, *, actor, version=None, **fields) -> BodyNa
         raise DomainError(_l("The last day comes after the first."), field="valid_until")
     if not 0 <= values["position"] <= 99:
         raise DomainError(_l("The order is a number from 0 to 99."), field="position")
+    _check_one_in_force(name, values)
     if name is None:
         name = BodyName(**values)
         db.session.add(name)

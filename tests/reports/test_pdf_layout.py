@@ -518,3 +518,30 @@ def test_the_draft_says_what_its_empty_addressees_and_title_will_print(names, lo
     db.session.commit()
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert "Sở Thông tin và Truyền thông Hà Nội; Lưu: VT" in page and "31/12/2024" in page and "Giám đốc" in page
+
+
+def test_two_governing_bodies_cannot_be_in_force_on_the_same_day(names, login_as, db):
+    """A second governing body over the current one is refused with the one it clashes with (the old name is
+    ended first); addressees, a list, may share their days."""
+    client, _staff = login_as(Role.STAFF)
+    form = {"kind": "governing_body", "name_vi": "Sở Chồng Lấn", "name_en": "Overlapping Department",
+            "valid_from": "01/01/2025", "position": "0"}
+    refused = post_form(client, "/reports/names", form, token_from="/reports/names")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Sở Chồng Lấn" in html  # the form comes back with what was typed
+    assert "Sở Thông tin và Truyền thông Hà Nội" in html and "28/02/2025" in html  # which one, and until when
+    assert db.session.scalar(sa.select(BodyName).where(BodyName.name_vi == "Sở Chồng Lấn")) is None
+    later = post_form(client, "/reports/names", {**form, "valid_from": "01/01/2027"}, token_from="/reports/names")
+    assert later.status_code == 400 and "01/03/2025" in later.get_data(as_text=True)  # the current one, open-ended
+    # Ended the day before, the current body makes room for the next.
+    current = db.session.scalar(sa.select(BodyName).where(BodyName.kind == NameKind.GOVERNING_BODY,
+                                                          BodyName.valid_until.is_(None)))
+    page = f"/reports/names/{current.id}"
+    assert post_form(client, page, {"kind": "governing_body", "name_vi": current.name_vi, "name_en": current.name_en,
+                                    "valid_from": "01/03/2025", "valid_until": "31/12/2026", "position": "0",
+                                    "version": str(current.version_id)}, token_from=page).status_code == 302
+    assert post_form(client, "/reports/names", {**form, "valid_from": "01/01/2027"},
+                     token_from="/reports/names").status_code == 302
+    addressee = {"kind": "addressee", "name_vi": "Văn phòng UBND Thành phố", "name_en": "Office of the People's "
+                 "Committee", "valid_from": "01/01/2025", "position": "2"}
+    assert post_form(client, "/reports/names", addressee, token_from="/reports/names").status_code == 302
