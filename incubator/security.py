@@ -237,17 +237,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
-# A PDF shown inline (the reviewer's reading pane): framed by this site's pages only, running nothing of its own;
-# object-src 'self' lets the browser's PDF viewer embed the document it is showing.
-INLINE_PDF_POLICY = "; ".join([
-    "default-src 'none'",
-    "object-src 'self'",
-    "frame-ancestors 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-])
-
-
 def set_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -198,12 +198,24 @@ def _ascii_name(name: str) -> str:
     return name if name.strip(" .") and name.lower() != ".pdf" else "document.pdf"
 
 
+# A PDF shown inline (the reviewer's reading pane): framed by this site's pages only, running nothing of its own;
+# object-src 'self' lets the browser's PDF viewer embed the document it is showing. (security.py sets every other
+# response's policy; it keeps one already set, as this one.)
+INLINE_PDF_POLICY = "; ".join([
+    "default-src 'none'",
+    "object-src 'self'",
+    "frame-ancestors 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+])
+
+
 def send_upload(kind: str, stored_name: str | None, original_name: str | None, fallback: str = "document.pdf",
                 *, inline: bool = False):
     """The one way an upload leaves the server: as an attachment (never shown in the browser's own tab), as
     ``application/pdf``, under a name ending in ``.pdf``; 404 when the file is not there. The caller has
     checked the permission. ``inline``: shown in a frame of this site's own pages (a reviewer reads it beside
-    the score form), and in no other site's (see security.INLINE_PDF_POLICY); never cached."""
+    the score form), and in no other site's (see INLINE_PDF_POLICY); never cached."""
     path = path_of(kind, stored_name) if stored_name else None
     if path is None:
         abort(404)
@@ -216,8 +228,6 @@ def send_upload(kind: str, stored_name: str | None, original_name: str | None, f
         options["filename*"] = "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")
     response.headers.set("Content-Disposition", "inline" if inline else "attachment", **options)
     if inline:
-        from incubator.security import INLINE_PDF_POLICY
-
         response.headers["Content-Security-Policy"] = INLINE_PDF_POLICY
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         response.headers["Cache-Control"] = "private, no-store"
