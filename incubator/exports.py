@@ -15,8 +15,7 @@ from decimal import Decimal
 from flask import Response
 from flask_babel import gettext as _
 
-from incubator.db import utcnow
-from incubator.i18n import fmt_date, fmt_datetime, local_tz
+from incubator.i18n import fmt_date, fmt_datetime, local_today, local_tz
 
 FORMAT_RULE = "<any(csv, xlsx):fmt>"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,7 +136,7 @@ def to_xlsx(header, body, title: str = "list") -> bytes:
 
 def response(fmt: str, basename: str, header, body, title: str = "list") -> Response:
     """The file to download: ``basename-YYYY-MM-DD.csv`` or ``.xlsx`` (basename in ASCII)."""
-    day = utcnow().astimezone(local_tz()).date().isoformat()
+    day = local_today().isoformat()
     name = f"{basename}-{day}.{fmt}"
     if fmt == "csv":
         data, mimetype = to_csv(header, body), "text/csv"  # Flask adds "; charset=utf-8" to a text type

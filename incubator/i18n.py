@@ -34,6 +34,18 @@ def local_tz() -> ZoneInfo:
         return ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+def local_day(moment: datetime) -> date:
+    """The day an instant falls on in Hà Nội."""
+    return moment.astimezone(local_tz()).date()
+
+
+def local_today() -> date:
+    """Today in Hà Nội: the one definition (lists, bounds, reminders and reports all ask it)."""
+    from incubator.db import utcnow
+
+    return local_day(utcnow())
+
+
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
@@ -52,7 +64,7 @@ def fmt_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(local_tz()).date() if value.tzinfo else value.date()
+        value = local_day(value) if value.tzinfo else value.date()
     return value.strftime("%d/%m/%Y")
 
 

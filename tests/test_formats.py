@@ -68,3 +68,16 @@ def test_fixed_decimals_are_written_as_babel_writes_them(value, places, language
     assert _fixed(value, places, locale) == expected
     if not isinstance(value, float):
         assert fmt_money(value) == format_currency(value, "VND", locale=VI_VN)
+
+
+def test_today_in_ha_noi_is_one_function_read_by_the_bounds_and_the_pages(app, monkeypatch):
+    """17:30 UTC on New Year's Eve is already 1 January in Hà Nội: every "today" of the application says so."""
+    from datetime import UTC, date, datetime
+
+    from incubator import bounds, db as base
+    from incubator.cohorts import views as cohort_views
+    from incubator.i18n import local_day, local_today
+
+    monkeypatch.setattr(base, "utcnow", lambda: datetime(2025, 12, 31, 17, 30, tzinfo=UTC))
+    assert local_today() == bounds.today() == cohort_views.today() == date(2026, 1, 1)
+    assert local_day(datetime(2025, 12, 31, 16, 59, tzinfo=UTC)) == date(2025, 12, 31)

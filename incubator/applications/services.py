@@ -353,13 +353,13 @@ def summarise(results) -> str:
 
 def eligibility_of(application):
     from incubator.applications.eligibility import Facts, evaluate
-    from incubator.i18n import local_tz
+    from incubator.i18n import local_day
 
     company = application.company
     facts = Facts(founded_on=company.founded_on, is_it=company.is_it, is_public_company=application.is_public_company,
                   sector_kind=application.sector_kind, employees=application.employees, revenue=application.revenue,
                   capital=application.capital, novelty=application.novelty_met)
-    return evaluate(facts, application.round.opens_at.astimezone(local_tz()).date(), application.round.eligibility)
+    return evaluate(facts, local_day(application.round.opens_at), application.round.eligibility)
 
 
 def missing_for_submission(application) -> list:

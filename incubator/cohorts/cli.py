@@ -7,9 +7,9 @@ from datetime import date
 import click
 
 from incubator import bounds
-from incubator.db import utcnow, write_lock
+from incubator.db import write_lock
 from incubator.extensions import db
-from incubator.i18n import local_tz
+from incubator.i18n import local_today
 
 
 def register(app) -> None:
@@ -30,7 +30,7 @@ def register(app) -> None:
         except PublicUrlMissing as exc:
             raise click.ClickException(str(exc)) from None
         try:
-            today = date.fromisoformat(today_text) if today_text else utcnow().astimezone(local_tz()).date()
+            today = date.fromisoformat(today_text) if today_text else local_today()
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
         first, last = bounds.PROGRAMME.first(), bounds.PROGRAMME.last()

@@ -23,7 +23,7 @@ from incubator.cohorts.permissions import can_manage_cohorts, can_record_service
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.i18n import local_tz
+from incubator.i18n import local_today
 from incubator.web import apply_form_error, form_status, save_form
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
@@ -31,8 +31,7 @@ startups_bp = Blueprint("startups", __name__, url_prefix="/startups")
 services_bp = Blueprint("services", __name__, url_prefix="/services")
 
 
-def today() -> date:
-    return utcnow().astimezone(local_tz()).date()
+today = local_today  # the pages of cohorts read today in Hà Nội
 
 
 def graduate_exclusions(outcomes) -> dict:

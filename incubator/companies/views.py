@@ -19,10 +19,9 @@ from incubator.companies.forms import (
     VerifyCompanyForm,
 )
 from incubator.companies.models import Company, CompanyMember, Residency
-from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.i18n import fmt_date, local_tz
+from incubator.i18n import fmt_date, local_today
 from incubator.outcomes import services as outcome_services
 from incubator.outcomes.enums import Decision, Pillar
 from incubator.outcomes.models import GraduationOutcome
@@ -37,7 +36,7 @@ COMPANY_FIELDS = ("tax_code", "tax_code_note", "name", "is_it", "founded_on", "s
 
 
 def _today():
-    return utcnow().astimezone(local_tz()).date()
+    return local_today()
 
 
 def _register_filters() -> tuple[str, dict]:

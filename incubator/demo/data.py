@@ -16,6 +16,7 @@ from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.companies.taxcode import check_digit
 from incubator.db import utcnow
 from incubator.extensions import db
+from incubator.i18n import local_today
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.enums import PartnerKind
@@ -213,12 +214,11 @@ def load() -> dict:
 
     created += review_demo.load([c for c in companies if c.is_it], DEMO_PASSWORD, DEMO_DOMAIN)
     from incubator.demo import cohorts as cohort_demo
-    from incubator.i18n import local_tz
 
     by_local = {u.email.split("@")[0]: u for u in db.session.scalars(sa.select(User))}
     review_round = db.session.scalar(sa.select(IntakeRound.id)
                                      .where(IntakeRound.name_vi == review_demo.REVIEW_ROUND_VI))
-    created += cohort_demo.load(companies, by_local, partners, review_round, utcnow().astimezone(local_tz()).date())
+    created += cohort_demo.load(companies, by_local, partners, review_round, local_today())
     from incubator.demo import mentoring as mentoring_demo
 
     created += mentoring_demo.load(by_local, partners, utcnow())

@@ -16,6 +16,7 @@ from incubator.companies.enums import MembershipStatus
 from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.db import utcnow
 from incubator.extensions import db
+from incubator.i18n import local_today
 from incubator.mail.models import OutboxMessage, OutboxStatus
 
 # A home shows the first items of each desk, in the desk's order, and links to the whole desk.
@@ -173,9 +174,8 @@ def founder_home(user: User) -> dict:
     from incubator.cohorts.enums import IN_INCUBATION
     from incubator.cohorts.models import CohortMember
     from incubator.cohorts.periods import member_periods
-    from incubator.i18n import local_tz
 
-    today = utcnow().astimezone(local_tz()).date()
+    today = local_today()
     members = list(db.session.scalars(
         sa.select(CohortMember).where(CohortMember.company_id.in_(company_ids),
                                       CohortMember.status.in_(IN_INCUBATION))

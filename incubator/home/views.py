@@ -5,7 +5,7 @@ from incubator.auth.enums import Role
 from incubator.auth.permissions import can_see_role_home
 from incubator.db import utcnow
 from incubator.home import queries
-from incubator.i18n import local_tz
+from incubator.i18n import local_day
 
 bp = Blueprint("home", __name__)
 
@@ -23,7 +23,7 @@ def index():
         now = utcnow()
         open_rounds, soon = public_rounds(now)
         # Who runs the incubator, by the names in force today (the Department was merged on 01/03/2025).
-        bodies = names_in_force(now.astimezone(local_tz()).date())["en" if str(get_locale()) == "en" else "vi"]
+        bodies = names_in_force(local_day(now))["en" if str(get_locale()) == "en" else "vi"]
         return render_template("home/front.html", open_rounds=open_rounds, soon=soon, now=now, bodies=bodies)
     role = current_user.primary_role
     if role is None:
@@ -44,7 +44,7 @@ def role_home(role):
     if not can_see_role_home(current_user, role):
         abort(403)
     now = utcnow()
-    today = now.astimezone(local_tz()).date()
+    today = local_day(now)
     context = {}
     if role is Role.ADMIN:
         context = queries.admin_home()

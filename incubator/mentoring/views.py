@@ -16,7 +16,7 @@ from incubator.cohorts.models import Cohort, CohortMember
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.i18n import parse_date
+from incubator.i18n import local_today, parse_date
 from incubator.mentoring import queries, services
 from incubator.mentoring.enums import SessionStatus
 from incubator.mentoring.forms import AgreementForm, AnswerForm, AssignMentorForm, PartnerForm, ProfileForm, SessionForm
@@ -389,12 +389,12 @@ def edit(partner_id):
 @partners_bp.route("/<int:partner_id>")
 @login_required
 def partner(partner_id):
-    from incubator.cohorts.views import today
 
     partner = db.get_or_404(Partner, partner_id)
     if not can_view_partner(current_user, partner):
         abort(404)
-    page = queries.partner_page(partner, today(), {name: page_arg(name) for name in ("people", "startups", "services")})
+    pages = {name: page_arg(name) for name in ("people", "startups", "services")}
+    page = queries.partner_page(partner, local_today(), pages)
     return render_template("partners/partner.html", partner=partner, form=AgreementForm(formdata=None), **page)
 
 

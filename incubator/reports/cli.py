@@ -7,6 +7,7 @@ from datetime import date
 import click
 
 from incubator.cli_paths import OutputPath, write_failure
+from incubator.i18n import local_today
 
 
 def register(app) -> None:
@@ -18,8 +19,6 @@ def register(app) -> None:
     @click.option("--output", required=True, type=OutputPath())
     def report_command(period, start_text, end_text, lang, output) -> None:
         """Write the periodic report for the Department as a PDF, with the figures of the period."""
-        from incubator.db import utcnow
-        from incubator.i18n import local_tz
         from incubator.reports.figures import compute
         from incubator.reports.models import PeriodicReport
         from incubator.reports.periods import FIRST_YEAR, LAST_YEAR, check_dates, parse_period
@@ -38,7 +37,7 @@ def register(app) -> None:
             raise click.BadParameter(f"periods look like 2025, 2025-H1, 2025-Q2; dates like 2025-04-01, the first "
                                      f"before the last, from {FIRST_YEAR} to {LAST_YEAR}") from None
         report = PeriodicReport(period_label=label, period_start=start, period_end=end, version=1,
-                                issued_on=utcnow().astimezone(local_tz()).date())
+                                issued_on=local_today())
         pdf = render_pdf(report, compute(start, end), lang)
         try:
             with open(output, "wb") as handle:

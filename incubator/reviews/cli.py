@@ -9,7 +9,7 @@ import click
 from incubator import bounds
 from incubator.db import utcnow, write_lock
 from incubator.extensions import db
-from incubator.i18n import local_tz
+from incubator.i18n import local_day, local_tz
 
 
 def register(app) -> None:
@@ -35,7 +35,7 @@ def register(app) -> None:
             raise click.ClickException(str(exc)) from None
         now = utcnow()
         try:
-            today = date.fromisoformat(today_text) if today_text else now.astimezone(local_tz()).date()
+            today = date.fromisoformat(today_text) if today_text else local_day(now)
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
         first, last = bounds.PROGRAMME.first(), bounds.PROGRAMME.last()

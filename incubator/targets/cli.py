@@ -7,8 +7,7 @@ from datetime import date
 
 import click
 
-from incubator.db import utcnow
-from incubator.i18n import local_tz
+from incubator.i18n import local_today
 from incubator.targets import queries
 from incubator.targets.enums import TargetKind
 
@@ -44,7 +43,7 @@ def register(app) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
     def targets_command(as_of, as_json: bool) -> None:
         """Print the city's targets: the incubated-startup ratio and the graduate count."""
-        day = as_of.date() if as_of else utcnow().astimezone(local_tz()).date()
+        day = as_of.date() if as_of else local_today()
         data = figures_as_json(day)
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))

@@ -5,9 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.auth.permissions import can_edit_targets, can_read_targets, require
-from incubator.db import utcnow
 from incubator.extensions import db
-from incubator.i18n import fmt_number, fmt_percent, local_tz, parse_date
+from incubator.i18n import fmt_number, fmt_percent, local_today, parse_date
 from incubator.targets import charts, queries, services
 from incubator.targets.enums import TargetKind
 from incubator.targets.forms import TargetForm
@@ -24,7 +23,7 @@ def _as_of():
     """The date asked for (dd/mm/yyyy or yyyy-mm-dd); today when none or an impossible one is given."""
     asked = parse_date(request.args.get("as_of"))
     if asked is None or not EARLIEST <= asked <= LATEST:
-        return utcnow().astimezone(local_tz()).date()
+        return local_today()
     return asked
 
 
