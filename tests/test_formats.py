@@ -74,7 +74,8 @@ def test_today_in_ha_noi_is_one_function_read_by_the_bounds_and_the_pages(app, m
     """17:30 UTC on New Year's Eve is already 1 January in Hà Nội: every "today" of the application says so."""
     from datetime import UTC, date, datetime
 
-    from incubator import bounds, db as base
+    from incubator import bounds
+    from incubator import db as base
     from incubator.cohorts import views as cohort_views
     from incubator.i18n import local_day, local_today
 
