@@ -163,6 +163,14 @@ def cohort_for_round(round_id: int) -> Cohort | None:
 
 # ---- Admission and leaving ----------------------------------------------------------------------------------
 
+def check_admissible(company) -> None:
+    """The programme incubates IT startups (the 70 % target counts them): admitted by hand or by a review's
+    acceptance, the rule is this one. Raises DomainError with the reason."""
+    if not company.is_it:
+        raise DomainError(_l("%(company)s cannot be admitted: it is not an IT business in the register (correct "
+                             "its record first if it is one).", company=company.name), field="tax_code")
+
+
 def admit(cohort: Cohort, company, *, actor, application=None) -> CohortMember:
     """The startup joins the cohort, and an incubated residency opens from the cohort's start (or today's
     admission, if later), through the register's own service: the 70 % figure follows by itself."""
@@ -172,6 +180,7 @@ def admit(cohort: Cohort, company, *, actor, application=None) -> CohortMember:
                                                              CohortMember.company_id == company.id))
     if member is not None:
         return member
+    check_admissible(company)
     joined_on = cohort.starts_on
     running = db.session.scalar(sa.select(Residency).where(
         Residency.company_id == company.id, Residency.kind == ResidencyKind.INCUBATED,

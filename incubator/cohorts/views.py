@@ -105,16 +105,14 @@ def edit(cohort_id):
 
 
 def _company_to_admit(form):
-    """The IT business whose tax code was typed (spaces and dots ignored, as the register writes it); None,
-    with the reason on the field, when there is none."""
+    """The business whose tax code was typed (spaces and dots ignored, as the register writes it); None, with the
+    reason on the field, when there is none. Whether it may be admitted (an IT business) is admit's rule."""
     from incubator.companies.models import Company
     from incubator.companies.taxcode import normalise
 
     company = db.session.scalar(sa.select(Company).where(Company.tax_code == normalise(form.tax_code.data)))
-    if company is None or not company.is_it:
-        reason = _("No business matches.") if company is None else _("Not an IT business")
-        form.tax_code.errors = [*list(form.tax_code.errors), reason]
-        return None
+    if company is None:
+        form.tax_code.errors = [*list(form.tax_code.errors), _("No business matches.")]
     return company
 
 

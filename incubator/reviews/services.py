@@ -601,6 +601,11 @@ def decide(entry: StageEntry, decision: Decision, *, actor, reason: RejectionRea
     if decision is Decision.REJECT and reason is None and reason_text is None:
         raise DomainError(_l("Give the reason for the rejection."), field="reason")
     application = entry.application
+    if decision is Decision.ACCEPT:
+        from incubator.cohorts import services as cohorts
+
+        if cohorts.cohort_for_round(application.round_id) is not None:
+            cohorts.check_admissible(application.company)  # refused before anything changes
     following = None
     if decision is Decision.ADVANCE:
         following = next_stage(entry.stage)

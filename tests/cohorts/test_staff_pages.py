@@ -40,7 +40,7 @@ def test_admission_by_hand_names_the_startup_by_its_tax_code_and_refuses_unknown
     cohort = make.cohort()
     non_it = make.company(is_it=False)
     for typed, reason in (("", "Vui lòng nhập mã số thuế"), (tax_code(424242), "Không có doanh nghiệp nào phù hợp"),
-                          (non_it.tax_code, "Không phải doanh nghiệp CNTT")):
+                          (non_it.tax_code, "không phải là doanh nghiệp CNTT trong sổ đăng ký")):
         response = post_form(client, f"/cohorts/{cohort.id}", {"tax_code": typed})
         assert response.status_code == 400
         assert reason.lower() in response.get_data(as_text=True).lower()

@@ -167,6 +167,34 @@ def test_accepting_admits_the_startup_to_the_rounds_cohort_with_its_residency(ma
     assert members[0].residency.starts_on == date(2026, 3, 1)
 
 
+def test_accepting_a_business_that_is_not_it_is_refused_with_the_reason_as_admitting_it_by_hand(login_as, make,
+                                                                                                  db):
+    """The IT-only rule of admission is admit's own: the review's door meets it as the cohort's page does."""
+    from datetime import date
+
+    from incubator.cohorts import services as cohorts
+    from incubator.cohorts.models import CohortMember
+    from tests.helpers import post_form
+
+    client, staff = login_as(Role.STAFF)
+    stage = make.review_stage()
+    cohorts.create_cohort(actor=staff, name="Khóa ươm tạo 2026", starts_on=date(2026, 3, 1),
+                          ends_on=date(2026, 12, 31), round_id=stage.round_id)
+    (entry,) = _entries(make, stage, 1)
+    entry.application.company.is_it = False
+    db.session.commit()
+    with pytest.raises(DomainError, match="không phải là doanh nghiệp CNTT"):
+        services.decide(entry, Decision.ACCEPT, actor=staff)
+    db.session.rollback()
+    url = f"/reviews/entries/{entry.id}/decide"
+    response = post_form(client, url, {"decision": "accept", "version": str(entry.version_id)}, token_from=url)
+    assert response.status_code == 400 and "không phải là doanh nghiệp CNTT" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert entry.decision is None and entry.application.status is ApplicationStatus.UNDER_REVIEW
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CohortMember)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0  # nobody told of it
+
+
 def test_a_withdrawn_application_in_a_bulk_decision_is_skipped_and_the_others_are_decided(login_as, make, db):
     from tests.helpers import post_form
 
