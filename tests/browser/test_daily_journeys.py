@@ -123,3 +123,32 @@ def test_staff_judge_the_novelty_at_the_checklist_a_reason_asked_when_not_new(pa
     page.wait_for_load_state()
     judged = page.locator("#novelty-judged").inner_text()
     assert "Nguyễn Thị Thu Hà" in judged and "Sản phẩm tương tự đã có trên thị trường từ 2019" in judged
+
+
+def test_a_refused_bulk_decision_comes_back_with_its_ticks_and_the_language_still_switches(page, live_server, make,
+                                                                                         db):
+    from tests.reviews.test_decisions import _entries
+
+    staff = make.user(Role.STAFF)
+    stage = make.review_stage()
+    entries = _entries(make, stage, 3)
+    db.session.commit()
+    log_in(page, live_server, staff)
+    page.goto(f"{live_server}/reviews/stages/{stage.id}/ranking")
+    for entry in (entries[0], entries[2]):
+        page.locator(f"#entry-{entry.id}").check()
+    page.select_option("#decision", "reject")  # a rejection with no reason: refused by the server
+    page.once("dialog", lambda dialog: dialog.accept())  # "Record this decision for every ticked application…?"
+    page.locator("#bulk-decide").click()
+    page.wait_for_url(f"{live_server}/reviews/stages/{stage.id}/decisions")
+    assert page.locator(f"#entry-{entries[0].id}").is_checked() and page.locator(f"#entry-{entries[2].id}").is_checked()
+    assert not page.locator(f"#entry-{entries[1].id}").is_checked()
+    assert page.input_value("#decision") == "reject"
+    assert page.locator("#reason").get_attribute("aria-invalid") == "true"  # the field at fault, said there
+    db.session.rollback()
+    assert all(db.session.get(type(e), e.id).decision is None for e in entries)
+    # The address is the decisions' (POST only): switching language goes back to the ranking, not to a 405.
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/reviews/stages/{stage.id}/ranking")
+    assert page.locator("html").get_attribute("lang") == "en"
