@@ -12,7 +12,6 @@ import http.client
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -25,17 +24,11 @@ import sqlalchemy as sa
 from incubator.auth.enums import Role
 from incubator.auth.models import LoginAttempt
 from tests.conftest import require_or_skip
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 ACCOUNT_LIMIT, ADDRESS_LIMIT = 5, 8
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -84,7 +77,7 @@ def gunicorn_server(database_url, tmp_path):
     if database_url.startswith("sqlite") and (":memory:" in database_url or database_url.rstrip("/") == "sqlite:"):
         pytest.skip("an in-memory SQLite database cannot be shared with server processes")
     require_or_skip(GUNICORN.exists(), "gunicorn is not installed (pip install -e '.[dev]')")
-    port = _free_port()
+    port = free_port()
     access_log = tmp_path / "access.log"
     env = {key: value for key, value in os.environ.items() if not key.startswith("INCUBATOR_")}
     env.update({

@@ -6,7 +6,6 @@ message failed in the outbox until `flask mail deliver` sends it."""
 from __future__ import annotations
 
 import ipaddress
-import socket
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -26,6 +25,7 @@ from icalendar import Calendar
 from incubator.auth.enums import Role
 from incubator.mail import services as mail
 from incubator.mail.models import OutboxMessage, OutboxStatus
+from tests.helpers import free_port
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 LOGIN, SECRET = "vuonuom-smtp", "Mat-khau-thu-2026"
@@ -90,12 +90,6 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     handler: Handler
@@ -109,7 +103,7 @@ def smtp_server(tmp_path):
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(cert_file, key_file)
     handler = Handler()
-    port = _free_port()
+    port = free_port()
     controller = Controller(
         handler, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=True,
         authenticator=_authenticator, auth_required=True, auth_require_tls=True)
