@@ -31,7 +31,7 @@ DOMAINS = {name for layer, names in LAYERS if layer in {"people", "register", "p
 KNOWN: set[tuple[str, str]] = {
     ("applications", "reviews"), ("auth", "applications"), ("auth", "companies"), ("auth", "partners"),
     ("cohorts", "funding"), ("cohorts", "mentoring"), ("cohorts", "reviews"), ("mail", "auth"),
-    ("outcomes", "companies"), ("reports", "targets.cli"), ("security", "auth"),
+    ("reports", "targets.cli"),
 }
 
 

@@ -1,4 +1,7 @@
-"""Graduation outcomes: one function records, one changes; both audited."""
+"""Graduation outcomes: one function records, one changes; both audited.
+
+`company` below is a register company (companies.models.Company, which sits above outcomes): anything with
+`id` and `name` is enough here, so outcomes does not import companies."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from incubator import bounds
 from incubator.audit import services as audit
-from incubator.companies.models import Company
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.outcomes.enums import Decision
@@ -23,7 +25,7 @@ def _clean(value):
     return value
 
 
-def _check(company: Company, decision: Decision, decided_on: date | None, evidence_url: str | None,
+def _check(company, decision: Decision, decided_on: date | None, evidence_url: str | None,
            exclude_id: int | None = None) -> None:
     """A decision is dated when it is taken: not before 1990, at most a month ahead (bounds.DECISION: a
     cohort's outcome may be decided now for the end of the month, as cohorts.services.leave allows)."""
@@ -40,7 +42,7 @@ def _check(company: Company, decision: Decision, decided_on: date | None, eviden
                           field="decided_on")
 
 
-def record_outcome(company: Company, *, decision, decided_on: date, pillars=(), actor=None,
+def record_outcome(company, *, decision, decided_on: date, pillars=(), actor=None,
                    evidence_file: str | None = None, evidence_filename: str | None = None,
                    **fields) -> GraduationOutcome:
     decision = Decision(decision)
