@@ -207,6 +207,7 @@ def _configure_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     # Import every domain's models so the metadata is complete (migrations, create_all).
     from incubator import models  # noqa: F401
+    from incubator.auth.models import WebSession
     from incubator.db import configure_sqlite
     from incubator.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from incubator.i18n import select_locale, select_timezone
@@ -221,7 +222,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = None  # sessions are server-side and regenerated at login
-    app.session_interface = DatabaseSessionInterface()
+    # The people layer hands its session table to the plumbing, which knows no domain.
+    app.session_interface = DatabaseSessionInterface(WebSession.__table__)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -108,15 +108,20 @@ class ServerSession(CallbackDict, SessionMixin):
 
 
 class DatabaseSessionInterface(SessionInterface):
-    """Session data in the table web_sessions; the cookie holds only a random id (its hash is stored)."""
+    """Session data in a table; the cookie holds only a random id (its hash is stored).
+
+    The table is handed in at start-up by the people layer (the factory passes ``auth``'s ``web_sessions``), so
+    this module knows no domain. It needs the columns ``sid_hash``, ``user_id``, ``data``, ``created_at``,
+    ``updated_at``, ``expires_at``, ``ip_address`` and ``user_agent``."""
 
     serializer = TaggedJSONSerializer()
     touch_interval = timedelta(minutes=10)
 
-    def _table(self):
-        from incubator.auth.models import WebSession
+    def __init__(self, table: sa.Table):
+        self.table = table
 
-        return WebSession.__table__
+    def _table(self) -> sa.Table:
+        return self.table
 
     def _engine(self):
         from incubator.extensions import db
@@ -208,17 +213,6 @@ def _int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def end_other_sessions(user_id: int, keep_sid: str | None = None) -> int:
-    """Delete every stored session of the user but the one kept (password change, deactivation)."""
-    from incubator.auth.models import WebSession
-    from incubator.extensions import db
-
-    stmt = sa.delete(WebSession).where(WebSession.user_id == user_id)
-    if keep_sid:
-        stmt = stmt.where(WebSession.sid_hash != token_hash(keep_sid))
-    return db.session.execute(stmt).rowcount
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from flask_login import login_user, logout_user
 from incubator import security
 from incubator.audit import services as audit
 from incubator.auth.enums import INVITABLE_ROLES, Role, TokenPurpose
-from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole
+from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
 from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
@@ -357,8 +357,16 @@ def _set_password(user: User, password: str, keep_sid: str | None) -> None:
     user.password_hash = security.hash_password(password)
     user.password_changed_at = utcnow()
     # Every other session of this person ends; so do unused reset links.
-    security.end_other_sessions(user.id, keep_sid=keep_sid)
+    end_other_sessions(user.id, keep_sid=keep_sid)
     _revoke_tokens(user, TokenPurpose.PASSWORD_RESET)
+
+
+def end_other_sessions(user_id: int, keep_sid: str | None = None) -> int:
+    """Delete every stored session of the user but the one kept (password change, deactivation)."""
+    stmt = sa.delete(WebSession).where(WebSession.user_id == user_id)
+    if keep_sid:
+        stmt = stmt.where(WebSession.sid_hash != security.token_hash(keep_sid))
+    return db.session.execute(stmt).rowcount
 
 
 # ---- Administration --------------------------------------------------------------------------------------
@@ -392,7 +400,7 @@ def deactivate(admin: User, user: User, reason: str) -> None:
         raise DomainError(_l("This account is already deactivated."))
     user.active = False
     user.updated_at = utcnow()
-    security.end_other_sessions(user.id)
+    end_other_sessions(user.id)
     audit.record("user.deactivate", user, from_state="active", to_state="inactive", reason=reason, actor=admin)
 
 
