@@ -306,7 +306,7 @@ def file(company_id):
 
     whole = sees_whole_file(current_user, company)
     exclusions = graduate_exclusions([m.outcome for m in memberships if m.outcome is not None])
-    return render_template("cohorts/startup.html", company=company, memberships=memberships, rows=rows,
+    return render_template("startups/file.html", company=company, memberships=memberships, rows=rows,
                            # The sessions the visitor may open: all for staff and the founders; for a mentor,
                            # their own with the startup only, not those of its other mentors, of their partner
                            # or another (mentoring.permissions.can_view_session); their hours likewise.
