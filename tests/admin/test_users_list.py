@@ -1,5 +1,5 @@
-"""The users list exports like every other list (issue 17): CSV (UTF-8 with BOM) and XLSX, with the page's
-filters, for administrators only."""
+"""The users list: searched by name without diacritics; exported like every other list (issue 17): CSV (UTF-8
+with BOM) and XLSX, with the page's filters, for administrators only."""
 
 from __future__ import annotations
 
@@ -45,3 +45,11 @@ def test_the_users_list_exports_with_its_filters(make, login_as):
 def test_only_administrators_export_the_users(login_as):
     staff, _ = login_as(Role.STAFF)
     assert staff.get("/admin/users.csv").status_code == 403
+
+
+def test_user_search_ignores_diacritics(login_as, make):
+    admin_client, _ = login_as(Role.ADMIN)
+    make.user(Role.STAFF, full_name="Nguyễn Thị Hằng")
+    make.user(Role.STAFF, full_name="Trần Văn Bình")
+    html = admin_client.get("/admin/users?q=nguyen+thi+hang").get_data(as_text=True)
+    assert "Nguyễn Thị Hằng" in html and "Trần Văn Bình" not in html
