@@ -22,6 +22,7 @@ from incubator.reviews.models import (
     ReviewStage,
     StageEntry,
 )
+from incubator.reviews.permissions import holds_assignment_where
 
 
 def title_of(application: Application) -> str:
@@ -56,10 +57,10 @@ class DeskStage:
 
 
 def _on_desk(user):
-    """The assignments on the reviewer's desk: active (recused and withdrawn ones are gone), of applications
-    not withdrawn by their founders and still waiting for the stage's decision."""
-    return sa.and_(Assignment.reviewer_id == user.id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
-                   Application.status != ApplicationStatus.WITHDRAWN, _undecided())
+    """The assignments on the reviewer's desk: their own, active (recused and withdrawn ones are gone), of
+    applications not withdrawn by their founders (permissions.holds_assignment) and still waiting for the stage's
+    decision."""
+    return sa.and_(holds_assignment_where(user), _undecided())
 
 
 def to_review_count(user, now) -> int:
@@ -121,8 +122,7 @@ def assignment_for(user, assignment_id: int) -> Assignment | None:
     """The reviewer's own active assignment, or None (a recused or foreign one is not found)."""
     return db.session.scalar(
         sa.select(Assignment).join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.id == assignment_id, Assignment.reviewer_id == user.id,
-               Assignment.status.in_(ACTIVE_ASSIGNMENT), Application.status != ApplicationStatus.WITHDRAWN)
+        .where(Assignment.id == assignment_id, holds_assignment_where(user))
         .options(selectinload(Assignment.stage).selectinload(ReviewStage.criteria),
                  selectinload(Assignment.review).selectinload(Review.scores)))
 

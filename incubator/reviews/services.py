@@ -38,6 +38,7 @@ from incubator.reviews.models import (
     Score,
     StageEntry,
 )
+from incubator.reviews.permissions import can_score
 from incubator.reviews.rubric import DEFAULT_RUBRIC
 
 # ---- Stages and rubric ------------------------------------------------------------------------------------
@@ -505,7 +506,7 @@ def save_review(a: Assignment, *, actor, scores: dict[int, tuple[int | None, str
                 version=None) -> Review:
     """Save the reviewer's scores (a draft), or submit them. A submitted review may still be changed until
     the stage closes; each change is audited with what changed."""
-    if a.status is not AssignmentStatus.CONFIRMED:
+    if not can_score(actor, a):
         raise DomainError(_l("Declare first that you have no conflict with this application."))
     if not a.stage.is_open(now):
         raise DomainError(_l("The stage closed on %(when)s; reviews can no longer change.",
