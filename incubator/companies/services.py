@@ -103,18 +103,33 @@ def update_company(company: Company, *, actor=None, version=None, **fields) -> C
 
 # ---- Residencies ------------------------------------------------------------------------------------------
 
+def periods_overlap(starts_on: date, ends_on: date | None, other_starts_on: date, other_ends_on: date | None) -> bool:
+    """The register's rule for two residencies of the same kind: they may not share a day. Both ends are
+    inclusive, and a period without a last day is still running. A pure function: the services check a
+    residency with it, and the import checks its rows with it before writing anything."""
+    return ((ends_on is None or ends_on >= other_starts_on)
+            and (other_ends_on is None or other_ends_on >= starts_on))
+
+
+def overlapping(starts_on: date, ends_on: date | None, residencies) -> Residency | None:
+    """The first (by its first day) of ``residencies`` whose dates share a day with the period, or None."""
+    return next((r for r in sorted(residencies, key=lambda r: (r.starts_on, r.id or 0))
+                 if periods_overlap(starts_on, ends_on, r.starts_on, r.ends_on)), None)
+
+
+def overlap_reason(clash: Residency):
+    """Why a period is refused that shares a day with ``clash``, a residency of the same kind."""
+    return _l("This period overlaps another residency of the same kind (%(kind)s from %(start)s to %(end)s).",
+              kind=clash.kind.label, start=fmt_date(clash.starts_on), end=fmt_date(clash.ends_on) or _l("now"))
+
+
 def _overlapping(company_id: int, kind: ResidencyKind, starts_on: date, ends_on: date | None,
                  exclude_id: int | None = None) -> Residency | None:
-    """Another residency of the same kind whose dates share at least one day (both ends inclusive)."""
-    stmt = sa.select(Residency).where(
-        Residency.company_id == company_id, Residency.kind == kind,
-        sa.or_(Residency.ends_on.is_(None), Residency.ends_on >= starts_on),
-    )
-    if ends_on is not None:
-        stmt = stmt.where(Residency.starts_on <= ends_on)
+    """Another residency of the company of the same kind whose dates share at least one day."""
+    stmt = sa.select(Residency).where(Residency.company_id == company_id, Residency.kind == kind)
     if exclude_id is not None:
         stmt = stmt.where(Residency.id != exclude_id)
-    return db.session.scalars(stmt.order_by(Residency.starts_on).limit(1)).first()
+    return overlapping(starts_on, ends_on, db.session.scalars(stmt))
 
 
 def _check_residency(company: Company, kind: ResidencyKind, starts_on: date, ends_on: date | None,
@@ -131,10 +146,7 @@ def _check_residency(company: Company, kind: ResidencyKind, starts_on: date, end
     db.session.execute(sa.select(Company.id).where(Company.id == company.id).with_for_update())
     clash = _overlapping(company.id, kind, starts_on, ends_on, exclude_id)
     if clash is not None:
-        raise DomainError(_l(
-            "This period overlaps another residency of the same kind (%(kind)s from %(start)s to %(end)s).",
-            kind=kind.label, start=fmt_date(clash.starts_on), end=fmt_date(clash.ends_on) or _l("now")),
-            field="starts_on")
+        raise DomainError(overlap_reason(clash), field="starts_on")
 
 
 def add_residency(company: Company, kind: ResidencyKind, starts_on: date, ends_on: date | None = None,

@@ -115,6 +115,19 @@ def test_two_residencies_of_the_same_kind_may_not_overlap(make, db):
     assert db.session.query(Residency).count() == 3
 
 
+@pytest.mark.parametrize(("first", "second", "overlap"), [
+    ((date(2024, 1, 1), date(2024, 8, 31)), (date(2024, 8, 31), None), True),  # the last day is shared
+    ((date(2024, 1, 1), date(2024, 8, 31)), (date(2024, 9, 1), None), False),  # the next day is not
+    ((date(2024, 1, 1), None), (date(2030, 1, 1), date(2030, 1, 1)), True),  # a running one covers the rest
+    ((date(2024, 3, 1), date(2024, 3, 1)), (date(2024, 1, 1), date(2024, 2, 29)), False),
+    ((date(2024, 3, 1), date(2024, 3, 1)), (date(2024, 1, 1), None), True),
+])
+def test_the_register_rule_for_overlapping_periods(first, second, overlap):
+    """One rule, pure, for the services and the import's planner: both days inclusive, no last day runs on."""
+    assert services.periods_overlap(*first, *second) is overlap
+    assert services.periods_overlap(*second, *first) is overlap
+
+
 def test_overlap_is_refused_on_the_page_with_the_reason(staff, make, db):
     company = make.company()
     make.residency(company=company, kind=INC, starts_on=date(2024, 1, 1), ends_on=None)
