@@ -9,7 +9,7 @@ import click
 from incubator.cli_paths import FilePath
 from incubator.db import write_lock
 from incubator.extensions import db
-from incubator.imports import services
+from incubator.imports import reading, services
 
 ACTIONS = {"create": "+ create", "update": "~ update"}
 
@@ -20,7 +20,7 @@ def echo_result(result: services.ImportResult) -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{len(result.problems)} problem(s): nothing was imported from {result.name}.", err=True)
         return
-    for table in services.TABLES:
+    for table in reading.TABLES:
         counts = result.counts.get(table)
         if counts is None:
             continue
@@ -45,7 +45,7 @@ def register(app) -> None:
         """Import the register from PATH: a folder holding companies.csv, residencies.csv and outcomes.csv
         (any may be missing), or an .xlsx workbook with sheets of those names. All rows or none: when a row
         is refused, nothing is written and every problem is printed as file:line: reason (exit code 1)."""
-        upload = services.read_path(path)
+        upload = reading.read_path(path)
         with write_lock():
             result = services.import_register(upload, dry_run=dry_run)
             if result.applied:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from flask import current_app
 
-from incubator.imports import services
+from incubator.imports import reading
 
 # A token is ours when it has this shape; anything else is refused before it names a folder.
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}\Z")
-CSV_NAMES = tuple(f"{table}.csv" for table in services.TABLES)
+CSV_NAMES = tuple(f"{table}.csv" for table in reading.TABLES)
 KEEP_SECONDS = 24 * 3600
 _META = "upload.json"
 
@@ -56,14 +56,14 @@ def save(files, user_id: int) -> str:
     folder.mkdir(parents=True)
     names = [upload_name(f.filename) for f in files]
     for storage, name in zip(files, names, strict=True):
-        stored = services.XLSX_NAME if name.lower().endswith(".xlsx") else name.lower()
+        stored = reading.XLSX_NAME if name.lower().endswith(".xlsx") else name.lower()
         storage.save(folder / stored)
     label = ", ".join(names)
     (folder / _META).write_text(json.dumps({"user_id": user_id, "name": label}), encoding="utf-8")
     return token
 
 
-def load(token: str | None, user_id: int) -> services.Upload | None:
+def load(token: str | None, user_id: int) -> reading.Upload | None:
     """The tables of an upload of this person's, or None when the token is unknown, another's or too old."""
     folder = _folder(token)
     if folder is None or not (folder / _META).is_file():
@@ -74,10 +74,10 @@ def load(token: str | None, user_id: int) -> services.Upload | None:
     meta = json.loads((folder / _META).read_text(encoding="utf-8"))
     if meta.get("user_id") != user_id:
         return None
-    workbook = folder / services.XLSX_NAME
+    workbook = folder / reading.XLSX_NAME
     if workbook.is_file():
-        return services.read_xlsx(workbook.read_bytes(), meta["name"])
-    return services.read_folder(folder, meta["name"])
+        return reading.read_xlsx(workbook.read_bytes(), meta["name"])
+    return reading.read_folder(folder, meta["name"])
 
 
 def discard(token: str | None) -> None:

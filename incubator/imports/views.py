@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.auth.permissions import is_staff, require
-from incubator.imports import services, storage
+from incubator.imports import reading, services, storage
 from incubator.imports.forms import ApplyForm, UploadForm
 
 bp = Blueprint("imports", __name__, url_prefix="/register/import")
@@ -13,7 +13,7 @@ bp = Blueprint("imports", __name__, url_prefix="/register/import")
 
 def _preview_page(result, token=None):
     form = ApplyForm(token=token) if token else None
-    return render_template("imports/preview.html", result=result, form=form, tables=services.TABLES)
+    return render_template("imports/preview.html", result=result, form=form, tables=reading.TABLES)
 
 
 @bp.route("/")

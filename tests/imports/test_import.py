@@ -24,7 +24,7 @@ from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company, Residency
 from incubator.demo.data import demo_tax_code
 from incubator.extensions import db
-from incubator.imports import services
+from incubator.imports import reading, services
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from tests.helpers import post_form
@@ -175,10 +175,10 @@ def test_a_folder_of_csv_files_and_a_workbook_with_the_same_rows_give_the_same_r
 
 
 def test_both_readers_produce_the_same_rows(tmp_path):
-    from_csv = services.read_folder(write_folder(tmp_path / "csv"))
-    from_xlsx = services.read_xlsx(xlsx_bytes(SHEETS), "so-dang-ky.xlsx")
+    from_csv = reading.read_folder(write_folder(tmp_path / "csv"))
+    from_xlsx = reading.read_xlsx(xlsx_bytes(SHEETS), "so-dang-ky.xlsx")
     assert not from_csv.problems and not from_xlsx.problems
-    for name in services.TABLES:
+    for name in reading.TABLES:
         a, b = from_csv.tables[name], from_xlsx.tables[name]
         assert a.columns == b.columns
         assert rows_of(a) == rows_of(b)
@@ -308,7 +308,7 @@ def test_a_domain_error_raised_while_applying_is_reported_and_nothing_is_written
         raise DomainError("refused by the service")
 
     monkeypatch.setattr(outcome_services, "record_outcome", refuse)
-    result = services.import_register(services.read_folder(write_folder(tmp_path / "csv")))
+    result = services.import_register(reading.read_folder(write_folder(tmp_path / "csv")))
     assert not result.applied
     assert [(p.source, p.line, str(p.reason)) for p in result.problems] == [
         ("outcomes.csv", 2, "refused by the service"), ("outcomes.csv", 3, "refused by the service")]
