@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.auth import permissions
     from incubator.auth.enums import Role
     from incubator.cohorts import permissions as cohort_permissions
+    from incubator.companies import permissions as company_permissions
     from incubator.funding import permissions as funding_permissions
     from incubator.mentoring import permissions as mentoring_permissions
     from incubator.reviews import permissions as review_permissions
@@ -74,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.register(app)
     forms.register(app)
     permissions.register(app)
+    company_permissions.register(app)
     review_permissions.register(app)
     cohort_permissions.register(app)
     mentoring_permissions.register(app)

@@ -9,18 +9,13 @@ from incubator.applications import answer_forms, services
 from incubator.applications.enums import DECIDED, ApplicationStatus
 from incubator.applications.forms import NoveltyForm, OverrideForm, WithdrawForm
 from incubator.applications.models import Application, IntakeRound, RoundDocument
+from incubator.applications.permissions import can_edit_application, can_view_application, can_withdraw_application
 from incubator.audit.models import AuditEntry
 from incubator.auth.forms import ConfirmForm
-from incubator.auth.permissions import (
-    can_claim_company,
-    can_edit_application,
-    can_view_application,
-    can_withdraw_application,
-    is_staff,
-    require,
-)
+from incubator.auth.permissions import is_staff, require
 from incubator.companies.enums import MembershipStatus
 from incubator.companies.models import CompanyMember
+from incubator.companies.permissions import can_claim_company
 from incubator.companies.services import company_added
 from incubator.db import utcnow
 from incubator.errors import DomainError

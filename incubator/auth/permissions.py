@@ -17,17 +17,18 @@ def is_confirmed(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.email_verified_at is not None)
 
 
-def _has(user, *roles: Role) -> bool:
+def has_role(user, *roles: Role) -> bool:
+    """Confirmed and holding one of the roles: the role helper every domain's permissions compose."""
     return is_confirmed(user) and user.has_role(*roles)
 
 
 def is_admin(user) -> bool:
-    return _has(user, Role.ADMIN)
+    return has_role(user, Role.ADMIN)
 
 
 def is_staff(user) -> bool:
     """Incubator staff; administrators act as staff too."""
-    return _has(user, Role.STAFF, Role.ADMIN)
+    return has_role(user, Role.STAFF, Role.ADMIN)
 
 
 def can_manage_users(user) -> bool:
@@ -43,51 +44,15 @@ def can_read_audit_log(user) -> bool:
 
 
 def can_see_role_home(user, role: Role) -> bool:
-    return _has(user, role)
+    return has_role(user, role)
 
 
 def can_read_targets(user) -> bool:
-    return _has(user, Role.STAFF, Role.ADMIN, Role.OFFICIAL)
+    return has_role(user, Role.STAFF, Role.ADMIN, Role.OFFICIAL)
 
 
 def can_edit_targets(user) -> bool:
     return is_staff(user)
-
-
-def can_edit_register(user) -> bool:
-    """The register of businesses, residencies and outcomes is kept by the incubator's staff."""
-    return is_staff(user)
-
-
-def can_claim_company(user) -> bool:
-    """Founders enter their own companies (joining one that others hold waits for staff)."""
-    return _has(user, Role.FOUNDER)
-
-
-def _holds(user, company_id: int) -> bool:
-    from incubator.companies.enums import MembershipStatus
-    from incubator.companies.models import CompanyMember
-    from incubator.extensions import db
-
-    return db.session.query(CompanyMember.id).filter_by(
-        company_id=company_id, user_id=user.id, status=MembershipStatus.APPROVED).first() is not None
-
-
-def can_view_application(user, application) -> bool:
-    """Staff, and the founders who hold the company's file (another founder gets 404, not a hint)."""
-    return is_staff(user) or (_has(user, Role.FOUNDER) and _holds(user, application.company_id))
-
-
-def can_withdraw_application(user, application) -> bool:
-    """The founders who hold the company, as founders (staff do not withdraw on a company's behalf)."""
-    return _has(user, Role.FOUNDER) and _holds(user, application.company_id)
-
-
-def can_edit_application(user, application) -> bool:
-    from incubator.applications.enums import ApplicationStatus
-
-    return (_has(user, Role.FOUNDER) and application.status is ApplicationStatus.DRAFT
-            and _holds(user, application.company_id))
 
 
 def require(predicate, *args):
@@ -112,6 +77,4 @@ def register(app) -> None:
     app.jinja_env.globals.update(
         is_admin=is_admin, is_staff=is_staff, can_manage_users=can_manage_users,
         can_read_outbox=can_read_outbox, can_read_audit_log=can_read_audit_log,
-        can_see_role_home=can_see_role_home, can_read_targets=can_read_targets, can_edit_targets=can_edit_targets,
-        can_edit_register=can_edit_register, can_claim_company=can_claim_company,
-    )
+        can_see_role_home=can_see_role_home, can_read_targets=can_read_targets, can_edit_targets=can_edit_targets)

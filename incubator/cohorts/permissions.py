@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from incubator.auth.enums import Role
-from incubator.auth.permissions import _has, _holds, is_staff
+from incubator.auth.permissions import has_role, is_staff
+from incubator.companies.permissions import holds_company
 
 
 def can_manage_cohorts(user) -> bool:
@@ -19,18 +20,18 @@ def can_view_startup(user, company) -> bool:
     assigned to them (without the applications and the review)."""
     from incubator.mentoring.permissions import mentor_assigned_to
 
-    return is_staff(user) or (_has(user, Role.FOUNDER) and _holds(user, company.id)) or \
+    return is_staff(user) or (has_role(user, Role.FOUNDER) and holds_company(user, company.id)) or \
         mentor_assigned_to(user, company.id)
 
 
 def sees_whole_file(user, company) -> bool:
     """The applications and decisions on a startup's file are for staff and the founders, not mentors."""
-    return is_staff(user) or (_has(user, Role.FOUNDER) and _holds(user, company.id))
+    return is_staff(user) or (has_role(user, Role.FOUNDER) and holds_company(user, company.id))
 
 
 def can_report(user, member) -> bool:
     """The founders of the member company write its progress reports."""
-    return _has(user, Role.FOUNDER) and _holds(user, member.company_id)
+    return has_role(user, Role.FOUNDER) and holds_company(user, member.company_id)
 
 
 def register(app) -> None:

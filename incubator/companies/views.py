@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from incubator import exports
-from incubator.auth.permissions import can_claim_company, can_edit_register, can_read_targets, require
+from incubator.auth.permissions import can_read_targets, require
 from incubator.companies import queries, services
 from incubator.companies.enums import MembershipStatus, ResidencyKind
 from incubator.companies.forms import (
@@ -19,6 +19,7 @@ from incubator.companies.forms import (
     VerifyCompanyForm,
 )
 from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.companies.permissions import can_claim_company, can_edit_register
 from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.i18n import fmt_date, local_today

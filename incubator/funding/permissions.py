@@ -3,17 +3,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from incubator.auth.enums import Role
-from incubator.auth.permissions import _has, _holds, is_staff
+from incubator.auth.permissions import has_role, is_staff
+from incubator.companies.permissions import holds_company
 from incubator.extensions import db
 
 
 def is_fund_manager(user) -> bool:
-    return _has(user, Role.FUND_MANAGER) and user.partner_id is not None
+    return has_role(user, Role.FUND_MANAGER) and user.partner_id is not None
 
 
 def can_manage_consent(user, company) -> bool:
     """The startup decides which fund managers may see it: its founders."""
-    return _has(user, Role.FOUNDER) and _holds(user, company.id)
+    return has_role(user, Role.FOUNDER) and holds_company(user, company.id)
 
 
 def has_consent(partner_id: int, company_id: int) -> bool:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from incubator.auth.enums import Role
-from incubator.auth.permissions import _has, _holds, is_staff
+from incubator.auth.permissions import has_role, is_staff
+from incubator.companies.permissions import holds_company
 from incubator.extensions import db
 
 
 def is_mentor(user) -> bool:
-    return _has(user, Role.MENTOR)
+    return has_role(user, Role.MENTOR)
 
 
 def can_manage_mentoring(user) -> bool:
@@ -31,7 +32,7 @@ def can_view_session(user, session) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return is_staff(user) or (is_mentor(user) and session.mentor_id == user.id) or \
-        (_has(user, Role.FOUNDER) and _holds(user, session.company_id))
+        (has_role(user, Role.FOUNDER) and holds_company(user, session.company_id))
 
 
 def sessions_visible_to(user) -> sa.ColumnElement[bool]:
@@ -48,7 +49,7 @@ def sessions_visible_to(user) -> sa.ColumnElement[bool]:
     clauses = []
     if is_mentor(user):
         clauses.append(MentoringSession.mentor_id == user.id)
-    if _has(user, Role.FOUNDER):
+    if has_role(user, Role.FOUNDER):
         clauses.append(MentoringSession.company_id.in_(sa.select(CompanyMember.company_id).where(
             CompanyMember.user_id == user.id, CompanyMember.status == MembershipStatus.APPROVED)))
     return sa.or_(*clauses) if clauses else sa.false()
@@ -61,7 +62,7 @@ def can_read_notes(user, session) -> bool:
 
 def can_answer_for(user, session) -> bool:
     """The founders confirm or dispute a session logged with their company."""
-    return _has(user, Role.FOUNDER) and _holds(user, session.company_id)
+    return has_role(user, Role.FOUNDER) and holds_company(user, session.company_id)
 
 
 def can_view_partner(user, partner) -> bool:

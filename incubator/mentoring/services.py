@@ -358,7 +358,7 @@ def token_owner(token: str) -> CalendarToken | None:
     """The feed's owner, while the address is current and its people still have their access: an active
     mentor, or an active founder of the company who made the address."""
     from incubator.auth.models import User
-    from incubator.auth.permissions import _holds
+    from incubator.companies.permissions import holds_company
 
     if not token or len(token) > 100:
         return None
@@ -370,6 +370,6 @@ def token_owner(token: str) -> CalendarToken | None:
         mentor = db.session.get(User, owner.mentor_id)
         return owner if mentor is not None and mentor.active and mentor.has_role(Role.MENTOR) else None
     maker = db.session.get(User, owner.created_by_id) if owner.created_by_id else None
-    if maker is None or not maker.active or not _holds(maker, owner.company_id):
+    if maker is None or not maker.active or not holds_company(maker, owner.company_id):
         return None
     return owner

@@ -29,9 +29,9 @@ def report_period(report) -> str:
 
 def can_read_reports(user) -> bool:
     from incubator.auth.enums import Role
-    from incubator.auth.permissions import _has
+    from incubator.auth.permissions import has_role
 
-    return _has(user, Role.STAFF, Role.ADMIN, Role.OFFICIAL)
+    return has_role(user, Role.STAFF, Role.ADMIN, Role.OFFICIAL)
 
 
 def _list(form: NewReportForm, status: int = 200):

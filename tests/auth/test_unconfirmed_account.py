@@ -11,8 +11,9 @@ import pytest
 
 from incubator.auth.enums import Role
 from incubator.auth.models import AccountToken, User
-from incubator.auth.permissions import can_claim_company, is_confirmed
+from incubator.auth.permissions import is_confirmed
 from incubator.companies.models import CompanyMember
+from incubator.companies.permissions import can_claim_company
 from incubator.errors import DomainError
 from incubator.mail.models import OutboxMessage
 from tests.helpers import PASSWORD, blank_pdf, login, post_form
