@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from incubator.enums import LabelledEnum
+from incubator.enums import LabelledEnum, state_machine
 
 
 class ApplicationStatus(LabelledEnum):
@@ -27,7 +27,7 @@ class ApplicationStatus(LabelledEnum):
 
 S = ApplicationStatus
 # The allowed changes of status: the one door (services.change_status) refuses every other.
-TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = state_machine({
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.UNDER_REVIEW, S.WITHDRAWN, S.DRAFT}),  # back to draft: staff return it to fix
     S.UNDER_REVIEW: frozenset({S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.WITHDRAWN}),
@@ -35,7 +35,7 @@ TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.ACCEPTED: frozenset(),
     S.REJECTED: frozenset(),
     S.WITHDRAWN: frozenset(),
-}
+})
 DECIDED = frozenset({S.ACCEPTED, S.WAITLISTED, S.REJECTED})
 # What every count of "submitted applications" counts: sent, and not withdrawn since (see
 # applications.queries.counted_as_submitted). A draft withdrawn was never sent; a sent one withdrawn is left out.

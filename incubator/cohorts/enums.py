@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from incubator.enums import LabelledEnum
+from incubator.enums import LabelledEnum, state_machine
 
 
 class Rhythm(LabelledEnum):
@@ -31,14 +31,14 @@ class MemberStatus(LabelledEnum):
 
 
 # A member leaves once; an extended member stays in incubation and leaves later.
-MEMBER_TRANSITIONS = {
+MEMBER_TRANSITIONS = state_machine({
     MemberStatus.ACTIVE: frozenset({MemberStatus.GRADUATED, MemberStatus.EXTENDED, MemberStatus.WITHDRAWN,
                                     MemberStatus.FAILED}),
     MemberStatus.EXTENDED: frozenset({MemberStatus.GRADUATED, MemberStatus.WITHDRAWN, MemberStatus.FAILED}),
     MemberStatus.GRADUATED: frozenset(),
     MemberStatus.WITHDRAWN: frozenset(),
     MemberStatus.FAILED: frozenset(),
-}
+})
 IN_INCUBATION = frozenset({MemberStatus.ACTIVE, MemberStatus.EXTENDED})
 
 

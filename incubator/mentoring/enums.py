@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from incubator.enums import LabelledEnum
+from incubator.enums import LabelledEnum, state_machine
 
 
 class Topic(LabelledEnum):
@@ -76,10 +76,10 @@ class SessionStatus(LabelledEnum):
 
 
 S = SessionStatus
-SESSION_TRANSITIONS = {
+SESSION_TRANSITIONS = state_machine({
     S.SCHEDULED: frozenset({S.HELD, S.CANCELLED}),
     S.HELD: frozenset({S.CONFIRMED, S.DISPUTED, S.CANCELLED}),
     S.DISPUTED: frozenset({S.CONFIRMED, S.CANCELLED}),
     S.CONFIRMED: frozenset(),
     S.CANCELLED: frozenset(),
-}
+})
