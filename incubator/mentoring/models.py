@@ -135,6 +135,29 @@ class MentoringSession(db.Model):
     def hours(self) -> float:
         return self.minutes / 60
 
+    # What pages and e-mails show, asked by name (see incubator/enums.py).
+    @property
+    def is_online(self) -> bool:
+        """Met online: its link is where it takes place, not a place."""
+        return self.mode is SessionMode.ONLINE
+
+    @property
+    def is_held(self) -> bool:
+        """Logged as held by the mentor, waiting for the founders to confirm it."""
+        return self.status is SessionStatus.HELD
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status is SessionStatus.CONFIRMED
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.status is SessionStatus.DISPUTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is SessionStatus.CANCELLED
+
 
 class CalendarToken(db.Model):
     """A private calendar feed: a mentor's sessions or a startup's. The token is the whole secret; only its

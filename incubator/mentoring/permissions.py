@@ -8,6 +8,7 @@ from incubator.auth.enums import Role
 from incubator.auth.permissions import has_role, is_staff
 from incubator.companies.permissions import holds_company
 from incubator.extensions import db
+from incubator.mentoring.enums import SessionStatus
 
 
 def is_mentor(user) -> bool:
@@ -62,7 +63,31 @@ def can_read_notes(user, session) -> bool:
 
 def can_answer_for(user, session) -> bool:
     """The founders confirm or dispute a session logged with their company."""
-    return has_role(user, Role.FOUNDER) and holds_company(user, session.company_id)
+    return _has(user, Role.FOUNDER) and _holds(user, session.company_id)
+
+
+# Who may change a session's status, and when: the view refuses the rest, and the session's page offers a
+# change only to whom these allow and where the state machine (session.status.allows) leads.
+def can_mark_held(user, session, now) -> bool:
+    """Its mentor, while assigned to the startup, or staff mark a session held once its time has come."""
+    return (is_staff(user) or can_log_for(user, session.assignment)) and session.starts_at <= now
+
+
+def can_cancel_session(user, session) -> bool:
+    """Staff cancel a session not yet confirmed; its mentor, while assigned, one scheduled or held (a disputed
+    session is the staff's to resolve: its mentor cannot make the dispute go away)."""
+    return (is_staff(user) and session.status is not SessionStatus.CONFIRMED) or (
+        can_log_for(user, session.assignment) and session.status in (SessionStatus.SCHEDULED, SessionStatus.HELD))
+
+
+def can_answer_session(user, session) -> bool:
+    """The founders confirm or dispute a session once it is logged as held."""
+    return can_answer_for(user, session) and session.status is SessionStatus.HELD
+
+
+def can_resolve_dispute(user, session) -> bool:
+    """Staff resolve a disputed session by confirming it."""
+    return is_staff(user) and session.status is SessionStatus.DISPUTED
 
 
 def can_view_partner(user, partner) -> bool:
@@ -84,4 +109,6 @@ def mentor_assigned_to(user, company_id: int) -> bool:
 
 def register(app) -> None:
     app.jinja_env.globals.update(is_mentor=is_mentor, can_manage_mentoring=can_manage_mentoring,
-                                 can_read_notes=can_read_notes, can_answer_for=can_answer_for)
+                                 can_read_notes=can_read_notes, can_answer_for=can_answer_for,
+                                 can_mark_held=can_mark_held, can_cancel_session=can_cancel_session,
+                                 can_answer_session=can_answer_session, can_resolve_dispute=can_resolve_dispute)

@@ -22,9 +22,12 @@ from incubator.mentoring.enums import SessionStatus
 from incubator.mentoring.forms import AgreementForm, AnswerForm, AssignMentorForm, PartnerForm, ProfileForm, SessionForm
 from incubator.mentoring.models import MentorAssignment, MentoringSession, MentorProfile
 from incubator.mentoring.permissions import (
-    can_answer_for,
+    can_answer_session,
+    can_cancel_session,
     can_log_for,
     can_manage_mentoring,
+    can_mark_held,
+    can_resolve_dispute,
     can_view_partner,
     can_view_session,
     is_mentor,
@@ -137,15 +140,12 @@ def answer(session_id):
     session = _session_or_404(session_id)
     action = request.form.get("action", "")
     to = ACTIONS.get(action)
-    mentor_or_staff = is_staff(current_user) or can_log_for(current_user, session.assignment)
     allowed = {
-        SessionStatus.HELD: mentor_or_staff and session.starts_at <= utcnow(),
-        # A disputed session is the staff's to resolve: its mentor cannot make the dispute go away.
-        SessionStatus.CANCELLED: (is_staff(current_user) and session.status is not SessionStatus.CONFIRMED)
-        or (mentor_or_staff and session.status in (SessionStatus.SCHEDULED, SessionStatus.HELD)),
-        SessionStatus.CONFIRMED: (can_answer_for(current_user, session) and session.status is SessionStatus.HELD)
-        or (is_staff(current_user) and session.status is SessionStatus.DISPUTED),
-        SessionStatus.DISPUTED: can_answer_for(current_user, session) and session.status is SessionStatus.HELD,
+        SessionStatus.HELD: can_mark_held(current_user, session, utcnow()),
+        SessionStatus.CANCELLED: can_cancel_session(current_user, session),
+        SessionStatus.CONFIRMED: can_answer_session(current_user, session)
+        or can_resolve_dispute(current_user, session),
+        SessionStatus.DISPUTED: can_answer_session(current_user, session),
     }
     if to is None or not allowed.get(to):
         abort(403)
