@@ -250,7 +250,7 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.applications.views import bp as rounds_bp
     from incubator.auth.views import bp as auth_bp
     from incubator.cohorts.views import bp as cohorts_bp
-    from incubator.cohorts.views import services_bp, startups_bp
+    from incubator.cohorts.views import services_bp
     from incubator.companies.views import bp as companies_bp
     from incubator.companies.views import my_bp as my_companies_bp
     from incubator.funding.views import bp as funding_bp
@@ -261,6 +261,7 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.mentoring.views import partners_bp
     from incubator.reports.views import bp as reports_bp
     from incubator.reviews.views import bp as reviews_bp
+    from incubator.startups.views import bp as startups_bp
     from incubator.targets.views import bp as targets_bp
 
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,

@@ -1,6 +1,8 @@
-"""Who may do what with cohorts, reports, services and a startup's file."""
+"""Who may do what with cohorts, reports and services, and who may read a startup's file and reports."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from incubator.auth.enums import Role
 from incubator.auth.permissions import has_role, is_staff
@@ -15,18 +17,24 @@ def can_record_services(user) -> bool:
     return is_staff(user)
 
 
+# Who else may read a startup's file and its progress reports, besides staff and its founders: predicates
+# (user, company_id) -> bool that the packages above cohorts register at start-up (mentoring adds the mentors
+# assigned to the startup), so that cohorts imports none of them.
+_startup_readers: list[Callable[[object, int], bool]] = []
+
+
+def add_startup_reader(predicate: Callable[[object, int], bool]) -> None:
+    """Let `predicate(user, company_id)` open a startup's file and reports too (once, however often called)."""
+    if predicate not in _startup_readers:
+        _startup_readers.append(predicate)
+
+
 def can_view_startup(user, company) -> bool:
-    """Staff see every startup's file; founders their own company's; a mentor the files of the startups
-    assigned to them (without the applications and the review)."""
-    from incubator.mentoring.permissions import mentor_assigned_to
-
+    """Staff see every startup's file and its reports; founders their own company's; and those a registered
+    reader admits: a mentor the files of the startups assigned to them (without the applications and the
+    review, startups.permissions.sees_whole_file)."""
     return is_staff(user) or (has_role(user, Role.FOUNDER) and holds_company(user, company.id)) or \
-        mentor_assigned_to(user, company.id)
-
-
-def sees_whole_file(user, company) -> bool:
-    """The applications and decisions on a startup's file are for staff and the founders, not mentors."""
-    return is_staff(user) or (has_role(user, Role.FOUNDER) and holds_company(user, company.id))
+        any(reader(user, company.id) for reader in _startup_readers)
 
 
 def can_report(user, member) -> bool:

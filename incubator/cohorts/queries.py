@@ -190,6 +190,22 @@ def services_for(company_ids: list[int]) -> dict[int, list[ServiceDelivery]]:
     return result
 
 
+def graduate_exclusions(outcomes, today: date) -> dict:
+    """For each graduation outcome, why the 10-graduate target does not count it (empty: it counts), as the
+    targets themselves decide. One query, for the target's definition."""
+    from incubator.targets.enums import TargetKind
+    from incubator.targets.queries import first_of_kind
+    from incubator.targets.queries import graduate_exclusions as reasons
+
+    graduated = [o for o in outcomes if o.decision.value == "graduated"]
+    if not graduated:
+        return {}
+    target = first_of_kind(TargetKind.GRADUATE_COUNT)
+    if target is None:
+        return {}
+    return {o.id: reasons(target, o, max(o.decided_on, today)) for o in graduated}
+
+
 def trends(member_ids: list[int]) -> list[ProgressReport]:
     """The current version of every submitted report of the company, oldest first."""
     reports = current_reports(member_ids)

@@ -1,4 +1,5 @@
-"""Cohorts (staff), progress reports (founders), services delivered (staff) and a startup's file."""
+"""Cohorts (staff), progress reports (founders) and services delivered (staff); a startup's file is in
+incubator/startups."""
 
 from __future__ import annotations
 
@@ -27,27 +28,10 @@ from incubator.i18n import local_today
 from incubator.web import apply_form_error, form_status, save_form
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
-startups_bp = Blueprint("startups", __name__, url_prefix="/startups")
 services_bp = Blueprint("services", __name__, url_prefix="/services")
 
 
 today = local_today  # the pages of cohorts read today in Hà Nội
-
-
-def graduate_exclusions(outcomes) -> dict:
-    """For each graduation outcome, why the 10-graduate target does not count it (empty: it counts), as the
-    targets themselves decide. One query, for the target's definition."""
-    from incubator.targets.enums import TargetKind
-    from incubator.targets.queries import first_of_kind
-    from incubator.targets.queries import graduate_exclusions as reasons
-
-    graduated = [o for o in outcomes if o.decision.value == "graduated"]
-    if not graduated:
-        return {}
-    target = first_of_kind(TargetKind.GRADUATE_COUNT)
-    if target is None:
-        return {}
-    return {o.id: reasons(target, o, max(o.decided_on, today())) for o in graduated}
 
 
 # ---- Cohorts (staff) ----------------------------------------------------------------------------------------
@@ -134,7 +118,8 @@ def cohort(cohort_id):
                   "success")
             return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
     members, rows = queries.cohort_rows_page(cohort, today(), page_arg())
-    exclusions = graduate_exclusions([r.member.outcome for r in rows if r.member.outcome is not None])
+    exclusions = queries.graduate_exclusions([r.member.outcome for r in rows if r.member.outcome is not None],
+                                             today())
     return render_template("cohorts/cohort.html", cohort=cohort, rows=rows, members=members, form=form,
                            today=today(), exclusions=exclusions), form_status(form)
 
@@ -152,7 +137,8 @@ def _cohort_or_404(cohort_id) -> Cohort:
 def export_members(cohort_id, fmt):
     cohort = _cohort_or_404(cohort_id)
     rows = queries.cohort_rows(cohort, today())
-    exclusions = graduate_exclusions([r.member.outcome for r in rows if r.member.outcome is not None])
+    exclusions = queries.graduate_exclusions([r.member.outcome for r in rows if r.member.outcome is not None],
+                                             today())
     return exports.response(fmt, f"khoa-{cohort.id}-thanh-vien", *rows_of.members(rows, exclusions), "members")
 
 
@@ -245,80 +231,6 @@ def report(member_id, period):
                 return redirect(url_for("cohorts.report", member_id=member.id, period=period_obj.key))
     return render_template("cohorts/report.html", member=member, period=period_obj, versions=versions,
                            form=form, editable=editable, draft=draft, today=today()), form_status(form)
-
-
-# ---- A startup's file -------------------------------------------------------------------------------------
-
-@startups_bp.route("/<int:company_id>")
-@login_required
-def file(company_id):
-    from incubator.applications.models import Application
-    from incubator.audit.models import AuditEntry
-    from incubator.auth.permissions import is_staff
-    from incubator.charts import line_chart
-    from incubator.companies.models import Company, CompanyMember
-    from incubator.reviews.queries import decisions_for_applications
-
-    company = db.session.scalar(sa.select(Company).where(Company.id == company_id)
-                                .options(selectinload(Company.residencies), selectinload(Company.outcomes)))
-    if company is None or not can_view_startup(current_user, company):
-        abort(404)
-    memberships = queries.memberships_of(company.id)
-    member_ids = [m.id for m in memberships]
-    reports = queries.trends(member_ids)
-    founders = db.session.scalars(sa.select(CompanyMember).where(CompanyMember.company_id == company.id)
-                                  .options(joinedload(CompanyMember.user))).all()
-    applications = db.session.scalars(sa.select(Application).where(Application.company_id == company.id)
-                                      .options(joinedload(Application.round))
-                                      .order_by(Application.created_at.desc())).all()
-    found = decisions_for_applications([a.id for a in applications])
-    decisions = {a.id: found.get(a.id, []) for a in applications}
-    labels = [r.period_start.strftime("%m/%Y") for r in reports]
-
-    def series(attr):
-        return [(label, float(getattr(r, attr)) if getattr(r, attr) is not None else None)
-                for label, r in zip(labels, reports, strict=True)]
-
-    empty = _("No report yet")
-    charts = [line_chart(series("revenue"), title=_("Revenue (VND)"), empty_label=empty),
-              line_chart(series("paying_customers"), title=_("Paying customers"), empty_label=empty),
-              line_chart(series("employees"), title=_("Employees"), empty_label=empty)]
-    versions = queries.all_versions(member_ids)
-    trail = []
-    if is_staff(current_user):
-        def ids(rows):
-            return [str(r.id) for r in rows]
-
-        related = {"companies": [str(company.id)], "cohort_members": [str(i) for i in member_ids],
-                   "applications": ids(applications), "progress_reports": ids(versions),
-                   "residencies": ids(company.residencies), "graduation_outcomes": ids(company.outcomes)}
-        trail = db.session.scalars(sa.select(AuditEntry).where(sa.or_(*(
-            sa.and_(AuditEntry.object_type == kind, AuditEntry.object_id.in_(values))
-            for kind, values in related.items() if values)))
-            .order_by(AuditEntry.id.desc()).limit(200)).all()
-    current = queries.current_reports(member_ids)
-    rows = {m.id: queries.MemberRow(m, member_periods(m), current.get(m.id, {}), 0, today())
-            for m in memberships}
-    from incubator.cohorts.permissions import sees_whole_file
-    from incubator.funding.services import funding_raised
-    from incubator.mentoring.queries import hours as mentoring_hours
-    from incubator.mentoring.queries import sessions_of
-
-    whole = sees_whole_file(current_user, company)
-    exclusions = graduate_exclusions([m.outcome for m in memberships if m.outcome is not None])
-    return render_template("startups/file.html", company=company, memberships=memberships, rows=rows,
-                           # The sessions the visitor may open: all for staff and the founders; for a mentor,
-                           # their own with the startup only, not those of its other mentors, of their partner
-                           # or another (mentoring.permissions.can_view_session); their hours likewise.
-                           sessions=sessions_of(current_user, company_id=company.id),
-                           whole=whole, exclusions=exclusions,
-                           mentoring=mentoring_hours(company_id=company.id,
-                                                     mentor_id=None if whole else current_user.id),
-                           invested=funding_raised([company.id]).get(company.id) if whole else None,
-                           founders=founders, applications=applications, decisions=decisions, charts=charts,
-                           versions=versions, services=queries.services_of(company.id),
-                           trail=trail if whole else [],
-                           can_report=any(can_report(current_user, m) for m in memberships))
 
 
 # ---- Services delivered (staff) ---------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def can_read_notes(user, session) -> bool:
 
 def can_answer_for(user, session) -> bool:
     """The founders confirm or dispute a session logged with their company."""
-    return _has(user, Role.FOUNDER) and _holds(user, session.company_id)
+    return has_role(user, Role.FOUNDER) and holds_company(user, session.company_id)
 
 
 # Who may change a session's status, and when: the view refuses the rest, and the session's page offers a
@@ -108,6 +108,9 @@ def mentor_assigned_to(user, company_id: int) -> bool:
 
 
 def register(app) -> None:
+    from incubator.cohorts.permissions import add_startup_reader
+
+    add_startup_reader(mentor_assigned_to)  # a mentor reads the file and reports of the startups assigned
     app.jinja_env.globals.update(is_mentor=is_mentor, can_manage_mentoring=can_manage_mentoring,
                                  can_read_notes=can_read_notes, can_answer_for=can_answer_for,
                                  can_mark_held=can_mark_held, can_cancel_session=can_cancel_session,
