@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from incubator import bounds
@@ -27,6 +28,12 @@ from incubator.companies.models import Residency
 from incubator.companies.queries import founders_of
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
+
+# A member has left its cohort (graduated, withdrawn or failed; not extended), sent with actor= in the same
+# change, before its residency ends: the programme's packages above cohorts connect a receiver that ends what
+# the member held (mentoring: its mentors' assignments), with the same actor and their own audit records.
+signals = Namespace()
+member_left = signals.signal("member-left")
 
 # ---- Cohorts ----------------------------------------------------------------------------------------------
 
@@ -248,12 +255,7 @@ def leave(member: CohortMember, status: MemberStatus, *, on: date, actor, stays_
         member.extended_to = extended_to
     else:
         member.left_on = on
-        from incubator.mentoring.models import MentorAssignment
-        from incubator.mentoring.services import end_assignment
-
-        for assignment in db.session.scalars(sa.select(MentorAssignment).where(
-                MentorAssignment.member_id == member.id, MentorAssignment.ended_at.is_(None))):
-            end_assignment(assignment, actor=actor)  # the startup has left: so have its mentors
+        member_left.send(member, actor=actor)  # the startup has left: so have its mentors
         residency = member.residency
         shared = db.session.scalar(sa.select(CohortMember.id).where(
             CohortMember.residency_id == member.residency_id, CohortMember.id != member.id,

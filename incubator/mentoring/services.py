@@ -115,6 +115,23 @@ def end_assignment(assignment: MentorAssignment, *, actor) -> MentorAssignment:
     return assignment
 
 
+def _member_left(member, *, actor) -> None:
+    """A startup that leaves its cohort leaves its mentors too: each assignment still running ends, by the
+    person who recorded the leaving (cohorts' member_left signal, in the same change)."""
+    for assignment in db.session.scalars(sa.select(MentorAssignment).where(
+            MentorAssignment.member_id == member.id, MentorAssignment.ended_at.is_(None))):
+        end_assignment(assignment, actor=actor)
+
+
+def _connect_to_cohorts() -> None:
+    from incubator.cohorts.services import member_left
+
+    member_left.connect(_member_left)  # a module-level function: blinker's weak reference holds
+
+
+_connect_to_cohorts()
+
+
 # ---- Sessions ---------------------------------------------------------------------------------------------
 
 SESSION_FIELDS = ("starts_at", "minutes", "mode", "place", "link", "topics", "notes", "action_items")
