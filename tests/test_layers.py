@@ -31,7 +31,6 @@ DOMAINS = {name for layer, names in LAYERS if layer in {"people", "register", "p
 KNOWN: set[tuple[str, str]] = {
     ("applications", "reviews"), ("auth", "partners"),
     ("mail", "auth"),
-    ("reports", "targets.cli"),
 }
 
 

@@ -28,7 +28,6 @@ def compute(start: date, end: date) -> dict:
     from incubator.outcomes.models import GraduationOutcome
     from incubator.partners.models import Partner
     from incubator.targets import queries as targets
-    from incubator.targets.cli import figures_as_json
     from incubator.targets.enums import TargetKind
 
     t0, t1 = _instant(start), _instant(end, end=True)
@@ -82,7 +81,7 @@ def compute(start: date, end: date) -> dict:
         "applications": {"received": received, "accepted": accepted},
         "cohorts": cohorts,
         "residencies": dict(sorted(by_kind.items())),
-        "targets": figures_as_json(end),
+        "targets": targets.figures_as_json(end),
         "series": series,
         "graduates": graduates,
         "mentoring": {"sessions": mentoring.sessions, "hours": round(mentoring.total, 1),

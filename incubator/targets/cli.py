@@ -3,37 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import click
 
 from incubator.i18n import local_today
-from incubator.targets import queries
-from incubator.targets.enums import TargetKind
-
-
-def figures_as_json(as_of: date) -> dict:
-    """The shape promised to the Department's tools; more keys may follow those documented."""
-    result: dict = {"as_of": as_of.isoformat(), "startup_ratio": None, "graduates": None}
-    ratio_target = queries.first_of_kind(TargetKind.INCUBATED_IT_RATIO)
-    if ratio_target is not None:
-        r = queries.ratio(ratio_target, as_of)
-        result["startup_ratio"] = {
-            "numerator": r.numerator, "denominator": r.denominator,
-            "percent": float(r.percent) if r.percent is not None else None,
-            "threshold": float(r.threshold), "met": r.met, "target": ratio_target.code,
-        }
-    graduate_target = queries.first_of_kind(TargetKind.GRADUATE_COUNT)
-    if graduate_target is not None:
-        g = queries.graduates(graduate_target, as_of)
-        threshold = g.threshold
-        result["graduates"] = {
-            "count": g.count, "threshold": int(threshold) if threshold == threshold.to_integral() else float(threshold),
-            "window_start": graduate_target.window_start.isoformat() if graduate_target.window_start else None,
-            "window_end": graduate_target.window_end.isoformat() if graduate_target.window_end else None,
-            "met": g.met, "target": graduate_target.code,
-        }
-    return result
+from incubator.targets.queries import figures_as_json
 
 
 def register(app) -> None:

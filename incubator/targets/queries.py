@@ -315,3 +315,28 @@ def all_targets() -> list[Target]:
 
 def first_of_kind(kind: TargetKind) -> Target | None:
     return db.session.scalars(sa.select(Target).where(Target.kind == kind).order_by(Target.id).limit(1)).first()
+
+
+def figures_as_json(as_of: date) -> dict:
+    """The figures of both targets at a date, in the shape promised to the Department's tools (`flask targets
+    --json`) and kept in a periodic report's snapshot; more keys may follow those documented."""
+    result: dict = {"as_of": as_of.isoformat(), "startup_ratio": None, "graduates": None}
+    ratio_target = first_of_kind(TargetKind.INCUBATED_IT_RATIO)
+    if ratio_target is not None:
+        r = ratio(ratio_target, as_of)
+        result["startup_ratio"] = {
+            "numerator": r.numerator, "denominator": r.denominator,
+            "percent": float(r.percent) if r.percent is not None else None,
+            "threshold": float(r.threshold), "met": r.met, "target": ratio_target.code,
+        }
+    graduate_target = first_of_kind(TargetKind.GRADUATE_COUNT)
+    if graduate_target is not None:
+        g = graduates(graduate_target, as_of)
+        threshold = g.threshold
+        result["graduates"] = {
+            "count": g.count, "threshold": int(threshold) if threshold == threshold.to_integral() else float(threshold),
+            "window_start": graduate_target.window_start.isoformat() if graduate_target.window_start else None,
+            "window_end": graduate_target.window_end.isoformat() if graduate_target.window_end else None,
+            "met": g.met, "target": graduate_target.code,
+        }
+    return result
