@@ -17,7 +17,6 @@ from incubator.auth.models import User, UserRole
 from incubator.db import utcnow
 from incubator.extensions import db
 from incubator.reviews import services
-from incubator.reviews.enums import AssignmentStatus
 from incubator.reviews.models import Assignment
 
 REVIEW_ROUND_VI = "Đợt tuyển chọn khởi nghiệp sáng tạo năm 2026 – đợt 1 (thử nghiệm)"
@@ -106,7 +105,6 @@ def load(companies: list, password: str, domain: str) -> int:
                              private_note=None)
     first_of_reviewer = [a for a in assignments if a.reviewer_id == reviewer.id]
     for a in first_of_reviewer[1:3]:
-        a.status = AssignmentStatus.CONFIRMED
-        a.confirmed_at = now
+        services.confirm_no_conflict(a, actor=reviewer)
     db.session.flush()
     return 1

@@ -22,6 +22,16 @@ class AssignmentStatus(LabelledEnum):
 
 ACTIVE_ASSIGNMENT = frozenset({AssignmentStatus.ASSIGNED, AssignmentStatus.CONFIRMED})
 
+A = AssignmentStatus
+# An assignment is confirmed once (the reviewer declares no conflict); it ends recused (a conflict) or withdrawn
+# (staff take it back, or the reviewer leaves the panel); a withdrawn one may be given again, a recused one never.
+ASSIGNMENT_TRANSITIONS: dict[AssignmentStatus, frozenset[AssignmentStatus]] = {
+    A.ASSIGNED: frozenset({A.CONFIRMED, A.RECUSED, A.WITHDRAWN}),
+    A.CONFIRMED: frozenset({A.RECUSED, A.WITHDRAWN}),
+    A.RECUSED: frozenset(),
+    A.WITHDRAWN: frozenset({A.ASSIGNED}),
+}
+
 
 class ReviewStatus(LabelledEnum):
     DRAFT = "draft"
@@ -30,6 +40,13 @@ class ReviewStatus(LabelledEnum):
     @classmethod
     def labels(cls):
         return {cls.DRAFT: _l("Draft"), cls.SUBMITTED: _l("Submitted")}
+
+
+# A draft is submitted once; a submitted review may still change its scores until the stage closes, not its state.
+REVIEW_TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
+    ReviewStatus.DRAFT: frozenset({ReviewStatus.SUBMITTED}),
+    ReviewStatus.SUBMITTED: frozenset(),
+}
 
 
 class ConflictKind(LabelledEnum):

@@ -20,8 +20,10 @@ from incubator.extensions import db
 from incubator.reviews import assignment as assignment_plan
 from incubator.reviews.enums import (
     ACTIVE_ASSIGNMENT,
+    ASSIGNMENT_TRANSITIONS,
     DECISION_STATUS,
     DECISION_TRANSITIONS,
+    REVIEW_TRANSITIONS,
     AssignmentStatus,
     ConflictKind,
     Decision,
@@ -201,7 +203,8 @@ def remove_from_panel(stage: ReviewStage, user, *, actor) -> int:
     withdrawn = 0
     for a in _active_assignments(stage_id=stage.id, reviewer_id=user.id):
         if a.review is None or a.review.status is not ReviewStatus.SUBMITTED:
-            _end(a, AssignmentStatus.WITHDRAWN)
+            # recorded below, with the panel's change
+            change_assignment_status(a, AssignmentStatus.WITHDRAWN, actor=actor, action=None)
             withdrawn += 1
     stage.panel.remove(member)
     db.session.flush()
@@ -264,9 +267,29 @@ def _active_assignments(**where) -> list[Assignment]:
     return list(db.session.scalars(stmt))
 
 
-def _end(a: Assignment, status: AssignmentStatus) -> None:
-    a.status = status
-    a.ended_at = utcnow()
+def change_assignment_status(a: Assignment, to: AssignmentStatus, *, actor, action: str | None,
+                             reason: str | None = None, details: dict | None = None) -> Assignment:
+    """The one door for an assignment's state (ASSIGNMENT_TRANSITIONS): confirmed when the reviewer declares no
+    conflict, ended recused or withdrawn, or given again once withdrawn. It stamps the change and records it in
+    the audit log as ``action``; ``None`` where the caller records it itself (a reviewer leaving a panel has its
+    withdrawals counted in the panel's entry; an assignment given again is recorded as given)."""
+    to = AssignmentStatus(to)
+    before = a.status
+    if to not in ASSIGNMENT_TRANSITIONS[before]:
+        raise DomainError(_l("An assignment that is %(from)s cannot become %(to)s.",
+                             **{"from": before.label, "to": to.label}))
+    a.status = to
+    if to is AssignmentStatus.CONFIRMED:
+        a.confirmed_at = utcnow()
+    elif to is AssignmentStatus.ASSIGNED:  # given again
+        a.ended_at, a.assigned_by_id = None, actor.id
+    else:
+        a.ended_at = utcnow()
+    db.session.flush()
+    if action is not None:
+        audit.record(action, a, label=a.application.reference, from_state=before, to_state=to, reason=reason,
+                     actor=actor, details=details)
+    return a
 
 
 def has_conflict(reviewer_id: int, company_id: int) -> bool:
@@ -326,9 +349,8 @@ def _give(stage: ReviewStage, application: Application, reviewer, *, actor) -> t
     if existing is not None and existing.is_active:
         return existing, False
     add_to_panel(stage, [reviewer], actor=actor)
-    if existing is not None:  # taken back earlier, given again
-        existing.status, existing.ended_at, existing.assigned_by_id = AssignmentStatus.ASSIGNED, None, actor.id
-        a = existing
+    if existing is not None:  # taken back earlier, given again (recorded below, as given)
+        a = change_assignment_status(existing, AssignmentStatus.ASSIGNED, actor=actor, action=None)
     else:
         a = Assignment(stage_id=stage.id, application_id=application.id, reviewer_id=reviewer.id,
                        assigned_by_id=actor.id)
@@ -447,12 +469,8 @@ def withdraw_assignment(a: Assignment, *, actor, reason: str | None = None) -> A
         raise DomainError(_l("This assignment has already ended."))
     if a.review is not None and a.review.status is ReviewStatus.SUBMITTED:
         raise DomainError(_l("The review has been submitted; it can no longer be taken back."))
-    before = a.status
-    _end(a, AssignmentStatus.WITHDRAWN)
-    db.session.flush()
-    audit.record("review.assignment.withdraw", a, label=a.application.reference, from_state=before,
-                 to_state=a.status, reason=reason, actor=actor, details={"reviewer": a.reviewer.email})
-    return a
+    return change_assignment_status(a, AssignmentStatus.WITHDRAWN, actor=actor, action="review.assignment.withdraw",
+                                    reason=reason, details={"reviewer": a.reviewer.email})
 
 
 def confirm_no_conflict(a: Assignment, *, actor) -> Assignment:
@@ -460,12 +478,7 @@ def confirm_no_conflict(a: Assignment, *, actor) -> Assignment:
         return a
     if a.status is not AssignmentStatus.ASSIGNED:
         raise DomainError(_l("This assignment has ended."))
-    a.status = AssignmentStatus.CONFIRMED
-    a.confirmed_at = utcnow()
-    db.session.flush()
-    audit.record("review.assignment.confirm", a, label=a.application.reference, from_state="assigned",
-                 to_state="confirmed", actor=actor)
-    return a
+    return change_assignment_status(a, AssignmentStatus.CONFIRMED, actor=actor, action="review.assignment.confirm")
 
 
 def record_conflict(reviewer, company, *, kind, reason: str, actor, refill: bool = True) -> Conflict:
@@ -489,11 +502,8 @@ def record_conflict(reviewer, company, *, kind, reason: str, actor, refill: bool
         .where(Assignment.reviewer_id == reviewer.id, Application.company_id == company.id,
                Assignment.status.in_(ACTIVE_ASSIGNMENT))).all()
     for a in affected:
-        before = a.status
-        _end(a, AssignmentStatus.RECUSED)
-        db.session.flush()
-        audit.record("review.assignment.recuse", a, label=a.application.reference, from_state=before,
-                     to_state=a.status, reason=reason, actor=actor, details={"reviewer": reviewer.email})
+        change_assignment_status(a, AssignmentStatus.RECUSED, actor=actor, action="review.assignment.recuse",
+                                 reason=reason, details={"reviewer": reviewer.email})
         if refill and a.stage.panel:
             auto_assign(a.stage, actor=actor, application_ids=[a.application_id])
     return conflict
@@ -519,7 +529,7 @@ def save_review(a: Assignment, *, actor, scores: dict[int, tuple[int | None, str
     db.session.execute(sa.select(Assignment.id).where(Assignment.id == a.id).with_for_update())
     review = db.session.scalar(sa.select(Review).where(Review.assignment_id == a.id))
     if review is None:
-        review = Review(assignment=a)
+        review = Review(assignment=a, status=ReviewStatus.DRAFT)
         db.session.add(review)
     else:
         expect_version(review, version)
@@ -550,19 +560,34 @@ def save_review(a: Assignment, *, actor, scores: dict[int, tuple[int | None, str
     review.comment_for_applicant = (comment_for_applicant or "").strip() or None
     review.private_note = (private_note or "").strip() or None
     if submit and not was_submitted:
-        review.status = ReviewStatus.SUBMITTED
-        review.submitted_at = now
+        return change_review_status(review, ReviewStatus.SUBMITTED, actor=actor, now=now,
+                                    criteria=list(criteria.values()))
     review.update_total(list(criteria.values()))
     db.session.flush()
     after = _snapshot(review)
-    label = a.application.reference
-    if submit and not was_submitted:
-        audit.record("review.submit", review, label=label, from_state="draft", to_state="submitted", actor=actor,
-                     details={"stage": a.stage_id})
-    elif was_submitted and before != after:
+    if was_submitted and before != after:
         changed = {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after))
                    if before.get(k) != after.get(k)}
-        audit.record("review.update", review, label=label, actor=actor, details={"changed": changed})
+        audit.record("review.update", review, label=a.application.reference, actor=actor,
+                     details={"changed": changed})
+    return review
+
+
+def change_review_status(review: Review, to: ReviewStatus, *, actor, now, criteria: list[Criterion]) -> Review:
+    """The one door for a review's state (REVIEW_TRANSITIONS): a draft is submitted, stamped with when, given its
+    weighted total on the stage's ``criteria`` (a draft has none), and the submission is audited."""
+    to = ReviewStatus(to)
+    before = review.status
+    if to not in REVIEW_TRANSITIONS[before]:
+        raise DomainError(_l("A review that is %(from)s cannot become %(to)s.",
+                             **{"from": before.label, "to": to.label}))
+    review.status = to
+    review.submitted_at = now
+    review.update_total(criteria)
+    db.session.flush()
+    a = review.assignment
+    audit.record("review.submit", review, label=a.application.reference, from_state=before, to_state=to,
+                 actor=actor, details={"stage": a.stage_id})
     return review
 
 
