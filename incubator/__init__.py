@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.companies import permissions as company_permissions
     from incubator.funding import permissions as funding_permissions
     from incubator.mentoring import permissions as mentoring_permissions
+    from incubator.partners import services as partner_services
     from incubator.reviews import permissions as review_permissions
 
     app.add_template_filter(action_label, "action_label")
@@ -76,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     forms.register(app)
     permissions.register(app)
     company_permissions.register(app)
+    partner_services.register()  # the partner a role asks for is the partners' rule, which auth calls
     review_permissions.register(app)
     cohort_permissions.register(app)
     mentoring_permissions.register(app)

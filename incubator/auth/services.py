@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,8 +19,6 @@ from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.mail import services as mail
-from incubator.partners.enums import PartnerKind
-from incubator.partners.models import Partner
 from incubator.urls import external_url
 
 
@@ -241,27 +240,47 @@ def verify_email(token: str) -> User:
 
 # ---- Invitations -----------------------------------------------------------------------------------------
 
-def _check_roles(roles: Iterable[Role], partner: Partner | None, *, invitable_only: bool) -> set[Role]:
+class PartnerRow(Protocol):
+    """A partner organisation's row (the partners package's model): auth takes it as given and imports no
+    partner."""
+
+    id: int
+    name: str
+
+
+# What a role asks of the partner chosen beyond being there (a fund manager belongs to a fund-management
+# partner) is the partners' rule: the partners package registers it at start-up. A rule gets the roles and
+# the chosen partner's id (or None) and raises DomainError to refuse.
+PartnerRule = Callable[[set[Role], int | None], None]
+_partner_rules: list[PartnerRule] = []
+
+
+def add_partner_rule(rule: PartnerRule) -> None:
+    """Check every choice of roles and partner with `rule` too (once, however often called)."""
+    if rule not in _partner_rules:
+        _partner_rules.append(rule)
+
+
+def _check_roles(roles: Iterable[Role], partner_id: int | None, *, invitable_only: bool) -> set[Role]:
     roles = {Role(r) for r in roles}
     if not roles:
         raise DomainError(_l("Choose at least one role."), field="roles")
     if invitable_only and not roles.issubset(INVITABLE_ROLES):
         raise DomainError(_l("Founders register themselves; they cannot be invited."), field="roles")
-    if partner is not None and not roles & {Role.MENTOR, Role.FUND_MANAGER, Role.REVIEWER}:
+    if partner_id is not None and not roles & {Role.MENTOR, Role.FUND_MANAGER, Role.REVIEWER}:
         raise DomainError(_l("Only mentors, fund managers and reviewers belong to a partner: choose no partner."),
                           field="partner_id")
-    if Role.MENTOR in roles and partner is None:
+    if Role.MENTOR in roles and partner_id is None:
         raise DomainError(_l("A mentor belongs to a partner: choose the partner."), field="partner_id")
-    if Role.FUND_MANAGER in roles and (partner is None or partner.kind != PartnerKind.FUND_MANAGER):
-        raise DomainError(_l("A fund manager belongs to a fund-management partner: choose one."),
-                          field="partner_id")
+    for rule in _partner_rules:
+        rule(roles, partner_id)
     return roles
 
 
-def invite(inviter: User, email: str, full_name: str, roles: Iterable[Role], partner: Partner | None,
+def invite(inviter: User, email: str, full_name: str, roles: Iterable[Role], partner: PartnerRow | None,
            locale: str) -> AccountToken:
     email = normalise_email(email)
-    roles = _check_roles(roles, partner, invitable_only=True)
+    roles = _check_roles(roles, partner.id if partner else None, invitable_only=True)
     if find_user(email) is not None:
         raise DomainError(_l("This person already has an account: change their roles on their page."),
                           field="email")
@@ -297,10 +316,10 @@ def accept_invitation(token: str, full_name: str, password: str) -> User:
         raise InvalidToken(_l("An account with this e-mail address already exists. Log in instead."))
     full_name = full_name.strip() or row.payload.get("full_name", "")
     _check_password(password, row.email, full_name)
-    partner = db.session.get(Partner, row.payload["partner_id"]) if row.payload.get("partner_id") else None
-    roles = _check_roles(row.payload.get("roles", []), partner, invitable_only=True)
+    partner_id = row.payload.get("partner_id") or None
+    roles = _check_roles(row.payload.get("roles", []), partner_id, invitable_only=True)
     user = User(email=row.email, full_name=full_name, password_hash=security.hash_password(password),
-                locale=row.payload.get("locale"), partner=partner, email_verified_at=utcnow(),
+                locale=row.payload.get("locale"), partner_id=partner_id, email_verified_at=utcnow(),
                 password_changed_at=utcnow())
     user.role_rows.extend(UserRole(role=r) for r in sorted(roles))
     db.session.add(user)
@@ -371,10 +390,10 @@ def end_other_sessions(user_id: int, keep_sid: str | None = None) -> int:
 
 # ---- Administration --------------------------------------------------------------------------------------
 
-def set_roles(admin: User, user: User, roles: Iterable[Role], partner: Partner | None,
+def set_roles(admin: User, user: User, roles: Iterable[Role], partner: PartnerRow | None,
               version: int | str | None = None) -> None:
     expect_version(user, version)
-    roles = _check_roles(roles, partner, invitable_only=False)
+    roles = _check_roles(roles, partner.id if partner else None, invitable_only=False)
     if user.id == admin.id and Role.ADMIN not in roles:
         raise DomainError(_l("You cannot remove your own administrator role."), field="roles")
     before = ",".join(sorted(r.value for r in user.roles))

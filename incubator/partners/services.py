@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from incubator.audit import services as audit
+from incubator.auth.enums import Role
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.partners.enums import PartnerKind
@@ -51,3 +52,19 @@ def save_partner(partner: Partner | None, *, actor, version=None, **fields) -> P
         raise
     audit.record("partner.create" if created else "partner.update", partner, label=partner.name, actor=actor)
     return partner
+
+
+def _fund_manager_needs_a_fund_management_partner(roles: set[Role], partner_id: int | None) -> None:
+    """A fund manager belongs to a fund-management partner (the rule auth asks when roles are chosen)."""
+    if Role.FUND_MANAGER in roles:
+        partner = db.session.get(Partner, partner_id) if partner_id else None
+        if partner is None or partner.kind != PartnerKind.FUND_MANAGER:
+            raise DomainError(_l("A fund manager belongs to a fund-management partner: choose one."),
+                              field="partner_id")
+
+
+def register() -> None:
+    """At start-up: give auth the partners' rule on the roles a person's partner allows."""
+    from incubator.auth.services import add_partner_rule
+
+    add_partner_rule(_fund_manager_needs_a_fund_management_partner)
