@@ -246,6 +246,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from incubator.admin.audit_views import bp as audit_bp
+    from incubator.admin.mail_views import bp as mail_bp
     from incubator.admin.views import bp as admin_bp
     from incubator.applications.application_views import bp as applications_bp
     from incubator.applications.application_views import staff_bp as round_applications_bp
@@ -258,7 +259,6 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.funding.views import bp as funding_bp
     from incubator.home.views import bp as home_bp
     from incubator.imports.views import bp as imports_bp
-    from incubator.mail.views import bp as mail_bp
     from incubator.mentoring.views import bp as mentoring_bp
     from incubator.mentoring.views import partners_bp
     from incubator.reports.views import bp as reports_bp

@@ -1,3 +1,6 @@
+"""The outbox's pages for staff: the outer layer's, as they need people's permissions and forms (mail/ sits below
+auth, which sends through it). The blueprint keeps the name "mail" and the addresses under /outbox."""
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
