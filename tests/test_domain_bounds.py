@@ -327,7 +327,7 @@ def _cases():
     from incubator.mentoring import services as mentoring
     from incubator.outcomes import services as outcomes
     from incubator.reports import services as reports
-    from incubator.reviews import services as reviews
+    from incubator.reviews import stages as reviews
     from incubator.targets import services as targets
 
     far, ancient = date(9999, 12, 31), date(1, 1, 1)

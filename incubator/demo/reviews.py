@@ -16,7 +16,7 @@ from incubator.auth.enums import Role
 from incubator.auth.models import User, UserRole
 from incubator.db import utcnow
 from incubator.extensions import db
-from incubator.reviews import services
+from incubator.reviews import assigning, scoring, stages
 from incubator.reviews.models import Assignment
 
 REVIEW_ROUND_VI = "Đợt tuyển chọn khởi nghiệp sáng tạo năm 2026 – đợt 1 (thử nghiệm)"
@@ -81,30 +81,30 @@ def load(companies: list, password: str, domain: str) -> int:
         applications.append(application)
     db.session.flush()
 
-    stage = services.create_stage(intake_round, actor=staff, name_vi="Vòng đánh giá hồ sơ",
-                                  name_en="Dossier review", reviewers_per_application=3, share_scores=True,
-                                  closes_at=now + timedelta(days=10), spread_threshold=25)
-    services.create_stage(intake_round, actor=staff, default_rubric=True, name_vi="Ngày thuyết trình",
-                          name_en="Pitch day", reviewers_per_application=4, share_scores=False,
-                          closes_at=now + timedelta(days=30), spread_threshold=25)
-    services.take_into_review(stage, applications, actor=staff)
-    services.add_to_panel(stage, panel, actor=staff)
-    services.auto_assign(stage, actor=staff)
+    stage = stages.create_stage(intake_round, actor=staff, name_vi="Vòng đánh giá hồ sơ",
+                                name_en="Dossier review", reviewers_per_application=3, share_scores=True,
+                                closes_at=now + timedelta(days=10), spread_threshold=25)
+    stages.create_stage(intake_round, actor=staff, default_rubric=True, name_vi="Ngày thuyết trình",
+                        name_en="Pitch day", reviewers_per_application=4, share_scores=False,
+                        closes_at=now + timedelta(days=30), spread_threshold=25)
+    stages.take_into_review(stage, applications, actor=staff)
+    assigning.add_to_panel(stage, panel, actor=staff)
+    assigning.auto_assign(stage, actor=staff)
     assignments = db.session.scalars(sa.select(Assignment).where(Assignment.stage_id == stage.id)
                                      .order_by(Assignment.id)).all()
     for n, a in enumerate(assignments):
         if a.reviewer_id == reviewer.id:
             continue  # the demo reviewer's own work is left for whoever tries the demonstration
-        services.confirm_no_conflict(a, actor=a.reviewer)
+        assigning.confirm_no_conflict(a, actor=a.reviewer)
         # Scores from 2 to 5, varied, with each reviewer's own habit (one harsh, one generous).
         habit = {panel[1].id: 0, panel[2].id: 1, panel[3].id: -1}.get(a.reviewer_id, 0)
         scores = {c.id: (max(1, min(5, 3 + habit + ((n * 7 + c.position * 3) % 3) - 1)), None)
                   for c in stage.criteria}
-        services.save_review(a, actor=a.reviewer, scores=scores, submit=True, now=now,
-                             comment_for_applicant="Cần làm rõ mô hình doanh thu và khách hàng trả tiền đầu tiên.",
-                             private_note=None)
+        scoring.save_review(a, actor=a.reviewer, scores=scores, submit=True, now=now,
+                            comment_for_applicant="Cần làm rõ mô hình doanh thu và khách hàng trả tiền đầu tiên.",
+                            private_note=None)
     first_of_reviewer = [a for a in assignments if a.reviewer_id == reviewer.id]
     for a in first_of_reviewer[1:3]:
-        services.confirm_no_conflict(a, actor=reviewer)
+        assigning.confirm_no_conflict(a, actor=reviewer)
     db.session.flush()
     return 1

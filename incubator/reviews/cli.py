@@ -26,7 +26,7 @@ def register(app) -> None:
         is reminded once per stage, however often the command runs; the mail goes out with `flask mail deliver`."""
         from flask import current_app
 
-        from incubator.reviews.services import send_closing_reminders
+        from incubator.reviews.scoring import send_closing_reminders
         from incubator.urls import PublicUrlMissing, public_url
 
         try:

@@ -18,7 +18,7 @@ from incubator.auth.permissions import require
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.reviews import queries, services
+from incubator.reviews import assigning, decisions, queries, scoring, stages
 from incubator.reviews.enums import AssignmentStatus, Decision, ReviewStatus
 from incubator.reviews.forms import (
     BulkAssignForm,
@@ -87,10 +87,10 @@ def assignment(assignment_id):
         submit = action in ("submit", "submit_next") or (a.review is not None
                                                          and a.review.status is ReviewStatus.SUBMITTED)
         try:
-            services.save_review(a, actor=current_user, scores=scores_of(form, criteria),
-                                 comment_for_applicant=form.comment_for_applicant.data,
-                                 private_note=form.private_note.data, submit=submit, now=now,
-                                 version=form.version.data)
+            scoring.save_review(a, actor=current_user, scores=scores_of(form, criteria),
+                                comment_for_applicant=form.comment_for_applicant.data,
+                                private_note=form.private_note.data, submit=submit, now=now,
+                                version=form.version.data)
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
@@ -142,7 +142,7 @@ def confirm(assignment_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.confirm_no_conflict(a, actor=current_user)
+            assigning.confirm_no_conflict(a, actor=current_user)
         except DomainError as exc:
             _flash_error(exc)
             return redirect(url_for("reviews.desk"))
@@ -156,8 +156,8 @@ def declare_conflict(assignment_id):
     form = ConflictForm()
     if form.validate_on_submit():
         try:
-            services.record_conflict(current_user, a.application.company, kind=form.kind.data,
-                                     reason=form.reason.data, actor=current_user)
+            assigning.record_conflict(current_user, a.application.company, kind=form.kind.data,
+                                      reason=form.reason.data, actor=current_user)
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
@@ -183,8 +183,8 @@ def round_stages(round_id):
 def new_stage(round_id):
     intake_round = db.get_or_404(IntakeRound, round_id)
     form = StageForm()
-    done = save_form(form, lambda: services.create_stage(intake_round, actor=current_user,
-                                                         default_rubric=form.default_rubric.data, **form.fields()),
+    done = save_form(form, lambda: stages.create_stage(intake_round, actor=current_user,
+                                                       default_rubric=form.default_rubric.data, **form.fields()),
                      message=_("Stage created."), to=lambda stage: url_for("reviews.stage", stage_id=stage.id))
     if done:
         return done
@@ -199,8 +199,8 @@ def edit_stage(stage_id):
     del form.default_rubric
     if request.method == "GET":
         form.load(stage)
-    done = save_form(form, lambda: services.update_stage(stage, actor=current_user, version=form.version.data,
-                                                         **form.fields()),
+    done = save_form(form, lambda: stages.update_stage(stage, actor=current_user, version=form.version.data,
+                                                       **form.fields()),
                      message=_("Saved."), to=url_for("reviews.stage", stage_id=stage.id))
     if done:
         return done
@@ -230,9 +230,9 @@ def stage(stage_id):
     progress = queries.reviewer_progress(stage)
     return render_template("reviews/stage.html", stage=stage, panel_form=panel_form, candidates=candidates,
                            progress=progress, counts=queries.stage_counts(stage),
-                           waiting=len(services.reviewable_submitted(stage)),
-                           first=stage.position == services.first_stage_position(stage.round_id),
-                           has_reviews=services.stage_has_reviews(stage), now=utcnow())
+                           waiting=len(stages.reviewable_submitted(stage)),
+                           first=stage.position == stages.first_stage_position(stage.round_id),
+                           has_reviews=stages.stage_has_reviews(stage), now=utcnow())
 
 
 @bp.route("/stages/<int:stage_id>/criteria/new", methods=["GET", "POST"])
@@ -240,7 +240,7 @@ def stage(stage_id):
 def new_criterion(stage_id):
     stage = db.get_or_404(ReviewStage, stage_id)
     form = CriterionForm()
-    done = save_form(form, lambda: services.add_criterion(stage, actor=current_user, **form.fields()),
+    done = save_form(form, lambda: stages.add_criterion(stage, actor=current_user, **form.fields()),
                      message=_("Criterion added."), to=url_for("reviews.stage", stage_id=stage.id))
     if done:
         return done
@@ -254,7 +254,7 @@ def edit_criterion(criterion_id):
     form = CriterionForm()
     if request.method == "GET":
         form.load(criterion)
-    done = save_form(form, lambda: services.update_criterion(criterion, actor=current_user, **form.fields()),
+    done = save_form(form, lambda: stages.update_criterion(criterion, actor=current_user, **form.fields()),
                      message=_("Saved."), to=url_for("reviews.stage", stage_id=criterion.stage_id))
     if done:
         return done
@@ -269,7 +269,7 @@ def remove_criterion(criterion_id):
     stage_id = criterion.stage_id
     if ConfirmForm().validate_on_submit():
         try:
-            services.remove_criterion(criterion, actor=current_user)
+            stages.remove_criterion(criterion, actor=current_user)
         except DomainError as exc:
             _flash_error(exc)
         else:
@@ -288,7 +288,7 @@ def add_panel(stage_id):
     if form.validate_on_submit():
         users = db.session.scalars(sa.select(User).where(User.id.in_(form.reviewers.data))).all()
         try:
-            added = services.add_to_panel(stage, users, actor=current_user)
+            added = assigning.add_to_panel(stage, users, actor=current_user)
         except DomainError as exc:
             _flash_error(exc)
         else:
@@ -306,7 +306,7 @@ def remove_panel(stage_id, user_id):
     stage = db.get_or_404(ReviewStage, stage_id)
     user = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
-        withdrawn = services.remove_from_panel(stage, user, actor=current_user)
+        withdrawn = assigning.remove_from_panel(stage, user, actor=current_user)
         flash(_("%(name)s left the panel; %(count)s assignments were taken back.", name=user.full_name,
                 count=withdrawn), "success")
     return redirect(url_for("reviews.stage", stage_id=stage.id))
@@ -318,7 +318,7 @@ def take(stage_id):
     stage = db.get_or_404(ReviewStage, stage_id)
     if ConfirmForm().validate_on_submit():
         try:
-            taken = services.take_into_review(stage, services.reviewable_submitted(stage), actor=current_user)
+            taken = stages.take_into_review(stage, stages.reviewable_submitted(stage), actor=current_user)
         except DomainError as exc:
             _flash_error(exc)
         else:
@@ -332,7 +332,7 @@ def auto_assign(stage_id):
     stage = db.get_or_404(ReviewStage, stage_id)
     if ConfirmForm().validate_on_submit():
         try:
-            result = services.auto_assign(stage, actor=current_user)
+            result = assigning.auto_assign(stage, actor=current_user)
         except DomainError as exc:
             _flash_error(exc)
         else:
@@ -348,7 +348,7 @@ def auto_assign(stage_id):
 def remind(stage_id):
     stage = db.get_or_404(ReviewStage, stage_id)
     if ConfirmForm().validate_on_submit():
-        sent = services.remind_reviewers(stage, actor=current_user, now=utcnow())
+        sent = scoring.remind_reviewers(stage, actor=current_user, now=utcnow())
         flash(_("Reminders sent to %(count)s reviewers.", count=sent), "success")
     return redirect(url_for("reviews.stage", stage_id=stage.id))
 
@@ -373,7 +373,7 @@ def assignments(stage_id):
         chosen = {e.application_id: e.application for e in entries}
         applications = [chosen[i] for i in form.applications.data]
         reviewers = db.session.scalars(sa.select(User).where(User.id.in_(form.reviewers.data))).all()
-        made, skipped = services.assign_many(stage, applications, reviewers, actor=current_user)
+        made, skipped = assigning.assign_many(stage, applications, reviewers, actor=current_user)
         flash(_("%(count)s assignments made.", count=made), "success")
         for application, reviewer, reason in skipped:
             flash(f"{application.reference} · {reviewer.full_name}: {reason}", "warning")
@@ -392,7 +392,7 @@ def withdraw_assignment(assignment_id):
     a = db.get_or_404(Assignment, assignment_id)
     if ConfirmForm().validate_on_submit():
         try:
-            services.withdraw_assignment(a, actor=current_user)
+            assigning.withdraw_assignment(a, actor=current_user)
         except DomainError as exc:
             _flash_error(exc)
         else:
@@ -416,8 +416,8 @@ def conflicts(stage_id):
         reviewer = db.session.get(User, form.reviewer.data)
         application = next(e.application for e in entries if e.application_id == form.application.data)
         try:
-            services.record_conflict(reviewer, application.company, kind=form.kind.data, reason=form.reason.data,
-                                     actor=current_user, refill=form.refill.data)
+            assigning.record_conflict(reviewer, application.company, kind=form.kind.data, reason=form.reason.data,
+                                      actor=current_user, refill=form.refill.data)
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
@@ -464,7 +464,7 @@ def ranking(stage_id):
     if not can_see_ranking(current_user, stage):
         return render_template("reviews/ranking_blind.html", stage=stage, due=reviews_due(current_user, stage)), 403
     form = BulkDecisionForm(formdata=None)
-    _decision_choices(form, stage, services.next_stage(stage) is not None)
+    _decision_choices(form, stage, stages.next_stage(stage) is not None)
     return _ranking_page(stage, form)
 
 
@@ -525,15 +525,15 @@ def decide_many(stage_id):
     _blind_or_not(stage)
     entries = {e.id: e for e in queries.stage_entries(stage)}
     form = BulkDecisionForm()
-    _decision_choices(form, stage, services.next_stage(stage) is not None)
+    _decision_choices(form, stage, stages.next_stage(stage) is not None)
     form.entries.choices = [SelectChoice(i, str(i)) for i in entries]
     if not form.validate_on_submit():
         # shown again as it was sent (the ticks, the decision, the reasons), with what is wrong
         return _ranking_page(stage, form, 400)
     chosen = [entries[i] for i in form.entries.data]
     try:
-        decided, skipped = services.decide_many(chosen, Decision(form.decision.data), actor=current_user,
-                                                reason=_reason_of(form), reason_text=form.reason_text.data)
+        decided, skipped = decisions.decide_many(chosen, Decision(form.decision.data), actor=current_user,
+                                                 reason=_reason_of(form), reason_text=form.reason_text.data)
     except DomainError as exc:
         db.session.rollback()  # all or nothing: no decision of the batch is kept, no e-mail sent
         apply_form_error(form, exc)
@@ -574,13 +574,13 @@ def decide(entry_id):
     entry = db.get_or_404(StageEntry, entry_id)
     _blind_or_not(entry.stage)
     form = DecisionForm()
-    _decision_choices(form, entry.stage, services.next_stage(entry.stage) is not None)
+    _decision_choices(form, entry.stage, stages.next_stage(entry.stage) is not None)
     if request.method == "GET":
         form.version.data = entry.version_id
     if form.validate_on_submit():
         try:
-            services.decide(entry, Decision(form.decision.data), actor=current_user, reason=_reason_of(form),
-                            reason_text=form.reason_text.data, version=form.version.data)
+            decisions.decide(entry, Decision(form.decision.data), actor=current_user, reason=_reason_of(form),
+                             reason_text=form.reason_text.data, version=form.version.data)
         except DomainError as exc:
             apply_form_error(form, exc)
         else:
@@ -597,8 +597,8 @@ def decide(entry_id):
 @require(can_manage_reviews)
 def reasons():
     form = ReasonForm()
-    done = save_form(form, lambda: services.save_reason(None, actor=current_user, label_vi=form.label_vi.data,
-                                                        label_en=form.label_en.data, active=form.active.data),
+    done = save_form(form, lambda: decisions.save_reason(None, actor=current_user, label_vi=form.label_vi.data,
+                                                         label_en=form.label_en.data, active=form.active.data),
                      message=_("Reason added."), to=url_for("reviews.reasons"))
     if done:
         return done
@@ -611,8 +611,8 @@ def reasons():
 def edit_reason(reason_id):
     reason = db.get_or_404(RejectionReason, reason_id)
     form = ReasonForm(obj=reason if request.method == "GET" else None)
-    done = save_form(form, lambda: services.save_reason(reason, actor=current_user, label_vi=form.label_vi.data,
-                                                        label_en=form.label_en.data, active=form.active.data),
+    done = save_form(form, lambda: decisions.save_reason(reason, actor=current_user, label_vi=form.label_vi.data,
+                                                         label_en=form.label_en.data, active=form.active.data),
                      message=_("Saved."), to=url_for("reviews.reasons"))
     if done:
         return done

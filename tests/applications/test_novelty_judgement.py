@@ -81,7 +81,7 @@ def test_a_draft_or_a_withdrawn_application_is_not_judged(make, status):
 
 
 def test_an_application_judged_not_new_is_not_taken_into_review(make):
-    from incubator.reviews.services import reviewable_submitted
+    from incubator.reviews.stages import reviewable_submitted
 
     application = _submitted(make)
     stage = make.review_stage(intake_round=application.round)

@@ -17,8 +17,9 @@ from incubator.mail import services as mail
 from incubator.mail.models import OutboxMessage
 from incubator.mentoring import services as mentoring
 from incubator.mentoring.enums import SessionStatus
-from incubator.reviews import services as reviews
+from incubator.reviews import assigning, decisions, scoring
 from incubator.reviews.enums import AssignmentStatus, Decision
+from incubator.reviews.models import Assignment, StageEntry
 
 GREETING = {"vi": "Kính gửi", "en": "Hello"}
 SIGNATURE = {"vi": "Vườn ươm doanh nghiệp CNTT đổi mới sáng tạo thành phố Hà Nội",
@@ -99,7 +100,7 @@ def test_a_batch_of_assignments_is_one_email_per_reviewer_listing_them_all(make,
     john = make.user(Role.REVIEWER, full_name="John Smith", locale="en")
     stage, applications = _stage_with_applications(make, 3)
 
-    made, skipped = reviews.assign_many(stage, applications, [ha, john], actor=staff)
+    made, skipped = assigning.assign_many(stage, applications, [ha, john], actor=staff)
     db.session.commit()
     assert (made, skipped) == (6, [])
     mails = _by_address(_mails(db, "review_assigned"))
@@ -117,7 +118,7 @@ def test_a_batch_of_assignments_is_one_email_per_reviewer_listing_them_all(make,
         assert "http://localhost/reviews/" in message.body_text
 
     # The same batch again (a second click): nothing new is given, nothing is sent.
-    assert reviews.assign_many(stage, applications, [ha, john], actor=staff) == (0, [])
+    assert assigning.assign_many(stage, applications, [ha, john], actor=staff) == (0, [])
     db.session.commit()
     assert len(_mails(db, "review_assigned")) == 2
 
@@ -126,16 +127,16 @@ def test_a_single_assignment_sends_one_email_and_a_second_click_none(make, db):
     staff = make.user(Role.STAFF)
     reviewer = make.user(Role.REVIEWER, locale="en")
     stage, (application,) = _stage_with_applications(make, 1)
-    a = reviews.assign(stage, application, reviewer, actor=staff)
-    reviews.assign(stage, application, reviewer, actor=staff)
+    a = assigning.assign(stage, application, reviewer, actor=staff)
+    assigning.assign(stage, application, reviewer, actor=staff)
     db.session.commit()
     (message,) = _mails(db, "review_assigned")
     assert message.to_address == reviewer.email and "VU-2026-0001" in message.body_text
     assert message.subject.startswith("1 application to review")
 
     # Taken back, then given again: that is a new assignment, and it is told.
-    reviews.withdraw_assignment(a, actor=staff)
-    reviews.assign(stage, application, reviewer, actor=staff)
+    assigning.withdraw_assignment(a, actor=staff)
+    assigning.assign(stage, application, reviewer, actor=staff)
     db.session.commit()
     assert len(_mails(db, "review_assigned")) == 2
 
@@ -144,10 +145,10 @@ def test_the_automatic_assignment_sends_one_email_per_reviewer_and_a_second_run_
     staff = make.user(Role.STAFF)
     reviewers = [make.user(Role.REVIEWER, locale=locale) for locale in ("vi", "en", "vi")]
     stage, applications = _stage_with_applications(make, 4, reviewers_per_application=2)
-    reviews.add_to_panel(stage, reviewers, actor=staff)
+    assigning.add_to_panel(stage, reviewers, actor=staff)
     db.session.commit()
 
-    result = reviews.auto_assign(stage, actor=staff)
+    result = assigning.auto_assign(stage, actor=staff)
     db.session.commit()
     assert result == {"created": 8, "gaps_left": 0}
     mails = _by_address(_mails(db, "review_assigned"))
@@ -161,7 +162,7 @@ def test_the_automatic_assignment_sends_one_email_per_reviewer_and_a_second_run_
         assert sum(application.reference in body for application in applications) == len(theirs)
         _in(reviewer.locale, mails[reviewer.email], reviewer.full_name)
 
-    assert reviews.auto_assign(stage, actor=staff) == {"created": 0, "gaps_left": 0}
+    assert assigning.auto_assign(stage, actor=staff) == {"created": 0, "gaps_left": 0}
     db.session.commit()
     assert len(_mails(db, "review_assigned")) == 3
 
@@ -170,12 +171,12 @@ def test_a_gap_left_by_a_recusal_is_filled_and_only_the_new_reviewer_is_told(mak
     staff = make.user(Role.STAFF)
     first, second, third = (make.user(Role.REVIEWER) for _ in range(3))
     stage, (application,) = _stage_with_applications(make, 1, reviewers_per_application=2)
-    reviews.add_to_panel(stage, [first, second], actor=staff)
-    reviews.auto_assign(stage, actor=staff)
-    reviews.add_to_panel(stage, [third], actor=staff)
+    assigning.add_to_panel(stage, [first, second], actor=staff)
+    assigning.auto_assign(stage, actor=staff)
+    assigning.add_to_panel(stage, [third], actor=staff)
     db.session.commit()
     assert len(_mails(db, "review_assigned")) == 2
-    reviews.record_conflict(first, application.company, kind="employer", reason="Tôi làm việc ở đây", actor=first)
+    assigning.record_conflict(first, application.company, kind="employer", reason="Tôi làm việc ở đây", actor=first)
     db.session.commit()
     mails = _mails(db, "review_assigned")
     assert [m.to_address for m in mails[2:]] == [third.email]
@@ -190,13 +191,13 @@ def test_the_daily_reminder_reaches_reviewers_with_reviews_due_once_before_the_s
     english = make.user(Role.REVIEWER, full_name="Mary Late", locale="en")
     # Closes on 20/03/2026 at 17:00 in Hà Nội (10:00 UTC).
     stage, applications = _stage_with_applications(make, 2, closes_at=datetime(2026, 3, 20, 10, 0, tzinfo=UTC))
-    reviews.assign_many(stage, applications, [behind, done, english], actor=staff)
+    assigning.assign_many(stage, applications, [behind, done, english], actor=staff)
     db.session.commit()
-    for a in db.session.scalars(sa.select(reviews.Assignment).where(reviews.Assignment.reviewer_id == done.id)):
+    for a in db.session.scalars(sa.select(Assignment).where(Assignment.reviewer_id == done.id)):
         make.review(a)
     later, later_applications = _stage_with_applications(make, 1, first=9,
                                                          closes_at=datetime(2026, 4, 30, 10, 0, tzinfo=UTC))
-    reviews.assign_many(later, later_applications, [behind], actor=staff)
+    assigning.assign_many(later, later_applications, [behind], actor=staff)
     db.session.commit()
 
     def run(today: str):
@@ -223,11 +224,11 @@ def test_the_reminder_leaves_a_closed_stage_and_a_finished_reviewer_alone(make, 
     reviewer = make.user(Role.REVIEWER)
     now = datetime.now(UTC)
     stage, applications = _stage_with_applications(make, 1, closes_at=now - timedelta(hours=1))
-    reviews.assign_many(stage, applications, [reviewer], actor=staff)
+    assigning.assign_many(stage, applications, [reviewer], actor=staff)
     db.session.commit()
     today = now.date()
-    assert reviews.send_closing_reminders(today, days_before=3, now=now) == 0
-    assert reviews.send_closing_reminders(today - timedelta(days=1), days_before=3, now=now) == 0
+    assert scoring.send_closing_reminders(today, days_before=3, now=now) == 0
+    assert scoring.send_closing_reminders(today - timedelta(days=1), days_before=3, now=now) == 0
 
 
 def test_the_reminder_command_needs_the_public_address_and_a_real_day(runner, app, monkeypatch):
@@ -242,11 +243,11 @@ def test_staff_s_reminder_clicked_twice_in_a_minute_sends_once(make, db):
     staff = make.user(Role.STAFF)
     reviewer = make.user(Role.REVIEWER)
     stage, applications = _stage_with_applications(make, 1)
-    reviews.assign_many(stage, applications, [reviewer], actor=staff)
+    assigning.assign_many(stage, applications, [reviewer], actor=staff)
     now = datetime(2026, 3, 1, 3, 0, 10, tzinfo=UTC)
-    assert reviews.remind_reviewers(stage, actor=staff, now=now) == 1
-    assert reviews.remind_reviewers(stage, actor=staff, now=now + timedelta(seconds=20)) == 0
-    assert reviews.remind_reviewers(stage, actor=staff, now=now + timedelta(days=1)) == 1
+    assert scoring.remind_reviewers(stage, actor=staff, now=now) == 1
+    assert scoring.remind_reviewers(stage, actor=staff, now=now + timedelta(seconds=20)) == 0
+    assert scoring.remind_reviewers(stage, actor=staff, now=now + timedelta(days=1)) == 1
     db.session.commit()
     assert len(_mails(db, "review_reminder")) == 2
 
@@ -260,9 +261,9 @@ def test_the_staff_s_message_to_the_applicant_is_in_the_decision_email_whatever_
     stage, (application,) = _stage_with_applications(make, 1)
     make.review_stage(intake_round=stage.round, position=2)
     make.member(company=application.company, user=founder)
-    entry = db.session.scalar(sa.select(reviews.StageEntry).where(reviews.StageEntry.stage_id == stage.id))
+    entry = db.session.scalar(sa.select(StageEntry).where(StageEntry.stage_id == stage.id))
     message = "Mời công ty dự buổi định hướng ngày 05/01/2027 lúc 9 giờ tại tầng 3."
-    reviews.decide(entry, decision, actor=staff, reason_text=message)
+    decisions.decide(entry, decision, actor=staff, reason_text=message)
     db.session.commit()
     (sent,) = _mails(db, "review_decision")
     _in("vi", sent, "Lê Thị Sáng Lập")
@@ -275,10 +276,10 @@ def test_each_decision_on_an_application_is_told_once(make, db):
     founder = make.user(locale="en")
     stage, (application,) = _stage_with_applications(make, 1)
     make.member(company=application.company, user=founder)
-    entry = db.session.scalar(sa.select(reviews.StageEntry).where(reviews.StageEntry.stage_id == stage.id))
-    reviews.decide(entry, Decision.WAITLIST, actor=staff)
-    reviews._send_decision(entry, None)  # announced again by mistake: nothing more
-    reviews.decide(entry, Decision.ACCEPT, actor=staff)  # a place opened: this is news
+    entry = db.session.scalar(sa.select(StageEntry).where(StageEntry.stage_id == stage.id))
+    decisions.decide(entry, Decision.WAITLIST, actor=staff)
+    decisions._send_decision(entry, None)  # announced again by mistake: nothing more
+    decisions.decide(entry, Decision.ACCEPT, actor=staff)  # a place opened: this is news
     db.session.commit()
     mails = _mails(db, "review_decision")
     assert [m.subject for m in mails] == [f"Your application {application.reference} is on the waiting list",
@@ -407,9 +408,9 @@ def test_telling_the_same_batch_again_sends_nothing(make, db):
     staff = make.user(Role.STAFF)
     reviewer = make.user(Role.REVIEWER)
     stage, (application,) = _stage_with_applications(make, 1)
-    a = reviews.assign(stage, application, reviewer, actor=staff)
+    a = assigning.assign(stage, application, reviewer, actor=staff)
     db.session.commit()
-    reviews._tell_assigned(stage, reviewer, [a])
+    assigning._tell_assigned(stage, reviewer, [a])
     db.session.commit()
     assert a.status is AssignmentStatus.ASSIGNED
     assert len(_mails(db, "review_assigned")) == 1
@@ -423,7 +424,7 @@ def test_staff_assigning_in_bulk_through_the_page_sends_each_reviewer_one_email_
     staff_client, staff = login_as(Role.STAFF)
     reviewers = [make.user(Role.REVIEWER, locale=locale) for locale in ("vi", "en")]
     stage, applications = _stage_with_applications(make, 3)
-    reviews.add_to_panel(stage, reviewers, actor=staff)
+    assigning.add_to_panel(stage, reviewers, actor=staff)
     db.session.commit()
     form = {"applications": [str(a.id) for a in applications], "reviewers": [str(r.id) for r in reviewers]}
     for _ in range(2):

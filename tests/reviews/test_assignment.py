@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from incubator.applications.enums import ApplicationStatus
 from incubator.auth.enums import Role
-from incubator.reviews import assignment as plan_module
-from incubator.reviews import services
+from incubator.errors import DomainError
+from incubator.reviews import assigning, stages
+from incubator.reviews import assignment_plan as plan_module
 from incubator.reviews.enums import ACTIVE_ASSIGNMENT, AssignmentStatus, ConflictKind
 from incubator.reviews.models import Assignment
 
@@ -23,8 +24,8 @@ def _round_with_entries(make, db, n_applications, n_reviewers, per=3):
     applications = [make.application(intake_round=stage.round, created_by=founder, status=ApplicationStatus.SUBMITTED,
                                       reference=f"VU-2026-{i:04d}") for i in range(1, n_applications + 1)]
     reviewers = [make.user(Role.REVIEWER) for _ in range(n_reviewers)]
-    services.take_into_review(stage, applications, actor=staff)
-    services.add_to_panel(stage, reviewers, actor=staff)
+    stages.take_into_review(stage, applications, actor=staff)
+    assigning.add_to_panel(stage, reviewers, actor=staff)
     db.session.commit()
     return staff, stage, applications, reviewers
 
@@ -41,11 +42,11 @@ def test_120_applications_12_reviewers_3_each_even_loads_no_conflict_then_gaps_r
     conflicted = set()
     for i in range(10):
         reviewer, application = reviewers[i], applications[i * 7]
-        services.record_conflict(reviewer, application.company, kind=ConflictKind.INVESTOR,
-                                 reason="Quỹ của tôi đã đầu tư", actor=staff)
+        assigning.record_conflict(reviewer, application.company, kind=ConflictKind.INVESTOR,
+                                  reason="Quỹ của tôi đã đầu tư", actor=staff)
         conflicted.add((application.id, reviewer.id))
 
-    result = services.auto_assign(stage, actor=staff)
+    result = assigning.auto_assign(stage, actor=staff)
     db.session.commit()
 
     pairs = _active_pairs(db, stage)
@@ -61,13 +62,13 @@ def test_120_applications_12_reviewers_3_each_even_loads_no_conflict_then_gaps_r
     theirs = sorted(a for a, r in pairs if r == recused_reviewer.id)[:5]
     by_id = {a.id: a for a in applications}
     for application_id in theirs:
-        services.record_conflict(recused_reviewer, by_id[application_id].company, kind=ConflictKind.COMPETITOR,
-                                 reason="Sản phẩm cạnh tranh trực tiếp", actor=staff, refill=False)
+        assigning.record_conflict(recused_reviewer, by_id[application_id].company, kind=ConflictKind.COMPETITOR,
+                                  reason="Sản phẩm cạnh tranh trực tiếp", actor=staff, refill=False)
     db.session.commit()
     after_recusal = _active_pairs(db, stage)
     assert after_recusal == pairs - {(a, recused_reviewer.id) for a in theirs}
 
-    rerun = services.auto_assign(stage, actor=staff)
+    rerun = assigning.auto_assign(stage, actor=staff)
     db.session.commit()
     final = _active_pairs(db, stage)
     assert rerun == {"created": 5, "gaps_left": 0}
@@ -77,17 +78,17 @@ def test_120_applications_12_reviewers_3_each_even_loads_no_conflict_then_gaps_r
     assert set(Counter(a for a, _ in final).values()) == {3}
 
     # A third run has nothing to do.
-    assert services.auto_assign(stage, actor=staff) == {"created": 0, "gaps_left": 0}
+    assert assigning.auto_assign(stage, actor=staff) == {"created": 0, "gaps_left": 0}
 
 
 def test_a_reviewer_declaring_a_conflict_is_replaced_at_once(make, db):
     staff, stage, _applications, _reviewers = _round_with_entries(make, db, 4, 4, per=2)
-    services.auto_assign(stage, actor=staff)
+    assigning.auto_assign(stage, actor=staff)
     db.session.commit()
     a = db.session.scalars(sa.select(Assignment).where(Assignment.stage_id == stage.id)).first()
     reviewer = a.reviewer
-    services.record_conflict(reviewer, a.application.company, kind=ConflictKind.FAMILY,
-                             reason="Người sáng lập là em họ tôi", actor=reviewer)
+    assigning.record_conflict(reviewer, a.application.company, kind=ConflictKind.FAMILY,
+                              reason="Người sáng lập là em họ tôi", actor=reviewer)
     db.session.commit()
     db.session.refresh(a)
     assert a.status is AssignmentStatus.RECUSED
@@ -97,14 +98,14 @@ def test_a_reviewer_declaring_a_conflict_is_replaced_at_once(make, db):
 
 def test_rerun_after_a_reviewer_leaves_the_panel_fills_only_their_gaps(make, db):
     staff, stage, _applications, reviewers = _round_with_entries(make, db, 12, 4, per=2)
-    services.auto_assign(stage, actor=staff)
+    assigning.auto_assign(stage, actor=staff)
     db.session.commit()
     before = _active_pairs(db, stage)
     leaving = reviewers[0]
-    services.remove_from_panel(stage, leaving, actor=staff)
+    assigning.remove_from_panel(stage, leaving, actor=staff)
     db.session.commit()
     theirs = {a for a, r in before if r == leaving.id}
-    result = services.auto_assign(stage, actor=staff)
+    result = assigning.auto_assign(stage, actor=staff)
     db.session.commit()
     after = _active_pairs(db, stage)
     assert result["created"] == len(theirs) == 6
@@ -116,15 +117,15 @@ def test_rerun_after_a_reviewer_leaves_the_panel_fills_only_their_gaps(make, db)
 
 def test_a_conflicted_reviewer_cannot_be_assigned_by_hand(make, db):
     staff, stage, applications, reviewers = _round_with_entries(make, db, 2, 2, per=1)
-    services.record_conflict(reviewers[0], applications[0].company, kind=ConflictKind.EMPLOYER,
-                             reason="Tôi làm tư vấn cho công ty này", actor=staff)
-    made, skipped = services.assign_many(stage, applications, reviewers[:1], actor=staff)
+    assigning.record_conflict(reviewers[0], applications[0].company, kind=ConflictKind.EMPLOYER,
+                              reason="Tôi làm tư vấn cho công ty này", actor=staff)
+    made, skipped = assigning.assign_many(stage, applications, reviewers[:1], actor=staff)
     assert made == 1 and [(s[0].id, s[1].id) for s in skipped] == [(applications[0].id, reviewers[0].id)]
 
 
 def test_gaps_are_reported_when_the_panel_is_too_small(make, db):
     staff, stage, _applications, _reviewers = _round_with_entries(make, db, 3, 2, per=3)
-    assert services.auto_assign(stage, actor=staff) == {"created": 6, "gaps_left": 3}
+    assert assigning.auto_assign(stage, actor=staff) == {"created": 6, "gaps_left": 3}
 
 
 @settings(max_examples=60, deadline=None)
@@ -154,14 +155,14 @@ def test_a_reviewer_who_holds_the_companys_file_or_is_deactivated_is_never_assig
     staff, stage, applications, reviewers = _round_with_entries(make, db, 4, 3, per=2)
     founder_reviewer = make.user(R.FOUNDER, R.REVIEWER)
     make.member(company=applications[0].company, user=founder_reviewer)
-    services.add_to_panel(stage, [founder_reviewer], actor=staff)
+    assigning.add_to_panel(stage, [founder_reviewer], actor=staff)
     reviewers[2].active = False
     db.session.commit()
-    services.auto_assign(stage, actor=staff)
+    assigning.auto_assign(stage, actor=staff)
     db.session.commit()
     pairs = _active_pairs(db, stage)
     assert (applications[0].id, founder_reviewer.id) not in pairs
     assert all(r != reviewers[2].id for _, r in pairs)
     assert Counter(a for a, _ in pairs) == {a.id: 2 for a in applications}
-    with __import__("pytest").raises(services.DomainError):
-        services.assign(stage, applications[0], founder_reviewer, actor=staff)
+    with __import__("pytest").raises(DomainError):
+        assigning.assign(stage, applications[0], founder_reviewer, actor=staff)

@@ -10,7 +10,7 @@ from incubator.audit.models import AuditEntry
 from incubator.auth.enums import Role
 from incubator.errors import DomainError
 from incubator.mail.models import OutboxMessage
-from incubator.reviews import services
+from incubator.reviews import decisions, scoring
 from incubator.reviews.enums import Decision
 from incubator.reviews.models import StageEntry
 
@@ -46,7 +46,7 @@ def test_a_decision_goes_to_the_business_s_founders_at_the_time_not_to_whoever_s
     make.member(company=application.company, user=make.user(email="chua-xac-nhan@vuonuom.example",
                                                             email_verified_at=None))
     db.session.commit()
-    services.decide_many([make.stage_entry(stage, application)], Decision.ACCEPT, actor=staff)
+    decisions.decide_many([make.stage_entry(stage, application)], Decision.ACCEPT, actor=staff)
     db.session.commit()
     mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "review_decision")).all()
     assert sorted(m.to_address for m in mails) == sorted(u.email for u in now_holding)
@@ -62,8 +62,8 @@ def test_bulk_rejection_of_50_sends_50_emails_in_each_language_audits_50_and_nev
     # One reviewer's comment for the first applicant is released with the decision.
     make.review(make.assignment(entries[0]), comment_for_applicant="Cần làm rõ khách hàng mục tiêu.")
 
-    decided, skipped = services.decide_many(entries, Decision.REJECT, actor=staff, reason=reason,
-                                            reason_text="Đợt này ưu tiên sản phẩm cho chính quyền số.")
+    decided, skipped = decisions.decide_many(entries, Decision.REJECT, actor=staff, reason=reason,
+                                             reason_text="Đợt này ưu tiên sản phẩm cho chính quyền số.")
     db.session.commit()
     assert (len(decided), len(skipped)) == (50, 0)
     mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "review_decision")
@@ -87,7 +87,7 @@ def test_bulk_rejection_of_50_sends_50_emails_in_each_language_audits_50_and_nev
 
     # The second click: nothing more is sent or written.
     again = db.session.scalars(sa.select(StageEntry).order_by(StageEntry.id)).all()
-    decided, skipped = services.decide_many(again, Decision.REJECT, actor=staff, reason=reason)
+    decided, skipped = decisions.decide_many(again, Decision.REJECT, actor=staff, reason=reason)
     db.session.commit()
     assert (len(decided), len(skipped)) == (0, 50)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 50
@@ -98,7 +98,7 @@ def test_bulk_rejection_of_50_sends_50_emails_in_each_language_audits_50_and_nev
 def test_a_rejection_needs_a_reason(make, db):
     entry = _entries(make, make.review_stage(), 1)[0]
     with pytest.raises(DomainError):
-        services.decide(entry, Decision.REJECT, actor=make.user(Role.STAFF))
+        decisions.decide(entry, Decision.REJECT, actor=make.user(Role.STAFF))
 
 
 def test_advance_moves_the_application_to_the_next_stage_and_keeps_it_under_review(make, db):
@@ -106,9 +106,9 @@ def test_advance_moves_the_application_to_the_next_stage_and_keeps_it_under_revi
     first = make.review_stage()
     entry = _entries(make, first, 1)[0]
     with pytest.raises(DomainError):
-        services.decide(entry, Decision.ADVANCE, actor=staff)  # no next stage yet
+        decisions.decide(entry, Decision.ADVANCE, actor=staff)  # no next stage yet
     second = make.review_stage(intake_round=first.round, position=2)
-    services.decide(entry, Decision.ADVANCE, actor=staff)
+    decisions.decide(entry, Decision.ADVANCE, actor=staff)
     db.session.commit()
     assert entry.application.status is ApplicationStatus.UNDER_REVIEW
     assert db.session.scalar(sa.select(StageEntry).where(StageEntry.stage_id == second.id)).application_id \
@@ -118,12 +118,12 @@ def test_advance_moves_the_application_to_the_next_stage_and_keeps_it_under_revi
 def test_waitlisted_then_accepted(make, db):
     staff = make.user(Role.STAFF)
     entry = _entries(make, make.review_stage(), 1)[0]
-    services.decide(entry, Decision.WAITLIST, actor=staff)
-    services.decide(entry, Decision.ACCEPT, actor=staff)
+    decisions.decide(entry, Decision.WAITLIST, actor=staff)
+    decisions.decide(entry, Decision.ACCEPT, actor=staff)
     db.session.commit()
     assert entry.application.status is ApplicationStatus.ACCEPTED and entry.decision is Decision.ACCEPT
     with pytest.raises(DomainError):
-        services.decide(entry, Decision.REJECT, actor=staff, reason_text="Đổi ý")
+        decisions.decide(entry, Decision.REJECT, actor=staff, reason_text="Đổi ý")
 
 
 def test_bulk_decision_through_the_ranking_page_and_the_second_click(login_as, make, db):
@@ -158,8 +158,8 @@ def test_accepting_admits_the_startup_to_the_rounds_cohort_with_its_residency(ma
     cohort = cohorts.create_cohort(actor=staff, name="Khóa ươm tạo 2026", starts_on=date(2026, 3, 1),
                                    ends_on=date(2026, 12, 31), round_id=stage.round_id)
     accepted, waitlisted = _entries(make, stage, 2)
-    services.decide(accepted, Decision.ACCEPT, actor=staff)
-    services.decide(waitlisted, Decision.WAITLIST, actor=staff)
+    decisions.decide(accepted, Decision.ACCEPT, actor=staff)
+    decisions.decide(waitlisted, Decision.WAITLIST, actor=staff)
     db.session.commit()
     members = db.session.scalars(sa.select(CohortMember)).all()
     assert [(m.cohort_id, m.company_id) for m in members] == [(cohort.id, accepted.application.company_id)]
@@ -184,7 +184,7 @@ def test_accepting_a_business_that_is_not_it_is_refused_with_the_reason_as_admit
     entry.application.company.is_it = False
     db.session.commit()
     with pytest.raises(DomainError, match="không phải là doanh nghiệp CNTT"):
-        services.decide(entry, Decision.ACCEPT, actor=staff)
+        decisions.decide(entry, Decision.ACCEPT, actor=staff)
     db.session.rollback()
     url = f"/reviews/entries/{entry.id}/decide"
     response = post_form(client, url, {"decision": "accept", "version": str(entry.version_id)}, token_from=url)
@@ -233,12 +233,12 @@ def test_reviews_close_with_the_decision_and_the_released_comments_stay_those_se
     entry = _entries(make, make.review_stage(), 1)[0]
     sent = make.review(make.assignment(entry), comment_for_applicant="Nhận xét đã gửi")
     late = make.assignment(entry)
-    services.decide(entry, Decision.REJECT, actor=staff, reason_text="Chưa phù hợp")
+    decisions.decide(entry, Decision.REJECT, actor=staff, reason_text="Chưa phù hợp")
     db.session.commit()
     with pytest.raises(DomainError):
-        services.save_review(late, actor=late.reviewer, scores={c.id: (3, None) for c in entry.stage.criteria},
-                             comment_for_applicant="Nhận xét viết sau", private_note=None, submit=True,
-                             now=datetime.now(UTC))
+        scoring.save_review(late, actor=late.reviewer, scores={c.id: (3, None) for c in entry.stage.criteria},
+                            comment_for_applicant="Nhận xét viết sau", private_note=None, submit=True,
+                            now=datetime.now(UTC))
     # Even a review stamped after the decision (written around the rule) is not released.
     make.review(late, comment_for_applicant="Nhận xét viết sau", submitted_at=datetime.now(UTC) + timedelta(hours=1))
     assert released_comments(entry) == ["Nhận xét đã gửi"]

@@ -10,7 +10,7 @@ from flask_login import AnonymousUserMixin
 from incubator.applications.enums import ApplicationStatus
 from incubator.applications.models import Application
 from incubator.auth.enums import Role
-from incubator.reviews import services
+from incubator.reviews import assigning
 from incubator.reviews.enums import AssignmentStatus
 from incubator.reviews.models import Assignment
 from incubator.reviews.permissions import (
@@ -46,8 +46,8 @@ def case(make):
     }
     declared = entry()
     a["conflict declared"] = make.assignment(declared, reviewer)
-    services.record_conflict(reviewer, declared.application.company, kind="employer", reason="Tôi làm ở đây",
-                             actor=reviewer, refill=False)
+    assigning.record_conflict(reviewer, declared.application.company, kind="employer", reason="Tôi làm ở đây",
+                              actor=reviewer, refill=False)
     withdrawn_application = make.application(intake_round=first.round, status=ApplicationStatus.WITHDRAWN,
                                              reference="VU-2026-9999")
     a["application withdrawn"] = make.assignment(entry(application=withdrawn_application), reviewer)
