@@ -241,7 +241,8 @@ def status(application_id):
         AuditEntry.object_type == "applications", AuditEntry.object_id == str(application.id),
         AuditEntry.action.in_(["application.create", "application.status"])).order_by(AuditEntry.id)))
     return render_template("applications/status.html", application=application, timeline=timeline,
-                           can_withdraw=_may_withdraw(application), decisions=decisions_for_founder(application))
+                           can_withdraw=_may_withdraw(application), decisions=decisions_for_founder(application),
+                           can_edit=can_edit_application(current_user, application))
 
 
 def _may_withdraw(application) -> bool:

@@ -161,6 +161,21 @@ class Application(db.Model):
         sa.Index("ix_applications_status_decided_at", "status", "decided_at"),
     )
 
+    # What pages ask of an application, by name (see incubator/enums.py).
+    @property
+    def is_draft(self) -> bool:
+        """Not sent yet: it has no copy of what was sent, only its summary."""
+        return self.status is ApplicationStatus.DRAFT
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status is ApplicationStatus.WITHDRAWN
+
+    @property
+    def novelty_judgeable(self) -> bool:
+        """Staff judge its novelty once it is submitted, and not after it is withdrawn (services.judge_novelty)."""
+        return self.status not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+
 
 class ApplicationDocument(db.Model):
     __tablename__ = "application_documents"

@@ -225,7 +225,7 @@ def judge_novelty(application, *, actor, met: bool, note: str | None = None, ver
     when and, when not met, why (audited). Judged again, the last judgement holds; the log keeps each."""
     from incubator.errors import expect_version
 
-    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+    if not application.novelty_judgeable:
         raise DomainError(_l("The novelty is judged once the application is submitted, and not after it is "
                              "withdrawn."))
     expect_version(application, version)

@@ -12,7 +12,7 @@ from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
 from incubator.i18n import localised as _localised
-from incubator.reviews.enums import AssignmentStatus, ConflictKind, Decision, ReviewStatus
+from incubator.reviews.enums import DECISION_TRANSITIONS, AssignmentStatus, ConflictKind, Decision, ReviewStatus
 
 
 class ReviewStage(db.Model):
@@ -124,6 +124,29 @@ class StageEntry(db.Model):
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (sa.UniqueConstraint("stage_id", "application_id", name="uq_review_stage_entries_pair"),)
 
+    # What pages and e-mails ask of an entry, by name (see incubator/enums.py).
+    @property
+    def is_open(self) -> bool:
+        """A decision may still be taken on it (DECISION_TRANSITIONS): none yet, or waitlisted."""
+        return bool(DECISION_TRANSITIONS[self.decision])
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.decision is Decision.ACCEPT
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.decision is Decision.WAITLIST
+
+    @property
+    def is_advanced(self) -> bool:
+        """Sent on to the stage after this one."""
+        return self.decision is Decision.ADVANCE
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.decision is Decision.REJECT
+
 
 class Assignment(db.Model):
     __tablename__ = "review_assignments"
@@ -154,6 +177,25 @@ class Assignment(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (AssignmentStatus.ASSIGNED, AssignmentStatus.CONFIRMED)
+
+    @property
+    def awaits_declaration(self) -> bool:
+        """Given, and the reviewer has not yet said whether they have a conflict."""
+        return self.status is AssignmentStatus.ASSIGNED
+
+    @property
+    def is_recused(self) -> bool:
+        return self.status is AssignmentStatus.RECUSED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status is AssignmentStatus.WITHDRAWN
+
+    @property
+    def may_be_taken_back(self) -> bool:
+        """Staff may still take it back (assigning.withdraw_assignment): it lasts, and its review is not
+        submitted."""
+        return self.is_active and not (self.review is not None and self.review.is_submitted)
 
 
 class Conflict(db.Model):
@@ -198,6 +240,14 @@ class Review(db.Model):
     scores: Mapped[list[Score]] = relationship(back_populates="review", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is ReviewStatus.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status is ReviewStatus.SUBMITTED
 
     def computed_total(self, criteria: list[Criterion]) -> float | None:
         """The weighted total of the scores on the stage's criteria; None for a draft."""
