@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from incubator.cohorts.enums import MemberStatus, ProductStatus, ReportStatus, Rhythm, ServiceKind
+from incubator.cohorts.enums import MEMBER_TRANSITIONS, MemberStatus, ProductStatus, ReportStatus, Rhythm, ServiceKind
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
@@ -67,6 +67,20 @@ class CohortMember(db.Model):
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (sa.UniqueConstraint("cohort_id", "company_id", name="uq_cohort_members_pair"),)
 
+    # What pages ask of a member, by name (see incubator/enums.py).
+    @property
+    def may_leave(self) -> bool:
+        """Its outcome may still be recorded (services.leave): MEMBER_TRANSITIONS lets its status change."""
+        return bool(MEMBER_TRANSITIONS[self.status])
+
+    @property
+    def is_extended(self) -> bool:
+        return self.status is MemberStatus.EXTENDED
+
+    @property
+    def is_graduated(self) -> bool:
+        return self.status is MemberStatus.GRADUATED
+
 
 class ProgressReport(db.Model):
     """One version of a member's report for one period. A submitted version is never changed: a correction
@@ -110,6 +124,10 @@ class ProgressReport(db.Model):
         # status, SQLite's planner took it for a cohort page's reports, by member, and read every report).
         sa.Index("ix_progress_reports_period_status", "period_start", "status"),
     )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status is ReportStatus.SUBMITTED
 
 
 class ReportReminder(db.Model):

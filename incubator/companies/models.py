@@ -91,6 +91,21 @@ class CompanyMember(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("company_id", "user_id", name="uq_company_members_company_user"),)
 
+    # What pages ask of a membership, by name (see incubator/enums.py).
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for staff to check the claim."""
+        return self.status is MembershipStatus.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        """The founder holds the company's file."""
+        return self.status is MembershipStatus.APPROVED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status is MembershipStatus.REJECTED
+
 
 class Residency(db.Model):
     """A dated period during which a company operates in the incubator. Both dates are inclusive

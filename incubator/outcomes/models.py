@@ -63,6 +63,10 @@ class GraduationOutcome(db.Model):
         self.serves_society = Pillar.SOCIETY in chosen
 
     @property
+    def is_graduated(self) -> bool:
+        return self.decision is Decision.GRADUATED
+
+    @property
     def has_evidence(self) -> bool:
         return bool(self.evidence_text or self.evidence_url or self.evidence_file)
 
