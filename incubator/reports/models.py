@@ -69,6 +69,11 @@ class BodyName(db.Model):
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (sa.CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="dates_ordered"),)
 
+    @property
+    def is_addressee(self) -> bool:
+        """One of the addressees, printed in their order."""
+        return self.kind is NameKind.ADDRESSEE
+
     def in_force(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
 

@@ -40,3 +40,14 @@ class Target(db.Model):
     def name(self) -> str:
         locale = get_locale()
         return self.name_en if locale is not None and locale.language == "en" else self.name_vi
+
+    # What pages ask of a target, by name (see incubator/enums.py).
+    @property
+    def is_ratio(self) -> bool:
+        """A share in per cent (a numerator over a denominator), not a count."""
+        return self.kind is TargetKind.INCUBATED_IT_RATIO
+
+    @property
+    def is_graduate_count(self) -> bool:
+        """A count of graduates, within its window."""
+        return self.kind is TargetKind.GRADUATE_COUNT
