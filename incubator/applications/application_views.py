@@ -9,7 +9,13 @@ from incubator.applications import answer_forms, services
 from incubator.applications.enums import DECIDED, ApplicationStatus
 from incubator.applications.forms import NoveltyForm, OverrideForm, WithdrawForm
 from incubator.applications.models import Application, IntakeRound, RoundDocument
-from incubator.applications.permissions import can_edit_application, can_view_application, can_withdraw_application
+from incubator.applications.permissions import (
+    can_edit_application,
+    can_read_documents,
+    can_view_application,
+    can_withdraw_application,
+)
+from incubator.applications.signals import page_context, staff_page, status_page
 from incubator.audit.models import AuditEntry
 from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import is_staff, require
@@ -187,10 +193,7 @@ def upload(application_id, document_id):
 @bp.route("/<int:application_id>/documents/<int:document_id>")
 @login_required
 def download(application_id, document_id):
-    from incubator.reviews.permissions import can_read_for_review
-
-    application = _application_or_404(
-        application_id, lambda user, a: can_view_application(user, a) or can_read_for_review(user, a))
+    application = _application_or_404(application_id, can_read_documents)
     slot = next((d for d in application.documents if d.document_id == document_id), None)
     if slot is None:
         abort(404)
@@ -234,14 +237,12 @@ def review(application_id):
 @bp.route("/<int:application_id>")
 @login_required
 def status(application_id):
-    from incubator.reviews.queries import decisions_for_founder
-
     application = _application_or_404(application_id)
     timeline = list(db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.object_type == "applications", AuditEntry.object_id == str(application.id),
         AuditEntry.action.in_(["application.create", "application.status"])).order_by(AuditEntry.id)))
     return render_template("applications/status.html", application=application, timeline=timeline,
-                           can_withdraw=_may_withdraw(application), decisions=decisions_for_founder(application),
+                           can_withdraw=_may_withdraw(application), **page_context(status_page, application),
                            can_edit=can_edit_application(current_user, application))
 
 
@@ -375,22 +376,7 @@ def judge_novelty(application_id):
     return _staff_page(application, novelty_form=novelty_form)
 
 
-def _visible_reviews(items) -> list:
-    """The reviews staff may read here: their own, and others' but in a stage that keeps them blind (they sit on
-    its panel with reviews still due)."""
-    from incubator.reviews.permissions import can_see_ranking
-
-    seeing: dict[int, bool] = {}
-    for item in items:
-        stage = item.assignment.stage
-        if stage.id not in seeing:
-            seeing[stage.id] = can_see_ranking(current_user, stage)
-    return [i for i in items if i.assignment.reviewer_id == current_user.id or seeing[i.assignment.stage.id]]
-
-
 def _staff_page(application, *, form=None, novelty_form=None):
-    from incubator.reviews.queries import reviews_for_staff
-
     form = form or OverrideForm(formdata=None)
     if novelty_form is None:
         novelty_form = NoveltyForm(formdata=None, version=application.version_id)
@@ -403,6 +389,6 @@ def _staff_page(application, *, form=None, novelty_form=None):
     return render_template("applications/staff_view.html", application=application, form=form, trail=trail,
                            novelty_form=novelty_form, eligibility=services.eligibility_of(application),
                            questions=list(application.round.questions),
-                           reviews=_visible_reviews(reviews_for_staff(application.id))), max(form_status(form),
-                                                                           form_status(novelty_form))
+                           **page_context(staff_page, application, user=current_user)), \
+        max(form_status(form), form_status(novelty_form))
 

@@ -84,4 +84,7 @@ def can_read_for_review(user, application) -> bool:
 
 
 def register(app) -> None:
+    from incubator.applications.permissions import add_application_reader
+
+    add_application_reader(can_read_for_review)  # a reviewer reads the documents of what they may score
     app.jinja_env.globals.update(can_manage_reviews=can_manage_reviews, can_use_review_desk=can_use_review_desk)

@@ -22,7 +22,7 @@ from incubator.reviews.models import (
     ReviewStage,
     StageEntry,
 )
-from incubator.reviews.permissions import holds_assignment_where
+from incubator.reviews.permissions import can_see_ranking, holds_assignment_where
 
 
 def title_of(application: Application) -> str:
@@ -414,6 +414,18 @@ def reviews_for_staff(application_id: int, stage_id: int | None = None) -> list[
     return result
 
 
+def reviews_staff_may_read(user, application_id: int) -> list[StaffReview]:
+    """The application's reviews a staff member may read (reviews_for_staff): their own, and others' but in a stage
+    that keeps them blind (they sit on its panel with reviews still due, permissions.can_see_ranking)."""
+    items = reviews_for_staff(application_id)
+    seeing: dict[int, bool] = {}
+    for item in items:
+        stage = item.assignment.stage
+        if stage.id not in seeing:
+            seeing[stage.id] = can_see_ranking(user, stage)
+    return [i for i in items if i.assignment.reviewer_id == user.id or seeing[i.assignment.stage.id]]
+
+
 def told_of(entries) -> tuple[int, int]:
     """Who a decision's e-mail reached, as ``_send_decision`` chose them: (how many founders were written to, how
     many of the applications had nobody to write to, their business having no founder account)."""
@@ -421,3 +433,24 @@ def told_of(entries) -> tuple[int, int]:
 
     counts = [len(founders_of(e.application.company_id)) for e in entries]
     return sum(counts), sum(1 for n in counts if n == 0)
+
+
+# ---- What the review adds to the application's pages (applications.signals) -------------------------------
+
+def _decisions_on_status_page(application, **_kwargs) -> dict:
+    return {"decisions": decisions_for_founder(application)}
+
+
+def _reviews_on_staff_page(application, *, user, **_kwargs) -> dict:
+    return {"reviews": reviews_staff_may_read(user, application.id)}
+
+
+def _connect_to_applications() -> None:
+    from incubator.applications.signals import staff_page, status_page
+
+    # module-level functions: blinker's weak references hold
+    status_page.connect(_decisions_on_status_page)
+    staff_page.connect(_reviews_on_staff_page)
+
+
+_connect_to_applications()
