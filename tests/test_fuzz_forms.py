@@ -324,6 +324,7 @@ class World:
         from incubator.db import utcnow
         from incubator.funding.models import Consent
         from incubator.mail.models import OutboxStatus
+        from incubator.reports.enums import ReportStatus
         from incubator.reports.models import PeriodicReport
         from incubator.reviews.enums import AssignmentStatus
         from incubator.security import new_token, token_hash
@@ -375,8 +376,8 @@ class World:
         draft_report = make._save(PeriodicReport(period_label="2025", period_start=date(2025, 1, 1),
                                                  period_end=date(2025, 12, 31)))
         final_report = make._save(PeriodicReport(period_label="2024", period_start=date(2024, 1, 1),
-                                                 period_end=date(2024, 12, 31), status="final", number="1/BC",
-                                                 snapshot={}, pdf_vi=PDF, pdf_en=PDF))
+                                                 period_end=date(2024, 12, 31), status=ReportStatus.FINAL,
+                                                 number="1/BC", snapshot={}, pdf_vi=PDF, pdf_en=PDF))
         from incubator.reports.enums import NameKind
         from incubator.reports.models import BodyName
 

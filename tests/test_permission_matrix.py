@@ -316,10 +316,11 @@ def objects(make):
     cohort_ids["pipeline_entry_id"] = make._save(PipelineEntry(partner_id=fund.id, company_id=residency.company_id,
                                                                stage_on=residency.starts_on)).id
     mentor_assignment = make.mentor_assignment(member)  # another mentor's startup
+    from incubator.reports.enums import ReportStatus
     from incubator.reports.models import PeriodicReport
 
     final_report = make._save(PeriodicReport(period_label="2025", period_start=residency.starts_on,
-                                             period_end=residency.starts_on, status="final", number="1/BC",
+                                             period_end=residency.starts_on, status=ReportStatus.FINAL, number="1/BC",
                                              snapshot={}, pdf_vi=b"%PDF-1.4", pdf_en=b"%PDF-1.4"))
     from incubator.reports.enums import NameKind
     from incubator.reports.models import BodyName

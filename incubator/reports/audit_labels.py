@@ -8,9 +8,10 @@ from incubator.audit import labels as audit
 def register() -> None:
     audit.register_object("periodic_reports", _l("Periodic report"))
     audit.register_name_words("periodic_reports", _period_in_words)
-    audit.register_states("periodic_reports", {"draft": _l("Draft"), "final": _l("Finalised")})
+    from incubator.reports.enums import NameKind, ReportStatus
+
+    audit.register_states("periodic_reports", ReportStatus)
     audit.register_object("report_names", _l("Name printed on the reports"))
-    from incubator.reports.enums import NameKind
 
     audit.register_states("report_names", NameKind)
     audit.register_actions({

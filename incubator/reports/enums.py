@@ -1,8 +1,25 @@
-"""What a dated name of a body is for, in the heading and the closing of a periodic report."""
+"""A periodic report's states, and what a dated name of a body is for, in the heading and the closing of a
+periodic report."""
 
 from flask_babel import lazy_gettext as _l
 
-from incubator.enums import LabelledEnum
+from incubator.enums import LabelledEnum, state_machine
+
+
+class ReportStatus(LabelledEnum):
+    DRAFT = "draft"  # staff edit it; its figures are computed again on every reading
+    FINAL = "final"  # issued: its figures, names and PDFs are frozen; a change is a new version
+
+    @classmethod
+    def labels(cls):
+        return {cls.DRAFT: _l("Draft"), cls.FINAL: _l("Finalised")}
+
+
+# A draft is finalised once (reports.services.finalise, the one door); a finalised report stays so.
+TRANSITIONS = state_machine({
+    ReportStatus.DRAFT: frozenset({ReportStatus.FINAL}),
+    ReportStatus.FINAL: frozenset(),
+})
 
 
 class NameKind(LabelledEnum):

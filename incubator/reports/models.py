@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
-from incubator.reports.enums import NameKind
+from incubator.reports.enums import NameKind, ReportStatus
 
 
 class PeriodicReport(db.Model):
@@ -28,7 +28,7 @@ class PeriodicReport(db.Model):
     recipients: Mapped[str | None] = mapped_column(sa.Text)
     signer_position: Mapped[str | None] = mapped_column(sa.String(200))
     signer_name: Mapped[str | None] = mapped_column(sa.String(200))
-    status: Mapped[str] = mapped_column(sa.String(10), default="draft")  # draft | final
+    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus, 10), default=ReportStatus.DRAFT)
     snapshot: Mapped[dict | None] = mapped_column(sa.JSON)  # the figures as finalised
     names: Mapped[dict | None] = mapped_column(sa.JSON)  # the bodies' names it was issued with, by language
     pdf_vi: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
@@ -47,7 +47,7 @@ class PeriodicReport(db.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.status == "final"
+        return self.status == ReportStatus.FINAL
 
 
 class BodyName(db.Model):

@@ -12,7 +12,7 @@ from incubator.audit import services as audit
 from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
-from incubator.reports.enums import SINGLE_KINDS, NameKind
+from incubator.reports.enums import SINGLE_KINDS, NameKind, ReportStatus
 from incubator.reports.models import BodyName, PeriodicReport
 from incubator.reports.periods import check_dates
 
@@ -63,7 +63,7 @@ def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
     from incubator.reports.queries import names_in_force
     from incubator.reports.render import render_pdf
 
-    if report.is_final:
+    if not report.status.allows(ReportStatus.FINAL):
         raise DomainError(_l("This report is already finalised."))
     expect_version(report, version)
     if not report.number:
@@ -75,10 +75,10 @@ def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
     report.names = names_in_force(report.period_end)  # issued with these names, whatever staff change later
     report.pdf_vi = render_pdf(report, figures, "vi")
     report.pdf_en = render_pdf(report, figures, "en")
-    report.status = "final"
+    report.status = ReportStatus.FINAL
     report.finalised_at = utcnow()
     db.session.flush()
-    audit.record("report.finalise", report, label=report.number, to_state="final", actor=actor)
+    audit.record("report.finalise", report, label=report.number, to_state=ReportStatus.FINAL, actor=actor)
     _tell_officials(report)
     return report
 

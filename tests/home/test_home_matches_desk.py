@@ -210,15 +210,17 @@ def test_staffs_home_shows_each_desks_total_and_first_ten_in_its_order(app, logi
 # ---- The official -------------------------------------------------------------------------------------------
 
 def test_the_officials_home_links_the_latest_finalised_report(login_as, db):
+    from incubator.reports.enums import ReportStatus
     from incubator.reports.models import PeriodicReport
 
     client, _ = login_as(Role.OFFICIAL)
     assert "latest-report-link" not in client.get("/home/official").get_data(as_text=True)
-    for label, start, end, status in [("2025-Q4", date(2025, 10, 1), date(2025, 12, 31), "final"),
-                                      ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31), "final"),
-                                      ("2026-Q2", date(2026, 4, 1), date(2026, 6, 30), "draft")]:
+    for label, start, end, status in [("2025-Q4", date(2025, 10, 1), date(2025, 12, 31), ReportStatus.FINAL),
+                                      ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31), ReportStatus.FINAL),
+                                      ("2026-Q2", date(2026, 4, 1), date(2026, 6, 30), ReportStatus.DRAFT)]:
         db.session.add(PeriodicReport(period_label=label, period_start=start, period_end=end, status=status,
-                                      number=f"Số {label}", finalised_at=utcnow() if status == "final" else None))
+                                      number=f"Số {label}",
+                                      finalised_at=utcnow() if status is ReportStatus.FINAL else None))
     db.session.commit()
     latest = db.session.query(PeriodicReport).filter_by(period_label="2026-Q1").one()
     html = client.get("/home/official").get_data(as_text=True)

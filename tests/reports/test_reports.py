@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from incubator.auth.enums import Role
 from incubator.companies.enums import ResidencyKind
 from incubator.reports import services
+from incubator.reports.enums import ReportStatus
 from incubator.reports.models import PeriodicReport
 from incubator.targets.enums import TargetKind
 from tests.conftest import require_or_skip
@@ -165,7 +166,7 @@ def test_the_report_page_shows_the_figures_before_finalising_and_the_snapshot_af
 
 def test_the_reports_list_and_page_name_the_period_in_words_not_its_code(login_as, db):
     report = PeriodicReport(period_label="2025-Q2", period_start=date(2025, 4, 1), period_end=date(2025, 6, 30),
-                            status="draft")
+                            status=ReportStatus.DRAFT)
     db.session.add(report)
     db.session.commit()
     client, _ = login_as(Role.STAFF)
