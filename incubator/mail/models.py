@@ -27,6 +27,10 @@ class OutboxStatus(LabelledEnum):
         }
 
 
+# Waiting to be sent: the scheduled delivery (services.deliver_pending) sends these, and staff may send again.
+PENDING = frozenset({OutboxStatus.QUEUED, OutboxStatus.FAILED})
+
+
 class OutboxMessage(db.Model):
     """Every e-mail the application sends, kept so that none is lost when the SMTP server is down."""
 
@@ -54,3 +58,8 @@ class OutboxMessage(db.Model):
     event_key: Mapped[str | None] = mapped_column(sa.String(200))
 
     __table_args__ = (sa.UniqueConstraint("event_key", "to_address", name="uq_mail_outbox_event_key_to_address"),)
+
+    @property
+    def is_pending(self) -> bool:
+        """Queued or failed: not delivered yet (see PENDING)."""
+        return self.status in PENDING

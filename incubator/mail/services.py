@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from incubator.db import utcnow
 from incubator.extensions import db
-from incubator.mail.models import OutboxMessage, OutboxStatus
+from incubator.mail.models import PENDING, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ def retry(message: OutboxMessage) -> OutboxMessage:
 def deliver_pending(limit: int = 100) -> int:
     """Send queued and failed messages (the CLI runs this on a schedule)."""
     stmt = (sa.select(OutboxMessage)
-            .where(OutboxMessage.status.in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]))
+            .where(OutboxMessage.status.in_(sorted(PENDING)))
             .order_by(OutboxMessage.id).limit(limit))
     count = 0
     for message in db.session.scalars(stmt):
