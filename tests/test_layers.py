@@ -8,8 +8,6 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "incubator"
 
 # Each layer imports only from the layers before it; within a layer, a package imports only from those listed
@@ -25,10 +23,6 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("outer", ["startups", "reports", "home", "admin", "demo", "cli", "models", "__init__"]),
 ]
 DOMAINS = {name for layer, names in LAYERS if layer in {"people", "register", "programme"} for name in names}
-
-# Ties still being undone (issue 19): each entry is removed with the import it names. The test fails when an
-# entry no longer matches an import, so the list can only shrink.
-KNOWN: set[tuple[str, str]] = set()
 
 
 def _rank() -> dict[str, int]:
@@ -133,7 +127,7 @@ def test_every_package_has_a_layer():
 
 
 def test_no_cycle_between_packages():
-    cycles = _cycles({edge for edge in _module_edges() if edge not in KNOWN})
+    cycles = _cycles(_module_edges())
     assert cycles == [], "\n".join(" ↔ ".join(c) + ":\n  " + "\n  ".join(
         where for a, b in sorted(_module_edges()) if a in c and b in c for where in IMPORTS[(a, b)]) for c in cycles)
 
@@ -146,21 +140,16 @@ def test_audit_imports_no_domain():
 def test_imports_follow_the_order_of_layers():
     rank = _rank()
     against = [f"{a} ({_layer_of()[a]}) → {b} ({_layer_of()[b]}): {where}"
-               for (a, b), places in sorted(IMPORTS.items()) if "." not in b and (a, b) not in KNOWN
+               for (a, b), places in sorted(IMPORTS.items()) if "." not in b
                and rank[b] > rank[a] for where in places]
     assert against == [], "\n".join(against)
 
 
 def test_no_package_reaches_into_another_ones_views_or_commands():
     """Across domains, call a domain's services or queries, never its views or its CLI."""
-    reaching = [where for (a, b), places in sorted(IMPORTS.items()) if "." in b and (a, b) not in KNOWN
+    reaching = [where for (a, b), places in sorted(IMPORTS.items()) if "." in b
                 for where in places]
     assert reaching == [], "\n".join(reaching)
-
-
-@pytest.mark.parametrize("edge", sorted(KNOWN))
-def test_known_ties_still_exist(edge):
-    assert edge in IMPORTS, f"{edge} is undone: remove it from KNOWN"
 
 
 def test_the_readme_gives_the_same_order():
