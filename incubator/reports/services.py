@@ -12,6 +12,7 @@ from incubator.audit import services as audit
 from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
+from incubator.i18n import local_today
 from incubator.reports.enums import SINGLE_KINDS, NameKind, ReportStatus
 from incubator.reports.models import BodyName, PeriodicReport
 from incubator.reports.periods import check_dates
@@ -69,7 +70,7 @@ def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
     if not report.number:
         raise DomainError(_l("Give the report its number before finalising it."), field="number")
     if report.issued_on is None:
-        report.issued_on = utcnow().date()
+        report.issued_on = local_today()  # the day in Hà Nội, not in UTC (07:00 earlier)
     figures = compute(report.period_start, report.period_end)
     report.snapshot = figures
     report.names = names_in_force(report.period_end)  # issued with these names, whatever staff change later

@@ -41,3 +41,19 @@ def test_finalising_a_final_report_is_refused(make, db):
     with pytest.raises(DomainError):
         services.finalise(report, actor=staff)
     assert db.session.execute(sa.text("SELECT status FROM periodic_reports")).scalar_one() == "final"
+
+
+def test_a_report_finalised_without_a_date_is_issued_on_the_day_in_ha_noi(make, db, monkeypatch):
+    """At 00:30 on 1 January in Hà Nội it is still 31 December in UTC: the report is dated 01/01."""
+    from datetime import UTC, datetime
+
+    from incubator import db as base
+
+    staff = make.user(Role.STAFF)
+    report = services.create(actor=staff, period_label="2025", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    report.number = "1/BC-VUON"
+    db.session.commit()
+    monkeypatch.setattr(base, "utcnow", lambda: datetime(2025, 12, 31, 17, 30, tzinfo=UTC))
+    services.finalise(report, actor=staff)
+    db.session.commit()
+    assert report.issued_on == date(2026, 1, 1) and report.is_final
