@@ -35,6 +35,13 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def long_text(label, max_length):
+    """An optional text area: stripped, at most max_length characters, no control characters."""
+    return wtforms.TextAreaField(label, validators=[wtforms.validators.Optional(),
+                                                    wtforms.validators.Length(max=max_length),
+                                                    NoControlCharacters()], filters=[strip])
+
+
 class _CatalogueTranslations:
     """WTForms' own messages ("Not a valid date value." …), looked up in our catalogues: WTForms ships
     no Vietnamese, so its English source strings are translated with ours (see _wtforms_messages)."""

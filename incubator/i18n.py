@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -44,6 +44,16 @@ def local_today() -> date:
     from incubator.db import utcnow
 
     return local_day(utcnow())
+
+
+def to_utc(local_naive: datetime | None) -> datetime | None:
+    """A time typed in Hà Nội (a LocalDateTimeField's naive value) as a UTC instant."""
+    return local_naive.replace(tzinfo=local_tz()).astimezone(UTC) if local_naive else None
+
+
+def to_local_naive(instant: datetime | None) -> datetime | None:
+    """A UTC instant as the naive time in Hà Nội a LocalDateTimeField shows."""
+    return instant.astimezone(local_tz()).replace(tzinfo=None) if instant else None
 
 
 def select_locale() -> str:

@@ -1,4 +1,3 @@
-from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -7,7 +6,6 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -15,8 +13,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from incubator import bounds
 from incubator.applications.eligibility import BILLION, SectorKind
 from incubator.applications.enums import QuestionKind
-from incubator.forms import Form, IntegerField, LocalDateTimeField, NoControlCharacters, strip
-from incubator.i18n import local_tz
+from incubator.forms import Form, IntegerField, LocalDateTimeField, NoControlCharacters, long_text, strip
+from incubator.i18n import to_local_naive, to_utc
 
 
 def _text(label, max_length, required=False):
@@ -25,32 +23,19 @@ def _text(label, max_length, required=False):
     return StringField(label, validators=validators, filters=[strip])
 
 
-def _long(label, max_length):
-    return TextAreaField(label, validators=[Optional(), Length(max=max_length), NoControlCharacters()],
-                         filters=[strip])
-
-
-def _when(label):
+def moment_field(label):
+    """A required time and day in Hà Nội within the programme's bounds."""
     return LocalDateTimeField(label, validators=[InputRequired(message=_l("Enter the date and time.")),
                                                  bounds.PROGRAMME.validator(with_time=True)])
-
-
-def to_utc(local_naive):
-    """A time typed in Hà Nội (a LocalDateTimeField's naive value) as a UTC instant."""
-    return local_naive.replace(tzinfo=local_tz()).astimezone(UTC) if local_naive else None
-
-
-def to_local_naive(instant):
-    return instant.astimezone(local_tz()).replace(tzinfo=None) if instant else None
 
 
 class RoundForm(Form):
     name_vi = _text(_l("Name in Vietnamese"), 200, required=True)
     name_en = _text(_l("Name in English"), 200, required=True)
-    description_vi = _long(_l("Description in Vietnamese"), 5000)
-    description_en = _long(_l("Description in English"), 5000)
-    opens_at = _when(_l("Opens (Hà Nội time)"))
-    closes_at = _when(_l("Closes (Hà Nội time)"))
+    description_vi = long_text(_l("Description in Vietnamese"), 5000)
+    description_en = long_text(_l("Description in English"), 5000)
+    opens_at = moment_field(_l("Opens (Hà Nội time)"))
+    closes_at = moment_field(_l("Closes (Hà Nội time)"))
     cohort_name = _text(_l("Cohort it feeds"), 200)
     # Eligibility parameters (Decree 80/2021 defaults)
     company_age_enabled = BooleanField(_l("Check the company's age"), default=True)
@@ -132,7 +117,7 @@ class QuestionForm(Form):
     required = BooleanField(_l("An answer is required"))
     max_length = IntegerField(_l("Longest answer (characters)"), validators=[Optional(), NumberRange(min=1,
                                                                                                    max=20000)])
-    choices = _long(_l("Choices, one per line: Vietnamese | English"), 5000)
+    choices = long_text(_l("Choices, one per line: Vietnamese | English"), 5000)
     hidden = BooleanField(_l("Hidden from founders"))
 
     def __init__(self, *args, **kwargs):
@@ -164,15 +149,15 @@ class DocumentForm(Form):
 
 
 class ExtendForm(Form):
-    closes_at = _when(_l("New closing time (Hà Nội time)"))
+    closes_at = moment_field(_l("New closing time (Hà Nội time)"))
     reason = _text(_l("Reason"), 500, required=True)
 
 
 class CopyRoundForm(Form):
     name_vi = _text(_l("Name in Vietnamese"), 200, required=True)
     name_en = _text(_l("Name in English"), 200, required=True)
-    opens_at = _when(_l("Opens (Hà Nội time)"))
-    closes_at = _when(_l("Closes (Hà Nội time)"))
+    opens_at = moment_field(_l("Opens (Hà Nội time)"))
+    closes_at = moment_field(_l("Closes (Hà Nội time)"))
 
 
 class OverrideForm(Form):
@@ -186,10 +171,10 @@ class NoveltyForm(Form):
     met = RadioField(_l("Is the product or technology new?"), validators=[InputRequired(
         message=_l("Choose whether the product or technology is new."))], choices=[
         SelectChoice("yes", _l("Yes, it is new")), SelectChoice("no", _l("No, it is not new"))])
-    note = _long(_l("Reason or note (required when it is not new)"), 1000)
+    note = long_text(_l("Reason or note (required when it is not new)"), 1000)
 
 
 class WithdrawForm(Form):
     """The founder confirms the withdrawal, with a reason if they wish."""
 
-    reason = _long(_l("Reason (optional)"), 500)
+    reason = long_text(_l("Reason (optional)"), 500)

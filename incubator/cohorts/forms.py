@@ -12,7 +12,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from incubator import bounds
-from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
 from incubator.cohorts.enums import MemberStatus, ProductStatus, Rhythm, ServiceKind
 from incubator.cohorts.models import MAX_ALLOWANCE_HOURS
@@ -24,6 +23,7 @@ from incubator.forms import (
     IntegerField,
     MoneyField,
     NoControlCharacters,
+    long_text,
     strip,
     text_field,
 )
@@ -102,9 +102,9 @@ class ReportForm(Form):
                                 validators=[Optional(), NumberRange(min=0, max=10**15)])
     funding_source = text_field(_l("Source of the funding"), 300)
     product_status = SelectField(_l("Product"), validators=[Optional()])
-    highlights = _long(_l("Highlights"), 5000)
-    problems = _long(_l("Problems"), 5000)
-    help_needed = _long(_l("Help needed from the incubator"), 5000)
+    highlights = long_text(_l("Highlights"), 5000)
+    problems = long_text(_l("Problems"), 5000)
+    help_needed = long_text(_l("Help needed from the incubator"), 5000)
 
     FIELDS = ("revenue", "paying_customers", "employees", "funding_raised", "funding_source", "product_status",
               "highlights", "problems", "help_needed")
@@ -140,7 +140,7 @@ class ServiceForm(Form):
     recipients = MultiCheckboxField(_l("Startups that received it"), coerce=int,
                                     validators=[InputRequired(message=_l("Choose the startups that received it."))])
     attended = MultiCheckboxField(_l("Attended (courses)"), coerce=int, validators=[Optional()])
-    note = _long(_l("Note"), 2000)
+    note = long_text(_l("Note"), 2000)
 
     FIELDS = ("kind", "title", "delivered_on", "provider_id", "hours", "note")
 

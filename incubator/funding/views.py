@@ -12,13 +12,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from incubator import bounds, exports
-from incubator.applications.forms import _long
 from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import is_staff
 from incubator.companies.models import Company
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.forms import DateField, Form, MoneyField
+from incubator.forms import DateField, Form, MoneyField, long_text
 from incubator.funding import exports as rows_of
 from incubator.funding import queries, services
 from incubator.funding.enums import Instrument, PipelineStage
@@ -42,7 +41,7 @@ class MoveForm(Form):
     on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date.")), bounds.DECISION.validator()])
     amount = MoneyField(_l("Amount (VND)"), validators=[Optional(), NumberRange(min=0, max=10**15)])
     instrument = SelectField(_l("Instrument"), validators=[Optional()])
-    notes = _long(_l("Notes (only your fund and the incubator's staff see them)"), 5000)
+    notes = long_text(_l("Notes (only your fund and the incubator's staff see them)"), 5000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

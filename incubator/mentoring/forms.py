@@ -8,9 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from incubator import bounds
-from incubator.applications.forms import _long
 from incubator.auth.forms import MultiCheckboxField
-from incubator.forms import DateField, Form, IntegerField, NoControlCharacters, TimeField, strip, text_field
+from incubator.forms import DateField, Form, IntegerField, NoControlCharacters, TimeField, long_text, strip, text_field
 from incubator.i18n import local_tz
 from incubator.mentoring.enums import SessionMode, Topic
 
@@ -27,8 +26,8 @@ class SessionForm(Form):
     link = URLField(_l("Link (online)"), filters=[strip], validators=[
         Optional(), Length(max=500), URL(message=_l("Enter a full address, starting with https://"))])
     topics = MultiCheckboxField(_l("Topics"), choices=Topic.choices, validators=[Optional()])
-    action_items = _long(_l("Action items (the founders see them)"), 5000)
-    notes = _long(_l("Notes (only you and the incubator's staff see them)"), 10000)
+    action_items = long_text(_l("Action items (the founders see them)"), 5000)
+    notes = long_text(_l("Notes (only you and the incubator's staff see them)"), 10000)
     # Asked of staff changing a session already confirmed (shown in the session's history).
     reason = TextAreaField(_l("Why is the confirmed session changed?"), filters=[strip],
                            validators=[Optional(), Length(max=1000), NoControlCharacters()])
@@ -58,7 +57,7 @@ class ProfileForm(Form):
     topics = MultiCheckboxField(_l("Expertise"), choices=Topic.choices, validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages"), choices=[SelectChoice("vi", "Tiếng Việt"),
                                                              SelectChoice("en", "English")], validators=[Optional()])
-    bio = _long(_l("Short biography"), 3000)
+    bio = long_text(_l("Short biography"), 3000)
     capacity = IntegerField(_l("Startups at once"), default=3, validators=[InputRequired(), NumberRange(min=0, max=50)])
 
 
@@ -73,7 +72,7 @@ class AgreementForm(Form):
     starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day.")),
                                                        bounds.PROGRAMME.validator()])
     ends_on = DateField(_l("Last day"), validators=[Optional(), bounds.PROGRAMME.validator()])
-    scope = _long(_l("Scope"), 5000)
+    scope = long_text(_l("Scope"), 5000)
     mentoring_hours = IntegerField(_l("Mentoring hours committed"), validators=[Optional(), NumberRange(min=0,
                                                                                                       max=100000)])
 

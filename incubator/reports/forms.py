@@ -7,8 +7,7 @@ from wtforms import HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from incubator import bounds
-from incubator.applications.forms import _long
-from incubator.forms import DateField, Form, text_field
+from incubator.forms import DateField, Form, long_text, text_field
 from incubator.reports.periods import FIRST_YEAR, LAST_YEAR, parse_period
 
 PARTS = ("year", "H1", "H2", "Q1", "Q2", "Q3", "Q4", "dates")
@@ -80,10 +79,10 @@ class ReportForm(Form):
     version = HiddenField()
     number = text_field(_l("Number (e.g. 12/BC-TTĐT)"), 60)
     issued_on = DateField(_l("Date of the report"), validators=[Optional(), bounds.DECISION.validator()])
-    shortcomings = _long(_l("II. Shortcomings"), 20000)
-    next_tasks = _long(_l("III. Tasks for the next period"), 20000)
-    recommendations = _long(_l("IV. Recommendations"), 20000)
-    recipients = _long(_l("Recipients (one per line; left empty, the usual addressees in force at the period's "
+    shortcomings = long_text(_l("II. Shortcomings"), 20000)
+    next_tasks = long_text(_l("III. Tasks for the next period"), 20000)
+    recommendations = long_text(_l("IV. Recommendations"), 20000)
+    recipients = long_text(_l("Recipients (one per line; left empty, the usual addressees in force at the period's "
                           "end)"), 2000)
     signer_position = text_field(_l("Position of the signatory (left empty, the title in force)"), 200)
     signer_name = text_field(_l("Name of the signatory"), 200)

@@ -5,8 +5,9 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from incubator.applications.forms import _long, _when, to_local_naive, to_utc
-from incubator.forms import Form, IntegerField, MultiCheckboxField, NoControlCharacters, strip, text_field
+from incubator.applications.forms import moment_field
+from incubator.forms import Form, IntegerField, MultiCheckboxField, NoControlCharacters, long_text, strip, text_field
+from incubator.i18n import to_local_naive, to_utc
 from incubator.reviews.enums import ConflictKind, Decision
 
 
@@ -19,7 +20,7 @@ class StageForm(Form):
     share_scores = BooleanField(_l("Reviewers see each other's scores after submitting their own"), default=True)
     blind_panel_staff = BooleanField(_l("Staff on the panel see the ranking only once their own reviews are "
                                         "submitted"), default=False)
-    closes_at = _when(_l("Closes at (Hà Nội time)"))
+    closes_at = moment_field(_l("Closes at (Hà Nội time)"))
     spread_threshold = IntegerField(_l("Flag a spread between reviewers wider than (points of 100)"), default=25,
                                     validators=[InputRequired(), NumberRange(min=0, max=100)])
     default_rubric = BooleanField(_l("Start with the default rubric (six criteria, 1 to 5)"), default=True)
@@ -42,8 +43,8 @@ class StageForm(Form):
 class CriterionForm(Form):
     name_vi = text_field(_l("Name (Vietnamese)"), 200, required=True)
     name_en = text_field(_l("Name (English)"), 200, required=True)
-    guidance_vi = _long(_l("Guidance for reviewers (Vietnamese)"), 3000)
-    guidance_en = _long(_l("Guidance for reviewers (English)"), 3000)
+    guidance_vi = long_text(_l("Guidance for reviewers (Vietnamese)"), 3000)
+    guidance_en = long_text(_l("Guidance for reviewers (English)"), 3000)
     weight = IntegerField(_l("Weight"), default=10, validators=[InputRequired(), NumberRange(min=1, max=1000)])
     scale_min = IntegerField(_l("Lowest score"), default=1, validators=[InputRequired(), NumberRange(min=0, max=100)])
     scale_max = IntegerField(_l("Highest score"), default=5, validators=[InputRequired(), NumberRange(min=1, max=100)])
