@@ -117,6 +117,9 @@ class _StopsOnBadInput:
     def pre_validate(self, form):
         if self.process_errors and self.raw_data and str(self.raw_data[0]).strip():
             raise StopValidation()
+        if self.raw_data and isinstance(self.raw_data[0], str) and not self.raw_data[0].strip():
+            # Only spaces or a line break ("\r") is blank: InputRequired() asks for it, as for "".
+            self.raw_data = [""]
         super().pre_validate(form)
 
 

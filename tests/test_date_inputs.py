@@ -205,3 +205,21 @@ def test_the_new_reports_choice_starts_at_the_last_quarter_ended():
     assert last_quarter(date(2026, 12, 2)) == (2026, "Q3")
     assert last_quarter(date(2026, 2, 10)) == (2025, "Q4")
     assert last_quarter(date(2026, 4, 1)) == (2026, "Q1")
+
+
+@pytest.mark.parametrize("blank", ["\r", "  ", "\t\n"])
+def test_a_required_day_or_time_given_only_spaces_is_asked_for(app, blank):
+    """A line break alone got past InputRequired() and reached the service as None (a 500 on a session)."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms.validators import InputRequired
+
+    from incubator.forms import DateField, Form, TimeField
+
+    class Both(Form):
+        day = DateField("Day", validators=[InputRequired(message="Enter the date.")])
+        hour = TimeField("Hour", validators=[InputRequired(message="Enter the time.")])
+
+    with app.test_request_context(method="POST"):
+        form = Both(formdata=MultiDict({"day": blank, "hour": blank}), meta={"csrf": False})
+        assert not form.validate()
+        assert form.errors == {"day": ["Enter the date."], "hour": ["Enter the time."]}
