@@ -274,9 +274,9 @@ def _tell_assigned(stage: ReviewStage, reviewer, assignments: list[Assignment]) 
 
 
 def withdraw_assignment(a: Assignment, *, actor, reason: str | None = None) -> Assignment:
-    if not a.is_active:
-        raise DomainError(_l("This assignment has already ended."))
-    if a.review is not None and a.review.status is ReviewStatus.SUBMITTED:
+    if not a.may_be_taken_back:  # the question the assignments page asks before offering it
+        if not a.is_active:
+            raise DomainError(_l("This assignment has already ended."))
         raise DomainError(_l("The review has been submitted; it can no longer be taken back."))
     return change_assignment_status(a, AssignmentStatus.WITHDRAWN, actor=actor, action="review.assignment.withdraw",
                                     reason=reason, details={"reviewer": a.reviewer.email})

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 
 from incubator.applications.enums import ApplicationStatus
-from incubator.enums import LabelledEnum
+from incubator.enums import LabelledEnum, state_machine
 
 
 class AssignmentStatus(LabelledEnum):
@@ -25,12 +25,12 @@ ACTIVE_ASSIGNMENT = frozenset({AssignmentStatus.ASSIGNED, AssignmentStatus.CONFI
 A = AssignmentStatus
 # An assignment is confirmed once (the reviewer declares no conflict); it ends recused (a conflict) or withdrawn
 # (staff take it back, or the reviewer leaves the panel); a withdrawn one may be given again, a recused one never.
-ASSIGNMENT_TRANSITIONS: dict[AssignmentStatus, frozenset[AssignmentStatus]] = {
+ASSIGNMENT_TRANSITIONS: dict[AssignmentStatus, frozenset[AssignmentStatus]] = state_machine({
     A.ASSIGNED: frozenset({A.CONFIRMED, A.RECUSED, A.WITHDRAWN}),
     A.CONFIRMED: frozenset({A.RECUSED, A.WITHDRAWN}),
     A.RECUSED: frozenset(),
     A.WITHDRAWN: frozenset({A.ASSIGNED}),
-}
+})
 
 
 class ReviewStatus(LabelledEnum):
@@ -43,10 +43,10 @@ class ReviewStatus(LabelledEnum):
 
 
 # A draft is submitted once; a submitted review may still change its scores until the stage closes, not its state.
-REVIEW_TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
+REVIEW_TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = state_machine({
     ReviewStatus.DRAFT: frozenset({ReviewStatus.SUBMITTED}),
     ReviewStatus.SUBMITTED: frozenset(),
-}
+})
 
 
 class ConflictKind(LabelledEnum):
@@ -92,10 +92,10 @@ DECISION_STATUS = {
 }
 
 # A stage's decision on an application may change only this way: a waitlisted one is later accepted or rejected.
-DECISION_TRANSITIONS: dict[Decision | None, frozenset[Decision]] = {
+DECISION_TRANSITIONS: dict[Decision | None, frozenset[Decision]] = state_machine({
     None: frozenset(Decision),
     Decision.WAITLIST: frozenset({Decision.ACCEPT, Decision.REJECT}),
     Decision.ACCEPT: frozenset(),
     Decision.REJECT: frozenset(),
     Decision.ADVANCE: frozenset(),
-}
+})
