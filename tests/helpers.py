@@ -65,6 +65,44 @@ def count_queries(engine=None):
         event.remove(engine, "before_cursor_execute", _before)
 
 
+# ---- Nothing written --------------------------------------------------------------------------------------
+
+#: What a refused request may still write: its server-side session, and the login attempts the limits count.
+WRITTEN_EVEN_WHEN_REFUSED = frozenset({"web_sessions", "login_attempts"})
+
+
+def table_state(ignore=WRITTEN_EVEN_WHEN_REFUSED) -> dict[str, int]:
+    """Every table's row count, its highest id and, where its rows carry a version, the sum of their versions
+    (so a changed row shows as well as an added or removed one), read in one query."""
+    import sqlalchemy as sa
+
+    columns = []
+    for table in _db.metadata.sorted_tables:
+        if table.name in ignore:
+            continue
+        columns.append(sa.select(sa.func.count()).select_from(table).scalar_subquery().label(table.name))
+        if "id" in table.c:
+            columns.append(sa.select(sa.func.max(table.c.id)).scalar_subquery().label(f"{table.name}.max_id"))
+        if "version_id" in table.c:
+            columns.append(sa.select(sa.func.sum(table.c.version_id)).scalar_subquery()
+                           .label(f"{table.name}.versions"))
+    return dict(_db.session.execute(sa.select(*columns)).one()._mapping)
+
+
+def written(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    """What changed between two ``table_state``s, as "table: before → after"."""
+    return [f"{name}: {before[name]} → {after[name]}" for name in before if before[name] != after[name]]
+
+
+@contextmanager
+def nothing_written(what: str = "the request", ignore=WRITTEN_EVEN_WHEN_REFUSED):
+    """Asserts that the block adds, removes and changes no row of any table (but those of ``ignore``)."""
+    before = table_state(ignore)
+    yield
+    changed = written(before, table_state(ignore))
+    assert not changed, f"{what} wrote: {', '.join(changed)}"
+
+
 
 
 def tax_code(n: int) -> str:

@@ -1,7 +1,8 @@
 """Every route, requested as every role (anonymous included), answers as this table says.
 
 A route with no row here fails the test: whoever adds a route decides who may use it. Each POST is sent
-with a valid CSRF token and an empty or harmless form, so what is checked is the door, not the form.
+with a valid CSRF token and an empty or harmless form, so what is checked is the door, not the form; a POST
+refused (sent to the login page, or answered 400, 403, 404) writes nothing.
 """
 
 from __future__ import annotations
@@ -10,12 +11,22 @@ import pytest
 
 from incubator.auth.enums import Role
 from incubator.companies.enums import MembershipStatus
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, login, table_state, written
 
 ROLES = ["anonymous", *[r.value for r in Role]]
 LOGIN = "login"  # anonymous: a redirect to the login page
+REFUSED = {LOGIN, 400, 403, 404}
 
 # Shorthands for a row: what anonymous gets, then the default for logged-in roles, then exceptions.
+
+
+def _post(client, url, token, want, failures):
+    """POST the empty form; a refused one must leave every table as it was."""
+    before = table_state() if want in REFUSED else None
+    response = client.post(url, data={"csrf_token": token})
+    if before is not None and (changed := written(before, table_state())):
+        failures.append(f"POST {url}: refused, yet wrote {', '.join(changed)}")
+    return response
 
 
 def row(anonymous, others, **exceptions):
@@ -377,11 +388,8 @@ def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, clien
     # Logging out comes last: it ends the session the other requests need.
     for (method, endpoint, params), expected in sorted(MATRIX.items(), key=lambda kv: kv[0][1] == "auth.logout"):
         url = _url(app, endpoint, params, objects)
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, data={"csrf_token": token})
         want = expected[role]
+        response = client.get(url) if method == "GET" else _post(client, url, token, want, failures)
         got = response.status_code
         if want == LOGIN:
             ok = got == 302 and "/login" in response.headers.get("Location", "")
@@ -412,8 +420,8 @@ def test_an_unconfirmed_account_meets_only_its_own_doors(app, make, client_facto
     failures = []
     for (method, endpoint, params), _expected in sorted(MATRIX.items(), key=lambda kv: kv[0][1] == "auth.logout"):
         url = _url(app, endpoint, params, objects)
-        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
         want = UNCONFIRMED.get((method, endpoint), 403)
+        response = client.get(url) if method == "GET" else _post(client, url, token, want, failures)
         if response.status_code != want:
             failures.append(f"{method} {url}: expected {want}, got {response.status_code}")
         elif want == 403 and "được xác nhận" not in response.get_data(as_text=True):
@@ -518,7 +526,8 @@ def test_each_person_near_a_business_sees_exactly_their_own(visitor, app, client
     failures = []
     for (method, endpoint, params), expected in OBJECT_MATRIX.items():
         url = _url(app, endpoint, params, ids)
-        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
-        if response.status_code != expected[visitor]:
+        want = expected[visitor]
+        response = client.get(url) if method == "GET" else _post(client, url, token, want, failures)
+        if response.status_code != want:
             failures.append(f"{method} {url}: expected {expected[visitor]}, got {response.status_code}")
     assert not failures, f"as {visitor}:\n" + "\n".join(failures)

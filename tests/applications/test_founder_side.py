@@ -12,7 +12,7 @@ import pytest
 from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.applications.models import Application, RoundDocument, RoundQuestion
 from incubator.auth.enums import Role
-from tests.helpers import blank_pdf, login, post_form
+from tests.helpers import blank_pdf, login, nothing_written, post_form
 
 JSON = {"Accept": "application/json"}
 
@@ -127,10 +127,11 @@ def test_a_document_of_another_round_is_not_found(s, make, db):
     application_id = _start(s)
     other = make._save(RoundDocument(round=make.intake_round(), name_vi="Khác", name_en="Other"))
     url = f"/applications/{application_id}/documents/{other.id}"
-    response = post_form(s["client"], url, {"file": (io.BytesIO(blank_pdf()), "a.pdf")},
-                         token_from=f"/applications/{application_id}/edit", content_type="multipart/form-data",
-                         headers=JSON)
-    assert response.status_code == 404
+    with nothing_written():
+        response = post_form(s["client"], url, {"file": (io.BytesIO(blank_pdf()), "a.pdf")},
+                             token_from=f"/applications/{application_id}/edit", content_type="multipart/form-data",
+                             headers=JSON)
+        assert response.status_code == 404
 
 
 # ---- Autosave: the server's reasons per field ---------------------------------------------------------------

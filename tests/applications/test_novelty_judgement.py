@@ -16,7 +16,7 @@ from incubator.audit.models import AuditEntry
 from incubator.auth.enums import Role
 from incubator.errors import DomainError
 from incubator.extensions import db
-from tests.helpers import post_form
+from tests.helpers import nothing_written, post_form
 
 
 def _facts(**kw):
@@ -117,5 +117,6 @@ def test_a_founder_cannot_judge(make, login_as):
     application = _submitted(make)
     client, founder = login_as(Role.FOUNDER)
     make.member(company=application.company, user=founder)
-    response = post_form(client, f"/applications/{application.id}/novelty", {"met": "yes"})
-    assert response.status_code == 403
+    with nothing_written():
+        response = post_form(client, f"/applications/{application.id}/novelty", {"met": "yes"})
+        assert response.status_code == 403
