@@ -14,15 +14,31 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
-from incubator import create_app
+from incubator import create_app, security
 from incubator.extensions import db as _db
 from tests.helpers import PASSWORD, login
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_URL = os.environ.get("INCUBATOR_TEST_DATABASE_URL")
+
+# argon2 with the application's parameters takes a good part of a second by design, and nearly every test logs
+# someone in: the suite hashes and verifies with argon2's cheapest parameters instead (set before any
+# application is created, so that the stand-in hash of unknown addresses has them too). The tests about that
+# cost (timing, bursts of logins) ask for ``real_password_hashing``.
+PRODUCTION_HASHER = security._hasher
+security._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def pytest_collection_modifyitems(items):
+    """A browser test is a slow one too: ``pytest -m "not slow"`` leaves it out with the fuzzers, the scans,
+    the walks over every route and the tests that start workers or servers."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 def require_or_skip(condition: bool, reason: str) -> None:
@@ -135,15 +151,23 @@ def runner(app):
 
 # ---- Factories --------------------------------------------------------------------------------------------
 
-_hash_cache: dict[str, str] = {}
+_hash_cache: dict[tuple, str] = {}
 
 
 def password_hash(password: str = PASSWORD) -> str:
-    from incubator.security import hash_password
+    """The hash of ``password``, made once per hasher's parameters."""
+    key = (security._hasher.time_cost, security._hasher.memory_cost, security._hasher.parallelism, password)
+    if key not in _hash_cache:
+        _hash_cache[key] = security.hash_password(password)
+    return _hash_cache[key]
 
-    if password not in _hash_cache:
-        _hash_cache[password] = hash_password(password)
-    return _hash_cache[password]
+
+@pytest.fixture
+def real_password_hashing(monkeypatch):
+    """argon2 with the application's own parameters for this test: its accounts, logins and the stand-in hash
+    of unknown addresses cost what they cost in production."""
+    monkeypatch.setattr(security, "_hasher", PRODUCTION_HASHER)
+    monkeypatch.setattr(security, "_dummy_hashes", [PRODUCTION_HASHER.hash(security.new_token())])
 
 
 class Factory:

@@ -16,6 +16,8 @@ from incubator.auth.enums import Role
 from tests.helpers import csrf_token, login
 from tests.test_permission_matrix import MATRIX, _url, objects  # noqa: F401 (objects: the matrix's world)
 
+pytestmark = pytest.mark.slow
+
 UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
 
 

@@ -31,6 +31,8 @@ from incubator.errors import Conflict
 from incubator.extensions import db as _db
 from tests.helpers import login, tax_code
 
+pytestmark = pytest.mark.slow
+
 THREADS, UPDATES = 8, 100
 
 
@@ -322,6 +324,7 @@ def _failed_attempts(db) -> int:
                              .where(LoginAttempt.succeeded.is_(False)))
 
 
+@pytest.mark.usefixtures("real_password_hashing")  # the burst overlaps as long as argon2 really takes
 def test_a_burst_of_wrong_passwords_on_one_account_evaluates_at_most_the_limit(app, make, db, client_factory):
     """The count of recent failures and the record of this one are one step: attempts sent at once cannot
     all pass the count before any is recorded (PostgreSQL: an advisory lock on the account; SQLite: the
@@ -333,6 +336,7 @@ def test_a_burst_of_wrong_passwords_on_one_account_evaluates_at_most_the_limit(a
     assert _failed_attempts(db) == limit
 
 
+@pytest.mark.usefixtures("real_password_hashing")  # the burst overlaps as long as argon2 really takes
 def test_a_burst_of_wrong_passwords_from_one_address_evaluates_at_most_the_limit(app, make, db, client_factory,
                                                                                   monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 4)

@@ -134,6 +134,7 @@ def world(make, client_factory):
     return World(make, client_factory)
 
 
+@pytest.mark.slow  # a walk over every route
 def test_every_get_route_answers_with_the_security_headers_and_safe_cookies_over_https(app, world):
     """Each GET route (pages, downloads, feeds, static files, redirects) as someone allowed to use it, over
     HTTPS; and the error answers (404, 405, 403, a redirect to the login page)."""
@@ -190,6 +191,7 @@ def test_cookies_are_secure_behind_a_proxy_that_says_https(app):
 
 # ---- CSRF on every POST ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # a walk over every route
 def test_every_post_route_refuses_a_post_without_a_valid_csrf_token_and_writes_nothing(app, world, db, caplog,
                                                                                        client_factory):
     """Each POST route, as someone allowed to use it, with the form's fields but no CSRF token, a made-up one,

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from tests.helpers import PASSWORD
 from tests.test_cli_bad_input import assert_clean, prepare
 
+pytestmark = pytest.mark.slow
+
 SKIPPED = {
     "db": "Flask-Migrate's own commands (Alembic's code, not ours); the schema they build is tested in "
           "tests/test_migrations.py",

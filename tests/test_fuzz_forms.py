@@ -33,6 +33,8 @@ from incubator.extensions import db as _db
 from tests.helpers import PASSWORD, blank_pdf, tax_code
 from tests.test_permission_matrix import LOGIN, MATRIX
 
+pytestmark = pytest.mark.slow
+
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
 
 # POST routes whose form is shown on another page than their own GET: (page's endpoint, {url arguments}).

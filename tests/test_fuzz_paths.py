@@ -24,6 +24,8 @@ from incubator.auth.enums import Role
 from tests.helpers import csrf_token
 from tests.test_fuzz_forms import PUBLIC_ENDPOINTS, QUERY_PARAMETERS, World, _forms, _log_in, _matrix_rows
 
+pytestmark = pytest.mark.slow
+
 HUGE_IDS = [2**31, 2**63, -(2**63) - 1, 10**30]
 QUERY_VALUES = [str(2**63), str(-(2**63) - 1), "1" + "0" * 30, str(2**31), "sNaN", "-Infinity", "0001-01-01",
                 "31/12/9999"]

@@ -378,6 +378,7 @@ def test_every_route_has_a_row(app):
     assert not missing, "routes with no row in the permission matrix: " + ", ".join(missing)
 
 
+@pytest.mark.slow  # a walk over every route
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, client_factory, objects):
     client = client_factory()
@@ -413,6 +414,7 @@ UNCONFIRMED = {
 }
 
 
+@pytest.mark.slow  # a walk over every route
 def test_an_unconfirmed_account_meets_only_its_own_doors(app, make, client_factory, objects):
     client = client_factory()
     login(client, make.user(Role.FOUNDER, email_verified_at=None))
@@ -517,6 +519,7 @@ def test_every_object_route_has_a_row_for_each_visitor():
     assert all(set(expected) == set(VISITORS) for expected in OBJECT_MATRIX.values())
 
 
+@pytest.mark.slow  # a walk over every route
 @pytest.mark.parametrize("visitor", VISITORS)
 def test_each_person_near_a_business_sees_exactly_their_own(visitor, app, client_factory, near_one_business):
     people, ids = near_one_business

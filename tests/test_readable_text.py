@@ -33,6 +33,8 @@ from tests.test_fuzz_forms import ROLES as OWN_ROLES
 from tests.test_fuzz_forms import World, _role_for
 from tests.test_permission_matrix import MATRIX
 
+pytestmark = pytest.mark.slow
+
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PERIOD_CODE = re.compile(r"\b\d{4}-(?:Q[1-4]|H[12])\b")  # a report's period as stored: people read "quý II năm 2025"
 DATE_TEXT = re.compile(r"\d{2}/\d{2}/\d{4}( \d{2}:\d{2})?")

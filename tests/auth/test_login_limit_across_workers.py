@@ -26,6 +26,8 @@ from incubator.auth.models import LoginAttempt
 from tests.conftest import require_or_skip
 from tests.helpers import PASSWORD, free_port
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 ACCOUNT_LIMIT, ADDRESS_LIMIT = 5, 8

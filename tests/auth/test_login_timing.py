@@ -57,6 +57,7 @@ def _median_seconds(attempt, n=5) -> float:
     return statistics.median(times)
 
 
+@pytest.mark.usefixtures("real_password_hashing")  # argon2 at its real cost: the point of this test
 def test_an_unknown_address_takes_about_as_long_as_a_wrong_password(app, make, db):
     users = [make.user(Role.FOUNDER)
              for _ in range(5)]
