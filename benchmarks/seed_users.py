@@ -46,7 +46,7 @@ def seed(founders: int, reviewers: int) -> dict:
     from incubator.demo.data import DEMO_PASSWORD, demo_tax_code
     from incubator.demo.reviews import REVIEW_ROUND_VI
     from incubator.extensions import db
-    from incubator.reviews import services as reviews
+    from incubator.reviews import assigning as reviews
     from incubator.reviews.models import ReviewStage
 
     password_hash = security.hash_password(DEMO_PASSWORD)
