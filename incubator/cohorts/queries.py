@@ -197,7 +197,7 @@ def graduate_exclusions(outcomes, today: date) -> dict:
     from incubator.targets.queries import first_of_kind
     from incubator.targets.queries import graduate_exclusions as reasons
 
-    graduated = [o for o in outcomes if o.decision.value == "graduated"]
+    graduated = [o for o in outcomes if o.is_graduated]
     if not graduated:
         return {}
     target = first_of_kind(TargetKind.GRADUATE_COUNT)

@@ -22,7 +22,6 @@ from incubator.reviews.enums import (
     ASSIGNMENT_TRANSITIONS,
     AssignmentStatus,
     ConflictKind,
-    ReviewStatus,
 )
 from incubator.reviews.models import Assignment, Conflict, PanelMember, ReviewStage, StageEntry
 from incubator.reviews.stages import stage_entry
@@ -61,7 +60,7 @@ def remove_from_panel(stage: ReviewStage, user, *, actor) -> int:
         return 0
     withdrawn = 0
     for a in _active_assignments(stage_id=stage.id, reviewer_id=user.id):
-        if a.review is None or a.review.status is not ReviewStatus.SUBMITTED:
+        if a.may_be_taken_back:  # its review is not submitted
             # recorded below, with the panel's change
             change_assignment_status(a, AssignmentStatus.WITHDRAWN, actor=actor, action=None)
             withdrawn += 1

@@ -131,6 +131,12 @@ class StageEntry(db.Model):
         return bool(DECISION_TRANSITIONS[self.decision])
 
     @property
+    def may_be_decided(self) -> bool:
+        """Open, and its application still in the review (not withdrawn by its founders): what
+        decisions.can_take asks before any particular decision, and the pages before offering one."""
+        return self.is_open and not self.application.is_withdrawn
+
+    @property
     def is_accepted(self) -> bool:
         return self.decision is Decision.ACCEPT
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from incubator.audit import services as audit
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
-from incubator.reviews.enums import REVIEW_TRANSITIONS, ReviewStatus
+from incubator.reviews.enums import REVIEW_TRANSITIONS, AssignmentStatus, ReviewStatus
 from incubator.reviews.models import Assignment, Criterion, Review, ReviewStage, Score, StageEntry
 from incubator.reviews.permissions import can_score
 
@@ -22,7 +22,9 @@ def save_review(a: Assignment, *, actor, scores: dict[int, tuple[int | None, str
     """Save the reviewer's scores (a draft), or submit them. A submitted review may still be changed until
     the stage closes; each change is audited with what changed."""
     if not can_score(actor, a):
-        raise DomainError(_l("Declare first that you have no conflict with this application."))
+        if a.status is AssignmentStatus.ASSIGNED and a.reviewer_id == getattr(actor, "id", None):
+            raise DomainError(_l("Declare first that you have no conflict with this application."))
+        raise DomainError(_l("This assignment has ended."))
     if not a.stage.is_open(now):
         raise DomainError(_l("The stage closed on %(when)s; reviews can no longer change.",
                              when=_format(a.stage.closes_at)))

@@ -213,6 +213,15 @@ def test_a_withdrawn_application_in_a_bulk_decision_is_skipped_and_the_others_ar
     assert f'value="{entries[3].id}"' not in page  # no box to tick for it
 
 
+def test_the_decision_page_of_a_withdrawn_application_offers_no_decision_and_says_why(login_as, make, db):
+    client, _ = login_as(Role.STAFF)
+    entry = _entries(make, make.review_stage(), 1)[0]
+    entry.application.status = ApplicationStatus.WITHDRAWN
+    db.session.commit()
+    page = client.get(f"/reviews/entries/{entry.id}/decide").get_data(as_text=True)
+    assert 'name="decision"' not in page and "Hồ sơ đã được rút." in page
+
+
 def test_a_decision_must_be_chosen(login_as, make, db):
     from tests.helpers import post_form
 
