@@ -82,6 +82,16 @@ def create_app(config: dict | None = None) -> Flask:
     cohort_permissions.register(app)
     mentoring_permissions.register(app)
     funding_permissions.register(app)
+    # Signals a lower package sends and a higher one hears (see "How the code is laid out" in the README).
+    from incubator.applications.application_views import connect_round_invitation
+    from incubator.applications.services import connect_to_the_register
+    from incubator.mentoring.services import connect_to_cohorts
+    from incubator.reviews.queries import connect_to_applications
+
+    connect_to_the_register()
+    connect_round_invitation()
+    connect_to_cohorts()
+    connect_to_applications()
     cli.register(app)
     if app.testing or _will_serve_requests():
         from incubator.security import dummy_hash

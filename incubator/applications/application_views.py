@@ -63,7 +63,9 @@ def _open_round_invitation(company, **_kwargs):
         url_for("applications.start", round_id=intake_round.id), _("Apply now"))
 
 
-company_added.connect(_open_round_invitation)
+def connect_round_invitation() -> None:
+    """Called by the factory: a business just added hears of the open round (connecting twice connects once)."""
+    company_added.connect(_open_round_invitation)
 
 
 @bp.route("/start/<int:round_id>", methods=["GET", "POST"])

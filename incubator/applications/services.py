@@ -466,10 +466,9 @@ def attach_document(application, document, pdf, *, actor):
     return slot
 
 
-def _connect_to_the_register() -> None:
+def connect_to_the_register() -> None:
+    """Called by the factory: applications hear the register's company_changed (connecting twice connects
+    once)."""
     from incubator.companies.services import company_changed
 
     company_changed.connect(_company_changed)  # a module-level function: blinker's weak reference holds
-
-
-_connect_to_the_register()

@@ -123,13 +123,11 @@ def _member_left(member, *, actor) -> None:
         end_assignment(assignment, actor=actor)
 
 
-def _connect_to_cohorts() -> None:
+def connect_to_cohorts() -> None:
+    """Called by the factory: mentoring hears cohorts' member_left (connecting twice connects once)."""
     from incubator.cohorts.services import member_left
 
     member_left.connect(_member_left)  # a module-level function: blinker's weak reference holds
-
-
-_connect_to_cohorts()
 
 
 # ---- Sessions ---------------------------------------------------------------------------------------------

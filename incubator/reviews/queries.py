@@ -445,12 +445,11 @@ def _reviews_on_staff_page(application, *, user, **_kwargs) -> dict:
     return {"reviews": reviews_staff_may_read(user, application.id)}
 
 
-def _connect_to_applications() -> None:
+def connect_to_applications() -> None:
+    """Called by the factory: reviews add their part to the applications' pages (connecting twice connects
+    once)."""
     from incubator.applications.signals import staff_page, status_page
 
     # module-level functions: blinker's weak references hold
     status_page.connect(_decisions_on_status_page)
     staff_page.connect(_reviews_on_staff_page)
-
-
-_connect_to_applications()
