@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from incubator.applications import answer_forms, services
-from incubator.applications.enums import DECIDED, ApplicationStatus
+from incubator.applications.enums import ApplicationStatus
 from incubator.applications.forms import NoveltyForm, OverrideForm, WithdrawForm
 from incubator.applications.models import Application, IntakeRound, RoundDocument
 from incubator.applications.permissions import (
@@ -249,8 +249,7 @@ def status(application_id):
 
 
 def _may_withdraw(application) -> bool:
-    return (application.status not in DECIDED | {ApplicationStatus.WITHDRAWN}
-            and can_withdraw_application(current_user, application))
+    return application.may_be_withdrawn and can_withdraw_application(current_user, application)
 
 
 def _draft_has_no_copy(application):

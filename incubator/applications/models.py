@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from incubator import uploads
 from incubator.applications.eligibility import SectorKind
-from incubator.applications.enums import ApplicationStatus, QuestionKind
+from incubator.applications.enums import DECIDED, ApplicationStatus, QuestionKind
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
@@ -170,6 +170,11 @@ class Application(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status is ApplicationStatus.WITHDRAWN
+
+    @property
+    def may_be_withdrawn(self) -> bool:
+        """Its founders may still withdraw it (services.withdraw): not decided, and its state allows it."""
+        return self.status not in DECIDED and self.status.allows(ApplicationStatus.WITHDRAWN)
 
     @property
     def novelty_judgeable(self) -> bool:

@@ -441,9 +441,9 @@ def _next_reference(now) -> str:
 
 def withdraw(application, *, actor, reason: str | None = None):
     """The founder withdraws, before a decision only."""
-    if application.status in DECIDED:
+    if not application.may_be_withdrawn and application.status in DECIDED:
         raise TransitionRefused(_l("A decision has been taken: the application can no longer be withdrawn."))
-    return change_status(application, ApplicationStatus.WITHDRAWN, actor=actor, reason=reason)
+    return change_status(application, ApplicationStatus.WITHDRAWN, actor=actor, reason=reason)  # checks the rest
 
 
 def attach_document(application, document, pdf, *, actor):
