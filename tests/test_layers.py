@@ -17,12 +17,14 @@ LAYERS: list[tuple[str, list[str]]] = [
               "translations_cli"]),
     ("plumbing", ["errors", "web", "bounds", "uploads", "exports", "pdf", "backup", "security"]),
     ("audit", ["audit"]),
+    ("organisation", ["organisation"]),
     ("people", ["mail", "auth"]),
     ("register", ["outcomes", "companies", "partners", "targets", "imports"]),
     ("programme", ["applications", "cohorts", "reviews", "funding", "mentoring"]),
     ("outer", ["startups", "reports", "home", "admin", "demo", "cli", "models", "__init__"]),
 ]
-DOMAINS = {name for layer, names in LAYERS if layer in {"people", "register", "programme"} for name in names}
+DOMAINS = {name for layer, names in LAYERS if layer in {"organisation", "people", "register", "programme"}
+           for name in names}
 
 
 def _rank() -> dict[str, int]:
