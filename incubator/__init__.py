@@ -101,8 +101,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 # Each of these domains tells the audit log what its objects and states read as (incubator/audit/labels.py).
-AUDITED_DOMAINS = ("auth", "mail", "companies", "partners", "outcomes", "targets", "imports", "applications",
-                   "reviews", "cohorts", "mentoring", "funding", "reports")
+AUDITED_DOMAINS = ("organisation", "auth", "mail", "companies", "partners", "outcomes", "targets", "imports",
+                   "applications", "reviews", "cohorts", "mentoring", "funding", "reports")
 
 
 def _register_audit_labels() -> None:

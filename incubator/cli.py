@@ -15,11 +15,13 @@ def register(app: Flask) -> None:
     from incubator import backup, translations_cli, uploads
     from incubator.cohorts import cli as cohorts_cli
     from incubator.imports import cli as imports_cli
+    from incubator.organisation import cli as organisation_cli
     from incubator.reports import cli as reports_cli
     from incubator.reviews import cli as reviews_cli
     from incubator.targets import cli as targets_cli
 
     translations_cli.register(app)
+    organisation_cli.register(app)
     backup.register(app)
     targets_cli.register(app)
     imports_cli.register(app)

@@ -15,6 +15,7 @@ from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.funding.models import Consent, PipelineEntry, PipelineMove
 from incubator.mail.models import OutboxMessage
 from incubator.mentoring.models import Agreement, CalendarToken, MentorAssignment, MentoringSession, MentorProfile
+from incubator.organisation.models import Incubator
 from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.models import Partner
 from incubator.reports.models import PeriodicReport
@@ -47,6 +48,7 @@ __all__ = [
     "Consent",
     "Criterion",
     "GraduationOutcome",
+    "Incubator",
     "IntakeRound",
     "LoginAttempt",
     "MentorAssignment",

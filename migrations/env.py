@@ -91,14 +91,42 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            _sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                if connection.in_transaction():
+                    connection.rollback()
+                _sqlite_foreign_keys(connection, True)
+
+
+# On SQLite, a batch operation rebuilds a table (a copy, DROP TABLE, then the copy renamed). With foreign keys
+# enforced, that DROP first deletes the table's rows: refused when other tables' rows refer to them, or taking
+# those rows along where they are declared ON DELETE CASCADE. So migrations run with enforcement off (the pragma
+# is set outside any transaction, on the DBAPI connection, and only takes effect there), every reference is
+# checked once they are done, and enforcement is switched back on for the connection's next user.
+def _sqlite_foreign_keys(connection, on):
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+def _check_sqlite_foreign_keys(connection):
+    if connection.in_transaction():
+        connection.commit()
+    broken = connection.connection.driver_connection.execute('PRAGMA foreign_key_check').fetchall()
+    if broken:
+        raise RuntimeError(f'the migrations left rows referring to rows that do not exist: {broken[:10]}')
 
 
 if context.is_offline_mode():

@@ -57,3 +57,109 @@ def _recreate_pg_database(url: str) -> None:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()
+
+
+BEFORE_INCUBATORS = "c7e2a9d41f08"
+SCOPED_TABLES = ("intake_rounds", "cohorts", "residencies", "graduation_outcomes", "service_deliveries",
+                 "partner_agreements", "fund_consents", "fund_pipeline", "periodic_reports")
+
+
+def _rows_before_incubators(conn) -> None:
+    """A row in each first-level table (and rows that refer to them) in the schema of c7e2a9d41f08."""
+    now, day = "2025-01-02 03:04:05", "2025-01-02"
+    statements = [
+        "INSERT INTO partners (id, kind, name, created_at, version_id) "
+        f"VALUES (1, 'fund_manager', 'Quỹ A', '{now}', 1)",
+        *[f"INSERT INTO users (id, email, full_name, name_folded, password_hash, active, created_at, version_id) "
+          f"VALUES ({i}, 'u{i}@example.com', 'Người {i}', 'nguoi {i}', 'x', TRUE, '{now}', 1)" for i in range(1, 6)],
+        *[f"INSERT INTO user_roles (user_id, role, granted_at) VALUES ({user}, '{role}', '{now}')"
+          for user, role in ((1, "admin"), (1, "staff"), (2, "official"), (3, "founder"), (4, "reviewer"),
+                             (4, "mentor"), (5, "fund_manager"))],
+        "INSERT INTO companies (id, tax_code, name, name_folded, name_sort, is_it, created_at, version_id) "
+        f"VALUES (1, '0101234567', 'Công ty A', 'cong ty a', 'a', TRUE, '{now}', 1)",
+        "INSERT INTO intake_rounds (id, name_vi, name_en, opens_at, closes_at, eligibility, created_at, version_id) "
+        f"VALUES (1, 'Đợt 1', 'Round 1', '{now}', '2025-02-02 00:00:00', '{{}}', '{now}', 1)",
+        "INSERT INTO round_questions (id, round_id, position, kind, label_vi, label_en, required, choices, hidden) "
+        "VALUES (1, 1, 1, 'text', 'Hỏi', 'Ask', FALSE, '[]', FALSE)",
+        "INSERT INTO applications (id, round_id, company_id, created_by_id, status, answers, created_at, "
+        f"updated_at, version_id) VALUES (1, 1, 1, 3, 'draft', '{{}}', '{now}', '{now}', 1)",
+        "INSERT INTO cohorts (id, name, starts_on, ends_on, round_id, rhythm, created_at, version_id) "
+        f"VALUES (1, 'Khóa 1', '{day}', '2025-12-31', 1, 'monthly', '{now}', 1)",
+        "INSERT INTO residencies (id, company_id, kind, starts_on, created_at, version_id) "
+        f"VALUES (1, 1, 'incubated', '{day}', '{now}', 1)",
+        "INSERT INTO graduation_outcomes (id, company_id, decision, decided_on, serves_government, serves_economy, "
+        f"serves_society, created_at, version_id) VALUES (1, 1, 'graduated', '{day}', TRUE, FALSE, FALSE, '{now}', 1)",
+        "INSERT INTO cohort_members (id, cohort_id, company_id, application_id, status, joined_on, residency_id, "
+        f"outcome_id, created_at, version_id) VALUES (1, 1, 1, 1, 'graduated', '{day}', 1, 1, '{now}', 1)",
+        "INSERT INTO service_deliveries (id, kind, title, delivered_on, provider_id, created_at, version_id) "
+        f"VALUES (1, 'training', 'Lớp', '{day}', 1, '{now}', 1)",
+        "INSERT INTO service_recipients (id, service_id, company_id) VALUES (1, 1, 1)",
+        "INSERT INTO partner_agreements (id, partner_id, programme, starts_on, created_at, version_id) "
+        f"VALUES (1, 1, 'Cố vấn', '{day}', '{now}', 1)",
+        f"INSERT INTO fund_consents (id, company_id, partner_id, granted_at) VALUES (1, 1, 1, '{now}')",
+        "INSERT INTO fund_pipeline (id, partner_id, company_id, stage, stage_on, updated_at, version_id) "
+        f"VALUES (1, 1, 1, 'screening', '{day}', '{now}', 1)",
+        *[f"INSERT INTO periodic_reports (id, period_label, period_start, period_end, status, version, "
+          f"supersedes_id, created_at, version_id) VALUES ({i}, '2025-Q1', '2025-01-01', '2025-03-31', "
+          f"'{status}', {i}, {supersedes}, '{now}', 1)" for i, status, supersedes in ((1, "final", "NULL"),
+                                                                                       (2, "draft", "1"))],
+    ]
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
+def _counts(conn) -> dict[str, int]:
+    names = [n for n in sa.inspect(conn).get_table_names() if n not in {"alembic_version", "incubators"}]
+    return {name: conn.exec_driver_sql(f'SELECT COUNT(*) FROM "{name}"').scalar() for name in names}
+
+
+def test_an_upgraded_installation_keeps_every_row_each_in_vuhn(app, tmp_path):
+    """From the schema before incubators, with rows in every first-level table and in tables that refer to them
+    (which a table rebuilt on SQLite must not lose): every row is kept, each in VUHN; roles held in an incubator
+    are VUHN's, administrators', officials' and founders' are network-wide."""
+    import os
+
+    from flask_migrate import downgrade, upgrade
+
+    from incubator import create_app
+
+    if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
+        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
+            database="incubator_network_upgrade").render_as_string(hide_password=False)
+        _recreate_pg_database(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'before.sqlite'}"
+    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
+                        "MAIL_SERVER": None})
+    other.instance_path = str(tmp_path)
+    with other.app_context():
+        upgrade(revision=BEFORE_INCUBATORS)
+        engine = other.extensions["migrate"].db.engine
+        with engine.begin() as conn:
+            _rows_before_incubators(conn)
+        with engine.connect() as conn:
+            before = _counts(conn)
+        assert all(count > 0 for name, count in before.items() if name in SCOPED_TABLES)
+
+        upgrade()
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+            incubators = conn.exec_driver_sql("SELECT id, code, name_vi, name_en FROM incubators").all()
+            assert [tuple(row[1:]) for row in incubators] == [
+                ("VUHN", "Vườn ươm doanh nghiệp CNTT đổi mới sáng tạo thành phố Hà Nội",
+                 "Hà Nội innovation ICT business incubator")]
+            vuhn = incubators[0][0]
+            for name in SCOPED_TABLES:
+                assert conn.exec_driver_sql(f"SELECT DISTINCT incubator_id FROM {name}").scalars().all() == [vuhn]
+            roles = dict(conn.exec_driver_sql("SELECT role, incubator_id FROM user_roles").all())
+            assert roles == {"admin": None, "official": None, "founder": None, "staff": vuhn, "reviewer": vuhn,
+                             "mentor": vuhn, "fund_manager": vuhn}
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # switched back on
+
+        downgrade(revision=BEFORE_INCUBATORS)
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+            assert "incubators" not in sa.inspect(conn).get_table_names()
+        engine.dispose()

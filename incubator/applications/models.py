@@ -15,9 +15,10 @@ from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
 from incubator.i18n import localised as _localised
+from incubator.organisation.models import IncubatorScoped
 
 
-class IntakeRound(db.Model):
+class IntakeRound(IncubatorScoped, db.Model):
     __tablename__ = "intake_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -75,6 +75,9 @@ class UserRole(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The incubator the role is held in; empty for a role held across the network (administrators, the
+    # Department's officials) or in none (founders).
+    incubator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incubators.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 

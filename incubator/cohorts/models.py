@@ -13,11 +13,12 @@ from incubator.cohorts.enums import MEMBER_TRANSITIONS, MemberStatus, ProductSta
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
+from incubator.organisation.models import IncubatorScoped
 
 MAX_ALLOWANCE_HOURS = 1000  # mentoring hours per startup of a cohort: more is a typing mistake
 
 
-class Cohort(db.Model):
+class Cohort(IncubatorScoped, db.Model):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,7 +145,7 @@ class ReportReminder(db.Model):
     __table_args__ = (sa.UniqueConstraint("member_id", "period_start", "kind", name="uq_report_reminders_once"),)
 
 
-class ServiceDelivery(db.Model):
+class ServiceDelivery(IncubatorScoped, db.Model):
     """A service delivered (a course, consulting, office space …) by the incubator or a partner."""
 
     __tablename__ = "service_deliveries"

@@ -10,6 +10,7 @@ from incubator.companies.enums import MembershipStatus, ResidencyKind
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
+from incubator.organisation.models import IncubatorScoped
 from incubator.text import fold, vietnamese_sort_key
 
 
@@ -107,7 +108,7 @@ class CompanyMember(db.Model):
         return self.status is MembershipStatus.REJECTED
 
 
-class Residency(db.Model):
+class Residency(IncubatorScoped, db.Model):
     """A dated period during which a company operates in the incubator. Both dates are inclusive
     ("từ ngày … đến hết ngày …"); ends_on is empty while it runs."""
 

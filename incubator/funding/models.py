@@ -12,9 +12,10 @@ from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
 from incubator.funding.enums import Instrument, PipelineStage
+from incubator.organisation.models import IncubatorScoped
 
 
-class Consent(db.Model):
+class Consent(IncubatorScoped, db.Model):
     """While granted and not withdrawn, the fund manager's people may see the startup's profile and latest
     progress report. A withdrawal keeps the row (history); a new grant is a new row."""
 
@@ -31,7 +32,7 @@ class Consent(db.Model):
     partner = relationship("Partner")
 
 
-class PipelineEntry(db.Model):
+class PipelineEntry(IncubatorScoped, db.Model):
     __tablename__ = "fund_pipeline"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,11 +13,12 @@ from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
 from incubator.mentoring.enums import SessionMode, SessionStatus
+from incubator.organisation.models import IncubatorScoped
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")  # no summer time: the month is the same whatever the year
 
 
-class Agreement(db.Model):
+class Agreement(IncubatorScoped, db.Model):
     """A cooperation agreement with a partner: the programme, its dates, scope and commitments."""
 
     __tablename__ = "partner_agreements"

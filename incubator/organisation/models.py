@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
 
 from incubator.db import UTCDateTime, utcnow
 from incubator.extensions import db
@@ -42,8 +43,9 @@ class Incubator(db.Model):
 
 
 def _incubator_of_new_row(context) -> int:
-    """The column default of ``incubator_id``: the incubator of this request or command (asked on the
-    connection that inserts, so the flush runs no query through the session)."""
+    """The column default of ``incubator_id``, for rows inserted without the ORM's unit of work (new objects
+    get theirs before the flush, below): the incubator of this request or command, asked on the connection
+    that inserts."""
     from incubator.organisation.current import current_incubator_id
 
     return current_incubator_id(context.connection)
@@ -60,3 +62,15 @@ class IncubatorScoped:
     @declared_attr
     def incubator(cls) -> Mapped[Incubator]:
         return relationship(Incubator)
+
+
+@event.listens_for(Session, "before_flush")
+def _give_new_rows_their_incubator(session, _context, _instances) -> None:
+    """A new row given no incubator takes the current one before anything is written, so that "Choose the
+    incubator" reaches the caller as the DomainError it is (a column default's error would come wrapped in the
+    INSERT's)."""
+    from incubator.organisation.current import current_incubator_id
+
+    for obj in session.new:
+        if isinstance(obj, IncubatorScoped) and obj.incubator_id is None and obj.incubator is None:
+            obj.incubator_id = current_incubator_id(session.connection())

@@ -9,10 +9,11 @@ from incubator import uploads
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
+from incubator.organisation.models import IncubatorScoped
 from incubator.outcomes.enums import Decision, Pillar
 
 
-class GraduationOutcome(db.Model):
+class GraduationOutcome(IncubatorScoped, db.Model):
     """The decision taken on a startup at the end of its incubation (per cohort once cohorts exist), with
     the product it brought to market, the evidence of it and the digital pillars it serves."""
 

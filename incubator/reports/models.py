@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
+from incubator.organisation.models import IncubatorScoped
 from incubator.reports.enums import NameKind, ReportStatus
 
 
-class PeriodicReport(db.Model):
+class PeriodicReport(IncubatorScoped, db.Model):
     __tablename__ = "periodic_reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,58 @@
+"""``flask --app incubator incubators create CODE --name "…" [--name-en "…"] [--address "…"]`` and
+``incubators list [--json]``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask
+from flask_babel import force_locale
+
+from incubator.db import write_lock
+from incubator.errors import DomainError
+from incubator.extensions import db
+
+
+def register(app: Flask) -> None:
+    group = click.Group("incubators", help="The incubators of the network this installation serves.")
+    app.cli.add_command(group)
+
+    @group.command("create")
+    @click.argument("code")
+    @click.option("--name", "name_vi", required=True, help="The incubator's name in Vietnamese.")
+    @click.option("--name-en", "name_en", default=None, help="Its name in English.")
+    @click.option("--address", default=None, help="Its address.")
+    def create_command(code: str, name_vi: str, name_en: str | None, address: str | None) -> None:
+        """Add an incubator: CODE is 2 to 10 capital letters or digits, starting with a letter (e.g. HN1)."""
+        from incubator.organisation import services
+
+        with write_lock():
+            try:
+                incubator = services.create(code, name_vi, name_en, address, actor=None)
+            except DomainError as exc:
+                db.session.rollback()
+                with force_locale("en"):
+                    message = str(exc.message)
+                raise click.ClickException(message) from None
+            db.session.commit()
+        click.echo(f"Incubator {incubator.code} created: {incubator.name_vi}.")
+
+    @group.command("list")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+    def list_command(as_json: bool) -> None:
+        """List the incubators by code."""
+        from incubator.organisation.queries import all_incubators
+
+        rows = [{"code": i.code, "name_vi": i.name_vi, "name_en": i.name_en, "address": i.address}
+                for i in all_incubators()]
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False))
+            return
+        for row in rows:
+            line = f"{row['code']:<10} {row['name_vi']}"
+            if row["name_en"]:
+                line += f" / {row['name_en']}"
+            if row["address"]:
+                line += f" — {row['address']}"
+            click.echo(line)

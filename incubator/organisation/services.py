@@ -1,0 +1,64 @@
+"""Adding incubators to the network. Services flush and never commit."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from incubator.audit import services as audit
+from incubator.errors import DomainError
+from incubator.extensions import db
+from incubator.organisation import current
+from incubator.organisation.models import CODE_PATTERN, Incubator
+
+# The incubator every installation starts with, and into which the migration to a network moved every row:
+# named as the pages, e-mails and reports name today's incubator.
+DEFAULT_CODE = "VUHN"
+DEFAULT_NAME_VI = "Vườn ươm doanh nghiệp CNTT đổi mới sáng tạo thành phố Hà Nội"
+DEFAULT_NAME_EN = "Hà Nội innovation ICT business incubator"
+
+
+class CodeTaken(DomainError):
+    """Another incubator has this code."""
+
+
+def normalise_code(code: str | None) -> str:
+    return (code or "").strip().upper()
+
+
+def create(code: str, name_vi: str, name_en: str | None = None, address: str | None = None, *,
+           actor=None) -> Incubator:
+    """A new incubator: a code of 2 to 10 upper-case letters and digits starting with a letter (written in
+    lower case, it is upper-cased), unique; a Vietnamese name; an English name and an address if given."""
+    code = normalise_code(code)
+    if not CODE_PATTERN.fullmatch(code):
+        raise DomainError(_l("An incubator's code is 2 to 10 capital letters or digits, starting with a letter "
+                             "(for example HN1)."), field="code")
+    name_vi, name_en, address = (name_vi or "").strip(), (name_en or "").strip() or None, \
+        (address or "").strip() or None
+    if not name_vi:
+        raise DomainError(_l("Give the incubator's name."), field="name_vi")
+    for value, field in ((name_vi, "name_vi"), (name_en, "name_en"), (address, "address")):
+        if value is not None and len(value) > 300:
+            raise DomainError(_l("At most 300 characters."), field=field)
+    if db.session.scalar(sa.select(Incubator.id).where(Incubator.code == code)) is not None:
+        raise CodeTaken(_l("Another incubator has the code %(code)s.", code=code), field="code")
+    incubator = Incubator(code=code, name_vi=name_vi, name_en=name_en, address=address)
+    db.session.add(incubator)
+    db.session.flush()
+    current.forget()
+    audit.record("incubator.create", incubator, label=incubator.code, to_state="created", actor=actor)
+    return incubator
+
+
+def ensure_default() -> Incubator | None:
+    """Create the default incubator (VUHN, today's names) when there is none, as the migration does for an
+    upgraded installation; returns it, or None when incubators exist already. Not audited: it is the
+    installation's starting point, not someone's change."""
+    if db.session.scalar(sa.select(Incubator.id).limit(1)) is not None:
+        return None
+    incubator = Incubator(code=DEFAULT_CODE, name_vi=DEFAULT_NAME_VI, name_en=DEFAULT_NAME_EN)
+    db.session.add(incubator)
+    db.session.flush()
+    current.forget()
+    return incubator
