@@ -40,7 +40,7 @@ def create(code: str, name_vi: str, name_en: str | None = None, address: str | N
         raise DomainError(_l("Give the incubator's name."), field="name_vi")
     for value, field in ((name_vi, "name_vi"), (name_en, "name_en"), (address, "address")):
         if value is not None and len(value) > 300:
-            raise DomainError(_l("At most 300 characters."), field=field)
+            raise DomainError(_l("Use at most %(n)d characters.", n=300), field=field)
     if db.session.scalar(sa.select(Incubator.id).where(Incubator.code == code)) is not None:
         raise CodeTaken(_l("Another incubator has the code %(code)s.", code=code), field="code")
     incubator = Incubator(code=code, name_vi=name_vi, name_en=name_en, address=address)
