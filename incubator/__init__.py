@@ -92,6 +92,10 @@ def create_app(config: dict | None = None) -> Flask:
     connect_round_invitation()
     connect_to_cohorts()
     connect_to_applications()
+    # Every ORM query inside organisation.scoping.scoped_to sees its incubators' rows only.
+    from incubator.organisation import scoping
+
+    scoping.install()
     cli.register(app)
     if app.testing or _will_serve_requests():
         from incubator.security import dummy_hash

@@ -1,0 +1,57 @@
+"""Which incubators' rows a request or command may see, applied to every ORM query in one place.
+
+``scoped_to(ids)`` limits the block to those incubators: every SELECT, UPDATE or DELETE the ORM runs for a
+model carrying ``incubator_id`` (the ``IncubatorScoped`` mixin) gets ``incubator_id IN (ids)``, through
+SQLAlchemy's ``with_loader_criteria`` added in the session's ``do_orm_execute`` event: in the FROM list, in
+joins (as their ON clause), in aliases, in the relationship loads of objects so loaded, and in
+``Session.get`` when the row is not already in the session (a new query cannot forget it, as a ``where`` in
+each view could). Outside a ``scoped_to`` block nothing is filtered: an administrator, the Department's
+officials, founders (who belong to no incubator) and an installation with a single incubator see what they
+see today. A query that must read across the network inside a scoped block (the city's figures for an
+official) says so with ``execution_options(all_incubators=True)``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from incubator.organisation.models import IncubatorScoped
+
+_scope: ContextVar[tuple[int, ...] | None] = ContextVar("incubator_scope", default=None)
+
+
+@contextmanager
+def scoped_to(incubator_ids: Iterable[int] | None) -> Iterator[None]:
+    """Inside the block, ORM queries see the rows of these incubators only (``None``: no limit)."""
+    token = _scope.set(None if incubator_ids is None else tuple(sorted(set(incubator_ids))))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_scope() -> tuple[int, ...] | None:
+    """The incubators this block may see, or None when it is not limited."""
+    return _scope.get()
+
+
+def install() -> None:
+    """Called by the factory: every session's ORM queries are limited (listening twice listens once)."""
+    if not event.contains(Session, "do_orm_execute", _limit_to_scope):
+        event.listen(Session, "do_orm_execute", _limit_to_scope)
+
+
+def _limit_to_scope(state: ORMExecuteState) -> None:
+    ids = _scope.get()
+    if ids is None or state.is_column_load or state.is_relationship_load:
+        return  # relationship and deferred-column loads carry the criteria of the query that loaded them
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get("all_incubators", False):
+        return
+    state.statement = state.statement.options(with_loader_criteria(
+        IncubatorScoped, lambda cls: cls.incubator_id.in_(ids), include_aliases=True))
