@@ -54,8 +54,9 @@ class IntakeRound(IncubatorScoped, db.Model):
         return self.opens_at <= now < self.closes_at
 
 
-class RoundQuestion(db.Model):
+class RoundQuestion(IncubatorScoped, db.Model):
     __tablename__ = "round_questions"
+    __incubator_from__ = "round"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_rounds.id", ondelete="CASCADE"), index=True)
@@ -92,8 +93,9 @@ class RoundQuestion(db.Model):
         return answer_text(self, value)
 
 
-class RoundDocument(db.Model):
+class RoundDocument(IncubatorScoped, db.Model):
     __tablename__ = "round_documents"
+    __incubator_from__ = "round"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_rounds.id", ondelete="CASCADE"), index=True)
@@ -109,8 +111,10 @@ class RoundDocument(db.Model):
         return _localised(self.name_vi, self.name_en)
 
 
-class Application(db.Model):
+class Application(IncubatorScoped, db.Model):
     __tablename__ = "applications"
+    # The round's incubator, whichever incubator the founder came from.
+    __incubator_from__ = "round"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_rounds.id"), index=True)
@@ -183,8 +187,9 @@ class Application(db.Model):
         return self.status not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
 
 
-class ApplicationDocument(db.Model):
+class ApplicationDocument(IncubatorScoped, db.Model):
     __tablename__ = "application_documents"
+    __incubator_from__ = ("application", "document")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)

@@ -20,6 +20,8 @@ MAX_ALLOWANCE_HOURS = 1000  # mentoring hours per startup of a cohort: more is a
 
 class Cohort(IncubatorScoped, db.Model):
     __tablename__ = "cohorts"
+    # Fed by an intake round, a cohort is in the round's incubator; without one, in the current incubator.
+    __incubator_from__ = "round"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
@@ -42,8 +44,9 @@ class Cohort(IncubatorScoped, db.Model):
     __table_args__ = (sa.CheckConstraint("ends_on > starts_on", name="ends_after_start"),)
 
 
-class CohortMember(db.Model):
+class CohortMember(IncubatorScoped, db.Model):
     __tablename__ = "cohort_members"
+    __incubator_from__ = ("cohort", "application", "residency", "outcome")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
@@ -62,6 +65,7 @@ class CohortMember(db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
     company = relationship("Company")
+    application = relationship("Application")
     residency = relationship("Residency")
     outcome = relationship("GraduationOutcome")
 
@@ -83,11 +87,12 @@ class CohortMember(db.Model):
         return self.status is MemberStatus.GRADUATED
 
 
-class ProgressReport(db.Model):
+class ProgressReport(IncubatorScoped, db.Model):
     """One version of a member's report for one period. A submitted version is never changed: a correction
     is a later version of the same period, and the history stays."""
 
     __tablename__ = "progress_reports"
+    __incubator_from__ = "member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort_members.id"), index=True)
@@ -131,16 +136,19 @@ class ProgressReport(db.Model):
         return self.status is ReportStatus.SUBMITTED
 
 
-class ReportReminder(db.Model):
+class ReportReminder(IncubatorScoped, db.Model):
     """A reminder sent for one member's report of one period: its unique key makes each go out once."""
 
     __tablename__ = "report_reminders"
+    __incubator_from__ = "member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort_members.id"), index=True)
     period_start: Mapped[date]
     kind: Mapped[str] = mapped_column(sa.String(10))  # "before" or "after" the due date
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    member: Mapped[CohortMember] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("member_id", "period_start", "kind", name="uq_report_reminders_once"),)
 
@@ -169,8 +177,9 @@ class ServiceDelivery(IncubatorScoped, db.Model):
     __table_args__ = (sa.CheckConstraint("hours IS NULL OR hours >= 0", name="hours_positive"),)
 
 
-class ServiceRecipient(db.Model):
+class ServiceRecipient(IncubatorScoped, db.Model):
     __tablename__ = "service_recipients"
+    __incubator_from__ = "service"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("service_deliveries.id", ondelete="CASCADE"), index=True)

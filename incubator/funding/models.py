@@ -56,8 +56,9 @@ class PipelineEntry(IncubatorScoped, db.Model):
     )
 
 
-class PipelineMove(db.Model):
+class PipelineMove(IncubatorScoped, db.Model):
     __tablename__ = "fund_pipeline_moves"
+    __incubator_from__ = "entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("fund_pipeline.id"), index=True)

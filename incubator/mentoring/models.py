@@ -59,10 +59,11 @@ class MentorProfile(db.Model):
     __table_args__ = (sa.CheckConstraint("capacity >= 0", name="capacity_positive"),)
 
 
-class MentorAssignment(db.Model):
+class MentorAssignment(IncubatorScoped, db.Model):
     """A mentor paired with a startup for its cohort; only then may they meet it in the system."""
 
     __tablename__ = "mentor_assignments"
+    __incubator_from__ = "member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -77,8 +78,9 @@ class MentorAssignment(db.Model):
     __table_args__ = (sa.UniqueConstraint("mentor_id", "member_id", name="uq_mentor_assignments_pair"),)
 
 
-class MentoringSession(db.Model):
+class MentoringSession(IncubatorScoped, db.Model):
     __tablename__ = "mentoring_sessions"
+    __incubator_from__ = ("assignment", "cohort")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("mentor_assignments.id"), index=True)

@@ -12,11 +12,13 @@ from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
 from incubator.i18n import localised as _localised
+from incubator.organisation.models import IncubatorScoped
 from incubator.reviews.enums import DECISION_TRANSITIONS, AssignmentStatus, ConflictKind, Decision, ReviewStatus
 
 
-class ReviewStage(db.Model):
+class ReviewStage(IncubatorScoped, db.Model):
     __tablename__ = "review_stages"
+    __incubator_from__ = "round"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_rounds.id", ondelete="CASCADE"), index=True)
@@ -54,8 +56,9 @@ class ReviewStage(db.Model):
         return now < self.closes_at
 
 
-class Criterion(db.Model):
+class Criterion(IncubatorScoped, db.Model):
     __tablename__ = "review_criteria"
+    __incubator_from__ = "stage"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("review_stages.id", ondelete="CASCADE"), index=True)
@@ -84,10 +87,11 @@ class Criterion(db.Model):
         return _localised(self.guidance_vi, self.guidance_en)
 
 
-class PanelMember(db.Model):
+class PanelMember(IncubatorScoped, db.Model):
     """A reviewer on a stage's panel: the automatic assignment shares the applications among them."""
 
     __tablename__ = "review_panel_members"
+    __incubator_from__ = "stage"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("review_stages.id", ondelete="CASCADE"), index=True)
@@ -101,10 +105,11 @@ class PanelMember(db.Model):
     __table_args__ = (sa.UniqueConstraint("stage_id", "user_id", name="uq_review_panel_members_stage_user"),)
 
 
-class StageEntry(db.Model):
+class StageEntry(IncubatorScoped, db.Model):
     """An application taken into a stage, and the stage's decision on it."""
 
     __tablename__ = "review_stage_entries"
+    __incubator_from__ = ("stage", "application", "reason")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("review_stages.id", ondelete="CASCADE"), index=True)
@@ -154,8 +159,9 @@ class StageEntry(db.Model):
         return self.decision is Decision.REJECT
 
 
-class Assignment(db.Model):
+class Assignment(IncubatorScoped, db.Model):
     __tablename__ = "review_assignments"
+    __incubator_from__ = ("stage", "application")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("review_stages.id", ondelete="CASCADE"), index=True)
@@ -224,8 +230,9 @@ class Conflict(db.Model):
     __table_args__ = (sa.UniqueConstraint("reviewer_id", "company_id", name="uq_review_conflicts_pair"),)
 
 
-class Review(db.Model):
+class Review(IncubatorScoped, db.Model):
     __tablename__ = "reviews"
+    __incubator_from__ = "assignment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("review_assignments.id", ondelete="CASCADE"),
@@ -268,8 +275,9 @@ class Review(db.Model):
         self.weighted_total = self.computed_total(criteria)
 
 
-class Score(db.Model):
+class Score(IncubatorScoped, db.Model):
     __tablename__ = "review_scores"
+    __incubator_from__ = ("review", "criterion")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
@@ -283,8 +291,9 @@ class Score(db.Model):
     __table_args__ = (sa.UniqueConstraint("review_id", "criterion_id", name="uq_review_scores_pair"),)
 
 
-class RejectionReason(db.Model):
-    """The editable list of reasons staff pick from when rejecting (free text may be added)."""
+class RejectionReason(IncubatorScoped, db.Model):
+    """The editable list of reasons staff pick from when rejecting (free text may be added); each incubator
+    keeps its own (a new one is the current incubator's)."""
 
     __tablename__ = "rejection_reasons"
 
