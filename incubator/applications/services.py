@@ -84,11 +84,7 @@ def update_round(intake_round, *, actor, version=None, **fields):
     expect_version(intake_round, version)
     _check_round_dates(fields.get("opens_at", intake_round.opens_at), fields.get("closes_at", intake_round.closes_at))
     _check_eligibility(fields.get("eligibility"))
-    changed = {}
-    for key, value in fields.items():
-        if key in ROUND_FIELDS and getattr(intake_round, key) != value:
-            changed[key] = [audit.plain(getattr(intake_round, key)), audit.plain(value)]
-            setattr(intake_round, key, value)
+    changed = audit.apply_changes(intake_round, fields, ROUND_FIELDS)
     if changed:
         db.session.flush()
         audit.record("round.update", intake_round, label=intake_round.name_vi, actor=actor,

@@ -49,6 +49,17 @@ def record(action: str, obj: Any = None, *, object_type: str | None = None, obje
     return entry
 
 
+def apply_changes(obj, fields: dict, allowed=None) -> dict[str, list]:
+    """Set on `obj` each of `fields` (only those in `allowed`, when given) whose value differs, and return what
+    changed as an update's audit details keep it: {field: [before, after]} in plain values."""
+    changed = {}
+    for key, value in fields.items():
+        if (allowed is None or key in allowed) and getattr(obj, key) != value:
+            changed[key] = [plain(getattr(obj, key)), plain(value)]
+            setattr(obj, key, value)
+    return changed
+
+
 def plain(value: Any) -> Any:
     """A value as the audit log's JSON details keep it: dates, times and decimals as text, enums as values."""
     from datetime import date

@@ -91,11 +91,7 @@ def update_cohort(cohort: Cohort, *, actor, version=None, **fields) -> Cohort:
     merged = {k: fields.get(k, getattr(cohort, k)) for k in COHORT_FIELDS}
     _check_cohort(merged, exclude_id=cohort.id)
     before = {k: getattr(cohort, k) for k in SCHEDULE_FIELDS}
-    changed = {}
-    for key, value in fields.items():
-        if getattr(cohort, key) != value:
-            changed[key] = [audit.plain(getattr(cohort, key)), audit.plain(value)]
-            setattr(cohort, key, value)
+    changed = audit.apply_changes(cohort, fields)
     if changed:
         db.session.flush()
         details = {"changed": changed}

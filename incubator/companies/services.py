@@ -86,13 +86,9 @@ def update_company(company: Company, *, actor=None, version=None, **fields) -> C
             raise DomainError(_l("A company with this tax code is already registered."), field="tax_code")
         fields["tax_code"] = code
     _check_facts(**{k: fields[k] for k in ("founded_on", "employees") if k in fields})
-    changed = {}
-    for key, value in fields.items():
-        if isinstance(value, str):
-            value = value.strip() or None if key != "name" else value.strip()
-        if getattr(company, key) != value:
-            changed[key] = [audit.plain(getattr(company, key)), audit.plain(value)]
-            setattr(company, key, value)
+    changed = audit.apply_changes(company, {
+        key: (value.strip() or None if key != "name" else value.strip()) if isinstance(value, str) else value
+        for key, value in fields.items()})
     if changed:
         db.session.flush()
         audit.record("company.update", company, actor=actor, details={"changed": changed})

@@ -69,13 +69,8 @@ def update_outcome(outcome: GraduationOutcome, *, pillars=None, actor=None, vers
     _check(outcome.company, decision, decided_on, fields.get("evidence_url", outcome.evidence_url),
            exclude_id=outcome.id)
     before = outcome.decision.value
-    changed = {}
-    for key, value in fields.items():
-        if key == "decision":
-            value = Decision(value)
-        if getattr(outcome, key) != value:
-            changed[key] = [audit.plain(getattr(outcome, key)), audit.plain(value)]
-            setattr(outcome, key, value)
+    changed = audit.apply_changes(outcome, {key: Decision(value) if key == "decision" else value
+                                            for key, value in fields.items()})
     if pillars is not None:
         old = [p.value for p in outcome.pillars]
         outcome.pillars = pillars

@@ -60,11 +60,7 @@ def create_stage(intake_round, *, actor, default_rubric: bool = True, **fields) 
 def update_stage(stage: ReviewStage, *, actor, version=None, **fields) -> ReviewStage:
     expect_version(stage, version)
     _check_stage(fields)
-    changed = {}
-    for key, value in fields.items():
-        if key in STAGE_FIELDS and getattr(stage, key) != value:
-            changed[key] = [audit.plain(getattr(stage, key)), audit.plain(value)]
-            setattr(stage, key, value)
+    changed = audit.apply_changes(stage, fields, STAGE_FIELDS)
     if changed:
         db.session.flush()
         audit.record("review.stage.update", stage, label=stage.name_vi, actor=actor, details={"changed": changed})

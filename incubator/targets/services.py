@@ -109,11 +109,7 @@ def update_target(target: Target, *, actor=None, version=None, **fields) -> Targ
         _check_code(fields["code"], exclude_id=target.id)
     _check_values(fields.get("kind", target.kind), {key: fields.get(key, getattr(target, key))
                                                     for key in ("threshold", "window_start", "window_end")})
-    changed = {}
-    for key, value in fields.items():
-        if getattr(target, key) != value:
-            changed[key] = [audit.plain(getattr(target, key)), audit.plain(value)]
-            setattr(target, key, value)
+    changed = audit.apply_changes(target, fields)
     if changed:
         db.session.flush()
         audit.record("target.update", target, from_state=changed.get("threshold", [None])[0],
