@@ -62,6 +62,13 @@ def _recreate_pg_database(url: str) -> None:
 BEFORE_INCUBATORS = "c7e2a9d41f08"
 SCOPED_TABLES = ("intake_rounds", "cohorts", "residencies", "graduation_outcomes", "service_deliveries",
                  "partner_agreements", "fund_consents", "fund_pipeline", "periodic_reports")
+# The tables below them, placed by 5c0a1d2e3f40 in their parent's incubator (rejection reasons, which
+# 5f681d0b7b70 fills, have none: VUHN's).
+PLACED_TABLES = ("round_questions", "round_documents", "applications", "application_documents", "review_stages",
+                 "review_criteria", "review_panel_members", "rejection_reasons", "review_stage_entries",
+                 "review_assignments", "reviews", "review_scores", "cohort_members", "progress_reports",
+                 "report_reminders", "mentor_assignments", "mentoring_sessions", "service_recipients",
+                 "fund_pipeline_moves")
 
 
 def _rows_before_incubators(conn) -> None:
@@ -81,8 +88,25 @@ def _rows_before_incubators(conn) -> None:
         f"VALUES (1, 'Đợt 1', 'Round 1', '{now}', '2025-02-02 00:00:00', '{{}}', '{now}', 1)",
         "INSERT INTO round_questions (id, round_id, position, kind, label_vi, label_en, required, choices, hidden) "
         "VALUES (1, 1, 1, 'text', 'Hỏi', 'Ask', FALSE, '[]', FALSE)",
+        "INSERT INTO round_documents (id, round_id, position, name_vi, name_en, required) "
+        "VALUES (1, 1, 1, 'Giấy phép', 'Licence', TRUE)",
         "INSERT INTO applications (id, round_id, company_id, created_by_id, status, answers, created_at, "
         f"updated_at, version_id) VALUES (1, 1, 1, 3, 'draft', '{{}}', '{now}', '{now}', 1)",
+        "INSERT INTO application_documents (id, application_id, document_id, stored_name, original_name, size, "
+        f"uploaded_at, uploaded_by_id) VALUES (1, 1, 1, 'a.pdf', 'giay-phep.pdf', 10, '{now}', 3)",
+        "INSERT INTO review_stages (id, round_id, position, name_vi, name_en, reviewers_per_application, "
+        "share_scores, blind_panel_staff, closes_at, spread_threshold, created_at, version_id) "
+        f"VALUES (1, 1, 1, 'Vòng 1', 'Stage 1', 3, TRUE, FALSE, '{now}', 25, '{now}', 1)",
+        "INSERT INTO review_criteria (id, stage_id, position, name_vi, name_en, weight, scale_min, scale_max) "
+        "VALUES (1, 1, 1, 'Tiêu chí', 'Criterion', 1, 1, 5)",
+        f"INSERT INTO review_panel_members (id, stage_id, user_id, added_at) VALUES (1, 1, 4, '{now}')",
+        "INSERT INTO review_stage_entries (id, stage_id, application_id, added_at, reason_id, version_id) "
+        f"VALUES (1, 1, 1, '{now}', 1, 1)",
+        "INSERT INTO review_assignments (id, stage_id, application_id, reviewer_id, status, created_at, version_id) "
+        f"VALUES (1, 1, 1, 4, 'confirmed', '{now}', 1)",
+        "INSERT INTO reviews (id, assignment_id, status, created_at, updated_at, version_id) "
+        f"VALUES (1, 1, 'submitted', '{now}', '{now}', 1)",
+        "INSERT INTO review_scores (id, review_id, criterion_id, value) VALUES (1, 1, 1, 4)",
         "INSERT INTO cohorts (id, name, starts_on, ends_on, round_id, rhythm, created_at, version_id) "
         f"VALUES (1, 'Khóa 1', '{day}', '2025-12-31', 1, 'monthly', '{now}', 1)",
         "INSERT INTO residencies (id, company_id, kind, starts_on, created_at, version_id) "
@@ -91,6 +115,15 @@ def _rows_before_incubators(conn) -> None:
         f"serves_society, created_at, version_id) VALUES (1, 1, 'graduated', '{day}', TRUE, FALSE, FALSE, '{now}', 1)",
         "INSERT INTO cohort_members (id, cohort_id, company_id, application_id, status, joined_on, residency_id, "
         f"outcome_id, created_at, version_id) VALUES (1, 1, 1, 1, 'graduated', '{day}', 1, 1, '{now}', 1)",
+        "INSERT INTO progress_reports (id, member_id, period_start, period_end, due_on, version, status, "
+        f"created_at, updated_at, version_id) VALUES (1, 1, '{day}', '2025-01-31', '2025-02-05', 1, 'draft', "
+        f"'{now}', '{now}', 1)",
+        f"INSERT INTO report_reminders (id, member_id, period_start, kind, sent_at) VALUES (1, 1, '{day}', 'before', "
+        f"'{now}')",
+        f"INSERT INTO mentor_assignments (id, mentor_id, member_id, created_at) VALUES (1, 4, 1, '{now}')",
+        "INSERT INTO mentoring_sessions (id, assignment_id, mentor_id, company_id, cohort_id, starts_at, "
+        "local_month, minutes, mode, topics, status, sequence, created_at, version_id) "
+        f"VALUES (1, 1, 4, 1, 1, '{now}', '2025-01', 60, 'in_person', '[]', 'held', 0, '{now}', 1)",
         "INSERT INTO service_deliveries (id, kind, title, delivered_on, provider_id, created_at, version_id) "
         f"VALUES (1, 'training', 'Lớp', '{day}', 1, '{now}', 1)",
         "INSERT INTO service_recipients (id, service_id, company_id) VALUES (1, 1, 1)",
@@ -99,6 +132,7 @@ def _rows_before_incubators(conn) -> None:
         f"INSERT INTO fund_consents (id, company_id, partner_id, granted_at) VALUES (1, 1, 1, '{now}')",
         "INSERT INTO fund_pipeline (id, partner_id, company_id, stage, stage_on, updated_at, version_id) "
         f"VALUES (1, 1, 1, 'screening', '{day}', '{now}', 1)",
+        f"INSERT INTO fund_pipeline_moves (id, entry_id, to_stage, moved_on) VALUES (1, 1, 'screening', '{day}')",
         *[f"INSERT INTO periodic_reports (id, period_label, period_start, period_end, status, version, "
           f"supersedes_id, created_at, version_id) VALUES ({i}, '2025-Q1', '2025-01-01', '2025-03-31', "
           f"'{status}', {i}, {supersedes}, '{now}', 1)" for i, status, supersedes in ((1, "final", "NULL"),
@@ -139,7 +173,7 @@ def test_an_upgraded_installation_keeps_every_row_each_in_vuhn(app, tmp_path):
             _rows_before_incubators(conn)
         with engine.connect() as conn:
             before = _counts(conn)
-        assert all(count > 0 for name, count in before.items() if name in SCOPED_TABLES)
+        assert all(count > 0 for name, count in before.items() if name in SCOPED_TABLES + PLACED_TABLES)
 
         upgrade()
         with engine.connect() as conn:
@@ -149,7 +183,7 @@ def test_an_upgraded_installation_keeps_every_row_each_in_vuhn(app, tmp_path):
                 ("VUHN", "Vườn ươm doanh nghiệp CNTT đổi mới sáng tạo thành phố Hà Nội",
                  "Hà Nội innovation ICT business incubator")]
             vuhn = incubators[0][0]
-            for name in SCOPED_TABLES:
+            for name in SCOPED_TABLES + PLACED_TABLES:
                 assert conn.exec_driver_sql(f"SELECT DISTINCT incubator_id FROM {name}").scalars().all() == [vuhn]
             roles = dict(conn.exec_driver_sql("SELECT role, incubator_id FROM user_roles").all())
             assert roles == {"admin": None, "official": None, "founder": None, "staff": vuhn, "reviewer": vuhn,
@@ -162,4 +196,69 @@ def test_an_upgraded_installation_keeps_every_row_each_in_vuhn(app, tmp_path):
         with engine.connect() as conn:
             assert _counts(conn) == before
             assert "incubators" not in sa.inspect(conn).get_table_names()
+        engine.dispose()
+
+
+INCUBATORS = "48a37242a2d7"
+CHILDREN_PLACED = "5c0a1d2e3f40"
+
+
+def test_an_upgrade_places_each_row_in_its_parents_incubator(app, tmp_path):
+    """Rows below the first-level ones are filled from their parent, not all given one incubator: with a second
+    incubator holding a round, a cohort, a service and a pipeline entry before 5c0a1d2e3f40, everything below
+    them lands in it, a question of VUHN's round stays VUHN's, and the rejection reasons (no parent) are VUHN's.
+    Downgraded, every row is still there."""
+    import os
+
+    from flask_migrate import downgrade, upgrade
+
+    from incubator import create_app
+
+    if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
+        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
+            database="incubator_children_upgrade").render_as_string(hide_password=False)
+        _recreate_pg_database(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'children.sqlite'}"
+    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
+                        "MAIL_SERVER": None})
+    other.instance_path = str(tmp_path)
+    with other.app_context():
+        upgrade(revision=BEFORE_INCUBATORS)
+        engine = other.extensions["migrate"].db.engine
+        with engine.begin() as conn:
+            _rows_before_incubators(conn)
+        upgrade(revision=INCUBATORS)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO incubators (code, name_vi, created_at) "
+                                 "VALUES ('HN2', 'Vườn ươm số 2', '2025-01-01 00:00:00')")
+            vuhn, hn2 = (conn.exec_driver_sql(f"SELECT id FROM incubators WHERE code = '{code}'").scalar()
+                         for code in ("VUHN", "HN2"))
+            for name in ("intake_rounds", "cohorts", "service_deliveries", "fund_pipeline"):
+                conn.exec_driver_sql(f"UPDATE {name} SET incubator_id = {hn2}")
+            conn.exec_driver_sql(
+                "INSERT INTO intake_rounds (id, name_vi, name_en, opens_at, closes_at, eligibility, created_at, "
+                f"version_id, incubator_id) VALUES (2, 'Đợt VUHN', 'VUHN round', '2025-01-02 00:00:00', "
+                f"'2025-02-02 00:00:00', '{{}}', '2025-01-02 00:00:00', 1, {vuhn})")
+            conn.exec_driver_sql("INSERT INTO round_questions (id, round_id, position, kind, label_vi, label_en, "
+                                 "required, choices, hidden) "
+                                 "VALUES (2, 2, 1, 'text', 'Hỏi', 'Ask', FALSE, '[]', FALSE)")
+        with engine.connect() as conn:
+            before = _counts(conn)
+
+        upgrade(revision=CHILDREN_PLACED)
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+            placed = {name: conn.exec_driver_sql(f"SELECT id, incubator_id FROM {name} ORDER BY id").all()
+                      for name in PLACED_TABLES}
+        expected = {name: [(1, hn2)] for name in PLACED_TABLES}
+        expected["round_questions"] = [(1, hn2), (2, vuhn)]
+        expected["rejection_reasons"] = [(i, vuhn) for i in range(1, 7)]
+        assert placed == expected
+
+        downgrade(revision=INCUBATORS)
+        with engine.connect() as conn:
+            assert _counts(conn) == before
+            for name in PLACED_TABLES:
+                assert "incubator_id" not in {c["name"] for c in sa.inspect(conn).get_columns(name)}
         engine.dispose()
