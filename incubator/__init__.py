@@ -50,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
+    from incubator.home import incubators
+
+    incubators.register(app)  # each request works in its person's incubator (after the hooks above)
 
     from incubator import cli, errors, forms, i18n
     from incubator.audit.labels import action_label, dates_in_words, name_in_words, object_text, state_label

@@ -199,12 +199,19 @@ class Factory:
         kw.setdefault("name", f"Công ty Đối tác Số {n}")
         return self._save(Partner(**kw))
 
-    def user(self, *roles, **kw):
-        from incubator.auth.enums import Role
+    def user(self, *roles, incubator=None, **kw):
+        """A person with these roles (a founder by default); a role held in an incubator (staff, reviewer, mentor,
+        fund manager) is held in ``incubator`` (a record or id), else in the one chosen, else in the first."""
+        from incubator.auth.enums import ROLES_IN_AN_INCUBATOR, Role
         from incubator.auth.models import User, UserRole
         from incubator.db import utcnow
+        from incubator.organisation.current import chosen_incubator_id
+        from incubator.organisation.models import Incubator
         from incubator.partners.enums import PartnerKind
 
+        if incubator is None:
+            incubator = chosen_incubator_id() or _db.session.scalar(sa.select(sa.func.min(Incubator.id)))
+        incubator_id = getattr(incubator, "id", incubator)
         n = self._next()
         roles = roles or (Role.FOUNDER,)
         kw.setdefault("email", f"nguoi{n}@vuonuom.example")
@@ -215,7 +222,8 @@ class Factory:
             kind = PartnerKind.FUND_MANAGER if Role.FUND_MANAGER in roles else PartnerKind.SOFTWARE_COMPANY
             kw["partner"] = self.partner(kind=kind)
         user = User(**kw)
-        user.role_rows.extend(UserRole(role=Role(r)) for r in roles)
+        user.role_rows.extend(UserRole(role=Role(r), incubator_id=incubator_id if Role(r) in ROLES_IN_AN_INCUBATOR
+                                       else None) for r in roles)
         return self._save(user)
 
     def company(self, **kw):

@@ -8,13 +8,14 @@ from sqlalchemy.orm import selectinload
 
 from incubator import exports
 from incubator.auth import services
-from incubator.auth.enums import Role, TokenPurpose
-from incubator.auth.forms import ConfirmForm, InviteForm, ReasonForm, RolesForm
+from incubator.auth.enums import ROLE_PRIORITY, Role, TokenPurpose
+from incubator.auth.forms import ConfirmForm, InviteForm, ReasonForm, RolesByIncubatorForm, RolesForm
 from incubator.auth.models import AccountToken, User, UserRole
 from incubator.auth.permissions import can_manage_users, require
 from incubator.db import utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
+from incubator.organisation.current import current_incubator_id
 from incubator.partners.models import Partner
 from incubator.text import fold
 from incubator.web import form_status, page_arg, save_form
@@ -28,6 +29,43 @@ def _partners():
 
 def _chosen_partner(form):
     return db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None
+
+
+def _network():
+    """The incubators, when there are several (roles are then chosen per incubator); else an empty list."""
+    from incubator.organisation.queries import all_incubators
+
+    incubators = all_incubators()
+    return incubators if len(incubators) > 1 else []
+
+
+def _roles_text(user, codes) -> str:
+    """The person's roles for the list and its export: "Staff, Reviewer"; with several incubators, each role held
+    in one followed by its code: "Staff (HN1), Reviewer (HN2)"."""
+    if not codes:
+        return ", ".join(str(r.label) for r in user.sorted_roles_everywhere)
+    rows = sorted(user.role_rows, key=lambda r: (ROLE_PRIORITY.index(r.role), codes.get(r.incubator_id, "")))
+    return ", ".join(str(r.role.label) if r.incubator_id is None else f"{r.role.label} ({codes[r.incubator_id]})"
+                     for r in rows)
+
+
+def _roles_form(person, incubators, *, fill: bool):
+    """The roles form: one list of roles, or with several incubators one list across the network and one per
+    incubator; ``fill``: with the person's roles as they are."""
+    if incubators:
+        form = RolesByIncubatorForm.for_incubators(incubators, partners=_partners(), prefix="roles")
+        if fill:
+            form.roles.data = [r.value for r in ROLE_PRIORITY if r in person.roles_in(None)]
+            for incubator, field in form.incubator_fields:
+                field.data = [r.value for r in ROLE_PRIORITY if r in person.roles_in(incubator.id)]
+    else:
+        form = RolesForm(partners=_partners(), prefix="roles")
+        if fill:
+            form.roles.data = [r.value for r in person.sorted_roles]
+    if fill:
+        form.partner_id.data = person.partner_id or 0
+        form.version.data = person.version_id
+    return form
 
 
 def _users_query():
@@ -56,7 +94,9 @@ def _users_query():
 def users():
     stmt, filters = _users_query()
     users = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
-    return render_template("admin/users.html", users=users, roles=list(Role), **filters)
+    codes = {i.id: i.code for i in _network()}
+    return render_template("admin/users.html", users=users, roles=list(Role),
+                           roles_text=lambda u: _roles_text(u, codes), **filters)
 
 
 @bp.route(f"/users.{exports.FORMAT_RULE}")
@@ -66,7 +106,8 @@ def export_users(fmt):
     stmt, _filters = _users_query()
     header = [_("Name"), _("E-mail"), _("Roles"), _("Partner"), _("Status"), _("E-mail confirmed"), _("Language"),
               _("Created"), _("Last login")]
-    body = [[u.full_name, u.email, ", ".join(str(r.label) for r in u.sorted_roles), u.partner.name if u.partner else "",
+    codes = {i.id: i.code for i in _network()}
+    body = [[u.full_name, u.email, _roles_text(u, codes), u.partner.name if u.partner else "",
              _("Active") if u.active else _("Deactivated"), exports.yes_no(u.email_verified_at is not None),
              u.locale or "", u.created_at, u.last_login_at] for u in db.session.scalars(stmt)]
     return exports.response(fmt, "nguoi-dung", header, body, "users")
@@ -75,10 +116,14 @@ def export_users(fmt):
 @bp.route("/users/invite", methods=["GET", "POST"])
 @require(can_manage_users)
 def invite():
-    form = InviteForm(partners=_partners())
+    incubators = _network()
+    form = InviteForm(partners=_partners(), incubators=incubators)
+    if incubators and request.method == "GET":
+        form.incubator_id.data = current_incubator_id()
     done = save_form(form, lambda: services.invite(current_user, form.email.data, form.full_name.data,
                                                    [Role(r) for r in form.roles.data], _chosen_partner(form),
-                                                   form.locale.data),
+                                                   form.locale.data,
+                                                   incubator_id=form.incubator_id.data if incubators else None),
                      message=_("The invitation has been sent to %(email)s.", email=form.email.data),
                      to=url_for("admin.invitations"))
     return done or (render_template("admin/invite.html", form=form), form_status(form))
@@ -111,14 +156,17 @@ def revoke_invitation(token_id):
 @require(can_manage_users)
 def user(user_id):
     person = db.get_or_404(User, user_id)
-    form = RolesForm(partners=_partners(), prefix="roles")
-    if request.method == "GET":
-        form.roles.data = [r.value for r in person.sorted_roles]
-        form.partner_id.data = person.partner_id or 0
-        form.version.data = person.version_id
-    done = save_form(form, lambda: services.set_roles(current_user, person, [Role(r) for r in form.roles.data],
-                                                      _chosen_partner(form), version=form.version.data),
-                     message=_("Roles saved."), to=url_for("admin.user", user_id=person.id))
+    incubators = _network()
+    form = _roles_form(person, incubators, fill=request.method == "GET")
+    if incubators:
+        def save():
+            services.set_roles_by_incubator(current_user, person, form.grants(), _chosen_partner(form),
+                                            version=form.version.data)
+    else:
+        def save():
+            services.set_roles(current_user, person, [Role(r) for r in form.roles.data], _chosen_partner(form),
+                               version=form.version.data)
+    done = save_form(form, save, message=_("Roles saved."), to=url_for("admin.user", user_id=person.id))
     return done or (render_template("admin/user.html", person=person, form=form, reason_form=ReasonForm(),
                                     deactivation=_last_deactivation(person)), form_status(form))
 
@@ -146,9 +194,7 @@ def deactivate(user_id):
         else:
             flash(_("%(name)s can no longer log in.", name=person.full_name), "info")
         return redirect(url_for("admin.user", user_id=person.id))
-    roles_form = RolesForm(partners=_partners(), prefix="roles")
-    roles_form.roles.data = [r.value for r in person.sorted_roles]
-    roles_form.partner_id.data = person.partner_id or 0
+    roles_form = _roles_form(person, _network(), fill=True)
     return render_template("admin/user.html", person=person, form=roles_form, reason_form=form,
                            deactivation=_last_deactivation(person)), 400
 

@@ -29,6 +29,12 @@ class Role(LabelledEnum):
 ROLE_PRIORITY = [Role.ADMIN, Role.STAFF, Role.OFFICIAL, Role.REVIEWER, Role.MENTOR, Role.FUND_MANAGER,
                  Role.FOUNDER]
 
+# Roles held in one incubator (staff of HN1 are not staff of HN2): each of their rows names its incubator.
+ROLES_IN_AN_INCUBATOR = frozenset({Role.STAFF, Role.REVIEWER, Role.MENTOR, Role.FUND_MANAGER})
+# Roles held across the network: administrators of the installation and the Department's officials, who read
+# every incubator. (A founder's role is held in no incubator either: their businesses apply where they choose.)
+NETWORK_ROLES = frozenset({Role.ADMIN, Role.OFFICIAL})
+
 # Roles an administrator grants by invitation; founders register themselves.
 INVITABLE_ROLES = [Role.STAFF, Role.REVIEWER, Role.MENTOR, Role.FUND_MANAGER, Role.OFFICIAL, Role.ADMIN]
 

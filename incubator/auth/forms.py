@@ -1,9 +1,11 @@
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
-from incubator.auth.enums import INVITABLE_ROLES, Role
+from incubator.auth.enums import INVITABLE_ROLES, ROLES_IN_AN_INCUBATOR, Role
 from incubator.forms import Form, MultiCheckboxField, NoControlCharacters, strip
 from incubator.security import MAX_PASSWORD_LENGTH
 
@@ -78,13 +80,19 @@ class InviteForm(Form):
     full_name = StringField(_l("Full name"), validators=_name, filters=[strip])
     email = EmailField(_l("E-mail"), validators=_email, filters=[strip])
     roles = MultiCheckboxField(_l("Roles"), validators=[InputRequired(message=_l("Choose at least one role."))])
+    # Only with several incubators: where the staff, reviewer, mentor or fund-manager role will be held.
+    incubator_id = SelectField(_l("Incubator"), coerce=int)
     partner_id = SelectField(_l("Partner"), coerce=int, validators=[Optional()])
     locale = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES)
 
-    def __init__(self, *args, partners=(), **kwargs):
+    def __init__(self, *args, partners=(), incubators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.roles.choices = [SelectChoice(r.value, r.label) for r in INVITABLE_ROLES]
         self.partner_id.choices = [SelectChoice(0, _l("— none —"))] + [SelectChoice(p.id, p.name) for p in partners]
+        if len(incubators) > 1:
+            self.incubator_id.choices = [SelectChoice(i.id, f"{i.code} · {i.name}") for i in incubators]
+        else:
+            del self.incubator_id
 
 
 class RolesForm(Form):
@@ -96,6 +104,33 @@ class RolesForm(Form):
         super().__init__(*args, **kwargs)
         self.roles.choices = [SelectChoice(r.value, r.label) for r in Role]
         self.partner_id.choices = [SelectChoice(0, _l("— none —"))] + [SelectChoice(p.id, p.name) for p in partners]
+
+
+class RolesByIncubatorForm(RolesForm):
+    """With several incubators, the roles held across the network (administrator, official, founder), then for
+    each incubator the roles held in it (``in_<id>``). Build it with ``for_incubators``."""
+
+    roles = MultiCheckboxField(_l("Roles across the network"), validators=[Optional()])
+
+    @classmethod
+    def for_incubators(cls, incubators, *args, **kwargs) -> RolesByIncubatorForm:
+        fields = {f"in_{i.id}": MultiCheckboxField(f"{i.code} · {i.name}", validators=[Optional()])
+                  for i in incubators}
+        form = type(cls.__name__, (cls,), fields)(*args, **kwargs)
+        form.roles.choices = [SelectChoice(r.value, r.label) for r in Role if r not in ROLES_IN_AN_INCUBATOR]
+        form.incubator_fields = []
+        for incubator in incubators:
+            field = form[f"in_{incubator.id}"]
+            field.choices = [SelectChoice(r.value, r.label) for r in Role if r in ROLES_IN_AN_INCUBATOR]
+            form.incubator_fields.append((incubator, field))
+        return form
+
+    def grants(self) -> dict[int | None, list[Role]]:
+        """The roles chosen, by incubator (None: across the network)."""
+        grants = {None: [Role(r) for r in self.roles.data or []]}
+        for incubator, field in self.incubator_fields:
+            grants[incubator.id] = [Role(r) for r in field.data or []]
+        return grants
 
 
 class ReasonForm(Form):

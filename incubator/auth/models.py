@@ -4,12 +4,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from incubator.auth.enums import ROLE_PRIORITY, Role, TokenPurpose
+from incubator.auth.enums import ROLE_PRIORITY, ROLES_IN_AN_INCUBATOR, Role, TokenPurpose
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
+from incubator.organisation.current import current_incubator_id, incubator_in_force
 from incubator.text import fold
 
 
@@ -50,11 +52,29 @@ class User(UserMixin, db.Model):
 
     @property
     def roles(self) -> set[Role]:
+        """The roles the person holds here: those held across the network (or in no incubator), and those held
+        in the incubator this request or command works in (``organisation.current``): staff of HN2 are not
+        staff while working in HN1. With a single incubator, every role."""
+        here = incubator_in_force()
+        return {r.role for r in self.role_rows if r.incubator_id is None or r.incubator_id == here}
+
+    @property
+    def roles_everywhere(self) -> set[Role]:
+        """Every role the person holds, in any incubator."""
         return {r.role for r in self.role_rows}
+
+    def roles_in(self, incubator_id: int | None) -> set[Role]:
+        """The roles held in that incubator (None: those held across the network or in none)."""
+        return {r.role for r in self.role_rows if r.incubator_id == incubator_id}
 
     @property
     def sorted_roles(self) -> list[Role]:
         mine = self.roles
+        return [r for r in ROLE_PRIORITY if r in mine]
+
+    @property
+    def sorted_roles_everywhere(self) -> list[Role]:
+        mine = self.roles_everywhere
         return [r for r in ROLE_PRIORITY if r in mine]
 
     @property
@@ -70,16 +90,30 @@ class User(UserMixin, db.Model):
 
 
 class UserRole(db.Model):
+    """A role a person holds: in one incubator (staff, reviewers, mentors, fund managers: ROLES_IN_AN_INCUBATOR),
+    across the network (administrators, officials) or in none (founders). A person may hold the same role in
+    several incubators, once in each."""
+
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The incubator the role is held in; empty for a role held across the network (administrators, the
-    # Department's officials) or in none (founders).
+    # Department's officials) or in none (founders). A role held in an incubator given none takes the current
+    # one (below).
     incubator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incubators.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+@event.listens_for(Session, "before_flush")
+def _give_new_roles_their_incubator(session, _context, _instances) -> None:
+    """A staff, reviewer, mentor or fund-manager role granted without an incubator is held in the current one
+    (the only one, with a single incubator; else the one chosen, or "Choose the incubator")."""
+    for obj in session.new:
+        if isinstance(obj, UserRole) and obj.incubator_id is None and obj.role in ROLES_IN_AN_INCUBATOR:
+            obj.incubator_id = current_incubator_id(session.connection())
 
 
 class AccountToken(db.Model):

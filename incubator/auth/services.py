@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Protocol
 
@@ -13,12 +13,14 @@ from flask_login import login_user, logout_user
 
 from incubator import security
 from incubator.audit import services as audit
-from incubator.auth.enums import INVITABLE_ROLES, Role, TokenPurpose
+from incubator.auth.enums import INVITABLE_ROLES, ROLES_IN_AN_INCUBATOR, Role, TokenPurpose
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
 from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.mail import services as mail
+from incubator.organisation.current import current_incubator_id, several_incubators
+from incubator.organisation.models import Incubator
 from incubator.urls import external_url
 
 
@@ -278,9 +280,12 @@ def _check_roles(roles: Iterable[Role], partner_id: int | None, *, invitable_onl
 
 
 def invite(inviter: User, email: str, full_name: str, roles: Iterable[Role], partner: PartnerRow | None,
-           locale: str) -> AccountToken:
+           locale: str, *, incubator_id: int | None = None) -> AccountToken:
+    """Invite someone: the roles of ROLES_IN_AN_INCUBATOR will be held in ``incubator_id`` (default: the current
+    incubator), the others across the network. The invitation remembers the incubator."""
     email = normalise_email(email)
     roles = _check_roles(roles, partner.id if partner else None, invitable_only=True)
+    incubator_id = _incubator_for(roles, incubator_id)
     if find_user(email) is not None:
         raise DomainError(_l("This person already has an account: change their roles on their page."),
                           field="email")
@@ -290,11 +295,12 @@ def invite(inviter: User, email: str, full_name: str, roles: Iterable[Role], par
             AccountToken.used_at.is_(None), AccountToken.revoked_at.is_(None))):
         old.revoked_at = utcnow()
     payload = {"full_name": full_name.strip(), "roles": sorted(r.value for r in roles),
-               "partner_id": partner.id if partner else None, "locale": locale}
+               "partner_id": partner.id if partner else None, "locale": locale, "incubator_id": incubator_id}
     token, row = _issue_token(TokenPurpose.INVITATION, email, current_app.config["INVITATION_LIFETIME"],
                               payload=payload, created_by=inviter)
     audit.record("invitation.create", row, label=email, to_state="pending", actor=inviter,
-                 details={"roles": payload["roles"], "partner_id": payload["partner_id"]})
+                 details={"roles": payload["roles"], "partner_id": payload["partner_id"],
+                          "incubator_id": incubator_id})
     mail.send(email, locale, "invitation", _l("You are invited to the Hà Nội ICT incubator system"),
           full_name=payload["full_name"], inviter=inviter, roles=payload["roles"],
           partner=partner, link=external_url("auth.accept_invitation", token=token),
@@ -310,6 +316,31 @@ def revoke_invitation(admin: User, row: AccountToken) -> None:
                  actor=admin)
 
 
+def _incubator_for(roles: set[Role], incubator_id: int | None) -> int | None:
+    """The incubator roles of ROLES_IN_AN_INCUBATOR among ``roles`` are held in: the one given, which must
+    exist, else the current one; None when no such role is among them."""
+    if not roles & ROLES_IN_AN_INCUBATOR:
+        return None
+    if incubator_id is None:
+        return current_incubator_id()
+    if db.session.get(Incubator, incubator_id) is None:
+        raise DomainError(_l("Choose the incubator"), field="incubator_id")
+    return incubator_id
+
+
+def _invited_incubator(payload: dict, roles: set[Role]) -> int | None:
+    """The incubator an invitation's roles are held in. One sent before the network existed names none: its
+    roles are held in the first incubator, into which everything from then was moved."""
+    if not roles & ROLES_IN_AN_INCUBATOR:
+        return None
+    incubator_id = payload.get("incubator_id")
+    if incubator_id is not None and db.session.get(Incubator, incubator_id) is not None:
+        return incubator_id
+    if incubator_id is not None:  # removed since: the invitation can no longer be honoured
+        raise InvalidToken(_l("This link was withdrawn."))
+    return db.session.scalar(sa.select(sa.func.min(Incubator.id)))
+
+
 def accept_invitation(token: str, full_name: str, password: str) -> User:
     row = find_token(token, TokenPurpose.INVITATION)
     if find_user(row.email) is not None:
@@ -321,7 +352,9 @@ def accept_invitation(token: str, full_name: str, password: str) -> User:
     user = User(email=row.email, full_name=full_name, password_hash=security.hash_password(password),
                 locale=row.payload.get("locale"), partner_id=partner_id, email_verified_at=utcnow(),
                 password_changed_at=utcnow())
-    user.role_rows.extend(UserRole(role=r) for r in sorted(roles))
+    incubator_id = _invited_incubator(row.payload, roles)
+    user.role_rows.extend(UserRole(role=r, incubator_id=incubator_id if r in ROLES_IN_AN_INCUBATOR else None)
+                          for r in sorted(roles))
     db.session.add(user)
     row.used_at = utcnow()
     row.user = user
@@ -391,25 +424,62 @@ def end_other_sessions(user_id: int, keep_sid: str | None = None) -> int:
 # ---- Administration --------------------------------------------------------------------------------------
 
 def set_roles(admin: User, user: User, roles: Iterable[Role], partner: PartnerRow | None,
-              version: int | str | None = None) -> None:
+              version: int | str | None = None, *, incubator_id: int | None = None) -> None:
+    """The person's roles across the network (administrator, official, founder) and in one incubator (staff,
+    reviewer, mentor, fund manager: ROLES_IN_AN_INCUBATOR), ``incubator_id`` or else the current one. Their
+    roles in other incubators stay as they are."""
+    roles = {Role(r) for r in roles}
+    here = incubator_id if incubator_id is not None else current_incubator_id()
+    set_roles_by_incubator(admin, user, {None: roles - ROLES_IN_AN_INCUBATOR, here: roles & ROLES_IN_AN_INCUBATOR},
+                           partner, version)
+
+
+def set_roles_by_incubator(admin: User, user: User, grants: Mapping[int | None, Iterable[Role]],
+                           partner: PartnerRow | None, version: int | str | None = None) -> None:
+    """The person's roles in each incubator named in ``grants`` (its id: the roles of ROLES_IN_AN_INCUBATOR held
+    there; None: those held across the network). Incubators not named keep their roles. What the person holds
+    in all passes the same checks as one set of roles (at least one, the partner a role asks for)."""
     expect_version(user, version)
-    roles = _check_roles(roles, partner.id if partner else None, invitable_only=False)
+    grants = {key: {Role(r) for r in roles} for key, roles in grants.items()}
+    for key, roles in grants.items():
+        if key is None and roles & ROLES_IN_AN_INCUBATOR:
+            raise DomainError(_l("Staff, reviewers, mentors and fund managers act in an incubator: choose it."),
+                              field="roles")
+        if key is not None and roles - ROLES_IN_AN_INCUBATOR:
+            raise DomainError(_l("Administrators, the Department's officials and founders are not held in one "
+                                 "incubator."), field="roles")
+        if key is not None and roles and db.session.get(Incubator, key) is None:
+            raise DomainError(_l("Choose the incubator"), field="roles")
+    held_before = {(r.role, r.incubator_id) for r in user.role_rows}
+    held_after = {(role, where) for role, where in held_before if where not in grants} | {
+        (role, key) for key, roles in grants.items() for role in roles}
+    roles = _check_roles({role for role, _where in held_after}, partner.id if partner else None,
+                         invitable_only=False)
     if user.id == admin.id and Role.ADMIN not in roles:
         raise DomainError(_l("You cannot remove your own administrator role."), field="roles")
-    before = ",".join(sorted(r.value for r in user.roles))
     for row in list(user.role_rows):
-        if row.role not in roles:
+        if (row.role, row.incubator_id) not in held_after:
             user.role_rows.remove(row)
-    for role in sorted(roles - user.roles):
-        user.role_rows.append(UserRole(role=role))
+    for role, where in sorted(held_after - held_before, key=lambda pair: (pair[0].value, pair[1] or 0)):
+        user.role_rows.append(UserRole(role=role, incubator_id=where))
     partner_before = user.partner_id
     user.partner = partner
     db.session.flush()
-    after = ",".join(sorted(r.value for r in roles))
+    before, after = _roles_text(held_before), _roles_text(held_after)
     if before != after or partner_before != user.partner_id:
         user.updated_at = utcnow()  # the person's row changes too, so its version moves on
         audit.record("user.roles", user, from_state=before, to_state=after, actor=admin,
                      details={"partner_from": partner_before, "partner_to": user.partner_id})
+
+
+def _roles_text(held: set[tuple[Role, int | None]]) -> str:
+    """Roles as the audit log keeps them: "reviewer,staff"; with several incubators, a role held in one is
+    followed by its code: "admin,reviewer (HN2),staff (HN1)"."""
+    if not several_incubators():
+        return ",".join(sorted({role.value for role, _where in held}))
+    codes = dict(db.session.execute(sa.select(Incubator.id, Incubator.code)).tuples().all())
+    return ",".join(sorted(role.value if where is None else f"{role.value} ({codes.get(where, where)})"
+                           for role, where in held))
 
 
 def deactivate(admin: User, user: User, reason: str) -> None:

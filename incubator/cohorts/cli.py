@@ -1,4 +1,5 @@
-"""``flask --app incubator cohorts remind [--today YYYY-MM-DD]``: run daily (cron or a systemd timer)."""
+"""``flask --app incubator cohorts remind [--incubator CODE] [--today YYYY-MM-DD]``: run daily (cron or a systemd
+timer), once per incubator."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from incubator import bounds
 from incubator.db import write_lock
 from incubator.extensions import db
 from incubator.i18n import local_today
+from incubator.organisation.options import incubator_option
 
 
 def register(app) -> None:
@@ -19,6 +21,7 @@ def register(app) -> None:
 
     @cohorts_group.command("remind")
     @click.option("--today", "today_text", help="The day to act as (YYYY-MM-DD); default: today in Hà Nội.")
+    @incubator_option
     def remind(today_text: str | None) -> None:
         """E-mail founders whose report is due within three days, and once more when it is late. Each
         reminder is sent once, however often the command runs; the mail goes out with `flask mail deliver`."""

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from incubator.auth.enums import Role
@@ -62,3 +62,22 @@ def role_home(role):
         context = queries.fund_manager_home(current_user)
     waiting = queries.waiting_counts(current_user, now) if len(current_user.sorted_roles) > 1 else {}
     return render_template(f"home/{role.value}.html", role=role, today=today, now=now, waiting=waiting, **context)
+
+
+@bp.route("/incubator", methods=["POST"])
+@login_required
+def switch_incubator():
+    """The switcher: work in another of one's incubators (or, for a founder who also acts in one, in "My
+    businesses"), remembered in the session; then the home page, since the page one was on belongs to the
+    incubator left."""
+    from incubator.auth.forms import ConfirmForm
+    from incubator.home.incubators import SESSION_KEY, place_of
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    chosen = request.form.get("incubator_id", type=int)
+    place = place_of(current_user, chosen)
+    if place is None or chosen not in place.choices:
+        abort(404)
+    session[SESSION_KEY] = chosen
+    return redirect(url_for("home.index"))

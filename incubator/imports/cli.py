@@ -1,4 +1,4 @@
-"""``flask --app incubator import-register PATH [--dry-run]``."""
+"""``flask --app incubator import-register PATH [--incubator CODE] [--dry-run]``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from incubator.cli_paths import FilePath
 from incubator.db import write_lock
 from incubator.extensions import db
 from incubator.imports import reading, services
+from incubator.organisation.options import incubator_option
 
 ACTIONS = {"create": "+ create", "update": "~ update"}
 
@@ -41,6 +42,7 @@ def register(app) -> None:
     @click.argument("path", type=FilePath(exists=True))
     @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
     @click.pass_context
+    @incubator_option
     def import_register_command(ctx: click.Context, path: Path, dry_run: bool) -> None:
         """Import the register from PATH: a folder holding companies.csv, residencies.csv and outcomes.csv
         (any may be missing), or an .xlsx workbook with sheets of those names. All rows or none: when a row

@@ -64,17 +64,33 @@ def current_incubator() -> Incubator:
 
 def only_incubator_id(connection=None) -> int | None:
     """The id of the single incubator, or None when there are none or several. Remembered for the
-    application context once found (services.create and ensure_default forget it)."""
+    application context once found, and so is "several" (services.create and ensure_default forget it)."""
     if has_app_context():
         cached = g.get("_only_incubator_id")
         if cached is not None:
-            return cached
+            return cached or None  # 0: several
     query = sa.select(Incubator.id).order_by(Incubator.id).limit(2)
     ids = list((connection if connection is not None else db.session).scalars(query))
     only = ids[0] if len(ids) == 1 else None
-    if only is not None and has_app_context():
-        g._only_incubator_id = only
+    if ids and has_app_context():
+        g._only_incubator_id = only or 0
     return only
+
+
+def incubator_in_force() -> int | None:
+    """The incubator a role held in one counts in now: the one chosen for this block, else the only one; None
+    when several exist and none is chosen (then only the roles held across the network count)."""
+    chosen = _chosen.get()
+    return chosen if chosen is not None else only_incubator_id()
+
+
+def several_incubators() -> bool:
+    """Whether the installation serves more than one incubator (remembered like ``only_incubator_id``)."""
+    if only_incubator_id() is not None:
+        return False
+    if has_app_context() and g.get("_only_incubator_id") == 0:
+        return True
+    return len(list(db.session.scalars(sa.select(Incubator.id).limit(2)))) > 1
 
 
 def forget() -> None:

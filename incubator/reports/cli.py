@@ -1,4 +1,5 @@
-"""``flask --app incubator report --period 2025-Q2 [--lang vi|en] --output report.pdf`` (or --from/--to)."""
+"""``flask --app incubator report [--incubator CODE] --period 2025-Q2 [--lang vi|en] --output report.pdf``
+(or --from/--to)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import click
 
 from incubator.cli_paths import OutputPath, write_failure
 from incubator.i18n import local_today
+from incubator.organisation.options import incubator_option
 
 
 def register(app) -> None:
@@ -17,6 +19,7 @@ def register(app) -> None:
     @click.option("--to", "end_text", help="Last day (YYYY-MM-DD).")
     @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
     @click.option("--output", required=True, type=OutputPath())
+    @incubator_option
     def report_command(period, start_text, end_text, lang, output) -> None:
         """Write the periodic report for the Department as a PDF, with the figures of the period."""
         from incubator.reports.figures import compute

@@ -1,4 +1,5 @@
-"""``flask --app incubator reviews remind [--today YYYY-MM-DD] [--days N]``: run daily (cron or a systemd timer)."""
+"""``flask --app incubator reviews remind [--incubator CODE] [--today YYYY-MM-DD] [--days N]``: run daily (cron or a
+systemd timer), once per incubator."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from incubator import bounds
 from incubator.db import utcnow, write_lock
 from incubator.extensions import db
 from incubator.i18n import local_day, local_tz
+from incubator.organisation.options import incubator_option
 
 
 def register(app) -> None:
@@ -21,6 +23,7 @@ def register(app) -> None:
     @click.option("--today", "today_text", help="The day to act as (YYYY-MM-DD); default: today in Hà Nội.")
     @click.option("--days", default=None, type=click.IntRange(0, 60),
                   help="Remind this many days before a stage closes (default: REVIEW_REMIND_DAYS_BEFORE, 3).")
+    @incubator_option
     def remind(today_text: str | None, days: int | None) -> None:
         """E-mail reviewers who still have reviews due in a stage closing within the next days. Each reviewer
         is reminded once per stage, however often the command runs; the mail goes out with `flask mail deliver`."""
