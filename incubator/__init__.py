@@ -90,11 +90,13 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.applications.services import connect_to_the_register
     from incubator.mentoring.services import connect_to_cohorts
     from incubator.reviews.queries import connect_to_applications
+    from incubator.targets.services import connect_to_organisation
 
     connect_to_the_register()
     connect_round_invitation()
     connect_to_cohorts()
     connect_to_applications()
+    connect_to_organisation()
     # Every ORM query inside organisation.scoping.scoped_to sees its incubators' rows only.
     from incubator.organisation import scoping
 

@@ -14,6 +14,7 @@ def _hooks():
     from incubator.cohorts import permissions as cohort_permissions
     from incubator.cohorts.services import member_left
     from incubator.companies.services import company_added, company_changed
+    from incubator.organisation.services import incubator_created
 
     return {
         "member_left": len(member_left.receivers), "status_page": len(status_page.receivers),
@@ -22,13 +23,15 @@ def _hooks():
         "startup_readers": len(cohort_permissions._startup_readers),
         "application_readers": len(application_permissions._application_readers),
         "partner_rules": len(auth_services._partner_rules),
+        "incubator_created": len(incubator_created.receivers),
     }
 
 
 def test_every_hook_is_filled_once_however_often_the_application_is_created(app, tmp_path):
     first = _hooks()
     assert first == {"member_left": 1, "status_page": 1, "staff_page": 1, "company_added": 1,
-                     "company_changed": 1, "startup_readers": 1, "application_readers": 1, "partner_rules": 1}
+                     "company_changed": 1, "startup_readers": 1, "application_readers": 1, "partner_rules": 1,
+                     "incubator_created": 1}
     create_app({"TESTING": True, "SECRET_KEY": "x" * 32,
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'again.sqlite'}"})
     assert _hooks() == first

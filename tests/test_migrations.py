@@ -177,7 +177,9 @@ def test_an_upgraded_installation_keeps_every_row_each_in_vuhn(app, tmp_path):
 
         upgrade()
         with engine.connect() as conn:
-            assert _counts(conn) == before
+            after = _counts(conn)
+            assert after.pop("targets") == 2 * before["targets"]  # the city's, and VUHN's copies
+            assert after == {name: count for name, count in before.items() if name != "targets"}
             incubators = conn.exec_driver_sql("SELECT id, code, name_vi, name_en FROM incubators").all()
             assert [tuple(row[1:]) for row in incubators] == [
                 ("VUHN", "Vườn ươm doanh nghiệp CNTT đổi mới sáng tạo thành phố Hà Nội",
@@ -261,4 +263,130 @@ def test_an_upgrade_places_each_row_in_its_parents_incubator(app, tmp_path):
             assert _counts(conn) == before
             for name in PLACED_TABLES:
                 assert "incubator_id" not in {c["name"] for c in sa.inspect(conn).get_columns(name)}
+        engine.dispose()
+
+
+# ---- The figures of an upgraded installation ---------------------------------------------------------------
+
+DAYS = ("2024-03-31", "2024-06-30", "2024-12-31", "2025-06-30", "2025-12-31", "2026-03-31")
+# (numerator, denominator) of the 70 % ratio and the graduates counted, on each of DAYS, for the rows below.
+EXPECTED_RATIOS = [(1, 3), (1, 3), (2, 4), (3, 3), (2, 3), (2, 3)]
+EXPECTED_GRADUATES = [0, 1, 1, 1, 2, 2]
+
+
+def _register_before_incubators(conn) -> None:
+    """Businesses, residencies and outcomes in the schema of c7e2a9d41f08, and a city target edited by staff."""
+    now = "2025-01-02 03:04:05"
+    companies = [(11, True), (12, True), (13, False), (14, True), (15, True), (16, True)]
+    residencies = [(11, "incubated", "2024-01-01", None), (12, "service_tenant", "2024-03-01", "2025-02-28"),
+                   (13, "incubated", "2024-01-01", None), (14, "partner_office", "2023-01-01", "2024-12-31"),
+                   (14, "incubated", "2025-01-01", None), (15, "incubated", "2024-07-01", "2025-06-30"),
+                   (16, "alumnus", "2025-07-01", None)]
+    # company, decision, decided on, evidence, pillars (government, economy, society)
+    outcomes = [(11, "graduated", "2024-06-30", "Hợp đồng", (False, True, False)),
+                (13, "graduated", "2025-01-15", "Hợp đồng", (True, False, False)),   # not IT
+                (14, "graduated", "2025-03-31", "Hợp đồng", (False, False, False)),  # no pillar
+                (14, "graduated", "2025-09-30", "Hợp đồng", (False, False, True)),
+                (15, "graduated", "2023-12-31", "Hợp đồng", (True, False, False)),   # before the window
+                (16, "extended", "2025-06-30", "Hợp đồng", (True, False, False))]
+    for company, is_it in companies:
+        conn.exec_driver_sql(
+            "INSERT INTO companies (id, tax_code, name, name_folded, name_sort, is_it, created_at, version_id) "
+            f"VALUES ({company}, '01012345{company}', 'Công ty {company}', 'cong ty {company}', 'cong ty {company}', "
+            f"{'TRUE' if is_it else 'FALSE'}, '{now}', 1)")
+    for i, (company, kind, starts, ends) in enumerate(residencies, start=1):
+        conn.exec_driver_sql(
+            "INSERT INTO residencies (id, company_id, kind, starts_on, ends_on, created_at, version_id) "
+            f"VALUES ({i}, {company}, '{kind}', '{starts}', {f'{chr(39)}{ends}{chr(39)}' if ends else 'NULL'}, "
+            f"'{now}', 1)")
+    for i, (company, decision, decided, evidence, pillars) in enumerate(outcomes, start=1):
+        flags = ", ".join("TRUE" if p else "FALSE" for p in pillars)
+        conn.exec_driver_sql(
+            "INSERT INTO graduation_outcomes (id, company_id, decision, decided_on, evidence_text, serves_government, "
+            f"serves_economy, serves_society, created_at, version_id) VALUES ({i}, {company}, '{decision}', "
+            f"'{decided}', '{evidence}', {flags}, '{now}', 1)")
+    conn.exec_driver_sql("UPDATE targets SET threshold = 8, version_id = 2 WHERE code = 'GRAD10'")
+
+
+def _figures(target, days) -> dict:
+    """Every figure a target shows: at each day, its series, and the drill-down's lists."""
+    from incubator.targets import queries
+
+    figures = [queries.figure(target, d) for d in days]
+    if target.is_ratio:
+        return {"at": [(f.numerator, f.denominator, f.met) for f in figures],
+                "series": [(f.numerator, f.denominator) for f in queries.ratio_series(target, list(days))],
+                "explained": [tuple(len(v) for v in queries.explain_ratio(d, target).values()) for d in days]}
+    return {"at": [(f.count, f.met) for f in figures],
+            "series": [f.count for f in queries.graduate_series(target, list(days))],
+            "explained": [tuple(len(v) for v in queries.explain_graduates(target, d).values()) for d in days]}
+
+
+def test_an_upgraded_installation_keeps_its_figures_at_every_date(app, tmp_path):
+    """Today's targets become the city's and VUHN gets copies of them (an edited threshold too): the city's
+    figures and VUHN's, at every date, in the series and in the drill-down, are those of before the upgrade."""
+    import os
+    from datetime import date
+    from decimal import Decimal
+
+    from flask_migrate import downgrade, upgrade
+
+    from incubator import create_app
+    from incubator.targets.enums import TargetKind
+    from incubator.targets.models import Target
+    from incubator.targets.queries import figures_as_json
+
+    if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
+        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
+            database="incubator_targets_upgrade").render_as_string(hide_password=False)
+        _recreate_pg_database(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'figures.sqlite'}"
+    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
+                        "MAIL_SERVER": None})
+    other.instance_path = str(tmp_path)
+    days = [date.fromisoformat(d) for d in DAYS]
+
+    def typed(query):  # SQLite returns dates as text to a plain query
+        return sa.text(query).columns(threshold=sa.Numeric(12, 2), window_start=sa.Date, window_end=sa.Date)
+
+    columns = "code, name_vi, name_en, kind, threshold, window_start, window_end, source_document"
+    with other.app_context():
+        upgrade(revision=BEFORE_INCUBATORS)
+        engine = other.extensions["migrate"].db.engine
+        with engine.begin() as conn:
+            _register_before_incubators(conn)
+        upgrade(revision=INCUBATORS)  # residencies and outcomes in VUHN, targets as they were
+        with engine.connect() as conn:
+            rows = conn.execute(typed(f"SELECT {columns} FROM targets ORDER BY id")).mappings().all()
+        # The targets as today's code reads them (not yet stored per incubator): the figures before.
+        before = {row["code"]: _figures(Target(**{**row, "kind": TargetKind(row["kind"])}), days) for row in rows}
+        assert before["IT70"]["at"] == [(n, d, n * 100 >= 70 * d) for n, d in EXPECTED_RATIOS]
+        assert before["GRAD10"]["at"] == [(n, n >= 8) for n in EXPECTED_GRADUATES]
+        db = other.extensions["migrate"].db
+        db.session.remove()  # its snapshot of the database would hide the upgrade
+
+        upgrade()
+        city = db.session.scalars(sa.select(Target).where(Target.incubator_id.is_(None)).order_by(Target.id)).all()
+        copies = db.session.scalars(sa.select(Target).where(Target.incubator_id.is_not(None))
+                                    .order_by(Target.id)).all()
+        assert [t.code for t in city] == [t.code for t in copies] == ["IT70", "GRAD10"]
+        assert {t.incubator.code for t in copies} == {"VUHN"}
+        fields = columns.split(", ")
+        assert [[getattr(t, f) for f in fields] for t in city] == [[getattr(t, f) for f in fields] for t in copies]
+        assert [[getattr(t, f) for f in fields] for t in city] == [
+            [row[f] if f != "kind" else TargetKind(row[f]) for f in fields] for row in rows]
+        assert copies[1].threshold == Decimal(8)
+        for target in (*city, *copies):
+            assert _figures(target, days) == before[target.code], (target.code, target.incubator_id)
+        vuhn = copies[0].incubator
+        for day in days:
+            assert figures_as_json(day) == figures_as_json(day, vuhn)
+            assert figures_as_json(day)["graduates"]["threshold"] == 8
+        db.session.remove()
+
+        downgrade(revision=INCUBATORS)
+        with engine.connect() as conn:
+            assert conn.execute(typed(f"SELECT {columns} FROM targets ORDER BY id")).mappings().all() == rows
+            assert "incubator_id" not in {c["name"] for c in sa.inspect(conn).get_columns("targets")}
         engine.dispose()

@@ -200,7 +200,9 @@ def graduate_exclusions(outcomes, today: date) -> dict:
     graduated = [o for o in outcomes if o.is_graduated]
     if not graduated:
         return {}
-    target = first_of_kind(TargetKind.GRADUATE_COUNT)
+    from incubator.targets.queries import incubator_in_view
+
+    target = first_of_kind(TargetKind.GRADUATE_COUNT, incubator_in_view())
     if target is None:
         return {}
     return {o.id: reasons(target, o, max(o.decided_on, today)) for o in graduated}

@@ -154,7 +154,7 @@ def official_home(today: date) -> dict:
     from incubator.reports import queries as reports
     from incubator.targets import queries as targets
 
-    return {"figures": [targets.figure(t, today) for t in targets.all_targets()],
+    return {"figures": [targets.figure(t, today) for t in targets.all_targets(targets.incubator_in_view())],
             "latest_report": reports.latest_final()}
 
 

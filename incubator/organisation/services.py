@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from incubator.audit import services as audit
@@ -16,6 +17,12 @@ from incubator.organisation.models import CODE_PATTERN, Incubator
 DEFAULT_CODE = "VUHN"
 DEFAULT_NAME_VI = "Vườn ươm doanh nghiệp CNTT đổi mới sáng tạo thành phố Hà Nội"
 DEFAULT_NAME_EN = "Hà Nội innovation ICT business incubator"
+
+# A new incubator was added (sent with the incubator, and actor=who added it, None for the installation's own
+# default): what a higher domain keeps per incubator is created by its receiver, in the same change (targets
+# copies the city's targets). Organisation sends it without knowing who listens.
+signals = Namespace()
+incubator_created = signals.signal("incubator-created")
 
 
 class CodeTaken(DomainError):
@@ -48,6 +55,7 @@ def create(code: str, name_vi: str, name_en: str | None = None, address: str | N
     db.session.flush()
     current.forget()
     audit.record("incubator.create", incubator, label=incubator.code, to_state="created", actor=actor)
+    incubator_created.send(incubator, actor=actor)
     return incubator
 
 
@@ -61,4 +69,5 @@ def ensure_default() -> Incubator | None:
     db.session.add(incubator)
     db.session.flush()
     current.forget()
+    incubator_created.send(incubator, actor=None)
     return incubator

@@ -67,8 +67,10 @@ def compute(start: date, end: date) -> dict:
     invested = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(PipelineEntry.amount), 0)).where(
         PipelineEntry.stage == PipelineStage.INVESTED, PipelineEntry.stage_on.between(start, end)))
     series = []
-    ratio_target = targets.first_of_kind(TargetKind.INCUBATED_IT_RATIO)
-    graduate_target = targets.first_of_kind(TargetKind.GRADUATE_COUNT)
+    # The city's targets and figures, or with several incubators those of the one a limited reader works in.
+    in_view = targets.incubator_in_view()
+    ratio_target = targets.first_of_kind(TargetKind.INCUBATED_IT_RATIO, in_view)
+    graduate_target = targets.first_of_kind(TargetKind.GRADUATE_COUNT, in_view)
     days = targets.last_quarter_ends(end, 8)
     ratios = targets.ratio_series(ratio_target, days) if ratio_target else []
     grads = targets.graduate_series(graduate_target, days) if graduate_target else []
@@ -81,7 +83,7 @@ def compute(start: date, end: date) -> dict:
         "applications": {"received": received, "accepted": accepted},
         "cohorts": cohorts,
         "residencies": dict(sorted(by_kind.items())),
-        "targets": targets.figures_as_json(end),
+        "targets": targets.figures_as_json(end, in_view),
         "series": series,
         "graduates": graduates,
         "mentoring": {"sessions": mentoring.sessions, "hours": round(mentoring.total, 1),

@@ -1,4 +1,4 @@
-"""``flask --app incubator targets [--as-of YYYY-MM-DD] [--json]``."""
+"""``flask --app incubator targets [--as-of YYYY-MM-DD] [--json] [--incubator CODE]``."""
 
 from __future__ import annotations
 
@@ -15,14 +15,21 @@ def register(app) -> None:
     @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
                   help="The date of the figures (default: today in Hà Nội).")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-    def targets_command(as_of, as_json: bool) -> None:
-        """Print the city's targets: the incubated-startup ratio and the graduate count."""
+    @click.option("--incubator", "incubator_code", default=None, metavar="CODE",
+                  help="That incubator's figures with its own targets (default: the city's, with the city's "
+                       "targets, each business counted once across the network).")
+    def targets_command(as_of, as_json: bool, incubator_code: str | None) -> None:
+        """Print the targets: the incubated-startup ratio and the graduate count."""
+        from incubator.organisation.options import chosen_incubator
+
+        # Unknown code: a clear message, exit code 1.
+        incubator = chosen_incubator(incubator_code) if incubator_code is not None else None
         day = as_of.date() if as_of else local_today()
-        data = figures_as_json(day)
+        data = figures_as_json(day, incubator)
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))
             return
-        click.echo(f"Targets on {day:%d/%m/%Y}")
+        click.echo(f"Targets of {incubator.code} on {day:%d/%m/%Y}" if incubator else f"Targets on {day:%d/%m/%Y}")
         ratio = data["startup_ratio"]
         if ratio:
             percent = "—" if ratio["percent"] is None else f"{ratio['percent']:.1f} %"

@@ -5,20 +5,30 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import get_locale
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from incubator.enums import enum_column
 from incubator.extensions import db
+from incubator.organisation.models import Incubator
 from incubator.targets.enums import TargetKind
+
+CITY_ROW = sa.text("incubator_id IS NULL")
 
 
 class Target(db.Model):
-    """A target of a city plan, as data: a new plan's target is a new row, not new code."""
+    """A target of a city plan, as data: a new plan's target is a new row, not new code.
+
+    A row without an incubator is the city's (its figures count the whole network, each business once); each
+    incubator has its own copies of the city's rows (same code, threshold, window and source document), which
+    its staff may edit, and its figures count its own residencies and outcomes. A code is unique among the
+    city's rows and among each incubator's."""
 
     __tablename__ = "targets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    incubator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incubators.id"), index=True)
+    incubator: Mapped[Incubator | None] = relationship(Incubator)
     name_vi: Mapped[str] = mapped_column(sa.String(300))
     name_en: Mapped[str] = mapped_column(sa.String(300))
     kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind, length=40))
@@ -34,7 +44,15 @@ class Target(db.Model):
         sa.CheckConstraint("threshold >= 0", name="threshold_positive"),
         sa.CheckConstraint("window_end IS NULL OR window_start IS NULL OR window_end >= window_start",
                            name="window_ordered"),
+        # NULL is distinct from NULL in a unique constraint (both databases): the city's codes need their own.
+        sa.UniqueConstraint("incubator_id", "code", name="uq_targets_incubator_id_code"),
+        sa.Index("uq_targets_city_code", "code", unique=True, sqlite_where=CITY_ROW, postgresql_where=CITY_ROW),
     )
+
+    @property
+    def is_city(self) -> bool:
+        """The city's row, counted across the network, not an incubator's copy."""
+        return self.incubator_id is None and self.incubator is None
 
     @property
     def name(self) -> str:

@@ -4,6 +4,11 @@ Ratio at d = IT businesses with an active *incubated* residency at d / IT busine
 residency at d (active: start <= d <= end, end empty = running; each business once; non-IT in neither).
 Graduates at d = IT businesses with a *graduated* outcome decided within the target's window and on or before
 d, with market evidence and at least one digital pillar (each business once).
+
+The target row decides whose residencies and outcomes count: an incubator's row, that incubator's; the city's
+row (no incubator), every incubator's, each business still counted once (a business in two incubators, or
+graduated in both, is one business of the city), read across the network whatever the incubators the request
+is limited to (``all_incubators``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company, Residency
 from incubator.extensions import db
 from incubator.i18n import fmt_date
+from incubator.organisation.models import Incubator
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from incubator.targets.enums import TargetKind
@@ -83,6 +89,22 @@ class Explained:
 
 # ---- Figures (aggregates in SQL) ------------------------------------------------------------------------
 
+def _across(stmt, target: Target):
+    """A city row's figures read every incubator's rows, even inside a block limited to some."""
+    return stmt.execution_options(all_incubators=True) if target.is_city else stmt
+
+
+def _residencies_of(target: Target) -> list:
+    """The residencies a target counts: its incubator's, or (the city's) all."""
+    return [] if target.is_city else [Residency.incubator_id == _incubator_id(target)]
+
+
+def _incubator_id(target: Target) -> int | None:
+    if target.incubator_id is None and target.incubator is not None:
+        db.session.flush()
+    return target.incubator_id
+
+
 def _ratio_columns():
     incubated = sa.case((Residency.kind == ResidencyKind.INCUBATED, Company.id))
     return sa.func.count(sa.distinct(incubated)), sa.func.count(sa.distinct(Company.id))
@@ -90,9 +112,9 @@ def _ratio_columns():
 
 def ratio(target: Target, as_of: date) -> RatioFigure:
     numerator, denominator = _ratio_columns()
-    row = db.session.execute(
+    row = db.session.execute(_across(
         sa.select(numerator, denominator).select_from(Residency).join(Company)
-        .where(Company.is_it.is_(True), Residency.active_on_clause(as_of))
+        .where(Company.is_it.is_(True), Residency.active_on_clause(as_of), *_residencies_of(target)), target)
     ).one()
     return RatioFigure(target, as_of, row[0], row[1])
 
@@ -109,13 +131,15 @@ def _graduate_conditions(target: Target, day_column):
         conditions.append(GraduationOutcome.decided_on >= target.window_start)
     if target.window_end is not None:
         conditions.append(GraduationOutcome.decided_on <= target.window_end)
+    if not target.is_city:
+        conditions.append(GraduationOutcome.incubator_id == _incubator_id(target))
     return conditions
 
 
 def graduates(target: Target, as_of: date) -> GraduateFigure:
-    count = db.session.scalar(
+    count = db.session.scalar(_across(
         sa.select(sa.func.count(sa.distinct(GraduationOutcome.company_id))).select_from(GraduationOutcome)
-        .join(Company).where(*_graduate_conditions(target, as_of)))
+        .join(Company).where(*_graduate_conditions(target, as_of)), target))
     return GraduateFigure(target, as_of, count or 0)
 
 
@@ -156,9 +180,10 @@ def ratio_series(target: Target, days: list[date]) -> list[RatioFigure]:
     incubated = sa.case((Residency.kind == ResidencyKind.INCUBATED, Company.id))
     inner = sa.join(Residency, Company, sa.and_(Company.id == Residency.company_id, Company.is_it.is_(True)))
     stmt = (sa.select(day, sa.func.count(sa.distinct(incubated)), sa.func.count(sa.distinct(Company.id)))
-            .select_from(days_t.outerjoin(inner, Residency.active_on_clause(day)))
+            .select_from(days_t.outerjoin(inner, sa.and_(Residency.active_on_clause(day),
+                                                         *_residencies_of(target))))
             .group_by(day))
-    found = {_as_date(r[0]): (r[1], r[2]) for r in db.session.execute(stmt)}
+    found = {_as_date(r[0]): (r[1], r[2]) for r in db.session.execute(_across(stmt, target))}
     return [RatioFigure(target, d, *found.get(d, (0, 0))) for d in days]
 
 
@@ -171,7 +196,7 @@ def graduate_series(target: Target, days: list[date]) -> list[GraduateFigure]:
              .join(Company).where(*_graduate_conditions(target, max(days)))
              .group_by(GraduationOutcome.company_id).subquery())
     starts = [(_as_date(day), count) for day, count in db.session.execute(
-        sa.select(first.c.first, sa.func.count()).group_by(first.c.first))]
+        _across(sa.select(first.c.first, sa.func.count()).group_by(first.c.first), target))]
     return [GraduateFigure(target, d, sum(count for start, count in starts if start <= d)) for d in days]
 
 
@@ -201,7 +226,9 @@ def _data_state() -> tuple:
     parts = [sa.select(sa.literal(model.__tablename__), sa.func.count(model.id), sa.func.max(model.id),
                        sa.func.sum(model.version_id), sa.func.max(model.created_at))
              for model in (Company, Residency, GraduationOutcome)]
-    state = (str(db.engine.url), *map(tuple, db.session.execute(sa.union_all(*parts)).all()))
+    # Every incubator's rows: a city row counts them all, whatever the incubators this request is limited to.
+    state = (str(db.engine.url), *map(tuple, db.session.execute(
+        sa.union_all(*parts).execution_options(all_incubators=True)).all()))
     if has_request_context():
         g.targets_data_state = state
     return state
@@ -212,8 +239,8 @@ def figure_and_series(target: Target, as_of: date, days: list[date]):
     import time
 
     asked = sorted({*days, as_of})
-    key = (_data_state(), target.id, target.version_id, target.kind, target.threshold, target.window_start,
-           target.window_end, tuple(asked))
+    key = (_data_state(), target.id, target.incubator_id, target.version_id, target.kind, target.threshold,
+           target.window_start, target.window_end, tuple(asked))
     now = time.monotonic()
     remembered = _REMEMBERED.get(key)
     if remembered is not None and now - remembered[0] < REMEMBER_SECONDS:
@@ -235,17 +262,26 @@ def _as_date(value) -> date:
 
 # ---- Explanations (drill-down): every business behind a figure, and those left out, with the reason -----
 
-def explain_ratio(as_of: date) -> dict[str, list[Explained]]:
-    """numerator, denominator and excluded lists; two queries whatever the size of the register."""
-    companies = db.session.scalars(
-        sa.select(Company).join(Company.residencies).options(contains_eager(Company.residencies))
-        .where(Residency.starts_on <= as_of).order_by(Company.name_sort, Residency.starts_on)
-    ).unique().all()
+def explain_ratio(as_of: date, target: Target | None = None) -> dict[str, list[Explained]]:
+    """numerator, denominator and excluded lists; one query whatever the size of the register. The
+    businesses of the target's incubator (their residencies there), or of the city (their residencies in every
+    incubator, each business once) for a city target or none."""
+    # The residencies, each with its business (not the business's collection of residencies, which holds the
+    # residencies of every incubator and may have been loaded earlier), grouped by business in order.
+    stmt = (sa.select(Residency).join(Residency.company).options(contains_eager(Residency.company))
+            .where(Residency.starts_on <= as_of).order_by(Company.name_sort, Residency.starts_on))
+    if target is None:
+        stmt = stmt.execution_options(all_incubators=True)
+    else:
+        stmt = _across(stmt.where(*_residencies_of(target)), target)
+    by_company: dict[int, tuple[Company, list[Residency]]] = {}
+    for residency in db.session.scalars(stmt):
+        by_company.setdefault(residency.company_id, (residency.company, []))[1].append(residency)
     numerator, denominator, excluded = [], [], []
-    for company in companies:
-        active = [r for r in company.residencies if r.is_active_on(as_of)]
+    for company, counted in by_company.values():
+        active = [r for r in counted if r.is_active_on(as_of)]
         if not active:
-            last = max(company.residencies, key=lambda r: r.ends_on or as_of)
+            last = max(counted, key=lambda r: r.ends_on or as_of)
             excluded.append(Explained(company, [_l("Residency ended on %(date)s", date=fmt_date(last.ends_on))],
                                       [last]))
             continue
@@ -267,10 +303,11 @@ def explain_ratio(as_of: date) -> dict[str, list[Explained]]:
 
 def explain_graduates(target: Target, as_of: date) -> dict[str, list[Explained]]:
     """count and excluded lists: every graduated outcome is either counted or shown with its reasons."""
-    outcomes = db.session.scalars(
+    mine = [] if target.is_city else [GraduationOutcome.incubator_id == _incubator_id(target)]
+    outcomes = db.session.scalars(_across(
         sa.select(GraduationOutcome).join(Company).options(contains_eager(GraduationOutcome.company))
-        .where(GraduationOutcome.decision == Decision.GRADUATED)
-        .order_by(Company.name_sort, GraduationOutcome.decided_on, GraduationOutcome.id)
+        .where(GraduationOutcome.decision == Decision.GRADUATED, *mine)
+        .order_by(Company.name_sort, GraduationOutcome.decided_on, GraduationOutcome.id), target)
     ).all()
     counted, excluded, seen = [], [], set()
     for outcome in outcomes:
@@ -307,21 +344,48 @@ def graduate_exclusions(target: Target, outcome: GraduationOutcome, as_of: date)
     return reasons
 
 
-def all_targets() -> list[Target]:
-    """The ratio first, then the counts, as the plans list them."""
+def incubator_in_view() -> int | None:
+    """Whose targets this request or command shows: the city's (None) to a reader of the whole network (an
+    official, an administrator, a command not limited to one incubator) and wherever there is a single
+    incubator (its own copies count the same businesses); with several, a reader limited to incubators (their
+    staff) gets those of the incubator they work in, never the city's figures over the others' businesses."""
+    from incubator.organisation.current import current_incubator_id, several_incubators
+    from incubator.organisation.scoping import current_scope
+
+    if current_scope() is None or not several_incubators():
+        return None
+    return current_incubator_id()
+
+
+def _owned_by(incubator: Incubator | int | None):
+    """The city's rows (None), or an incubator's (its record or id)."""
+    incubator_id = incubator.id if isinstance(incubator, Incubator) else incubator
+    return Target.incubator_id.is_(None) if incubator_id is None else Target.incubator_id == incubator_id
+
+
+def all_targets(incubator: Incubator | int | None = None) -> list[Target]:
+    """The city's targets, or an incubator's own: the ratio first, then the counts, as the plans list them."""
     order = sa.case((Target.kind == TargetKind.INCUBATED_IT_RATIO, 0), else_=1)
-    return list(db.session.scalars(sa.select(Target).order_by(order, Target.code)))
+    return list(db.session.scalars(sa.select(Target).where(_owned_by(incubator)).order_by(order, Target.code)))
 
 
-def first_of_kind(kind: TargetKind) -> Target | None:
-    return db.session.scalars(sa.select(Target).where(Target.kind == kind).order_by(Target.id).limit(1)).first()
+def by_code(code: str, incubator: Incubator | int | None = None) -> Target | None:
+    """The city's target of this code, or the incubator's."""
+    return db.session.scalar(sa.select(Target).where(Target.code == code, _owned_by(incubator)))
 
 
-def figures_as_json(as_of: date) -> dict:
+def first_of_kind(kind: TargetKind, incubator: Incubator | int | None = None) -> Target | None:
+    """The city's first target of this kind, or the incubator's."""
+    return db.session.scalars(sa.select(Target).where(Target.kind == kind, _owned_by(incubator))
+                              .order_by(Target.id).limit(1)).first()
+
+
+def figures_as_json(as_of: date, incubator: Incubator | int | None = None) -> dict:
     """The figures of both targets at a date, in the shape promised to the Department's tools (`flask targets
-    --json`) and kept in a periodic report's snapshot; more keys may follow those documented."""
+    --json`) and kept in a periodic report's snapshot; more keys may follow those documented. The city's
+    figures with the city's targets, or (``incubator``, a record or id) that incubator's with its own."""
     result: dict = {"as_of": as_of.isoformat(), "startup_ratio": None, "graduates": None}
-    ratio_target = first_of_kind(TargetKind.INCUBATED_IT_RATIO)
+    ratio_target = first_of_kind(TargetKind.INCUBATED_IT_RATIO, incubator)
     if ratio_target is not None:
         r = ratio(ratio_target, as_of)
         result["startup_ratio"] = {
@@ -329,7 +393,7 @@ def figures_as_json(as_of: date) -> dict:
             "percent": float(r.percent) if r.percent is not None else None,
             "threshold": float(r.threshold), "met": r.met, "target": ratio_target.code,
         }
-    graduate_target = first_of_kind(TargetKind.GRADUATE_COUNT)
+    graduate_target = first_of_kind(TargetKind.GRADUATE_COUNT, incubator)
     if graduate_target is not None:
         g = graduates(graduate_target, as_of)
         threshold = g.threshold

@@ -39,9 +39,17 @@ DEFAULT_TARGETS = [
 ]
 
 
+COPIED = ("code", "name_vi", "name_en", "kind", "threshold", "window_start", "window_end", "source_document")
+
+
+def _city_targets() -> list[Target]:
+    return list(db.session.scalars(sa.select(Target).where(Target.incubator_id.is_(None)).order_by(Target.id)))
+
+
 def ensure_default_targets() -> int:
-    """Create the seeded targets that do not exist yet (by code); never overwrite staff's edits."""
-    existing = set(db.session.scalars(sa.select(Target.code)))
+    """Create the seeded city targets that do not exist yet (by code), and give every incubator a copy of each
+    city target it has no row of that code for; never overwrite staff's edits."""
+    existing = {t.code for t in _city_targets()}
     created = 0
     for spec in DEFAULT_TARGETS:
         if spec["code"] in existing:
@@ -51,15 +59,51 @@ def ensure_default_targets() -> int:
         db.session.flush()
         audit.record("target.create", target, to_state=str(spec["threshold"]), reason="default target")
         created += 1
+    from incubator.organisation.queries import all_incubators
+
+    for incubator in all_incubators():
+        created += len(copy_city_targets(incubator))
     return created
 
 
-def _check_code(code: str, exclude_id: int | None = None) -> None:
+def copy_city_targets(incubator, *, actor=None) -> list[Target]:
+    """Give an incubator its own copy of each city target (same code, names, kind, threshold, window and source
+    document) it has no row of that code for; its staff may then edit them. Returns the copies made."""
+    theirs = set(db.session.scalars(sa.select(Target.code).where(Target.incubator_id == incubator.id)))
+    copies = []
+    for city in _city_targets():
+        if city.code in theirs:
+            continue
+        copy = Target(incubator_id=incubator.id, **{name: getattr(city, name) for name in COPIED})
+        db.session.add(copy)
+        db.session.flush()
+        audit.record("target.create", copy, to_state=str(copy.threshold), actor=actor,
+                     reason=f"copy of the city's target for {incubator.code}")
+        copies.append(copy)
+    return copies
+
+
+def _incubator_created(incubator, actor=None, **_extra) -> None:
+    copy_city_targets(incubator, actor=actor)
+
+
+def connect_to_organisation() -> None:
+    """Called by the factory: a new incubator gets its copies of the city's targets (organisation's
+    incubator_created; connecting twice connects once)."""
+    from incubator.organisation.services import incubator_created
+
+    incubator_created.connect(_incubator_created)  # a module-level function: blinker's weak reference holds
+
+
+def _check_code(code: str, exclude_id: int | None = None, incubator_id: int | None = None) -> None:
+    """A code is unique among the city's targets, and among each incubator's."""
     from flask_babel import lazy_gettext as _l
 
     from incubator.errors import DomainError
 
-    clash = db.session.scalar(sa.select(Target.id).where(Target.code == code, Target.id != (exclude_id or 0)))
+    same_owner = Target.incubator_id.is_(None) if incubator_id is None else Target.incubator_id == incubator_id
+    clash = db.session.scalar(sa.select(Target.id).where(Target.code == code, same_owner,
+                                                         Target.id != (exclude_id or 0)))
     if clash is not None:
         raise DomainError(_l("Another target already has this code."), field="code")
 
@@ -88,11 +132,12 @@ def _check_values(kind: TargetKind, fields: dict) -> None:
         raise DomainError(_l("The last day cannot be before the first day."), field="window_end")
 
 
-def create_target(*, actor=None, **fields) -> Target:
+def create_target(*, actor=None, incubator_id: int | None = None, **fields) -> Target:
+    """A new target: the city's (``incubator_id`` None), or an incubator's own."""
     fields["kind"] = TargetKind(fields["kind"])
-    _check_code(fields["code"])
+    _check_code(fields["code"], incubator_id=incubator_id)
     _check_values(fields["kind"], fields)
-    target = Target(**fields)
+    target = Target(incubator_id=incubator_id, **fields)
     db.session.add(target)
     db.session.flush()
     audit.record("target.create", target, to_state=str(target.threshold), actor=actor)
@@ -106,7 +151,7 @@ def update_target(target: Target, *, actor=None, version=None, **fields) -> Targ
     if "kind" in fields:
         fields["kind"] = TargetKind(fields["kind"])
     if "code" in fields:
-        _check_code(fields["code"], exclude_id=target.id)
+        _check_code(fields["code"], exclude_id=target.id, incubator_id=target.incubator_id)
     _check_values(fields.get("kind", target.kind), {key: fields.get(key, getattr(target, key))
                                                     for key in ("threshold", "window_start", "window_end")})
     changed = audit.apply_changes(target, fields)

@@ -19,6 +19,14 @@ bp = Blueprint("targets", __name__, url_prefix="/targets")
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 
 
+def _shown_targets():
+    """The rows these pages show and edit (queries.incubator_in_view): the city's, or with several incubators
+    those of the incubator a limited reader works in. (Each incubator's side by side with the city's are for
+    the city dashboard to come.)"""
+    owner = queries.incubator_in_view()
+    return db.select(Target).where(Target.incubator_id.is_(None) if owner is None else Target.incubator_id == owner)
+
+
 def _as_of():
     """The date asked for (dd/mm/yyyy or yyyy-mm-dd); today when none or an impossible one is given."""
     asked = parse_date(request.args.get("as_of"))
@@ -49,7 +57,7 @@ def dashboard():
     as_of = _as_of()
     days = queries.last_quarter_ends(as_of)
     cards = []
-    for target in queries.all_targets():
+    for target in queries.all_targets(queries.incubator_in_view()):
         figure, points = queries.figure_and_series(target, as_of, days)
         cards.append({"target": target, "figure": figure, "points": points,
                       "chart": _chart(target, points)})
@@ -63,13 +71,13 @@ LISTS = {TargetKind.INCUBATED_IT_RATIO: ("numerator", "denominator", "excluded")
 @bp.route("/<code>/")
 @require(can_read_targets)
 def explain(code):
-    target = db.first_or_404(db.select(Target).filter_by(code=code))
+    target = db.first_or_404(_shown_targets().filter_by(code=code))
     as_of = _as_of()
     show = request.args.get("show")
     if show not in LISTS[target.kind]:
         show = LISTS[target.kind][0]
     if target.kind is TargetKind.INCUBATED_IT_RATIO:
-        lists = queries.explain_ratio(as_of)
+        lists = queries.explain_ratio(as_of, target)
     else:
         lists = queries.explain_graduates(target, as_of)
     return render_template("targets/explain.html", target=target, figure=queries.figure(target, as_of),
@@ -79,14 +87,15 @@ def explain(code):
 @bp.route("/manage")
 @require(can_edit_targets)
 def manage():
-    return render_template("targets/manage.html", targets=queries.all_targets())
+    return render_template("targets/manage.html", targets=queries.all_targets(queries.incubator_in_view()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @require(can_edit_targets)
 def new():
     form = TargetForm()
-    done = save_form(form, lambda: services.create_target(actor=current_user, **_fields(form)),
+    done = save_form(form, lambda: services.create_target(actor=current_user, incubator_id=queries.incubator_in_view(),
+                                                          **_fields(form)),
                      message=_("Target saved."), to=url_for("targets.manage"))
     return done or (render_template("targets/form.html", form=form, target=None), form_status(form))
 
@@ -94,7 +103,7 @@ def new():
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @require(can_edit_targets)
 def edit(code):
-    target = db.first_or_404(db.select(Target).filter_by(code=code))
+    target = db.first_or_404(_shown_targets().filter_by(code=code))
     form = TargetForm(obj=target)
     if request.method == "GET":
         form.kind.data = target.kind.value
