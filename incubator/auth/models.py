@@ -95,9 +95,16 @@ class UserRole(db.Model):
     several incubators, once in each."""
 
     __tablename__ = "user_roles"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "role", "incubator_id", name="uq_user_roles_user_role_incubator"),
+        # Once across the network too (a unique constraint lets empty incubators repeat).
+        sa.Index("uq_user_roles_network_role", "user_id", "role", unique=True,
+                 sqlite_where=sa.text("incubator_id IS NULL"), postgresql_where=sa.text("incubator_id IS NULL")),
+    )
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[Role] = mapped_column(enum_column(Role), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The incubator the role is held in; empty for a role held across the network (administrators, the
     # Department's officials) or in none (founders). A role held in an incubator given none takes the current
