@@ -477,7 +477,7 @@ def _roles_text(held: set[tuple[Role, int | None]]) -> str:
     followed by its code: "admin,reviewer (HN2),staff (HN1)"."""
     if not several_incubators():
         return ",".join(sorted({role.value for role, _where in held}))
-    codes = dict(db.session.execute(sa.select(Incubator.id, Incubator.code)).tuples().all())
+    codes = dict(db.session.execute(sa.select(Incubator.id, Incubator.code)).all())
     return ",".join(sorted(role.value if where is None else f"{role.value} ({codes.get(where, where)})"
                            for role, where in held))
 

@@ -39,10 +39,11 @@ today = local_today  # the pages of cohorts read today in Hà Nội
 def _cohort_choices(form):
     from incubator.applications.models import IntakeRound
     from incubator.auth.enums import Role
-    from incubator.auth.models import User, UserRole
+    from incubator.auth.models import User
+    from incubator.auth.queries import holds_role_here
 
-    staff = db.session.scalars(sa.select(User).join(UserRole).where(
-        User.active.is_(True), UserRole.role.in_([Role.STAFF, Role.ADMIN])).distinct().order_by(User.full_name))
+    staff = db.session.scalars(sa.select(User).where(  # the staff of this incubator, and administrators
+        User.active.is_(True), holds_role_here(Role.STAFF, Role.ADMIN)).order_by(User.full_name))
     form.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(u.id, u.full_name) for u in staff]
     rounds = db.session.scalars(sa.select(IntakeRound).order_by(IntakeRound.opens_at.desc()))
     form.round_id.choices = [SelectChoice("", "—")] + [SelectChoice(r.id, r.name) for r in rounds]

@@ -332,7 +332,7 @@ def _tell_staff_of_dispute(session: MentoringSession, *, disputed_by) -> None:
     from incubator.urls import external_url
 
     link = external_url("mentoring.session", session_id=session.id)
-    for person in active_with_role(Role.STAFF):
+    for person in active_with_role(Role.STAFF, incubator_id=session.incubator_id):  # the session's incubator's
         mail.send_to(person, "session_disputed",
                      lambda: _("Disputed mentoring session: %(company)s", company=session.company.name),
                      event=f"session.disputed:{session.id}", session=session,
@@ -383,7 +383,8 @@ def token_owner(token: str) -> CalendarToken | None:
         return None
     if owner.mentor_id is not None:
         mentor = db.session.get(User, owner.mentor_id)
-        return owner if mentor is not None and mentor.active and mentor.has_role(Role.MENTOR) else None
+        # A mentor in any incubator: the feed is read by no one's request, and lists the mentor's own sessions.
+        return owner if mentor is not None and mentor.active and Role.MENTOR in mentor.roles_everywhere else None
     maker = db.session.get(User, owner.created_by_id) if owner.created_by_id else None
     if maker is None or not maker.active or not holds_company(maker, owner.company_id):
         return None

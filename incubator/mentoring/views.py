@@ -165,10 +165,11 @@ def answer(session_id):
 
 def _mentors():
     from incubator.auth.enums import Role
-    from incubator.auth.models import User, UserRole
+    from incubator.auth.models import User
+    from incubator.auth.queries import holds_role_here
 
-    return list(db.session.scalars(sa.select(User).join(UserRole).where(
-        UserRole.role == Role.MENTOR, User.active.is_(True)).options(joinedload(User.partner))
+    return list(db.session.scalars(sa.select(User).where(  # the mentors of this incubator
+        holds_role_here(Role.MENTOR), User.active.is_(True)).options(joinedload(User.partner))
         .order_by(User.full_name)))
 
 

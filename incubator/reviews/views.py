@@ -209,14 +209,14 @@ def edit_stage(stage_id):
 
 def _panel_candidates(stage):
     from incubator.auth.enums import Role
-    from incubator.auth.models import User, UserRole
+    from incubator.auth.models import User
+    from incubator.auth.queries import holds_role_here
     from incubator.text import vietnamese_sort_key
 
     present = {m.user_id for m in stage.panel}
-    users = db.session.scalars(
-        sa.select(User).join(UserRole).where(User.active.is_(True),
-                                             UserRole.role.in_([Role.REVIEWER, Role.STAFF, Role.ADMIN]))
-        .options(selectinload(User.partner)).distinct()).all()
+    users = db.session.scalars(  # reviewers and staff of this incubator, and administrators
+        sa.select(User).where(User.active.is_(True), holds_role_here(Role.REVIEWER, Role.STAFF, Role.ADMIN))
+        .options(selectinload(User.partner))).all()
     return sorted((u for u in users if u.id not in present), key=lambda u: vietnamese_sort_key(u.full_name))
 
 
