@@ -99,6 +99,7 @@ EXPLICIT = {
                                    "the judgement shows only on a submitted application; the world's is a draft"),
     "rounds.remove_question": ({}, "the button shows only while the round has no application; the world's has"),
     "companies.verify": ({"version": ["1"]}, "the button shows only on a business not yet verified; the world's is"),
+    "home.switch_incubator": ({"incubator_id": ["1"]}, "the switcher shows only with several incubators"),
 }
 
 # Tables a refused request may still write: failed logins are counted, and sessions live in the database.

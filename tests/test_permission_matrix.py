@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from incubator.auth.enums import Role
+from incubator.auth.enums import ROLES_IN_AN_INCUBATOR, Role
 from incubator.companies.enums import MembershipStatus
 from tests.helpers import csrf_token, login, table_state, written
 
@@ -72,6 +72,8 @@ MATRIX = {
     ("GET", "home.index", None): row(200, 302),  # anonymous: the front page; others: their home
     **{("GET", "home.role_home", f"role={r.value}"): only([r.value]) for r in Role},
     ("GET", "home.role_home", "role=nobody"): row(LOGIN, 404),
+    # The incubator switcher: no incubator named (and here a single one): nothing to switch to.
+    ("POST", "home.switch_incubator", None): row(LOGIN, 404),
     ("GET", "admin.users", None): only(ADMIN),
     ("GET", "admin.export_users", "fmt=csv"): only(ADMIN),
     ("GET", "admin.invite", None): only(ADMIN),
@@ -290,6 +292,10 @@ PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
 
 @pytest.fixture
 def objects(make):
+    return _objects(make)
+
+
+def _objects(make):
     target = make.user(Role.REVIEWER, full_name="Người Được Quản Lý")
     _token, invitation = make.invitation()
     message = make.outbox_message()
@@ -399,6 +405,52 @@ def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, clien
         if not ok:
             failures.append(f"{method} {url}: expected {want}, got {got}")
     assert not failures, f"as {role}:\n" + "\n".join(failures)
+
+
+# ---- A second incubator (issue 20): its objects' ids answer 404 to every role held in the first -------------
+
+# The objects of the fixture above that belong to an incubator (the others are city-wide: people, invitations,
+# e-mail, businesses and their memberships, partners, targets' codes, the names of bodies).
+IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "stage_id", "criterion_id",
+                   "entry_id", "assignment_id", "reason_id", "cohort_id", "member_id", "service_id",
+                   "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
+                   "outcome_id", "agreement_id"}
+
+
+def _names_objects_of_an_incubator(params) -> bool:
+    for name in (params or "").split(","):
+        key, _, value = name.partition("=")
+        if (value or key) in IN_AN_INCUBATOR or (value == "" and key in IN_AN_INCUBATOR):
+            return True
+    return False
+
+
+@pytest.mark.slow  # a walk over every route
+@pytest.mark.parametrize("role", sorted(r.value for r in ROLES_IN_AN_INCUBATOR))
+def test_every_route_with_another_incubators_ids_answers_404_to_this_ones_people(role, app, make, db,
+                                                                                 client_factory):
+    from incubator.organisation import services as organisation
+    from incubator.organisation.current import use_incubator
+
+    hn2 = organisation.create("HN2", "Vườn ươm thứ hai", "Second incubator")
+    db.session.commit()
+    with use_incubator(hn2):
+        theirs = _objects(make)
+    client = client_factory()
+    login(client, make.user(Role(role)))  # held in the first incubator
+    token = csrf_token(client)
+    failures = []
+    for (method, endpoint, params), expected in MATRIX.items():
+        if not _names_objects_of_an_incubator(params):
+            continue
+        url = _url(app, endpoint, params, theirs)
+        # Refused by role (403) stays refused; what the role may do on its own incubator's objects is not found.
+        allowed = {403, 404} if expected[role] == 403 else {404}
+        response = client.get(url) if method == "GET" else _post(client, url, token, 404, failures)
+        if response.status_code not in allowed:
+            failures.append(f"{method} {url}: expected {' or '.join(map(str, sorted(allowed)))}, "
+                            f"got {response.status_code}")
+    assert not failures, f"as {role} of the first incubator:\n" + "\n".join(failures)
 
 
 # What an account whose e-mail address is not confirmed gets at each door: 403 with the reason, but for these.
