@@ -60,7 +60,8 @@ def admin_home() -> dict:
                                       AccountToken.expires_at > now)
         .order_by(AccountToken.expires_at).limit(20)))
     role_counts = dict(db.session.execute(
-        sa.select(UserRole.role, sa.func.count()).join(User).where(User.active.is_(True))
+        # People, not rows: a reviewer in two incubators counts once.
+        sa.select(UserRole.role, sa.func.count(sa.distinct(UserRole.user_id))).join(User).where(User.active.is_(True))
         .group_by(UserRole.role)).all())
     never_logged_in = db.session.scalar(
         sa.select(sa.func.count()).select_from(User).where(User.active.is_(True), User.last_login_at.is_(None)))

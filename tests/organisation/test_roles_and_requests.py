@@ -161,6 +161,30 @@ def test_staff_of_one_incubator_get_404_on_the_others_objects(network, make, cli
         assert staff.get(url.format(**theirs)).status_code == 404, url
 
 
+def test_staff_and_reviewers_of_one_incubator_get_404_on_the_others_applications_and_assignments(
+        network, make, client_factory, db):
+    vuhn, hn2, objects = network
+    theirs = db.session.get(IntakeRound, objects["HN2"]["round"])
+    with use_incubator(hn2):
+        application = make.application(intake_round=theirs)
+        reviewer = make.user(Role.REVIEWER, incubator=vuhn)
+        reviewer.role_rows.append(UserRole(role=Role.REVIEWER, incubator_id=hn2))
+        make._save(reviewer)
+        stage = make.review_stage(intake_round=theirs)
+        assignment = make.assignment(make.stage_entry(stage), reviewer)
+    staff = _client(client_factory, make.user(Role.STAFF, incubator=vuhn))
+    their_staff = _client(client_factory, make.user(Role.STAFF, incubator=hn2))
+    for url in (f"/applications/{application.id}", f"/applications/{application.id}/file",
+                f"/reviews/stages/{stage.id}"):
+        assert their_staff.get(url).status_code == 200, url
+        assert staff.get(url).status_code == 404, url
+    assert staff.get(f"/reviews/assignments/{assignment.id}").status_code == 404
+    client = _client(client_factory, reviewer)  # a reviewer in both, working in VUHN
+    assert client.get(f"/reviews/assignments/{assignment.id}").status_code == 404
+    post_form(client, "/incubator", {"incubator_id": hn2}, token_from="/reviews/")
+    assert client.get(f"/reviews/assignments/{assignment.id}").status_code == 200
+
+
 def test_staff_lists_show_none_of_the_other_incubators_rows(network, make, client_factory):
     vuhn, _hn2, _objects = network
     staff = _client(client_factory, make.user(Role.STAFF, incubator=vuhn))
