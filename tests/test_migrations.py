@@ -190,6 +190,8 @@ def test_an_upgraded_installation_keeps_every_row_each_in_vuhn(app, tmp_path):
             roles = dict(conn.exec_driver_sql("SELECT role, incubator_id FROM user_roles").all())
             assert roles == {"admin": None, "official": None, "founder": None, "staff": vuhn, "reviewer": vuhn,
                              "mentor": vuhn, "fund_manager": vuhn}
+            # Each role row is numbered (7e2c3f4a5b62), so a person may hold a role in several incubators.
+            assert conn.exec_driver_sql("SELECT COUNT(DISTINCT id) FROM user_roles").scalar() == before["user_roles"]
             if conn.dialect.name == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
                 assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # switched back on
