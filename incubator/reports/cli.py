@@ -22,6 +22,7 @@ def register(app) -> None:
     @incubator_option
     def report_command(period, start_text, end_text, lang, output) -> None:
         """Write the periodic report for the Department as a PDF, with the figures of the period."""
+        from incubator.organisation.current import current_incubator_id
         from incubator.reports.figures import compute
         from incubator.reports.models import PeriodicReport
         from incubator.reports.periods import FIRST_YEAR, LAST_YEAR, check_dates, parse_period
@@ -41,7 +42,7 @@ def register(app) -> None:
                                      f"before the last, from {FIRST_YEAR} to {LAST_YEAR}") from None
         report = PeriodicReport(period_label=label, period_start=start, period_end=end, version=1,
                                 issued_on=local_today())
-        pdf = render_pdf(report, compute(start, end), lang)
+        pdf = render_pdf(report, compute(start, end, current_incubator_id()), lang)
         try:
             with open(output, "wb") as handle:
                 handle.write(pdf)

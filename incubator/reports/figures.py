@@ -17,7 +17,24 @@ def _instant(day: date, end: bool = False) -> datetime:
     return local.astimezone(UTC)
 
 
-def compute(start: date, end: date) -> dict:
+def compute(start: date, end: date, incubator_id: int | None = None) -> dict:
+    """The figures of a period. ``incubator_id``: that incubator's (a report's), whoever asks and whatever
+    incubators the request is limited to: every ORM query reads its rows only (``scoped_to``), and its own
+    targets count, or the city's where it is the only incubator (its copies count the same businesses).
+    Without it: what the request sees, with the targets in view (``targets.incubator_in_view``)."""
+    from incubator.targets import queries as targets
+
+    if incubator_id is None:
+        return _compute(start, end, targets.incubator_in_view())
+    from incubator.organisation.current import several_incubators, use_incubator
+    from incubator.organisation.scoping import scoped_to
+
+    owner = incubator_id if several_incubators() else None
+    with scoped_to([incubator_id]), use_incubator(incubator_id):
+        return _compute(start, end, owner)
+
+
+def _compute(start: date, end: date, in_view: int | None) -> dict:
     from incubator.applications.enums import ApplicationStatus
     from incubator.applications.models import Application
     from incubator.cohorts.models import Cohort, CohortMember, ProgressReport, ServiceDelivery, ServiceRecipient
@@ -67,8 +84,7 @@ def compute(start: date, end: date) -> dict:
     invested = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(PipelineEntry.amount), 0)).where(
         PipelineEntry.stage == PipelineStage.INVESTED, PipelineEntry.stage_on.between(start, end)))
     series = []
-    # The city's targets and figures, or with several incubators those of the one a limited reader works in.
-    in_view = targets.incubator_in_view()
+    # The city's targets and figures, or an incubator's own (``in_view``).
     ratio_target = targets.first_of_kind(TargetKind.INCUBATED_IT_RATIO, in_view)
     graduate_target = targets.first_of_kind(TargetKind.GRADUATE_COUNT, in_view)
     days = targets.last_quarter_ends(end, 8)

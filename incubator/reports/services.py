@@ -71,7 +71,8 @@ def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
         raise DomainError(_l("Give the report its number before finalising it."), field="number")
     if report.issued_on is None:
         report.issued_on = local_today()  # the day in Hà Nội, not in UTC (07:00 earlier)
-    figures = compute(report.period_start, report.period_end)
+    # The report's incubator's figures and targets, even when an official of the whole network finalises it.
+    figures = compute(report.period_start, report.period_end, report.incubator_id)
     report.snapshot = figures
     report.names = names_in_force(report.period_end)  # issued with these names, whatever staff change later
     report.pdf_vi = render_pdf(report, figures, "vi")

@@ -90,7 +90,9 @@ def report(report_id):
     from incubator.reports.render import report_names
 
     # A finalised report shows what it kept (nothing, if it kept no figures); a draft, the figures of now.
-    figures = (report.snapshot or None) if report.is_final else compute(report.period_start, report.period_end)
+    # The report's incubator's figures, whoever reads it.
+    figures = ((report.snapshot or None) if report.is_final
+               else compute(report.period_start, report.period_end, report.incubator_id))
     names = report_names(report).get("en" if str(get_locale()) == "en" else "vi") or {}  # what empty fields print
     return render_template("reports/report.html", report=report, form=form, f=figures, names=names,
                            charts=charts(figures) if figures else []), form_status(form)
@@ -134,7 +136,8 @@ def pdf(report_id, lang):
     if report.is_final:
         data = report.pdf_vi if lang == "vi" else report.pdf_en
     elif is_staff(current_user):
-        data = render_pdf(report, compute(report.period_start, report.period_end), lang)  # a draft: live figures
+        data = render_pdf(report, compute(report.period_start, report.period_end, report.incubator_id),
+                          lang)  # a draft: live figures
     else:
         abort(404)
     name = f"bao-cao-{report.period_label.lower()}-v{report.version}-{lang}.pdf"

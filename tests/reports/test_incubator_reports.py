@@ -1,0 +1,102 @@
+"""Each incubator's periodic report counts its own rows with its own targets (issue 20), whoever finalises it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from incubator.auth.enums import Role
+from incubator.companies.enums import ResidencyKind
+from incubator.organisation import services as organisation
+from incubator.organisation.current import use_incubator
+from incubator.organisation.models import Incubator
+from incubator.organisation.scoping import scoped_to
+from incubator.reports import services
+from incubator.reports.figures import compute
+from incubator.reports.models import PeriodicReport
+from incubator.targets import queries as targets
+from incubator.targets import services as target_services
+from incubator.targets.enums import TargetKind
+from tests.helpers import post_form
+
+START, END = date(2025, 1, 1), date(2025, 12, 31)
+
+
+@pytest.fixture
+def network(make, db):
+    """VUHN with two incubated businesses, a cohort and a graduate; HN2 with one incubated business and one
+    tenant, a cohort and no graduate; the city's ratio target at 70 %, HN2's own copy raised to 90 %; a draft
+    report of 2025 in each."""
+    make.target(code="IT70", kind=TargetKind.INCUBATED_IT_RATIO, threshold=Decimal("70"))
+    make.target(code="GRAD10", kind=TargetKind.GRADUATE_COUNT, threshold=Decimal("10"),
+                window_start=START, window_end=END)
+    vuhn = db.session.scalar(sa.select(Incubator).where(Incubator.code == "VUHN"))
+    target_services.copy_city_targets(vuhn)
+    hn2 = organisation.create("HN2", "Vườn ươm Hà Nội 2", "Hà Nội incubator 2", actor=None)
+    targets.by_code("IT70", hn2).threshold = Decimal("90")
+    db.session.commit()
+    reports = {}
+    with use_incubator(vuhn):
+        for name in ("Công ty VUHN Một", "Công ty VUHN Hai"):
+            make.residency(company=make.company(name=name), starts_on=date(2024, 1, 1))
+        make.cohort(name="Khóa của VUHN")
+        make.outcome(company=make.company(name="Công ty VUHN Tốt nghiệp"), decided_on=date(2025, 5, 1))
+        reports["VUHN"] = make._save(PeriodicReport(period_label="2025", period_start=START, period_end=END,
+                                                    number="01/BC-VUHN"))
+    with use_incubator(hn2):
+        make.residency(company=make.company(name="Công ty HN2 Ươm"), starts_on=date(2024, 1, 1))
+        make.residency(company=make.company(name="Công ty HN2 Thuê"), kind=ResidencyKind.SERVICE_TENANT,
+                       starts_on=date(2024, 1, 1))
+        make.cohort(name="Khóa của HN2")
+        reports["HN2"] = make._save(PeriodicReport(period_label="2025", period_start=START, period_end=END,
+                                                   number="01/BC-HN2"))
+    db.session.commit()
+    return {"vuhn": vuhn, "hn2": hn2, "reports": reports}
+
+
+def _hn2_figures(figures: dict) -> None:
+    assert [c["name"] for c in figures["cohorts"]] == ["Khóa của HN2"]
+    assert figures["residencies"] == {"incubated:it": 1, "service_tenant:it": 1}
+    assert figures["graduates"] == []
+    ratio = figures["targets"]["startup_ratio"]
+    assert (ratio["numerator"], ratio["denominator"], ratio["threshold"]) == (1, 2, 90.0)  # HN2's own target
+    assert figures["targets"]["graduates"]["count"] == 0
+
+
+def test_an_administrator_of_the_network_finalises_hn2s_report_with_hn2s_figures(network, login_as, db):
+    client, _ = login_as(Role.ADMIN)
+    report = network["reports"]["HN2"]
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "Khóa của HN2" in page and "Khóa của VUHN" not in page  # the draft shows HN2's figures too
+    assert post_form(client, f"/reports/{report.id}/finalise", {"version": str(report.version_id)}).status_code == 302
+    db.session.expire_all()
+    report = db.session.get(PeriodicReport, report.id)
+    assert report.is_final
+    _hn2_figures(report.snapshot)
+
+
+def test_finalising_inside_another_incubators_scope_still_counts_the_reports_own(network, make, db):
+    """A person working in both incubators, VUHN chosen: HN2's report still counts HN2's rows only."""
+    vuhn, hn2 = network["vuhn"], network["hn2"]
+    actor = make.user(Role.OFFICIAL)
+    report = network["reports"]["HN2"]
+    with use_incubator(vuhn), scoped_to([vuhn.id, hn2.id]):
+        services.finalise(report, actor=actor)
+    _hn2_figures(report.snapshot)
+    with use_incubator(vuhn), scoped_to([vuhn.id]):
+        mine = compute(START, END, vuhn.id)
+    assert [c["name"] for c in mine["cohorts"]] == ["Khóa của VUHN"]
+    assert mine["residencies"] == {"incubated:it": 2}
+    assert [g["company"] for g in mine["graduates"]] == ["Công ty VUHN Tốt nghiệp"]
+    assert mine["targets"]["startup_ratio"]["threshold"] == 70.0
+
+
+def test_with_one_incubator_the_report_counts_with_the_citys_targets_as_before(make, db):
+    """A single incubator: its report's figures are what the whole installation's were (the city's targets)."""
+    make.target(code="IT70", kind=TargetKind.INCUBATED_IT_RATIO, threshold=Decimal("70"))
+    make.residency(company=make.company(name="Công ty Một Mình"), starts_on=date(2024, 1, 1))
+    only = db.session.scalar(sa.select(Incubator))
+    assert compute(START, END, only.id) == compute(START, END)
