@@ -100,3 +100,27 @@ def test_with_one_incubator_the_report_counts_with_the_citys_targets_as_before(m
     make.residency(company=make.company(name="Công ty Một Mình"), starts_on=date(2024, 1, 1))
     only = db.session.scalar(sa.select(Incubator))
     assert compute(START, END, only.id) == compute(START, END)
+
+
+def test_each_incubator_numbers_its_reports_in_its_own_series(network, login_as, make, db):
+    """Numbers are typed as the incubator's clerk gives them: HN2's first report may carry the number VUHN's
+    first report carries; a reader of the network tells them apart by their incubator."""
+    hn2_report = network["reports"]["HN2"]
+    hn2_report.number = "01/BC-VUHN"
+    db.session.commit()
+    admin, _ = login_as(Role.ADMIN)
+    for report in network["reports"].values():
+        services.finalise(report, actor=make.user(Role.STAFF))
+    db.session.commit()
+    page = admin.get("/reports/").get_data(as_text=True)
+    assert page.count("01/BC-VUHN") == 2
+    assert '<td class="report-incubator">HN2</td>' in page and '<td class="report-incubator">VUHN</td>' in page
+    assert "Vườn ươm Hà Nội 2" in admin.get(f"/reports/{hn2_report.id}").get_data(as_text=True)
+
+
+def test_one_incubator_shows_no_incubator_on_its_reports(login_as, make, db):
+    client, staff = login_as(Role.STAFF)
+    report = services.create(start=START, end=END, period_label="2025", actor=staff, number="01/BC-TTĐT")
+    db.session.commit()
+    assert "report-incubator" not in client.get("/reports/").get_data(as_text=True)
+    assert "report-incubator" not in client.get(f"/reports/{report.id}").get_data(as_text=True)
