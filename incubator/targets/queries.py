@@ -404,3 +404,52 @@ def figures_as_json(as_of: date, incubator: Incubator | int | None = None) -> di
             "met": g.met, "target": graduate_target.code,
         }
     return result
+
+
+# ---- The city dashboard: each incubator's figure of a target side by side with the city's ---------------
+
+@dataclass
+class IncubatorFigure:
+    """One row of a city target's table: an incubator, its own copy of the target (None when it has none of
+    that code), its figure at the date and its quarterly series, both counted with its own row."""
+
+    incubator: Incubator
+    target: Target | None
+    figure: RatioFigure | GraduateFigure | None = None
+    points: list = field(default_factory=list)
+
+
+def side_by_side(city_targets: list[Target], as_of: date, days: list[date]) -> dict[str, list[IncubatorFigure]]:
+    """For each city target (by code), one row per incubator, by code: its own copy of the target and its
+    figure and series (``figure_and_series``: one query per copy at most, none while remembered, whatever the
+    number of businesses), after one query reading every incubator with its copies of these codes."""
+    codes = [t.code for t in city_targets]
+    rows = db.session.execute(
+        sa.select(Incubator, Target).outerjoin(Target, sa.and_(Target.incubator_id == Incubator.id,
+                                                               Target.code.in_(codes)))
+        .order_by(Incubator.code)).all()
+    incubators: dict[int, Incubator] = {}
+    copies: dict[tuple[int, str], Target] = {}
+    for incubator, target in rows:
+        incubators.setdefault(incubator.id, incubator)
+        if target is not None:
+            copies[(incubator.id, target.code)] = target
+    result: dict[str, list[IncubatorFigure]] = {}
+    for code in codes:
+        result[code] = []
+        for incubator in incubators.values():
+            copy = copies.get((incubator.id, code))
+            row = IncubatorFigure(incubator, copy)
+            if copy is not None:
+                row.figure, row.points = figure_and_series(copy, as_of, days)
+            result[code].append(row)
+    return result
+
+
+def city_dashboard() -> bool:
+    """Whether the targets dashboard shows each incubator side by side with the city: for a reader of the whole
+    network (an official, an administrator) when there are several incubators; otherwise it stays one figure
+    per target (the city's, or the incubator's of a reader limited to theirs)."""
+    from incubator.organisation.current import several_incubators
+
+    return incubator_in_view() is None and several_incubators()

@@ -7,6 +7,7 @@ from flask_login import current_user
 from incubator.auth.permissions import can_edit_targets, can_read_targets, require
 from incubator.extensions import db
 from incubator.i18n import fmt_number, fmt_percent, local_today, parse_date
+from incubator.organisation import queries as organisation_queries
 from incubator.targets import charts, queries, services
 from incubator.targets.enums import TargetKind
 from incubator.targets.forms import TargetForm
@@ -21,8 +22,8 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 
 def _shown_targets():
     """The rows these pages show and edit (queries.incubator_in_view): the city's, or with several incubators
-    those of the incubator a limited reader works in. (Each incubator's side by side with the city's are for
-    the city dashboard to come.)"""
+    those of the incubator a limited reader works in. (Each incubator's rows beside the city's: the dashboard's
+    tables, ``queries.side_by_side``, and the drill-down's ``?incubator=``.)"""
     owner = queries.incubator_in_view()
     return db.select(Target).where(Target.incubator_id.is_(None) if owner is None else Target.incubator_id == owner)
 
@@ -57,11 +58,15 @@ def dashboard():
     as_of = _as_of()
     days = queries.last_quarter_ends(as_of)
     cards = []
-    for target in queries.all_targets(queries.incubator_in_view()):
+    targets = queries.all_targets(queries.incubator_in_view())
+    # Officials and administrators with several incubators: each incubator's figure beside the city's.
+    incubators = queries.side_by_side(targets, as_of, days) if queries.city_dashboard() else {}
+    for target in targets:
         figure, points = queries.figure_and_series(target, as_of, days)
         cards.append({"target": target, "figure": figure, "points": points,
-                      "chart": _chart(target, points)})
-    return render_template("targets/dashboard.html", cards=cards, as_of=as_of, as_of_read=_as_of_read(as_of))
+                      "chart": _chart(target, points), "incubators": incubators.get(target.code)})
+    return render_template("targets/dashboard.html", cards=cards, as_of=as_of, as_of_read=_as_of_read(as_of),
+                           quarters=[charts.quarter_label(d) for d in days])
 
 
 LISTS = {TargetKind.INCUBATED_IT_RATIO: ("numerator", "denominator", "excluded"),
@@ -71,7 +76,7 @@ LISTS = {TargetKind.INCUBATED_IT_RATIO: ("numerator", "denominator", "excluded")
 @bp.route("/<code>/")
 @require(can_read_targets)
 def explain(code):
-    target = db.first_or_404(_shown_targets().filter_by(code=code))
+    target, incubator = _explained(code)
     as_of = _as_of()
     show = request.args.get("show")
     if show not in LISTS[target.kind]:
@@ -81,7 +86,37 @@ def explain(code):
     else:
         lists = queries.explain_graduates(target, as_of)
     return render_template("targets/explain.html", target=target, figure=queries.figure(target, as_of),
-                           as_of=as_of, show=show, lists=lists, tabs=LISTS[target.kind])
+                           as_of=as_of, show=show, lists=lists, tabs=LISTS[target.kind], incubator=incubator,
+                           asked=incubator.code if incubator else ("city" if _asked() else None))
+
+
+def _explained(code):
+    """The target row whose businesses the drill-down lists, and its incubator (None: the city's). Without
+    ``?incubator=`` the row the dashboard shows (``_shown_targets``); with ``?incubator=city`` the city's, and
+    with an incubator's code that incubator's copy: any of them for a reader of the whole network, only their
+    own for a reader limited to theirs (another incubator's, or the city's over the others' businesses: 404)."""
+    asked = _asked()
+    if not asked:
+        return db.first_or_404(_shown_targets().filter_by(code=code)), None
+    owner = queries.incubator_in_view()
+    if asked.lower() == "city":
+        if owner is not None:
+            abort(404)
+        return _or_404(queries.by_code(code)), None
+    incubator = _or_404(organisation_queries.by_code(asked))
+    if owner is not None and incubator.id != owner:
+        abort(404)
+    return _or_404(queries.by_code(code, incubator)), incubator
+
+
+def _asked() -> str:
+    return (request.args.get("incubator") or "").strip()
+
+
+def _or_404(found):
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.route("/manage")

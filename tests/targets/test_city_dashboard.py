@@ -1,0 +1,143 @@
+"""The Department's city dashboard (issue 20): with several incubators an official or an administrator sees,
+for each target, every incubator's figure from its own target row beside the city's (each business counted
+once), and each figure drills down to the businesses behind it, for that incubator or for the city."""
+
+import re
+
+import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from incubator.auth.enums import Role
+from incubator.organisation.current import use_incubator
+from tests.helpers import count_queries
+from tests.targets import test_city_figures as figures
+from tests.targets.test_dashboard import _figure, seed
+
+DAY = figures.DAY
+city, network = figures.city, figures.network  # their fixtures: the city's targets; VUHN, HN2 and A, B, C, N
+
+
+def _row(html: str, code: str, where: str) -> str:
+    """The row of target ``code``'s table for an incubator's code or 'city'."""
+    table = html.split(f'id="incubators-{code}"', 1)[1].split("</table>", 1)[0]
+    return table.split(f'data-incubator="{where}"', 1)[1].split("</tr>", 1)[0]
+
+
+def _linked(row: str, show: str) -> int:
+    match = re.search(rf'show={show}[^"]*">(\d+)</a>', row)
+    assert match, f"no {show} link in the row"
+    return int(match.group(1))
+
+
+def _names(html: str) -> list[str]:
+    body = html.split('id="explained"', 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"Công ty \w", body)
+
+
+@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.ADMIN])
+def test_each_incubators_figure_beside_the_citys_which_counts_a_business_once(login_as, network, role):
+    client, _user = login_as(role)
+    html = client.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True)
+    ratio = {where: (_linked(_row(html, "IT70", where), "numerator"), _linked(_row(html, "IT70", where), "denominator"))
+             for where in ("VUHN", "HN2", "city")}
+    # A is in both incubators: one of VUHN's and one of HN2's IT businesses, one of the city's.
+    assert ratio == {"VUHN": (1, 2), "HN2": (1, 2), "city": (2, 3)}
+    graduates = {where: _linked(_row(html, "GRAD10", where), "count") for where in ("VUHN", "HN2", "city")}
+    assert graduates == {"VUHN": 1, "HN2": 2, "city": 2}  # A graduated in both, once in the city
+    assert "text-bg-warning" in _row(html, "IT70", "city") and "50,0" in _row(html, "IT70", "HN2")
+    assert "Vườn ươm Hà Nội 2" in _row(html, "IT70", "HN2")
+    # The city's own figures and chart stay on top, as with one incubator.
+    assert (_figure(html, "numerator"), _figure(html, "denominator"), _figure(html, "count")) == (2, 3, 2)
+    assert html.count("<svg") == 2
+
+
+def test_the_thresholds_and_verdicts_come_from_each_incubators_own_row(db, login_as, network):
+    from incubator.targets import queries
+
+    copy = queries.by_code("IT70", network["hn2"])
+    copy.threshold = 50
+    db.session.commit()
+    client, _user = login_as(Role.OFFICIAL)
+    html = client.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True)
+    assert "text-bg-success" in _row(html, "IT70", "HN2") and ">50&nbsp;%<" in _row(html, "IT70", "HN2")
+    assert "text-bg-warning" in _row(html, "IT70", "VUHN") and ">70&nbsp;%<" in _row(html, "IT70", "VUHN")
+
+
+def test_an_incubator_without_a_copy_of_the_target_says_so(db, login_as, network):
+    from incubator.targets import queries
+
+    db.session.delete(queries.by_code("GRAD10", network["hn2"]))
+    db.session.commit()
+    client, _user = login_as(Role.OFFICIAL, locale="en")
+    html = client.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True)
+    assert "This incubator has no target of this code." in _row(html, "GRAD10", "HN2")
+    assert _linked(_row(html, "GRAD10", "city"), "count") == 2
+
+
+def test_the_drill_down_lists_an_incubators_businesses_or_the_citys_once(login_as, network):
+    client, _user = login_as(Role.OFFICIAL)
+    url = f"/targets/IT70/?as_of={DAY.isoformat()}&show=denominator&incubator="
+    assert _names(client.get(url + "VUHN").get_data(as_text=True)) == ["Công ty A", "Công ty B"]
+    hn2 = client.get(url + "HN2").get_data(as_text=True)
+    assert _names(hn2) == ["Công ty A", "Công ty C"] and "Vườn ươm Hà Nội 2" in hn2
+    assert 'incubator=HN2&amp;show=numerator' in hn2  # the tabs stay on that incubator
+    assert _names(client.get(url + "city").get_data(as_text=True)) == ["Công ty A", "Công ty B", "Công ty C"]
+    graduates = f"/targets/GRAD10/?as_of={DAY.isoformat()}&show=count&incubator="
+    assert _names(client.get(graduates + "HN2").get_data(as_text=True)) == ["Công ty A", "Công ty C"]
+    assert _names(client.get(graduates + "city").get_data(as_text=True)) == ["Công ty A", "Công ty C"]
+    assert client.get(url + "HN9").status_code == 404
+    assert client.get("/targets/NOPE/?incubator=HN2").status_code == 404
+
+
+def test_the_dashboards_links_open_those_drill_downs(login_as, network):
+    client, _user = login_as(Role.OFFICIAL)
+    html = client.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True)
+    links = re.findall(r'href="([^"]*show=denominator[^"]*)"', _row(html, "IT70", "HN2").replace("&amp;", "&"))
+    assert len(links) == 1 and "incubator=HN2" in links[0]
+    assert _names(client.get(links[0]).get_data(as_text=True)) == ["Công ty A", "Công ty C"]
+
+
+def test_staff_of_one_incubator_keep_their_own_and_may_not_read_another(login_as, network):
+    client, _user = login_as(Role.STAFF, incubator=network["hn2"])
+    html = client.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True)
+    assert 'id="incubators-' not in html
+    assert (_figure(html, "numerator"), _figure(html, "denominator")) == (1, 2)
+    url = f"/targets/IT70/?as_of={DAY.isoformat()}&show=denominator&incubator="
+    assert client.get(url + "VUHN").status_code == 404
+    assert client.get(url + "city").status_code == 404
+    assert _names(client.get(url + "HN2").get_data(as_text=True)) == ["Công ty A", "Công ty C"]
+
+
+def test_with_a_single_incubator_the_dashboard_has_no_table(login_as, city):
+    client, _user = login_as(Role.OFFICIAL)
+    html = client.get("/targets/").get_data(as_text=True)
+    assert 'id="incubators-' not in html and "Each incubator and the city" not in html
+
+
+def test_headings_in_english_and_vietnamese(login_as, network):
+    headings = ("Each incubator and the city", "The city (each business counted once)",
+                "Each incubator quarter by quarter")
+    for locale in ("en", "vi"):
+        client, _user = login_as(Role.OFFICIAL, locale=locale)
+        html = client.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True)
+        with force_locale(locale):
+            for heading in headings:
+                assert _(heading) in html
+    # (The Vietnamese are in the catalogue once the lead compiles /tmp/tr/city.json.)
+
+
+def test_the_city_dashboard_costs_the_same_queries_at_10_and_1000_businesses(login_as, network):
+    client, _user = login_as(Role.OFFICIAL)
+
+    def measure():
+        with count_queries() as counter:
+            assert client.get(f"/targets/?as_of={DAY.isoformat()}").status_code == 200
+        return counter.count
+
+    with use_incubator(network["hn2"]):
+        seed(10)
+    small = measure()
+    with use_incubator(network["vuhn"]):
+        seed(990, offset=10)
+    assert measure() == small
