@@ -60,8 +60,9 @@ def register(app: Flask) -> None:
                     "database, or pass --force on a development copy.")
             summary = load()
             db.session.commit()
-        click.echo(f"Demonstration data: {summary['partners']} partners, {summary['companies']} companies, "
-                   f"{summary['residencies']} residencies, {summary['outcomes']} outcomes, {summary['users']} users "
+        click.echo(f"Demonstration data: {summary['incubators']} incubators, {summary['partners']} partners, "
+                   f"{summary['companies']} companies, {summary['residencies']} residencies, "
+                   f"{summary['outcomes']} outcomes, {summary['users']} users "
                    f"({summary['created']} rows created this time).")
         click.echo("Log in at http://127.0.0.1:5000 with one of these accounts "
                    f"(password for all: {DEMO_PASSWORD}):")

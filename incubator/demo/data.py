@@ -153,6 +153,37 @@ def _get_or_create(model, where: dict, **values):
 
 
 def load() -> dict:
+    """The demo's main incubator (VUHN) first, each of its rows made inside ``use_incubator(VUHN)``, then the
+    second, smaller one (HL, ``demo/second.py``)."""
+    from incubator.organisation.current import use_incubator
+
+    with use_incubator(_main_incubator()):
+        summary = _load_main()
+    from incubator.demo import second
+
+    by_local = {u.email.split("@")[0]: u for u in db.session.scalars(sa.select(User))}
+    created, logins = second.load(summary.pop("companies_rows"), by_local, summary.pop("partners_rows"),
+                                  DEMO_PASSWORD, DEMO_DOMAIN)
+    created += ensure_default_targets()  # the city's targets, and HL's copies of them
+    summary["created"] += created
+    summary["logins"] += logins
+    summary["users"] += len(logins)
+    for key, count in second.sizes().items():
+        summary[key] += count
+    summary["incubators"] = 2
+    db.session.flush()
+    return summary
+
+
+def _main_incubator():
+    from incubator.organisation.models import Incubator
+    from incubator.organisation.services import DEFAULT_CODE, ensure_default
+
+    return (db.session.scalar(sa.select(Incubator).where(Incubator.code == DEFAULT_CODE)) or ensure_default()
+            or db.session.scalar(sa.select(Incubator).order_by(Incubator.id).limit(1)))
+
+
+def _load_main() -> dict:
     created = 0
     partners = {}
     for i, (name, short, kind) in enumerate(PARTNERS):
@@ -229,7 +260,8 @@ def load() -> dict:
     db.session.flush()
     return {"partners": len(partners), "companies": len(companies), "residencies": residency_count,
             "outcomes": len(OUTCOMES),
-            "users": len(USERS), "created": created, "logins": logins}
+            "users": len(USERS), "created": created, "logins": logins, "companies_rows": companies,
+            "partners_rows": partners}
 
 
 DEMO_ROUND_VI = "Đợt tuyển chọn doanh nghiệp khởi nghiệp sáng tạo (thử nghiệm)"
