@@ -7,9 +7,11 @@ import sqlalchemy as sa
 
 from incubator.auth.enums import Role
 from tests.browser.helpers import log_in
+from tests.targets import test_city_figures as figures
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+city, network = figures.city, figures.network  # fixtures: the city's targets; VUHN and HN2 with businesses
 
 
 
@@ -74,12 +76,29 @@ def test_official_reads_the_targets_dashboard_and_opens_the_numerator(page, live
     assert page.locator("section.card svg").count() == 2
     assert page.locator("#target-IT70 svg rect").count() == 12  # one bar per quarter
     page.screenshot(path=str(ARTIFACTS / "targets-dashboard.png"), full_page=True)
-    numerator = page.locator("#target-IT70 a[href*='show=numerator']")
+    numerator = page.locator("#target-IT70 a.fs-3[href*='show=numerator']")  # the city's (not a table's row)
     expected = int(numerator.inner_text())
     numerator.click()
     page.wait_for_url("**show=numerator**")
     assert page.locator("#explained tbody tr").count() == expected
     page.screenshot(path=str(ARTIFACTS / "targets-numerator.png"), full_page=True)
+
+
+def test_official_reads_the_city_dashboard_with_two_incubators(page, live_server, make, network):
+    """Issue 20: each incubator's figure beside the city's, and an incubator's drill-down."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    official = make.user(Role.OFFICIAL, full_name="Hoàng Thị Lan", locale="en")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, official, wait=False)
+    page.goto(f"{live_server}/targets/?as_of=2025-06-30")
+    assert page.locator("#incubators-IT70 tbody tr").count() == 3  # VUHN, HN2, the city
+    assert page.locator("#incubators-GRAD10 tbody tr").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.screenshot(path=str(ARTIFACTS / "targets-city-dashboard.png"), full_page=True)
+    page.locator("#incubators-IT70 tr[data-incubator='HN2'] a[href*='show=denominator']").click()
+    page.wait_for_url("**incubator=HN2**")
+    assert page.locator("#explained tbody tr").count() == 2  # A and C
+    page.screenshot(path=str(ARTIFACTS / "targets-city-drill-down.png"), full_page=True)
 
 
 def test_a_founder_applies_on_a_phone(browser, live_server, make, db, tmp_path):

@@ -50,6 +50,9 @@ def test_each_incubators_figure_beside_the_citys_which_counts_a_business_once(lo
     # The city's own figures and chart stay on top, as with one incubator.
     assert (_figure(html, "numerator"), _figure(html, "denominator"), _figure(html, "count")) == (2, 3, 2)
     assert html.count("<svg") == 2
+    # Each incubator's quarterly series, and the city's, in a small table (the last quarter: the figure above).
+    series = html.split('id="series-IT70"', 1)[1].split("</table>", 1)[0]
+    assert [re.findall(r"([\d,]+)\xa0%</td></tr>", series)] == [["50,0", "50,0", "66,7"]]
 
 
 def test_the_thresholds_and_verdicts_come_from_each_incubators_own_row(db, login_as, network):
