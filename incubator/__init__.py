@@ -89,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.applications.application_views import connect_round_invitation
     from incubator.applications.services import connect_to_the_register
     from incubator.mentoring.services import connect_to_cohorts
+    from incubator.reviews.decisions import connect_to_organisation as give_new_incubators_reasons
     from incubator.reviews.queries import connect_to_applications
     from incubator.targets.services import connect_to_organisation
 
@@ -97,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     connect_to_cohorts()
     connect_to_applications()
     connect_to_organisation()
+    give_new_incubators_reasons()
     # Every ORM query inside organisation.scoping.scoped_to sees its incubators' rows only.
     from incubator.organisation import scoping
 

@@ -31,7 +31,7 @@ def test_every_hook_is_filled_once_however_often_the_application_is_created(app,
     first = _hooks()
     assert first == {"member_left": 1, "status_page": 1, "staff_page": 1, "company_added": 1,
                      "company_changed": 1, "startup_readers": 1, "application_readers": 1, "partner_rules": 1,
-                     "incubator_created": 1}
+                     "incubator_created": 2}
     create_app({"TESTING": True, "SECRET_KEY": "x" * 32,
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'again.sqlite'}"})
     assert _hooks() == first

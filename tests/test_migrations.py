@@ -44,9 +44,15 @@ def test_flask_db_upgrade_builds_an_empty_database_from_nothing(tmp_path):
     engine = sa.create_engine(url)
     try:
         names = set(sa.inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            reasons = [tuple(row) for row in conn.execute(sa.text(
+                "SELECT label_vi, label_en FROM rejection_reasons ORDER BY position"))]
     finally:
         engine.dispose()
     assert {"users", "companies", "residencies", "targets", "audit_log", "partners"} <= names
+    from incubator.reviews.enums import STANDARD_REJECTION_REASONS
+
+    assert reasons == list(STANDARD_REJECTION_REASONS)  # the ones a new incubator gets too
 
 
 def _recreate_pg_database(url: str) -> None:

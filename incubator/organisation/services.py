@@ -19,8 +19,10 @@ DEFAULT_NAME_VI = "Vườn ươm doanh nghiệp CNTT đổi mới sáng tạo th
 DEFAULT_NAME_EN = "Hà Nội innovation ICT business incubator"
 
 # A new incubator was added (sent with the incubator, and actor=who added it, None for the installation's own
-# default): what a higher domain keeps per incubator is created by its receiver, in the same change (targets
-# copies the city's targets). Organisation sends it without knowing who listens.
+# default, which also comes with default=True): what a higher domain keeps per incubator is created by its
+# receiver, in the same change (targets copies the city's targets; reviews gives it the standard reasons for
+# rejection, which the migrations gave the default incubator). Organisation sends it without knowing who
+# listens; a receiver takes **kwargs.
 signals = Namespace()
 incubator_created = signals.signal("incubator-created")
 
@@ -69,5 +71,5 @@ def ensure_default() -> Incubator | None:
     db.session.add(incubator)
     db.session.flush()
     current.forget()
-    incubator_created.send(incubator, actor=None)
+    incubator_created.send(incubator, actor=None, default=True)
     return incubator

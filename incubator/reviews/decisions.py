@@ -141,3 +141,39 @@ def save_reason(reason: RejectionReason | None, *, actor, label_vi: str, label_e
         db.session.flush()
         audit.record("review.reason.update", reason, label=label_vi, actor=actor, details={"changed": changed})
     return reason
+
+
+def copy_standard_reasons(incubator, *, actor=None) -> list[RejectionReason]:
+    """Give an incubator that has no reasons for rejection yet the standard ones (enums.STANDARD_REJECTION_REASONS,
+    in their order, each audited as added); its staff edit them afterwards. Returns the reasons made."""
+    from incubator.reviews.enums import STANDARD_REJECTION_REASONS
+
+    has_some = db.session.scalar(sa.select(RejectionReason.id).where(RejectionReason.incubator_id == incubator.id)
+                                 .limit(1).execution_options(all_incubators=True))
+    if has_some is not None:
+        return []
+    made = []
+    for position, (label_vi, label_en) in enumerate(STANDARD_REJECTION_REASONS, start=1):
+        reason = RejectionReason(incubator_id=incubator.id, position=position, label_vi=label_vi, label_en=label_en)
+        db.session.add(reason)
+        made.append(reason)
+    db.session.flush()
+    for reason in made:
+        audit.record("review.reason.add", reason, label=reason.label_vi, actor=actor,
+                     reason=f"standard reason for {incubator.code}")
+    return made
+
+
+def _incubator_created(incubator, actor=None, default=False, **_extra) -> None:
+    """A new incubator starts with the standard reasons; the installation's default one has those the migration
+    seeded (or, in a database made without the migrations, none, as before the network)."""
+    if not default:
+        copy_standard_reasons(incubator, actor=actor)
+
+
+def connect_to_organisation() -> None:
+    """Called by the factory: a new incubator gets the standard reasons for rejection (organisation's
+    incubator_created; connecting twice connects once)."""
+    from incubator.organisation.services import incubator_created
+
+    incubator_created.connect(_incubator_created)  # a module-level function: blinker's weak reference holds

@@ -99,3 +99,16 @@ DECISION_TRANSITIONS: dict[Decision | None, frozenset[Decision]] = state_machine
     Decision.REJECT: frozenset(),
     Decision.ADVANCE: frozenset(),
 })
+
+
+# The reasons for rejection every incubator starts with (Vietnamese, English), in their order: the migration
+# 5f681d0b7b70 seeded them (for the incubator that became VUHN) and a new incubator gets its copy
+# (decisions.copy_standard_reasons); staff edit each incubator's list afterwards.
+STANDARD_REJECTION_REASONS = (
+    ("Không đáp ứng điều kiện về đối tượng hỗ trợ", "Does not meet the eligibility conditions"),
+    ("Sản phẩm chưa thể hiện tính đổi mới sáng tạo", "The product does not show enough innovation"),
+    ("Thị trường và khách hàng chưa được xác định rõ", "The market and customers are not clearly identified"),
+    ("Đội ngũ chưa đủ năng lực triển khai", "The team cannot yet carry out the plan"),
+    ("Kế hoạch phát triển chưa khả thi", "The development plan is not feasible"),
+    ("Hồ sơ chưa đầy đủ", "The application is incomplete"),
+)

@@ -172,19 +172,15 @@ def upgrade():
     with op.batch_alter_table('review_scores', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_review_scores_review_id'), ['review_id'], unique=False)
 
-    # The reasons staff pick from when rejecting; the list is edited in the application afterwards.
+    # The reasons staff pick from when rejecting; the list is edited in the application afterwards. The texts
+    # live in one place, which also gives a new incubator its copy.
+    from incubator.reviews.enums import STANDARD_REJECTION_REASONS
+
     reasons = sa.table("rejection_reasons", sa.column("position", sa.Integer), sa.column("label_vi", sa.String),
                        sa.column("label_en", sa.String), sa.column("active", sa.Boolean))
     op.bulk_insert(reasons, [
         {"position": i, "label_vi": vi, "label_en": en, "active": True}
-        for i, (vi, en) in enumerate([
-            ("Không đáp ứng điều kiện về đối tượng hỗ trợ", "Does not meet the eligibility conditions"),
-            ("Sản phẩm chưa thể hiện tính đổi mới sáng tạo", "The product does not show enough innovation"),
-            ("Thị trường và khách hàng chưa được xác định rõ", "The market and customers are not clearly identified"),
-            ("Đội ngũ chưa đủ năng lực triển khai", "The team cannot yet carry out the plan"),
-            ("Kế hoạch phát triển chưa khả thi", "The development plan is not feasible"),
-            ("Hồ sơ chưa đầy đủ", "The application is incomplete"),
-        ], start=1)
+        for i, (vi, en) in enumerate(STANDARD_REJECTION_REASONS, start=1)
     ])
     # ### end Alembic commands ###
 

@@ -1,0 +1,40 @@
+"""A new incubator starts with the standard reasons for rejection, the six the migration gave the first one."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from incubator.audit.models import AuditEntry
+from incubator.organisation import services as organisation
+from incubator.organisation.scoping import scoped_to
+from incubator.reviews.decisions import copy_standard_reasons
+from incubator.reviews.enums import STANDARD_REJECTION_REASONS
+from incubator.reviews.models import RejectionReason
+
+
+def _reasons(incubator) -> list[tuple]:
+    return [(r.position, r.label_vi, r.label_en, r.active) for r in db_reasons(incubator)]
+
+
+def db_reasons(incubator):
+    from incubator.extensions import db
+
+    return db.session.scalars(sa.select(RejectionReason).where(RejectionReason.incubator_id == incubator.id)
+                              .order_by(RejectionReason.position)).all()
+
+
+def test_a_new_incubator_gets_the_standard_reasons_audited_and_the_first_keeps_its_own(make, db):
+    first = db.session.scalar(sa.select(organisation.Incubator))
+    assert _reasons(first) == []  # the default incubator of a database made without the migrations: as before
+    mine = make.rejection_reason(label_vi="Lý do riêng của VUHN", label_en="VUHN's own")
+    admin = make.user()
+    with scoped_to([first.id]):  # whatever the incubators the block is limited to
+        hn2 = organisation.create("HN2", "Vườn ươm Hà Nội 2", actor=admin)
+    db.session.commit()
+    assert _reasons(hn2) == [(i, vi, en, True) for i, (vi, en) in enumerate(STANDARD_REJECTION_REASONS, start=1)]
+    assert len(STANDARD_REJECTION_REASONS) == 6
+    assert [r.id for r in db_reasons(first)] == [mine.id]
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "review.reason.add")).all()
+    assert len(entries) == 6 and {e.actor_id for e in entries} == {admin.id}
+    assert copy_standard_reasons(hn2) == []  # an incubator with reasons keeps them as they are
+
