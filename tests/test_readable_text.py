@@ -153,12 +153,16 @@ def world(app, runner, make, client_factory):
     for action, object_type, object_id, label, before, after in ENTRIES:
         make.audit_entry(action=action, object_type=object_type, object_id=object_id, object_label=label,
                          from_state=before, to_state=after)
+    from incubator.organisation.current import use_incubator
+    from incubator.organisation.models import Incubator
     from incubator.targets.models import Target
 
     new_target = make.target  # the demonstration holds the city's targets already: the world takes its own
     make.target = lambda code=None, **kw: (_db.session.scalar(sa.select(Target).where(Target.code == code))
                                            or new_target(code=code, **kw))
-    return World(make, client_factory)
+    # The demo holds two incubators (issue 20): the world's rows, like its people's roles, are VUHN's.
+    with use_incubator(_db.session.scalar(sa.select(Incubator).where(Incubator.code == "VUHN"))):
+        return World(make, client_factory)
 
 
 def _gets():
