@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from incubator.auth.enums import Role
 from tests.browser.helpers import log_in
+from tests.browser.test_accessibility import serious_violations
 from tests.targets import test_city_figures as figures
 
 pytestmark = pytest.mark.browser
@@ -95,6 +96,9 @@ def test_official_reads_the_city_dashboard_with_two_incubators(page, live_server
     assert page.locator("#incubators-GRAD10 tbody tr").count() == 3
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.screenshot(path=str(ARTIFACTS / "targets-city-dashboard.png"), full_page=True)
+    page.locator("#target-IT70 details summary").click()  # each incubator's quarterly series
+    assert page.locator("#series-IT70 tbody tr").count() == 3
+    assert not serious_violations(page)
     page.locator("#incubators-IT70 tr[data-incubator='HN2'] a[href*='show=denominator']").click()
     page.wait_for_url("**incubator=HN2**")
     assert page.locator("#explained tbody tr").count() == 2  # A and C
