@@ -38,11 +38,13 @@ def demo(runner):
 
 
 def test_the_pdf_of_a_seeded_period_holds_every_figure_of_the_targets_command(demo, runner, tmp_path):
+    """The demo's main incubator's report prints that incubator's figures with its own targets."""
     output = tmp_path / "q4.pdf"
-    result = runner.invoke(args=["report", "--period", "2025-Q4", "--output", str(output)])
+    result = runner.invoke(args=["report", "--incubator", "VUHN", "--period", "2025-Q4", "--output", str(output)])
     assert result.exit_code == 0, result.output
     text = _text(output.read_bytes(), tmp_path)
-    figures = json.loads(runner.invoke(args=["targets", "--as-of", "2025-12-31", "--json"]).output)
+    figures = json.loads(runner.invoke(args=["targets", "--incubator", "VUHN", "--as-of", "2025-12-31",
+                                             "--json"]).output)
     ratio, grads = figures["startup_ratio"], figures["graduates"]
     assert f"{ratio['numerator']} / {ratio['denominator']}" in text
     assert f"{ratio['percent']:.1f}".replace(".", ",") + " %" in text
@@ -51,7 +53,8 @@ def test_the_pdf_of_a_seeded_period_holds_every_figure_of_the_targets_command(de
                    "quý IV năm 2025", "Nơi nhận", "Doanh nghiệp đang ươm tạo"):
         assert phrase in text, phrase
     english = tmp_path / "q4-en.pdf"
-    result = runner.invoke(args=["report", "--period", "2025-Q4", "--lang", "en", "--output", str(english)])
+    result = runner.invoke(args=["report", "--incubator", "VUHN", "--period", "2025-Q4", "--lang", "en",
+                                 "--output", str(english)])
     assert result.exit_code == 0
     assert "SOCIALIST REPUBLIC OF VIET NAM" in _text(english.read_bytes(), tmp_path)
 
@@ -111,7 +114,8 @@ def test_a_finalised_report_keeps_its_figures_when_the_data_changes(demo, login_
     snapshot = json.dumps(report.snapshot, sort_keys=True)
 
     # The data behind it changes: a new IT business moves in on 01/10/2025.
-    make.residency(company=make.company(name="Công ty Mới Vào Sau"), starts_on=date(2025, 10, 1))
+    make.residency(company=make.company(name="Công ty Mới Vào Sau"), starts_on=date(2025, 10, 1),
+                   incubator_id=report.incubator_id)
     db.session.expire_all()
     assert json.dumps(report.snapshot, sort_keys=True) == snapshot
     assert _text(client.get(f"/reports/{report.id}.vi.pdf").data, tmp_path) == before_text
