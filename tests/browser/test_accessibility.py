@@ -145,8 +145,13 @@ def demo_year(runner, db):
 
     result = runner.invoke(args=["demo", "--no-upgrade"])
     assert result.exit_code == 0, result.output
+    from incubator.organisation.current import use_incubator
+    from incubator.organisation.models import Incubator
+
     staff = db.session.scalar(sa.select(User).where(User.email == "canbo@vuonuom.example"))
-    report = reports.create(actor=staff, period_label="2025", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    with use_incubator(db.session.scalar(sa.select(Incubator).where(Incubator.code == "VUHN"))):
+        # The demo holds two incubators: the report is VUHN's, where canbo@ works.
+        report = reports.create(actor=staff, period_label="2025", start=date(2025, 1, 1), end=date(2025, 12, 31))
     db.session.commit()
     stage = db.session.scalar(sa.select(ReviewStage).order_by(ReviewStage.id))
     return {"report": f"/reports/{report.id}", "ranking": f"/reviews/stages/{stage.id}/ranking",
