@@ -108,6 +108,7 @@ def test_hl_staff_see_hl_cohort_and_not_vuhn(demo, client, db):
     from incubator.demo import second
 
     _login(client, "canbo.hl@vuonuom.example")
+    assert client.get("/home/staff").status_code == 200
     page = client.get("/cohorts/")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
