@@ -275,6 +275,8 @@ MATRIX = {
     ("GET", "reports.pdf", "report_id,lang=vi"): only(READ_TARGETS),
     ("POST", "reports.new_version", "report_id"): only(STAFF, ok=302),
     ("POST", "reports.finalise", "report_id"): only(STAFF, ok=302),
+    # The city's consolidated report (issue 20): readers of the whole network.
+    ("GET", "reports.city", None): only(("admin", "official")),
     # The dated names of bodies a report prints (issue 18): staff keep them.
     ("GET", "reports.names", None): only(STAFF),
     ("POST", "reports.names", None): only(STAFF, ok=400),

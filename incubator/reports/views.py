@@ -39,7 +39,10 @@ def _list(form: NewReportForm, status: int = 200):
                                                                     PeriodicReport.version.desc()))
     if not is_staff(current_user):
         reports = [r for r in reports if r.is_final]  # officials read what was issued
-    return render_template("reports/index.html", reports=list(reports), form=form), status
+    from incubator.organisation.current import several_incubators
+
+    city = several_incubators() and can_read_city_report(current_user)  # the consolidated report of the network
+    return render_template("reports/index.html", reports=list(reports), form=form, city=city), status
 
 
 @bp.route("/")
@@ -142,6 +145,45 @@ def pdf(report_id, lang):
         abort(404)
     name = f"bao-cao-{report.period_label.lower()}-v{report.version}-{lang}.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def can_read_city_report(user) -> bool:
+    """The city's consolidated report is for readers of the whole network: officials and administrators."""
+    from incubator.auth.enums import Role
+    from incubator.auth.permissions import has_role
+
+    return has_role(user, Role.ADMIN, Role.OFFICIAL)
+
+
+def _last_quarter() -> str:
+    from incubator.i18n import local_today
+
+    today = local_today()
+    quarter = (today.month - 1) // 3
+    return f"{today.year - 1}-Q4" if quarter == 0 else f"{today.year}-Q{quarter}"
+
+
+@bp.route("/city")
+@require(can_read_city_report)
+def city():
+    """For a period (?period=2025, 2025-H1, 2025-Q2; the last quarter ended by default), each incubator's part I
+    figures with its own targets beside the city's targets and the sums that add up: a page, not yet a PDF."""
+    from incubator.reports.figures import consolidated
+    from incubator.reports.periods import parse_period
+
+    period = (request.args.get("period") or _last_quarter()).strip().upper()
+    try:
+        start, end, _kind = parse_period(period)
+    except ValueError:
+        return render_template("reports/city.html", period=period, data=None,
+                               error=_("Give a period such as 2025, 2025-H1 or 2025-Q2.")), 400
+    from types import SimpleNamespace
+
+    from incubator.reports.render import period_title
+
+    title = period_title(SimpleNamespace(period_label=period, period_start=start, period_end=end))
+    return render_template("reports/city.html", period=period, title=title, data=consolidated(start, end),
+                           error=None)
 
 
 @bp.route("/names", methods=["GET", "POST"])

@@ -124,3 +124,26 @@ def test_one_incubator_shows_no_incubator_on_its_reports(login_as, make, db):
     db.session.commit()
     assert "report-incubator" not in client.get("/reports/").get_data(as_text=True)
     assert "report-incubator" not in client.get(f"/reports/{report.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.ADMIN])
+def test_the_citys_report_lists_each_incubators_figures_and_the_citys(network, login_as, role):
+    client, _ = login_as(role)
+    assert 'id="city-report-link"' in client.get("/reports/").get_data(as_text=True)
+    response = client.get("/reports/city?period=2025")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    table = page[page.index('id="city-report"'):page.index("</table>", page.index('id="city-report"'))]
+    assert "<th scope=\"col\" class=\"text-end\">HN2</th>" in table and "VUHN</th>" in table
+    cohorts = table[table.index('id="city-cohorts"'):]
+    assert [cell.split("</td>")[0] for cell in cohorts.split("<td class=\"text-end\">")[1:4]] == ["1", "1", "2"]
+    # HN2's ratio with its own 90 % target, VUHN's with its 70 %; the city's over both (3 of 4 IT businesses).
+    assert "1 / 2 = 50,0\xa0%" in table and "2 / 2 = 100,0\xa0%" in table and "3 / 4 = 75,0\xa0%" in table
+    assert "Khóa của HN2" in page and "Khóa của VUHN" in page  # each incubator's part I below
+    assert client.get("/reports/city?period=2025-Q9").status_code == 400
+
+
+def test_staff_of_one_incubator_do_not_read_the_citys_report(network, login_as):
+    client, _ = login_as(Role.STAFF)
+    assert 'id="city-report-link"' not in client.get("/reports/").get_data(as_text=True)
+    assert client.get("/reports/city").status_code == 403
