@@ -429,13 +429,16 @@ def conflicts(stage_id):
 
 # ---- Staff: ranking and decisions -------------------------------------------------------------------------
 
-def _reasons():
-    return list(db.session.scalars(sa.select(RejectionReason).where(RejectionReason.active.is_(True))
+def _reasons(stage):
+    """The active reasons of the stage's incubator (an administrator reads every incubator's; a decision takes
+    a reason of its own incubator only)."""
+    return list(db.session.scalars(sa.select(RejectionReason).where(RejectionReason.active.is_(True),
+                                                                    RejectionReason.incubator_id == stage.incubator_id)
                                    .order_by(RejectionReason.position, RejectionReason.id)))
 
 
 def _decision_choices(form, stage, has_next: bool):
-    form.reason.choices = [SelectChoice("", "—")] + [SelectChoice(r.id, r.label) for r in _reasons()]
+    form.reason.choices = [SelectChoice("", "—")] + [SelectChoice(r.id, r.label) for r in _reasons(stage)]
     # No decision is preselected: an accept cannot be undone, so it must be chosen.
     form.decision.choices = [SelectChoice("", _("— choose —"))] + [
         SelectChoice(d.value, d.label) for d in Decision if d is not Decision.ADVANCE or has_next]

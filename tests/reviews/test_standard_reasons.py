@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from incubator.applications.enums import ApplicationStatus
 from incubator.audit.models import AuditEntry
+from incubator.auth.enums import Role
 from incubator.organisation import services as organisation
 from incubator.organisation.scoping import scoped_to
 from incubator.reviews.decisions import copy_standard_reasons
@@ -38,3 +40,20 @@ def test_a_new_incubator_gets_the_standard_reasons_audited_and_the_first_keeps_i
     assert len(entries) == 6 and {e.actor_id for e in entries} == {admin.id}
     assert copy_standard_reasons(hn2) == []  # an incubator with reasons keeps them as they are
 
+
+
+def test_an_administrator_deciding_in_hn2_is_offered_hn2s_reasons_only(make, db, login_as):
+    from incubator.organisation.current import use_incubator
+
+    make.rejection_reason(label_vi="Lý do riêng của VUHN", label_en="VUHN's own")
+    hn2 = organisation.create("HN2", "Vườn ươm Hà Nội 2", actor=None)
+    db.session.commit()
+    with use_incubator(hn2):
+        stage = make.review_stage()
+        application = make.application(intake_round=stage.round, status=ApplicationStatus.UNDER_REVIEW)
+        entry = make.stage_entry(stage, application)
+    client, _ = login_as(Role.ADMIN)
+    response = client.get(f"/reviews/entries/{entry.id}/decide")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert STANDARD_REJECTION_REASONS[0][0] in page and "Lý do riêng của VUHN" not in page
