@@ -93,13 +93,21 @@ def _tell_officials(report: PeriodicReport) -> None:
     from incubator.auth.enums import Role
     from incubator.auth.queries import active_with_role
     from incubator.mail import services as mail
+    from incubator.organisation.current import several_incubators
     from incubator.urls import external_url
 
     link = external_url("reports.report", report_id=report.id)
+    network = several_incubators()  # then the subject names the incubator, in the official's language
+
+    def subject():
+        if network:
+            return _("Report %(number)s of %(incubator)s is finalised", number=report.number,
+                     incubator=report.incubator.name)
+        return _("Report %(number)s of the incubator is finalised", number=report.number)
+
     for official in active_with_role(Role.OFFICIAL):
-        mail.send_to(official, "report_finalised",
-                     lambda: _("Report %(number)s of the incubator is finalised", number=report.number),
-                     event=f"report.final:{report.id}", report=report, link=link)
+        mail.send_to(official, "report_finalised", subject, event=f"report.final:{report.id}", report=report,
+                     link=link)
 
 
 def new_version(report: PeriodicReport, *, actor) -> PeriodicReport:

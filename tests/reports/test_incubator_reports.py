@@ -66,8 +66,11 @@ def _hn2_figures(figures: dict) -> None:
     assert figures["targets"]["graduates"]["count"] == 0
 
 
-def test_an_administrator_of_the_network_finalises_hn2s_report_with_hn2s_figures(network, login_as, db):
+def test_an_administrator_of_the_network_finalises_hn2s_report_with_hn2s_figures(network, login_as, make, db):
+    from incubator.mail.models import OutboxMessage
+
     client, _ = login_as(Role.ADMIN)
+    official = make.user(Role.OFFICIAL, locale="en")
     report = network["reports"]["HN2"]
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert "Khóa của HN2" in page and "Khóa của VUHN" not in page  # the draft shows HN2's figures too
@@ -76,6 +79,9 @@ def test_an_administrator_of_the_network_finalises_hn2s_report_with_hn2s_figures
     report = db.session.get(PeriodicReport, report.id)
     assert report.is_final
     _hn2_figures(report.snapshot)
+    mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_address == official.email))
+    assert mail.subject == "Report 01/BC-HN2 of Hà Nội incubator 2 is finalised"
+    assert "Hà Nội incubator 2 has finalised its report 01/BC-HN2" in mail.body_text
 
 
 def test_finalising_inside_another_incubators_scope_still_counts_the_reports_own(network, make, db):
