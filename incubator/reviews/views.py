@@ -605,7 +605,9 @@ def reasons():
                      message=_("Reason added."), to=url_for("reviews.reasons"))
     if done:
         return done
-    items = db.session.scalars(sa.select(RejectionReason).order_by(RejectionReason.position, RejectionReason.id))
+    # Each incubator keeps its own list: a reader of several (an administrator) sees them one after the other.
+    items = db.session.scalars(sa.select(RejectionReason).order_by(RejectionReason.incubator_id,
+                                                                   RejectionReason.position, RejectionReason.id))
     return render_template("reviews/reasons.html", form=form, reasons=list(items)), form_status(form)
 
 

@@ -57,3 +57,17 @@ def test_an_administrator_deciding_in_hn2_is_offered_hn2s_reasons_only(make, db,
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert STANDARD_REJECTION_REASONS[0][0] in page and "Lý do riêng của VUHN" not in page
+
+
+def test_an_administrator_reads_each_incubators_reasons_marked_with_its_code(make, db, login_as):
+    make.rejection_reason(label_vi="Lý do riêng của VUHN", label_en="VUHN's own")
+    organisation.create("HN2", "Vườn ươm Hà Nội 2", actor=None)
+    db.session.commit()
+    admin, _ = login_as(Role.ADMIN)
+    page = admin.get("/reviews/reasons").get_data(as_text=True)
+    assert page.index("Lý do riêng của VUHN") < page.index(STANDARD_REJECTION_REASONS[0][0])  # VUHN's first
+    assert page.count('reason-incubator">HN2<') == 6 and page.count('reason-incubator">VUHN<') == 1
+    staff, _ = login_as(Role.STAFF)  # of VUHN: its own list, unmarked
+    page = staff.get("/reviews/reasons").get_data(as_text=True)
+    assert "Lý do riêng của VUHN" in page and "reason-incubator" not in page
+    assert STANDARD_REJECTION_REASONS[0][0] not in page
