@@ -75,6 +75,29 @@ class NewReportForm(Form):
         return code, start, end
 
 
+class PeriodForm(Form):
+    """A period chosen in words, read from the query string (the city's report): a year, and the whole of it, a
+    half or a quarter; the last quarter ended by default."""
+
+    class Meta:
+        csrf = False
+
+    year = SelectField(_l("Year"), coerce=int, validators=[Optional()])
+    part = SelectField(_l("Period"), choices=lambda: _part_choices()[:-1], validators=[Optional()])
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year.choices = [(y, str(y)) for y in range(min(today.year + 1, LAST_YEAR), FIRST_YEAR - 1, -1)]
+        default_year, default_part = last_quarter(today)
+        if self.year.data not in {y for y, _label in self.year.choices}:
+            self.year.data = default_year
+        if self.part.data not in PARTS[:-1]:
+            self.part.data = default_part
+
+    def code(self) -> str:
+        return str(self.year.data) if self.part.data == "year" else f"{self.year.data}-{self.part.data}"
+
+
 class ReportForm(Form):
     version = HiddenField()
     number = text_field(_l("Number (e.g. 12/BC-TTĐT)"), 60)

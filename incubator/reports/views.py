@@ -14,6 +14,7 @@ from incubator.extensions import db
 from incubator.reports import services
 from incubator.reports.forms import NewReportForm, ReportForm
 from incubator.reports.models import PeriodicReport
+from incubator.reports.permissions import can_read_city_report, can_read_reports
 from incubator.web import form_status, save_form
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -25,13 +26,6 @@ def report_period(report) -> str:
     from incubator.reports.render import period_title
 
     return period_title(report)
-
-
-def can_read_reports(user) -> bool:
-    from incubator.auth.enums import Role
-    from incubator.auth.permissions import has_role
-
-    return has_role(user, Role.STAFF, Role.ADMIN, Role.OFFICIAL)
 
 
 def _list(form: NewReportForm, status: int = 200):
@@ -147,43 +141,25 @@ def pdf(report_id, lang):
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-def can_read_city_report(user) -> bool:
-    """The city's consolidated report is for readers of the whole network: officials and administrators."""
-    from incubator.auth.enums import Role
-    from incubator.auth.permissions import has_role
-
-    return has_role(user, Role.ADMIN, Role.OFFICIAL)
-
-
-def _last_quarter() -> str:
-    from incubator.i18n import local_today
-
-    today = local_today()
-    quarter = (today.month - 1) // 3
-    return f"{today.year - 1}-Q4" if quarter == 0 else f"{today.year}-Q{quarter}"
-
-
 @bp.route("/city")
 @require(can_read_city_report)
 def city():
     """For a period (?period=2025, 2025-H1, 2025-Q2; the last quarter ended by default), each incubator's part I
     figures with its own targets beside the city's targets and the sums that add up: a page, not yet a PDF."""
+    from incubator.i18n import local_today
     from incubator.reports.figures import consolidated
+    from incubator.reports.forms import PeriodForm
     from incubator.reports.periods import parse_period
 
-    period = (request.args.get("period") or _last_quarter()).strip().upper()
-    try:
-        start, end, _kind = parse_period(period)
-    except ValueError:
-        return render_template("reports/city.html", period=period, data=None,
-                               error=_("Give a period such as 2025, 2025-H1 or 2025-Q2.")), 400
+    form = PeriodForm(request.args, today=local_today())  # chosen in words; the last quarter ended by default
+    period = form.code()
+    start, end, _kind = parse_period(period)
     from types import SimpleNamespace
 
     from incubator.reports.render import period_title
 
     title = period_title(SimpleNamespace(period_label=period, period_start=start, period_end=end))
-    return render_template("reports/city.html", period=period, title=title, data=consolidated(start, end),
-                           error=None)
+    return render_template("reports/city.html", form=form, title=title, data=consolidated(start, end))
 
 
 @bp.route("/names", methods=["GET", "POST"])
