@@ -22,19 +22,37 @@ def test_upgrade_creates_every_table(app_ctx):
     assert "alembic_version" in tables
 
 
+def _fresh_database_url(tmp_path, name: str) -> str:
+    """A database of the test's own, empty: on the PostgreSQL server of the run (re-created) or a SQLite file."""
+    import os
+
+    if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
+        # make_url, not string slicing: the server may be given in the query (?host=/tmp&port=54329)
+        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
+            database=f"incubator_{name}").render_as_string(hide_password=False)
+        _recreate_pg_database(url)
+        return url
+    return f"sqlite:///{tmp_path / f'{name}.sqlite'}"
+
+
+def _app_on_fresh_database(tmp_path, name: str):
+    """An application of its own on a fresh database (no migration run yet)."""
+    from incubator import create_app
+
+    url = _fresh_database_url(tmp_path, name)
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
+                      "MAIL_SERVER": None})
+    app.instance_path = str(tmp_path)
+    return app
+
+
 def test_flask_db_upgrade_builds_an_empty_database_from_nothing(tmp_path):
     """`flask --app incubator db upgrade` on a new SQLite file, as a newcomer runs it."""
     import os
     import subprocess
     import sys
 
-    if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
-        # make_url, not string slicing: the server may be given in the query (?host=/tmp&port=54329)
-        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
-            database="incubator_upgrade_check").render_as_string(hide_password=False)
-        _recreate_pg_database(url)
-    else:
-        url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    url = _fresh_database_url(tmp_path, "upgrade_check")
     env = {**os.environ, "INCUBATOR_DATABASE_URL": url, "INCUBATOR_INSTANCE_PATH": str(tmp_path)}
     env.pop("INCUBATOR_SECRET_KEY", None)
     env.pop("FLASK_DEBUG", None)
@@ -157,21 +175,11 @@ def test_an_upgraded_installation_keeps_every_row_each_in_vuhn(app, tmp_path):
     """From the schema before incubators, with rows in every first-level table and in tables that refer to them
     (which a table rebuilt on SQLite must not lose): every row is kept, each in VUHN; roles held in an incubator
     are VUHN's, administrators', officials' and founders' are network-wide."""
-    import os
 
     from flask_migrate import downgrade, upgrade
 
-    from incubator import create_app
 
-    if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
-        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
-            database="incubator_network_upgrade").render_as_string(hide_password=False)
-        _recreate_pg_database(url)
-    else:
-        url = f"sqlite:///{tmp_path / 'before.sqlite'}"
-    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
-                        "MAIL_SERVER": None})
-    other.instance_path = str(tmp_path)
+    other = _app_on_fresh_database(tmp_path, "network_upgrade")
     with other.app_context():
         upgrade(revision=BEFORE_INCUBATORS)
         engine = other.extensions["migrate"].db.engine
@@ -218,21 +226,11 @@ def test_an_upgrade_places_each_row_in_its_parents_incubator(app, tmp_path):
     incubator holding a round, a cohort, a service and a pipeline entry before 5c0a1d2e3f40, everything below
     them lands in it, a question of VUHN's round stays VUHN's, and the rejection reasons (no parent) are VUHN's.
     Downgraded, every row is still there."""
-    import os
 
     from flask_migrate import downgrade, upgrade
 
-    from incubator import create_app
 
-    if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
-        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
-            database="incubator_children_upgrade").render_as_string(hide_password=False)
-        _recreate_pg_database(url)
-    else:
-        url = f"sqlite:///{tmp_path / 'children.sqlite'}"
-    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
-                        "MAIL_SERVER": None})
-    other.instance_path = str(tmp_path)
+    other = _app_on_fresh_database(tmp_path, "children_upgrade")
     with other.app_context():
         upgrade(revision=BEFORE_INCUBATORS)
         engine = other.extensions["migrate"].db.engine
@@ -333,26 +331,16 @@ def _figures(target, days) -> dict:
 def test_an_upgraded_installation_keeps_its_figures_at_every_date(app, tmp_path):
     """Today's targets become the city's and VUHN gets copies of them (an edited threshold too): the city's
     figures and VUHN's, at every date, in the series and in the drill-down, are those of before the upgrade."""
-    import os
     from datetime import date
     from decimal import Decimal
 
     from flask_migrate import downgrade, upgrade
 
-    from incubator import create_app
     from incubator.targets.enums import TargetKind
     from incubator.targets.models import Target
     from incubator.targets.queries import figures_as_json
 
-    if os.environ.get("INCUBATOR_TEST_DATABASE_URL"):
-        url = sa.engine.make_url(os.environ["INCUBATOR_TEST_DATABASE_URL"]).set(
-            database="incubator_targets_upgrade").render_as_string(hide_password=False)
-        _recreate_pg_database(url)
-    else:
-        url = f"sqlite:///{tmp_path / 'figures.sqlite'}"
-    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
-                        "MAIL_SERVER": None})
-    other.instance_path = str(tmp_path)
+    other = _app_on_fresh_database(tmp_path, "targets_upgrade")
     days = [date.fromisoformat(d) for d in DAYS]
 
     def typed(query):  # SQLite returns dates as text to a plain query
