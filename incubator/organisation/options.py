@@ -27,13 +27,19 @@ def chosen_incubator(code: str | None) -> Incubator:
         incubator = by_code(code)
         if incubator is None:
             raise _refusal(_l("No incubator has the code %(code)s. `flask --app incubator incubators list` "
-                              "shows them.", code=code.strip().upper()))
+                              "shows them.", code=_shown(code)))
         return incubator
     only = only_incubator_id()
     if only is None:
         raise _refusal(_l("This installation serves several incubators: name the one to act in with "
                           "--incubator CODE (`flask --app incubator incubators list` shows them)."))
     return db.session.get(Incubator, only)
+
+
+def _shown(code: str) -> str:
+    """The code as typed, upper-cased, with any control character escaped (a terminal shows \\x00, not a NUL)."""
+    code = code.strip().upper()
+    return code if code.isprintable() else ascii(code)
 
 
 def _refusal(message) -> click.ClickException:

@@ -154,3 +154,11 @@ def test_incubators_create_requires_a_name(runner, db):
     result = runner.invoke(args=["incubators", "create", "HN1"])
     assert result.exit_code == 2
     assert "--name" in result.output
+
+
+@pytest.mark.parametrize("code", ["\x00", "HN\x001", "vu hn", "x" * 300])
+def test_a_command_told_a_code_no_incubator_can_have_says_so_without_asking_the_database(runner, db, code):
+    """A NUL byte in a query is an error on PostgreSQL (the CLI fuzzer found it): such a code is unknown."""
+    result = runner.invoke(args=["targets", "--incubator", code])
+    assert result.exit_code == 1 and "No incubator has the code" in result.output
+    assert "\x00" not in result.output and "Traceback" not in result.output
