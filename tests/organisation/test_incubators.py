@@ -156,7 +156,7 @@ def test_incubators_create_requires_a_name(runner, db):
     assert "--name" in result.output
 
 
-@pytest.mark.parametrize("code", ["\x00", "HN\x001", "vu hn", "x" * 300])
+@pytest.mark.parametrize("code", ["\x00", "HN\x001", "\udcff\x00", "vu hn", "x" * 300])
 def test_a_command_told_a_code_no_incubator_can_have_says_so_without_asking_the_database(runner, db, code):
     """A NUL byte in a query is an error on PostgreSQL (the CLI fuzzer found it): such a code is unknown."""
     result = runner.invoke(args=["targets", "--incubator", code])
