@@ -70,17 +70,17 @@ def copy_city_targets(incubator, *, actor=None) -> list[Target]:
     """Give an incubator its own copy of each city target (same code, names, kind, threshold, window and source
     document) it has no row of that code for; its staff may then edit them. Returns the copies made."""
     theirs = set(db.session.scalars(sa.select(Target.code).where(Target.incubator_id == incubator.id)))
-    copies = []
-    for city in _city_targets():
-        if city.code in theirs:
-            continue
-        copy = Target(incubator_id=incubator.id, **{name: getattr(city, name) for name in COPIED})
-        db.session.add(copy)
-        db.session.flush()
-        audit.record("target.create", copy, to_state=str(copy.threshold), actor=actor,
-                     reason=f"copy of the city's target for {incubator.code}")
-        copies.append(copy)
-    return copies
+    return [_copy(city, incubator, actor=actor) for city in _city_targets() if city.code not in theirs]
+
+
+def _copy(city: Target, incubator, *, actor=None) -> Target:
+    """The incubator's own copy of one city target, audited."""
+    copy = Target(incubator_id=incubator.id, **{name: getattr(city, name) for name in COPIED})
+    db.session.add(copy)
+    db.session.flush()
+    audit.record("target.create", copy, to_state=str(copy.threshold), actor=actor,
+                 reason=f"copy of the city's target for {incubator.code}")
+    return copy
 
 
 def _incubator_created(incubator, actor=None, **_extra) -> None:
@@ -141,6 +141,13 @@ def create_target(*, actor=None, incubator_id: int | None = None, **fields) -> T
     db.session.add(target)
     db.session.flush()
     audit.record("target.create", target, to_state=str(target.threshold), actor=actor)
+    if incubator_id is None:  # a city target added later: each incubator gets its copy, as a new one does
+        from incubator.organisation.queries import all_incubators
+
+        for incubator in all_incubators():
+            if not db.session.scalar(sa.select(Target.id).where(Target.incubator_id == incubator.id,
+                                                                 Target.code == target.code)):
+                _copy(target, incubator, actor=actor)
     return target
 
 

@@ -289,3 +289,19 @@ def test_with_a_single_incubator_the_command_prints_what_it_printed_before(db, r
         for args in ((), ("--incubator", "VUHN")):
             result = runner.invoke(args=["targets", "--as-of", day, "--json", *args])
             assert result.output == json.dumps(expected, ensure_ascii=False) + "\n", (day, args)
+
+
+def test_a_city_target_added_later_is_copied_to_every_incubator_that_has_no_target_of_its_code(db, network):
+    """As a new incubator gets the city's targets, the incubators get a city target added after them (audited);
+    an incubator that already has a target of that code keeps its own."""
+    vuhn, hn2 = by_code("VUHN"), by_code("HN2")
+    fields = {"name_vi": "Chứng nhận", "name_en": "Certified", "kind": "incubated_it_ratio", "threshold": Decimal("5")}
+    services.create_target(code="CERT5", incubator_id=hn2.id, **{**fields, "threshold": Decimal("8")})
+    services.create_target(code="CERT5", **fields)
+    db.session.commit()
+    rows = {t.incubator_id: t.threshold for t in db.session.scalars(sa.select(Target).where(Target.code == "CERT5"))}
+    assert rows == {None: 5, vuhn.id: 5, hn2.id: 8}
+    vuhn_copy = db.session.scalar(sa.select(Target).where(Target.code == "CERT5", Target.incubator_id == vuhn.id))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_type == "targets",
+                                                           AuditEntry.object_id == str(vuhn_copy.id)))
+    assert entry.action == "target.create" and entry.reason == "copy of the city's target for VUHN"
