@@ -51,10 +51,11 @@ class PeriodicReport(IncubatorScoped, db.Model):
         return self.status == ReportStatus.FINAL
 
 
-class BodyName(db.Model):
+class BodyName(IncubatorScoped, db.Model):
     """A name a report prints (a body, the place, the signer's title), in both languages, from the day it
-    applies until the day it stops (both inclusive; open-ended while it lasts). A report takes the names in
-    force on its period's last day."""
+    applies until the day it stops (both inclusive; open-ended while it lasts). A report takes the names of its
+    incubator in force on its period's last day: each incubator keeps its own (its issuing body is the
+    organisation that runs it)."""
 
     __tablename__ = "report_names"
 

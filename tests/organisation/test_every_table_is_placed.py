@@ -67,7 +67,6 @@ NETWORK_WIDE = {
                        "every incubator",
     "review_conflicts": "a reviewer's tie to a business holds wherever the business applies",
     "targets": "the city's targets, and each incubator's own copies (incubator_id empty: the city's)",
-    "report_names": "the dated names of the bodies reports print, city-wide for now",
 }
 
 
