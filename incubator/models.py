@@ -19,6 +19,16 @@ from incubator.organisation.models import Incubator
 from incubator.outcomes.models import GraduationOutcome
 from incubator.partners.models import Partner
 from incubator.reports.models import PeriodicReport
+from incubator.requests.models import (
+    AnsweringBody,
+    BusinessRequest,
+    CalendarDay,
+    RequestAnswer,
+    RequestAttachment,
+    RequestCategory,
+    RequestEvent,
+    RequestNumberCounter,
+)
 from incubator.reviews.models import (
     Assignment,
     Conflict,
@@ -35,10 +45,13 @@ from incubator.targets.models import Target
 __all__ = [
     "AccountToken",
     "Agreement",
+    "AnsweringBody",
     "Application",
     "ApplicationDocument",
     "Assignment",
     "AuditEntry",
+    "BusinessRequest",
+    "CalendarDay",
     "CalendarToken",
     "Cohort",
     "CohortMember",
@@ -63,6 +76,11 @@ __all__ = [
     "ProgressReport",
     "RejectionReason",
     "ReportReminder",
+    "RequestAnswer",
+    "RequestAttachment",
+    "RequestCategory",
+    "RequestEvent",
+    "RequestNumberCounter",
     "Residency",
     "Review",
     "ReviewStage",

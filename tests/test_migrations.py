@@ -192,6 +192,8 @@ def test_an_upgraded_installation_keeps_every_row_each_in_vuhn(app, tmp_path):
         upgrade()
         with engine.connect() as conn:
             after = _counts(conn)
+            # Tables a later migration adds (businesses' requests, issue 21) were not there to keep rows in.
+            after = {name: count for name, count in after.items() if name in before}
             assert after.pop("targets") == 2 * before["targets"]  # the city's, and VUHN's copies
             assert after == {name: count for name, count in before.items() if name != "targets"}
             incubators = conn.exec_driver_sql("SELECT id, code, name_vi, name_en FROM incubators").all()

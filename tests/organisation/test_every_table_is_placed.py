@@ -67,6 +67,11 @@ NETWORK_WIDE = {
                        "every incubator",
     "review_conflicts": "a reviewer's tie to a business holds wherever the business applies",
     "targets": "the city's targets, and each incubator's own copies (incubator_id empty: the city's)",
+    "request_categories": "what businesses' requests are about, with their time limits, is one list city-wide",
+    "answering_bodies": "the Department's units, the city's departments and districts answer requests from "
+                        "every incubator",
+    "calendar_days": "the government's days off and make-up working days hold for the whole city",
+    "request_number_counters": "a request's number (KN-2026-0001) is city-wide per year",
 }
 
 
