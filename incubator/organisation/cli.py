@@ -23,13 +23,21 @@ def register(app: Flask) -> None:
     @click.option("--name", "name_vi", required=True, help="The incubator's name in Vietnamese.")
     @click.option("--name-en", "name_en", default=None, help="Its name in English.")
     @click.option("--address", default=None, help="Its address.")
-    def create_command(code: str, name_vi: str, name_en: str | None, address: str | None) -> None:
-        """Add an incubator: CODE is 2 to 10 capital letters or digits, starting with a letter (e.g. HN1)."""
+    @click.option("--operator", "operator_vi", default=None,
+                  help="The organisation that runs it, in Vietnamese: the issuing body its reports print "
+                       "(left out: the incubator's name).")
+    @click.option("--operator-en", "operator_en", default=None, help="That organisation's name in English.")
+    def create_command(code: str, name_vi: str, name_en: str | None, address: str | None,
+                       operator_vi: str | None, operator_en: str | None) -> None:
+        """Add an incubator: CODE is 2 to 10 capital letters or digits, starting with a letter (e.g. HN1). It
+        gets copies of the city's targets, the standard reasons for rejection and the names its reports print
+        (those of the first incubator in force today, its operator as the issuing body)."""
         from incubator.organisation import services
 
         with write_lock():
             try:
-                incubator = services.create(code, name_vi, name_en, address, actor=None)
+                incubator = services.create(code, name_vi, name_en, address, actor=None, operator_vi=operator_vi,
+                                            operator_en=operator_en)
             except DomainError as exc:
                 db.session.rollback()
                 with force_locale("en"):

@@ -31,15 +31,23 @@ class Incubator(db.Model):
     name_vi: Mapped[str] = mapped_column(sa.String(300))
     name_en: Mapped[str | None] = mapped_column(sa.String(300))
     address: Mapped[str | None] = mapped_column(sa.String(300))
-    # The stored upload name of the logo its reports will print (not used yet).
+    # The stored upload name (uploads kind "logos") of the logo its reports print in their heading.
     logo: Mapped[str | None] = mapped_column(sa.String(100))
-    # What its reports' numbers end with (not used yet).
+    # What its reports' numbers end with: "BC-VƯTT" in "03/BC-VƯTT" (empty: "BC-" and its code).
     report_number_suffix: Mapped[str | None] = mapped_column(sa.String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version_id: Mapped[int] = mapped_column(default=1)  # its record is edited on a page: version-checked
+
+    __mapper_args__ = {"version_id_col": version_id}
 
     @property
     def name(self) -> str:
         return _localised(self.name_vi, self.name_en)
+
+    @property
+    def number_suffix(self) -> str:
+        """What its reports' numbers end with: its own suffix, else "BC-" (a report, báo cáo) and its code."""
+        return self.report_number_suffix or f"BC-{self.code}"
 
     def __repr__(self) -> str:
         return f"<Incubator {self.code}>"

@@ -17,6 +17,8 @@ from incubator.organisation.models import CODE_PATTERN, Incubator
 DEFAULT_CODE = "VUHN"
 DEFAULT_NAME_VI = "Vườn ươm doanh nghiệp CNTT đổi mới sáng tạo thành phố Hà Nội"
 DEFAULT_NAME_EN = "Hà Nội innovation ICT business incubator"
+# What its reports' numbers end with ("03/BC-VƯTT"); another incubator's are "BC-" and its code until set.
+DEFAULT_REPORT_NUMBER_SUFFIX = "BC-VƯTT"
 
 # A new incubator was added (sent with the incubator, and actor=who added it, None for the installation's own
 # default, which also comes with default=True): what a higher domain keeps per incubator is created by its
@@ -36,9 +38,11 @@ def normalise_code(code: str | None) -> str:
 
 
 def create(code: str, name_vi: str, name_en: str | None = None, address: str | None = None, *,
-           actor=None) -> Incubator:
+           actor=None, operator_vi: str | None = None, operator_en: str | None = None) -> Incubator:
     """A new incubator: a code of 2 to 10 upper-case letters and digits starting with a letter (written in
-    lower case, it is upper-cased), unique; a Vietnamese name; an English name and an address if given."""
+    lower case, it is upper-cased), unique; a Vietnamese name; an English name and an address if given.
+    ``operator_vi``/``operator_en``: the organisation that runs it, the issuing body its reports print (left
+    out, the incubator's own name), passed on to the receivers of ``incubator_created``."""
     code = normalise_code(code)
     if not CODE_PATTERN.fullmatch(code):
         raise DomainError(_l("An incubator's code is 2 to 10 capital letters or digits, starting with a letter "
@@ -47,7 +51,9 @@ def create(code: str, name_vi: str, name_en: str | None = None, address: str | N
         (address or "").strip() or None
     if not name_vi:
         raise DomainError(_l("Give the incubator's name."), field="name_vi")
-    for value, field in ((name_vi, "name_vi"), (name_en, "name_en"), (address, "address")):
+    operator_vi, operator_en = (operator_vi or "").strip() or None, (operator_en or "").strip() or None
+    for value, field in ((name_vi, "name_vi"), (name_en, "name_en"), (address, "address"),
+                         (operator_vi, "operator_vi"), (operator_en, "operator_en")):
         if value is not None and len(value) > 300:
             raise DomainError(_l("Use at most %(n)d characters.", n=300), field=field)
     if db.session.scalar(sa.select(Incubator.id).where(Incubator.code == code)) is not None:
@@ -57,7 +63,7 @@ def create(code: str, name_vi: str, name_en: str | None = None, address: str | N
     db.session.flush()
     current.forget()
     audit.record("incubator.create", incubator, label=incubator.code, to_state="created", actor=actor)
-    incubator_created.send(incubator, actor=actor)
+    incubator_created.send(incubator, actor=actor, operator_vi=operator_vi, operator_en=operator_en)
     return incubator
 
 
@@ -67,7 +73,8 @@ def ensure_default() -> Incubator | None:
     installation's starting point, not someone's change."""
     if db.session.scalar(sa.select(Incubator.id).limit(1)) is not None:
         return None
-    incubator = Incubator(code=DEFAULT_CODE, name_vi=DEFAULT_NAME_VI, name_en=DEFAULT_NAME_EN)
+    incubator = Incubator(code=DEFAULT_CODE, name_vi=DEFAULT_NAME_VI, name_en=DEFAULT_NAME_EN,
+                          report_number_suffix=DEFAULT_REPORT_NUMBER_SUFFIX)
     db.session.add(incubator)
     db.session.flush()
     current.forget()

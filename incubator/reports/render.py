@@ -80,12 +80,13 @@ def keep_together(name: str) -> str:
 
 
 def report_names(report) -> dict:
-    """Both languages' names for this report: those it was issued with, or those in force at its period's end."""
+    """Both languages' names for this report: those it was issued with, or its incubator's in force at its
+    period's end (a report of HL prints HL's names, whoever renders it)."""
     from incubator.reports.queries import names_in_force
 
     if report.is_final and report.names:
         return report.names
-    return names_in_force(report.period_end)
+    return names_in_force(report.period_end, report.incubator_id)
 
 
 def document_html(report, figures: dict, lang: str) -> str:

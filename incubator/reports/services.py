@@ -13,6 +13,7 @@ from incubator.db import utcnow
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
 from incubator.i18n import local_today
+from incubator.organisation.models import Incubator
 from incubator.reports.enums import SINGLE_KINDS, NameKind, ReportStatus
 from incubator.reports.models import BodyName, PeriodicReport
 from incubator.reports.periods import check_dates
@@ -39,6 +40,12 @@ def create(*, actor, period_label: str, start, end, **fields) -> PeriodicReport:
                             **{k: (fields.get(k) or "").strip() or None for k in TEXT_FIELDS})
     db.session.add(report)
     db.session.flush()
+    if report.number is None:  # proposed: the next of its incubator's series in the year it is issued
+        from incubator.reports.queries import next_number
+
+        year = (report.issued_on or local_today()).year
+        report.number = next_number(db.session.get(Incubator, report.incubator_id), year)
+        db.session.flush()
     audit.record("report.create", report, label=period_label, actor=actor)
     return report
 
@@ -69,12 +76,24 @@ def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
     expect_version(report, version)
     if not report.number:
         raise DomainError(_l("Give the report its number before finalising it."), field="number")
+    from incubator.reports.queries import number_taken
+
+    taken = number_taken(report)
+    if taken is not None:
+        from incubator.reports.render import period_title
+
+        raise DomainError(_l("The report of %(period)s already carries the number %(number)s: give this one "
+                             "another.", period=period_title(taken), number=report.number), field="number")
     if report.issued_on is None:
         report.issued_on = local_today()  # the day in Hà Nội, not in UTC (07:00 earlier)
     # The report's incubator's figures and targets, even when an official of the whole network finalises it.
     figures = compute(report.period_start, report.period_end, report.incubator_id)
     report.snapshot = figures
-    report.names = names_in_force(report.period_end)  # issued with these names, whatever staff change later
+    # Issued with these names, whatever staff change later, and by this incubator as it was named then.
+    incubator = db.session.get(Incubator, report.incubator_id)
+    report.names = {**names_in_force(report.period_end, report.incubator_id),
+                    "incubator": {"code": incubator.code, "name_vi": incubator.name_vi,
+                                  "name_en": incubator.name_en}}
     report.pdf_vi = render_pdf(report, figures, "vi")
     report.pdf_en = render_pdf(report, figures, "en")
     report.status = ReportStatus.FINAL
@@ -146,17 +165,73 @@ DEFAULT_NAMES = (
 NAME_FIELDS = ("kind", "name_vi", "name_en", "valid_from", "valid_until", "position")
 
 
-def ensure_default_names() -> int:
-    """Create the seeded names when there are none yet (the demo, a database made by create_all); never touch
-    the names staff keep."""
-    if db.session.scalar(sa.select(sa.func.count(BodyName.id))):
+def ensure_default_names(incubator_id: int | None = None) -> int:
+    """Give the incubator (the current one when None) the seeded names when it has none yet (the demo, a
+    database made by create_all); never touch the names staff keep."""
+    from incubator.organisation.current import current_incubator_id
+
+    incubator_id = incubator_id if incubator_id is not None else current_incubator_id()
+    if db.session.scalar(sa.select(sa.func.count(BodyName.id)).where(BodyName.incubator_id == incubator_id)
+                         .execution_options(all_incubators=True)):
         return 0
     for kind, vi, en, start, until, position in DEFAULT_NAMES:
         db.session.add(BodyName(kind=kind, name_vi=vi, name_en=en, valid_from=start, valid_until=until,
-                                position=position))
+                                position=position, incubator_id=incubator_id))
     db.session.flush()
     audit.record("report_name.seed", object_type=BodyName.__tablename__, label=str(len(DEFAULT_NAMES)))
     return len(DEFAULT_NAMES)
+
+
+def copy_names(incubator, *, actor=None, operator_vi: str | None = None,
+               operator_en: str | None = None) -> list[BodyName]:
+    """Give a new incubator copies of the names of the first incubator (the installation's own, VUHN) in force
+    today, with their dates and order, each audited; its issuing body is the organisation that runs it instead:
+    ``operator_vi``/``operator_en`` when given, else the incubator's own names. Nothing when it has names
+    already, or is the first. Its staff edit them afterwards on the names page."""
+    first_id = db.session.scalar(sa.select(sa.func.min(Incubator.id)))
+    if first_id is None or first_id == incubator.id:
+        return []
+    if db.session.scalar(sa.select(BodyName.id).where(BodyName.incubator_id == incubator.id).limit(1)
+                         .execution_options(all_incubators=True)) is not None:
+        return []
+    today = local_today()
+    in_force = db.session.scalars(
+        sa.select(BodyName).where(BodyName.incubator_id == first_id, BodyName.valid_from <= today,
+                                  sa.or_(BodyName.valid_until.is_(None), BodyName.valid_until >= today))
+        .order_by(BodyName.id).execution_options(all_incubators=True)).all()
+    operator_vi = " ".join((operator_vi or "").split()) or incubator.name_vi
+    operator_en = " ".join((operator_en or "").split()) or incubator.name_en or operator_vi
+    made = []
+    for row in in_force:
+        copy = BodyName(incubator_id=incubator.id, **{key: getattr(row, key) for key in NAME_FIELDS})
+        if row.kind is NameKind.ISSUING_BODY:
+            copy.name_vi, copy.name_en = operator_vi[:300], operator_en[:300]
+        made.append(copy)
+    if not any(row.kind is NameKind.ISSUING_BODY for row in in_force):  # its operator all the same
+        made.append(BodyName(incubator_id=incubator.id, kind=NameKind.ISSUING_BODY, name_vi=operator_vi[:300],
+                             name_en=operator_en[:300], valid_from=date(2000, 1, 1), position=0))
+    db.session.add_all(made)
+    db.session.flush()
+    for name in made:
+        audit.record("report_name.create", name, label=name.name_vi, to_state=name.kind.value, actor=actor,
+                     reason=f"copy of the first incubator's names for {incubator.code}")
+    return made
+
+
+def _incubator_created(incubator, actor=None, default=False, operator_vi=None, operator_en=None,
+                       **_extra) -> None:
+    """A new incubator starts with the first incubator's names (its own issuing body); the installation's
+    default one has those the migrations seeded."""
+    if not default:
+        copy_names(incubator, actor=actor, operator_vi=operator_vi, operator_en=operator_en)
+
+
+def connect_to_organisation() -> None:
+    """Called by the factory: a new incubator gets copies of the names reports print (organisation's
+    incubator_created; connecting twice connects once)."""
+    from incubator.organisation.services import incubator_created
+
+    incubator_created.connect(_incubator_created)  # a module-level function: blinker's weak reference holds
 
 
 def _check_one_in_force(name: BodyName | None, values: dict) -> None:
@@ -168,6 +243,7 @@ def _check_one_in_force(name: BodyName | None, values: dict) -> None:
     start, end = values["valid_from"], values["valid_until"]
     clash = db.session.scalar(
         sa.select(BodyName).where(
+            BodyName.incubator_id == values["incubator_id"],
             BodyName.kind == values["kind"], BodyName.id != (name.id if name is not None else -1),
             sa.or_(BodyName.valid_until.is_(None), BodyName.valid_until >= start),
             *([BodyName.valid_from <= end] if end is not None else []))
@@ -207,7 +283,10 @@ def save_name(name: BodyName | None, *, actor, version=None, **fields) -> BodyNa
         raise DomainError(_l("The last day comes after the first."), field="valid_until")
     if not 0 <= values["position"] <= 99:
         raise DomainError(_l("The order is a number from 0 to 99."), field="position")
-    _check_one_in_force(name, values)
+    from incubator.organisation.current import current_incubator_id
+
+    _check_one_in_force(name, {**values, "incubator_id": name.incubator_id if name is not None
+                               else current_incubator_id()})
     if name is None:
         name = BodyName(**values)
         db.session.add(name)

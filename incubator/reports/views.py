@@ -166,16 +166,19 @@ def city():
 @require(is_staff)
 def names():
     """The dated names reports print (bodies, addressees, place, signer's title), and a form to add one."""
+    from incubator.organisation.current import current_incubator
     from incubator.reports.forms import NameForm
     from incubator.reports.queries import all_names
 
+    incubator = current_incubator()  # staff keep their incubator's names (the one they work in)
     form = NameForm()
     done = save_form(form, lambda: services.save_name(None, actor=current_user,
                                                       **{k: getattr(form, k).data for k in NameForm.FIELDS}),
                      message=_("Saved."), to=url_for("reports.names"))
     if done:
         return done
-    return render_template("reports/names.html", names=all_names(), form=form), form_status(form)
+    return render_template("reports/names.html", names=all_names(incubator.id), form=form,
+                           incubator=incubator), form_status(form)
 
 
 @bp.route("/names/<int:name_id>", methods=["GET", "POST"])

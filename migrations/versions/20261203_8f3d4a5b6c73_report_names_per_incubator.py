@@ -10,6 +10,10 @@ added empty, today's rows are given to the first incubator (VUHN, else the lowes
 indexed and refers to ``incubators``. Any other incubator already created gets a copy of those rows, except the
 issuing body, which is its own name (the organisation that runs it), with the same dates.
 
+The first incubator's reports are numbered "…/BC-VƯTT" (its report number suffix, when it has none yet), and
+the incubator record gets a ``version_id``: an administrator edits it on a page (its names, address, suffix and
+logo), version-checked.
+
 Downgrade: the copies are deleted (only the first incubator's rows stay, shared again) and the column dropped.
 """
 import sqlalchemy as sa
@@ -31,11 +35,24 @@ def _first_incubator(conn):
     return found
 
 
+DEFAULT_SUFFIX = 'BC-VƯTT'
+
+
 def upgrade():
     conn = op.get_bind()
+    with op.batch_alter_table('incubators', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version_id', sa.Integer(), nullable=True))
+    incubators = sa.table('incubators', sa.column('id', sa.Integer), sa.column('version_id', sa.Integer),
+                          sa.column('report_number_suffix', sa.String))
+    conn.execute(incubators.update().values(version_id=1))
+    with op.batch_alter_table('incubators', schema=None) as batch_op:
+        batch_op.alter_column('version_id', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('report_names', schema=None) as batch_op:
         batch_op.add_column(sa.Column('incubator_id', sa.Integer(), nullable=True))
     first_id = _first_incubator(conn)
+    conn.execute(incubators.update()
+                 .where(incubators.c.id == first_id, incubators.c.report_number_suffix.is_(None))
+                 .values(report_number_suffix=DEFAULT_SUFFIX))
     names = sa.table('report_names', sa.column('id', sa.Integer), sa.column('incubator_id', sa.Integer),
                      sa.column('version_id', sa.Integer), *(sa.column(name) for name in COPIED))
     conn.execute(names.update().values(incubator_id=first_id))
@@ -73,3 +90,5 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_report_names_incubator_id_incubators'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_report_names_incubator_id'))
         batch_op.drop_column('incubator_id')
+    with op.batch_alter_table('incubators', schema=None) as batch_op:
+        batch_op.drop_column('version_id')
