@@ -100,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     connect_to_applications()
     connect_to_organisation()
     give_new_incubators_reasons()
+    give_new_incubators_report_names()
     # Every ORM query inside organisation.scoping.scoped_to sees its incubators' rows only.
     from incubator.organisation import scoping
 
