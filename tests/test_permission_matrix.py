@@ -280,6 +280,7 @@ MATRIX = {
     # The dated names of bodies a report prints (issue 18): staff keep them.
     ("GET", "reports.names", None): only(STAFF),
     ("POST", "reports.names", None): only(STAFF, ok=400),
+    ("GET", "reports.city_pdf", None): only(("admin", "official")),
     ("GET", "reports.edit_name", "name_id"): only(STAFF),
     ("POST", "reports.edit_name", "name_id"): only(STAFF, ok=400),
     # Last, as they change what the rows above read.

@@ -162,6 +162,29 @@ def city():
     return render_template("reports/city.html", form=form, title=title, data=consolidated(start, end))
 
 
+@bp.route("/city.pdf")
+@require(can_read_city_report)
+def city_pdf():
+    """The city's consolidated report for the period chosen as on its page, an A4 PDF in the language asked
+    (``?lang=vi`` or ``en``) or else the interface's: each incubator's part I figures and the city's."""
+    from flask_babel import get_locale
+
+    from incubator.i18n import local_today
+    from incubator.reports.city import render_pdf
+    from incubator.reports.forms import PeriodForm
+    from incubator.reports.periods import parse_period
+
+    form = PeriodForm(request.args, today=local_today())
+    period = form.code()
+    start, end, _kind = parse_period(period)
+    lang = request.args.get("lang")
+    if lang not in ("vi", "en"):
+        lang = "en" if str(get_locale()) == "en" else "vi"
+    data = render_pdf(start, end, period, lang, today=local_today())
+    name = f"bao-cao-tong-hop-{period.lower()}-{lang}.pdf"
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
 @bp.route("/names", methods=["GET", "POST"])
 @require(is_staff)
 def names():
