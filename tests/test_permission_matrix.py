@@ -116,6 +116,9 @@ MATRIX = {
     ("GET", "companies.claims", None): only(STAFF),
     ("GET", "companies.claim_certificate", "membership_id"): only(STAFF, ok=404),  # none attached here
     ("POST", "companies.verify", "company_id"): only(STAFF, ok=302),
+    # Taking in a business another incubator has; one this incubator sees goes on to its residency form.
+    ("GET", "companies.take_in", "tax_code"): only(STAFF, ok=302),
+    ("POST", "companies.take_in", "tax_code"): only(STAFF, ok=302),
     ("GET", "my_companies.claim", None): only(["founder"]),
     ("POST", "my_companies.claim", None): only(["founder"], ok=400),
     # Intake rounds: anyone reads the public pages; staff manage the rounds.
@@ -355,6 +358,7 @@ def _objects(make):
                                                       starts_on=residency.starts_on)).id
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
+            "tax_code": residency.company.tax_code,
             "residency_id": residency.id, "outcome_id": outcome.id, "code": city_target.code,
             "membership_id": make.member(status=MembershipStatus.PENDING).id, "round_id": intake_round.id,
             "question_id": question.id, "application_id": make.application(intake_round=intake_round).id,

@@ -464,7 +464,17 @@ def attach_document(application, document, pdf, *, actor):
 
 def connect_to_the_register() -> None:
     """Called by the factory: applications hear the register's company_changed (connecting twice connects
-    once)."""
+    once); and a business with an application submitted to an incubator's round is in that incubator, for the
+    register's rule of which businesses its staff see (a draft is the founder's own)."""
+    from incubator.companies.queries import register_presence
     from incubator.companies.services import company_changed
 
     company_changed.connect(_company_changed)  # a module-level function: blinker's weak reference holds
+    register_presence(_submitted_applications)
+
+
+def _submitted_applications():
+    import sqlalchemy as sa
+
+    table = Application.__table__
+    return sa.select(table.c.company_id, table.c.incubator_id).where(table.c.status != ApplicationStatus.DRAFT)

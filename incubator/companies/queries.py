@@ -12,13 +12,83 @@ from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from incubator.text import fold
 
+# ---- Which businesses the staff of an incubator see ---------------------------------------------------------
+#
+# A business is one record city-wide; what happens to it happens in an incubator. Staff limited to some
+# incubators (organisation.scoping) see the businesses that are *in* one of theirs (a residency, an outcome, an
+# application submitted there: what a package registers below) and the businesses that are in none anywhere
+# yet (a new business, registered by a founder or entered by staff, that any incubator may take in). The
+# others are another incubator's: not listed, not counted, and their pages answer 404. A founder's claim of a
+# business is decided by the staff who see the business. Administrators and the Department's officials (not
+# limited), and everyone in an installation with a single incubator, see every business.
+
+# Each returns a Core SELECT of (company_id, incubator_id) over a table, not an ORM entity, so that the scope's
+# criteria never narrow "anywhere" to "here".
+_PRESENCE: list = []
+
+
+def register_presence(where_a_business_is) -> None:
+    """A package whose rows put a business in an incubator registers a function returning a Core SELECT of
+    ``company_id, incubator_id`` (the applications' package: its applications past the draft). Called at
+    start-up (twice registers once)."""
+    if where_a_business_is not in _PRESENCE:
+        _PRESENCE.append(where_a_business_is)
+
+
+def _residencies():
+    table = Residency.__table__
+    return sa.select(table.c.company_id, table.c.incubator_id)
+
+
+def _outcomes():
+    table = GraduationOutcome.__table__
+    return sa.select(table.c.company_id, table.c.incubator_id)
+
+
+register_presence(_residencies)
+register_presence(_outcomes)
+
+
+def visible_companies(company_id=None):
+    """The one rule of which businesses this request's person may see, as a condition on ``company_id`` (a
+    column: Company.id by default, or a membership's company_id …): true when they are not limited or there
+    is a single incubator."""
+    from incubator.organisation.current import several_incubators
+    from incubator.organisation.scoping import current_scope
+
+    company_id = Company.id if company_id is None else company_id
+    ids = current_scope()
+    if ids is None or not several_incubators():
+        return sa.true()
+    presence = sa.union_all(*(where() for where in _PRESENCE)).subquery("presence")
+    here = sa.select(presence.c.company_id).where(presence.c.incubator_id.in_(ids))
+    anywhere = sa.select(presence.c.company_id)
+    return sa.or_(company_id.in_(here), company_id.not_in(anywhere))
+
+
+def visible_company(company_id: int):
+    """The business with this id, with nothing loaded, when this request's person may see it (else no row)."""
+    return sa.select(Company).where(Company.id == company_id, visible_companies())
+
+
+def visible_membership(membership_id: int):
+    """A founder's membership of a business this request's person may see (the claim they may decide)."""
+    return sa.select(CompanyMember).where(CompanyMember.id == membership_id,
+                                          visible_companies(CompanyMember.company_id))
+
+
+def company_by_tax_code(tax_code: str):
+    """The business holding this tax code, wherever it is (a business is one record city-wide)."""
+    return sa.select(Company).where(Company.tax_code == tax_code)
+
 
 def register_list(today: date, q: str | None = None, is_it: str | None = None, kind: str | None = None,
                   outcome: str | None = None, verified: str | None = None):
     """Companies in Vietnamese alphabetical order, with what the list shows loaded up front. ``verified``:
     "no" for the businesses founders registered that staff have not verified yet, "yes" for the others."""
     stmt = (sa.select(Company).order_by(Company.name_sort, Company.id)
-            .options(selectinload(Company.residencies), selectinload(Company.outcomes)))
+            .options(selectinload(Company.residencies), selectinload(Company.outcomes))
+            .where(visible_companies()))
     stmt = _company_search(stmt, q)
     if verified == "no":
         stmt = stmt.where(Company.verified_at.is_(None))
@@ -42,7 +112,8 @@ def register_list(today: date, q: str | None = None, is_it: str | None = None, k
 def pending_claims(limit: int | None = None):
     """Founders' claims of businesses on the register that wait for staff, oldest first, with what staff need to
     decide (the founder, the business and its other founders) loaded up front."""
-    stmt = (sa.select(CompanyMember).where(CompanyMember.status == MembershipStatus.PENDING)
+    stmt = (sa.select(CompanyMember).where(CompanyMember.status == MembershipStatus.PENDING,
+                                           visible_companies(CompanyMember.company_id))
             .options(selectinload(CompanyMember.user),
                      selectinload(CompanyMember.company).selectinload(Company.members)
                      .selectinload(CompanyMember.user),
@@ -54,11 +125,19 @@ def pending_claims(limit: int | None = None):
 def unverified_count() -> int:
     from incubator.extensions import db
 
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Company).where(Company.verified_at.is_(None)))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Company)
+                             .where(Company.verified_at.is_(None), visible_companies()))
+
+
+def company_count() -> int:
+    """How many businesses the register shows this request's person."""
+    from incubator.extensions import db
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Company).where(visible_companies()))
 
 
 def company_page(company_id: int):
-    return (sa.select(Company).where(Company.id == company_id)
+    return (visible_company(company_id)
             .options(selectinload(Company.residencies), selectinload(Company.outcomes),
                      selectinload(Company.members).selectinload(CompanyMember.user)))
 

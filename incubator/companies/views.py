@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from incubator import exports
 from incubator.auth.permissions import can_read_targets, require
-from incubator.companies import queries, services
+from incubator.companies import queries, services, taxcode
 from incubator.companies.enums import MembershipStatus, ResidencyKind
 from incubator.companies.forms import (
     ClaimCompanyForm,
@@ -18,7 +18,7 @@ from incubator.companies.forms import (
     ResidencyForm,
     VerifyCompanyForm,
 )
-from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.companies.models import Company, Residency
 from incubator.companies.permissions import can_claim_company, can_edit_register
 from incubator.errors import DomainError
 from incubator.extensions import db
@@ -139,6 +139,12 @@ def export_outcomes(fmt):
 @require(can_edit_register)
 def new():
     form = CompanyForm()
+    if form.validate_on_submit():
+        elsewhere = _in_another_incubator(form.tax_code.data)
+        if elsewhere is not None:  # staff take in a business another incubator has: its residency here
+            flash(_("%(name)s is already in the register, in another incubator: add its residency in this one.",
+                    name=elsewhere.name), "info")
+            return redirect(url_for("companies.take_in", tax_code=elsewhere.tax_code))
     done = save_form(form, lambda: services.create_company(actor=current_user, **_company_fields(form)),
                      message=lambda company: _("%(name)s is in the register.", name=company.name),
                      to=lambda company: url_for("companies.company", company_id=company.id))
@@ -147,6 +153,30 @@ def new():
 
 def _company_fields(form) -> dict:
     return {f: getattr(form, f).data for f in COMPANY_FIELDS}
+
+
+def _in_another_incubator(tax_code) -> Company | None:
+    """The business holding this tax code when this person does not see it (it is another incubator's)."""
+    company = db.session.scalar(queries.company_by_tax_code(taxcode.normalise(tax_code)))
+    if company is None or db.session.scalar(queries.visible_company(company.id)) is not None:
+        return None
+    return company
+
+
+@bp.route("/take-in/<tax_code>", methods=["GET", "POST"])
+@require(can_edit_register)
+def take_in(tax_code):
+    """Staff take in a business another incubator has (found by its tax code, a business being one record
+    city-wide): its first residency in this incubator, after which they see it like their own."""
+    company = db.first_or_404(queries.company_by_tax_code(taxcode.normalise(tax_code)))
+    if db.session.scalar(queries.visible_company(company.id)) is not None:
+        return redirect(url_for("companies.new_residency", company_id=company.id))
+    form = ResidencyForm()
+    done = save_form(form, lambda: services.add_residency(company, form.kind.data, form.starts_on.data,
+                                                          form.ends_on.data, form.note.data, actor=current_user),
+                     message=_("Residency added."), to=url_for("companies.company", company_id=company.id))
+    return done or (render_template("companies/residency_form.html", form=form, company=company, residency=None,
+                                    taking_in=True), form_status(form))
 
 
 @bp.route("/<int:company_id>")
@@ -162,7 +192,7 @@ def company(company_id):
 @require(can_edit_register)
 def verify(company_id):
     """Staff have checked a business a founder registered (its registration, its founders)."""
-    company = db.get_or_404(Company, company_id)
+    company = db.first_or_404(queries.visible_company(company_id))
     form = VerifyCompanyForm()
     if form.validate_on_submit():
         try:
@@ -177,7 +207,7 @@ def verify(company_id):
 @bp.route("/<int:company_id>/edit", methods=["GET", "POST"])
 @require(can_edit_register)
 def edit(company_id):
-    company = db.get_or_404(Company, company_id)
+    company = db.first_or_404(queries.visible_company(company_id))
     form = CompanyForm(obj=company)
     if request.method == "GET":
         form.version.data = company.version_id
@@ -190,7 +220,7 @@ def edit(company_id):
 @bp.route("/<int:company_id>/residencies/new", methods=["GET", "POST"])
 @require(can_edit_register)
 def new_residency(company_id):
-    company = db.get_or_404(Company, company_id)
+    company = db.first_or_404(queries.visible_company(company_id))
     form = ResidencyForm()
     done = save_form(form, lambda: services.add_residency(company, form.kind.data, form.starts_on.data,
                                                           form.ends_on.data, form.note.data, actor=current_user),
@@ -244,7 +274,7 @@ def _checked_pdf(form):
 @bp.route("/<int:company_id>/outcomes/new", methods=["GET", "POST"])
 @require(can_edit_register)
 def new_outcome(company_id):
-    company = db.get_or_404(Company, company_id)
+    company = db.first_or_404(queries.visible_company(company_id))
     form = OutcomeForm()
 
     def record():
@@ -335,13 +365,13 @@ def claims():
 @bp.route("/memberships/<int:membership_id>/certificate")
 @require(can_edit_register)
 def claim_certificate(membership_id):
-    membership = db.get_or_404(CompanyMember, membership_id)
+    membership = db.first_or_404(queries.visible_membership(membership_id))
     return send_upload(services.CERTIFICATES, membership.certificate_file, membership.certificate_filename,
                        fallback=f"giay-chung-nhan-dkdn-{membership.company.tax_code}.pdf")
 
 
 def _decide(membership_id: int, approve: bool):
-    membership = db.get_or_404(CompanyMember, membership_id)
+    membership = db.first_or_404(queries.visible_membership(membership_id))
     form = MembershipDecisionForm()
     if form.validate_on_submit():
         try:

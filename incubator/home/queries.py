@@ -83,7 +83,7 @@ def staff_home(user: User, today: date, now: datetime) -> dict:
         .options(selectinload(Residency.company)).order_by(Residency.ends_on).limit(20)))
     in_incubator = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(Residency.company_id))).where(Residency.active_on_clause(today)))
-    companies_count = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
+    companies_count = companies.company_count()
     recent = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.not_in(ROUTINE_ACTIONS))
                                      .order_by(AuditEntry.id.desc()).limit(8)))
     return {"claims": preview(companies.pending_claims()),
