@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
 
+from incubator import uploads
 from incubator.db import UTCDateTime, utcnow
 from incubator.errors import DomainError
 from incubator.extensions import db
@@ -56,6 +57,11 @@ class Incubator(db.Model):
 class StraddlingIncubators(DomainError):
     """A row was given one incubator and its parent (``__incubator_from__``) belongs to another: a row never
     straddles two incubators."""
+
+
+class RowsStayInTheirIncubator(StraddlingIncubators):
+    """A row already written was given another incubator: rows never move between incubators (the rows below
+    it would straddle two, and what the first incubator's figures and reports counted would change under it)."""
 
 
 def _parent_names(cls) -> tuple[str, ...]:
@@ -114,8 +120,12 @@ def _give_new_rows_their_incubator(session, _context, _instances) -> None:
     """A new row given no incubator takes its parent's, else the current one, before anything is written (so
     that "Choose the incubator" reaches the caller as the DomainError it is: a column default's error would come
     wrapped in the INSERT's); parents new in the same flush are placed first. A new row, or one whose parent
-    changed, that straddles two incubators is refused."""
+    changed, that straddles two incubators is refused; so is a row already written given another incubator
+    (``RowsStayInTheirIncubator``): rows never move."""
     placed: dict[int, object] = {}
+    for obj in list(session.dirty):
+        if isinstance(obj, IncubatorScoped) and _given_another_incubator(session, obj):
+            raise RowsStayInTheirIncubator(_l("This belongs to its incubator: it cannot be moved to another."))
     for obj in list(session.new):
         if isinstance(obj, IncubatorScoped):
             _place(session, obj, placed, ())
@@ -187,6 +197,29 @@ def _parent(session, obj, name: str):
     return session.get(relationship_.mapper.class_, value, execution_options={"all_incubators": True})
 
 
+def _given_another_incubator(session, obj) -> bool:
+    """Whether a row already written was given an incubator other than the one it was written in (its id, or
+    the relationship: an Incubator, new or not, other than that one, or none)."""
+    state = sa.inspect(obj)
+    if not state.persistent:
+        return False
+    column = state.attrs.incubator_id.history
+    relationship_ = state.attrs.incubator.history
+    if not (column.added or relationship_.added):
+        return False  # nothing given: no query
+    written = (column.deleted or column.unchanged or [None])[0]
+    if written is None:  # set before it was ever read: ask the database what it was written with
+        table = state.mapper.local_table
+        key = [table.c[col.key] == value for col, value in zip(state.mapper.primary_key, state.identity, strict=True)]
+        written = session.connection().scalar(sa.select(table.c.incubator_id).where(*key))
+    if column.added and column.added[0] != written:
+        return True
+    if relationship_.added:
+        given = relationship_.added[0]
+        return given is None or given.id != written
+    return False
+
+
 def _moved(obj) -> bool:
     """Whether a row already written was given another incubator or another parent in this unit of work."""
     state = sa.inspect(obj)
@@ -196,3 +229,8 @@ def _moved(obj) -> bool:
         ((local, _remote),) = state.mapper.relationships[name].local_remote_pairs
         names.append(state.mapper.get_property_by_column(local).key)
     return any(state.attrs[name].history.has_changes() for name in names)
+
+
+# The logo is an upload: replaced or removed, the file is deleted after the commit; `flask uploads prune` knows
+# which logos are in use (incubator/uploads.py).
+uploads.register_references("logos", Incubator.logo)
