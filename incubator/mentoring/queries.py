@@ -261,9 +261,10 @@ def partner_page(partner, today: date, pages: dict | None = None):
     """Everything on a partner's page, in a fixed number of queries, and its lists (people, startups
     supported, services) ten to a page, each its own ``pages`` number: the page costs the same whatever the
     years of sessions or the partner's size. Hours count confirmed sessions only, summed by the database."""
-    from incubator.auth.models import User
+    from incubator.auth.models import User, UserRole
     from incubator.cohorts.models import ServiceDelivery
     from incubator.companies.models import Company
+    from incubator.organisation.scoping import current_scope
     from incubator.web import ListPagination
 
     pages = pages or {}
@@ -272,8 +273,11 @@ def partner_page(partner, today: date, pages: dict | None = None):
         return db.paginate(stmt, page=pages.get(name, 1), per_page=PARTNER_LIST_SIZE, error_out=False)
 
     confirmed = sa.and_(MentoringSession.partner_id == partner.id, MentoringSession.status == SessionStatus.CONFIRMED)
-    people = paginate(sa.select(User).where(User.partner_id == partner.id).options(selectinload(User.role_rows))
-                      .order_by(User.full_name, User.id), "people")
+    people = sa.select(User).where(User.partner_id == partner.id)
+    scope = current_scope()
+    if scope is not None:  # a reader limited to their incubators: the partner's people who work in them
+        people = people.where(sa.exists().where(UserRole.user_id == User.id, UserRole.incubator_id.in_(scope)))
+    people = paginate(people.options(selectinload(User.role_rows)).order_by(User.full_name, User.id), "people")
     totals = Hours()
     month = MentoringSession.local_month
     for month_key, minutes, count in db.session.execute(
