@@ -16,12 +16,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from sqlalchemy import event, or_
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from incubator.organisation.models import IncubatorScoped
 
 _scope: ContextVar[tuple[int, ...] | None] = ContextVar("incubator_scope", default=None)
+# Models with an ``incubator_id`` that may be NULL for the city's rows, registered by their packages.
+_city_wide: list[type] = []
 
 
 @contextmanager
@@ -45,6 +47,13 @@ def install() -> None:
         event.listen(Session, "do_orm_execute", _limit_to_scope)
 
 
+def limit_city_wide(model: type) -> None:
+    """Limit ``model`` too: inside ``scoped_to(ids)`` its queries see the rows of those incubators and the city's
+    (``incubator_id`` NULL). Called by the package that owns the model, at start-up (twice registers once)."""
+    if model not in _city_wide:
+        _city_wide.append(model)
+
+
 def _limit_to_scope(state: ORMExecuteState) -> None:
     ids = _scope.get()
     if ids is None or state.is_column_load or state.is_relationship_load:
@@ -53,5 +62,7 @@ def _limit_to_scope(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get("all_incubators", False):
         return
-    state.statement = state.statement.options(with_loader_criteria(
-        IncubatorScoped, lambda cls: cls.incubator_id.in_(ids), include_aliases=True))
+    options = [with_loader_criteria(IncubatorScoped, lambda cls: cls.incubator_id.in_(ids), include_aliases=True)]
+    options += [with_loader_criteria(model, lambda cls: or_(cls.incubator_id.in_(ids), cls.incubator_id.is_(None)),
+                                     include_aliases=True) for model in _city_wide]
+    state.statement = state.statement.options(*options)

@@ -89,10 +89,13 @@ def _incubator_created(incubator, actor=None, **_extra) -> None:
 
 def connect_to_organisation() -> None:
     """Called by the factory: a new incubator gets its copies of the city's targets (organisation's
-    incubator_created; connecting twice connects once)."""
+    incubator_created; connecting twice connects once); and a person limited to some incubators reads the city's
+    targets and theirs only, whatever the query (organisation's scoping)."""
+    from incubator.organisation import scoping
     from incubator.organisation.services import incubator_created
 
     incubator_created.connect(_incubator_created)  # a module-level function: blinker's weak reference holds
+    scoping.limit_city_wide(Target)
 
 
 def _check_code(code: str, exclude_id: int | None = None, incubator_id: int | None = None) -> None:
