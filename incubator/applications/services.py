@@ -436,8 +436,9 @@ def _next_reference(now) -> str:
 
 
 def withdraw(application, *, actor, reason: str | None = None):
-    """The founder withdraws, before a decision only."""
-    if not application.may_be_withdrawn and application.status in DECIDED:
+    """The founder withdraws, before a decision only (``Application.may_be_withdrawn``: not decided, and the
+    state allows it); a decided application is refused with the reason, any other state by change_status."""
+    if application.status in DECIDED:
         raise TransitionRefused(_l("A decision has been taken: the application can no longer be withdrawn."))
     return change_status(application, ApplicationStatus.WITHDRAWN, actor=actor, reason=reason)  # checks the rest
 
