@@ -47,12 +47,14 @@ def _refusal(message) -> click.ClickException:
         return click.ClickException(str(message))
 
 
+INCUBATOR_HELP = "The incubator to act in (its code, e.g. HN1); required when there are several."
+
+
 def incubator_option(command):
     """Decorate a command (below ``@app.cli.command`` and its other options) with ``--incubator CODE``; the
     command's body runs in that incubator."""
 
-    @click.option("--incubator", "incubator_code", metavar="CODE", default=None,
-                  help="The incubator to act in (its code, e.g. HN1); required when there are several.")
+    @click.option("--incubator", "incubator_code", metavar="CODE", default=None, help=INCUBATOR_HELP)
     @functools.wraps(command)
     def in_incubator(*args, incubator_code: str | None = None, **kwargs):
         incubator = chosen_incubator(incubator_code)

@@ -370,11 +370,21 @@ def test_with_several_incubators_a_command_must_name_one(network, runner, tmp_pa
 
 
 @pytest.mark.parametrize("command", [["cohorts", "remind"], ["reviews", "remind"],
-                                     ["report", "--period", "2025", "--output", "{tmp}/report.pdf"]])
-def test_every_command_acting_in_one_incubator_asks_which(network, runner, command, tmp_path):
-    with force_locale("en"):
+                                     ["cohorts", "remind", "--today", "2025-06-01"],
+                                     ["report", "--period", "2025", "--output", "{tmp}/report.pdf"],
+                                     ["report", "--from", "2025-01-01", "--to", "2025-03-31", "--lang", "en",
+                                      "--output", "{tmp}/report.pdf"],
+                                     ["import-register", "{tmp}"], ["import-register", "{tmp}", "--dry-run"]])
+def test_every_command_acting_in_one_incubator_asks_which(network, runner, command, tmp_path, db):
+    """With several incubators and none named, each command acting in one (tests/test_commands.py lists them)
+    refuses with the same message before doing anything: no file written, no row, no e-mail queued."""
+    from tests.helpers import nothing_written
+
+    with nothing_written(" ".join(command)), force_locale("en"):
         result = runner.invoke(args=[part.format(tmp=tmp_path) for part in command])
-    assert result.exit_code == 1 and "--incubator CODE" in result.output, result.output
+    assert result.exit_code == 1, result.output
+    assert ("This installation serves several incubators: name the one to act in with --incubator CODE"
+            in result.output), result.output
     assert not (tmp_path / "report.pdf").exists()
 
 
