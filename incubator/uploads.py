@@ -49,8 +49,13 @@ from sqlalchemy.orm import QueryableAttribute, Session, object_session
 from incubator.errors import DomainError
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
-# The shape of the names check_pdf gives; prune touches no other file.
-STORED_NAME_RE = re.compile(r"[0-9a-f]{32}\.pdf")
+# An image (an incubator's logo): at most 1 MB, at most 2000 pixels a side, PNG or JPEG.
+MAX_IMAGE_BYTES = 1024 * 1024
+MAX_IMAGE_SIDE = 2000
+IMAGE_TYPES = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
+STORED_SUFFIXES = (".pdf", ".png", ".jpg")
+# The shape of the names check_pdf and check_image give; prune touches no other file.
+STORED_NAME_RE = re.compile(r"[0-9a-f]{32}\.(?:pdf|png|jpg)")
 KIND_RE = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 # A file younger than this may belong to a record whose transaction has not committed yet: prune keeps it.
 PRUNE_GRACE_SECONDS = 3600
@@ -69,7 +74,7 @@ def _folder(kind: str) -> Path:
 
 
 def _plain_name(stored_name: str | None) -> bool:
-    return bool(stored_name) and stored_name.endswith(".pdf") and "/" not in stored_name \
+    return bool(stored_name) and stored_name.endswith(STORED_SUFFIXES) and "/" not in stored_name \
         and "\\" not in stored_name and ".." not in stored_name and "\x00" not in stored_name
 
 
@@ -165,6 +170,52 @@ def check_pdf(storage, field: str = "evidence_pdf") -> CheckedPdf:
     original = clean_text((storage.filename or "").replace("/", "_").replace("\\", "_"), 1000) or "document.pdf"
     original = original[-200:]
     return CheckedPdf(f"{secrets.token_hex(16)}.pdf", original, data)
+
+
+def check_image(storage, field: str = "logo") -> CheckedPdf:
+    """Check that the upload is a PNG or JPEG image of at most 1 MB and 2000 pixels a side, by its content (its
+    first bytes, then Pillow decoding every pixel), whatever its name says; what is kept is the image drawn
+    again by Pillow (no metadata, nothing hidden after its end), under a random name with its type's ending."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = storage.read(MAX_IMAGE_BYTES + 1)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise DomainError(_l("The image is larger than 1 MB."), field=field)
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise DomainError(_l("This file is not a PNG or JPEG image."), field=field)
+    try:
+        with Image.open(BytesIO(data)) as probe:
+            kind = probe.format
+            if kind not in IMAGE_TYPES:
+                raise ValueError(f"not PNG or JPEG: {kind}")
+            if max(probe.size) > MAX_IMAGE_SIDE or min(probe.size) < 1:
+                raise DomainError(_l("The image may be at most %(n)d pixels wide and high.", n=MAX_IMAGE_SIDE),
+                                  field=field)
+            probe.load()  # decodes every pixel: a truncated or broken file fails here
+            image = probe.convert("RGBA" if kind == "PNG" else "RGB")
+        out = BytesIO()
+        image.save(out, format=kind, **({"optimize": True} if kind == "PNG" else {"quality": 90}))
+    except DomainError:
+        raise
+    except Exception as exc:  # Pillow raises many kinds of errors on broken files
+        raise DomainError(_l("This file is not a PNG or JPEG image."), field=field) from exc
+    from incubator.text import clean_text
+
+    ending, _mime = IMAGE_TYPES[kind]
+    original = clean_text((storage.filename or "").replace("/", "_").replace("\\", "_"), 1000) or f"logo.{ending}"
+    return CheckedPdf(f"{secrets.token_hex(16)}.{ending}", original[-200:], out.getvalue())
+
+
+def read_image(kind: str, stored_name: str | None) -> tuple[bytes, str] | None:
+    """A stored image's bytes and media type, or None when there is none (or the name is not a stored image's)."""
+    if not stored_name or not stored_name.endswith((".png", ".jpg")):
+        return None
+    path = path_of(kind, stored_name)
+    if path is None:
+        return None
+    return path.read_bytes(), "image/png" if stored_name.endswith(".png") else "image/jpeg"
 
 
 def path_of(kind: str, stored_name: str) -> Path | None:

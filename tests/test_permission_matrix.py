@@ -84,6 +84,11 @@ MATRIX = {
     ("POST", "admin.user", "user_id"): only(ADMIN, ok=400),
     ("POST", "admin.deactivate", "user_id"): only(ADMIN, ok=400),
     ("POST", "admin.reactivate", "user_id"): only(ADMIN, ok=302),
+    # An incubator's record (names, address, report numbers, logo): administrators any, staff their own.
+    ("GET", "admin.incubators", None): only(STAFF),
+    ("GET", "admin.incubator", "incubator_id"): only(STAFF),
+    ("POST", "admin.incubator", "incubator_id"): only(STAFF, ok=400),
+    ("GET", "admin.incubator_logo", "incubator_id"): only(STAFF, ok=404),  # no logo uploaded here
     ("GET", "mail.outbox", None): only(STAFF),
     ("GET", "mail.message", "message_id"): only(STAFF),
     ("POST", "mail.send", "message_id"): only(STAFF, ok=302),
@@ -350,6 +355,9 @@ def _objects(make):
 
     cohort_ids["name_id"] = make._save(BodyName(kind=NameKind.PLACE, name_vi="Hà Nội", name_en="Hà Nội",
                                                 valid_from=residency.starts_on)).id
+    from incubator.organisation.current import current_incubator_id
+
+    cohort_ids["incubator_id"] = current_incubator_id()  # the record of the incubator these objects are in
     cohort_ids.update(report_id=final_report.id, mentor_assignment_id=mentor_assignment.id,
                       partner_id=make.partner().id, session_id=make.mentoring_session(mentor_assignment).id)
     from incubator.mentoring.models import Agreement
@@ -421,7 +429,7 @@ def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, clien
 IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "stage_id", "criterion_id",
                    "entry_id", "assignment_id", "reason_id", "cohort_id", "member_id", "service_id",
                    "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
-                   "outcome_id", "agreement_id"}
+                   "outcome_id", "agreement_id", "name_id", "incubator_id"}
 
 
 def _names_objects_of_an_incubator(params) -> bool:

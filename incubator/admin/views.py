@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from incubator import exports
+from incubator.admin.permissions import can_edit_incubators
 from incubator.auth import services
 from incubator.auth.enums import ROLE_PRIORITY, Role, TokenPurpose
 from incubator.auth.forms import ConfirmForm, InviteForm, ReasonForm, RolesByIncubatorForm, RolesForm
@@ -211,3 +212,75 @@ def reactivate(user_id):
         else:
             flash(_("%(name)s can log in again.", name=person.full_name), "success")
     return redirect(url_for("admin.user", user_id=person.id))
+
+
+# ---- The incubators' records (issue 20): names, address, report numbers, logo ---------------------------------
+
+def _incubator_or_404(incubator_id):
+    """The incubator, if this person may edit its record; else not found (staff of HN1 meet no HN2)."""
+    from flask import abort
+
+    from incubator.admin.permissions import can_edit_incubator
+    from incubator.organisation.models import Incubator
+
+    incubator = db.get_or_404(Incubator, incubator_id)
+    if not can_edit_incubator(current_user, incubator):
+        abort(404)
+    return incubator
+
+
+@bp.route("/incubators")
+@require(can_edit_incubators)
+def incubators():
+    """The incubators whose record this person edits: every one for an administrator, their own for staff."""
+    from incubator.admin.permissions import can_edit_incubator
+    from incubator.organisation.queries import all_incubators
+
+    rows = [i for i in all_incubators() if can_edit_incubator(current_user, i)]
+    return render_template("admin/incubators.html", incubators=rows)
+
+
+@bp.route("/incubators/<int:incubator_id>", methods=["GET", "POST"])
+@require(can_edit_incubators)
+def incubator(incubator_id):
+    from incubator.admin.forms import IncubatorForm
+    from incubator.organisation import services as organisation
+    from incubator.uploads import check_image
+
+    record = _incubator_or_404(incubator_id)
+    form = IncubatorForm(obj=record if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = record.version_id
+
+    def save():
+        image = check_image(form.logo.data) if form.logo.data else None
+        organisation.update(record, actor=current_user, version=form.version.data,
+                            logo=image.stored_name if image else None, remove_logo=form.remove_logo.data,
+                            **{k: getattr(form, k).data for k in IncubatorForm.FIELDS})
+        if image:
+            image.save("logos")  # written once the record is accepted; deleted if the transaction rolls back
+
+    done = save_form(form, save, message=_("Saved."), to=url_for("admin.incubator", incubator_id=record.id))
+    if done:
+        return done
+    from incubator.organisation.current import incubator_in_force
+
+    return render_template("admin/incubator.html", incubator=record, form=form,
+                           names_here=record.id == incubator_in_force()), form_status(form)
+
+
+@bp.route("/incubators/<int:incubator_id>/logo")
+@require(can_edit_incubators)
+def incubator_logo(incubator_id):
+    """The logo as stored (drawn again when uploaded), for the record's page."""
+    from flask import Response, abort
+
+    from incubator.uploads import read_image
+
+    found = read_image("logos", _incubator_or_404(incubator_id).logo)
+    if found is None:
+        abort(404)
+    data, mimetype = found
+    return Response(data, mimetype=mimetype, headers={"X-Content-Type-Options": "nosniff",
+                                                      "Content-Security-Policy": "default-src 'none'",
+                                                      "Cache-Control": "private, no-cache"})

@@ -34,6 +34,10 @@ CODE = "HL"
 NAME_VI = "Vườn ươm CNTT Hòa Lạc"
 NAME_EN = "Hòa Lạc ICT incubator"
 ADDRESS = "Khu Công nghệ cao Hòa Lạc, Thạch Thất, Hà Nội"
+# The organisation that runs it (the issuing body its reports print) and what its reports' numbers end with.
+OPERATOR_VI = "Trung tâm Ươm tạo Doanh nghiệp Công nghệ cao Hòa Lạc"
+OPERATOR_EN = "Hòa Lạc High-Tech Business Incubation Centre"
+NUMBER_SUFFIX = "BC-VƯHL"
 STAFF = ("canbo.hl", "Trịnh Văn Long")
 ROUND_VI = "Đợt tuyển chọn khởi nghiệp Hòa Lạc năm 2025 (thử nghiệm)"
 COHORT = "Khóa ươm tạo Hòa Lạc 2025–2026 (thử nghiệm)"
@@ -77,7 +81,10 @@ def _incubator(actor) -> tuple[Incubator, int]:
     incubator = db.session.scalar(sa.select(Incubator).where(Incubator.code == CODE))
     if incubator is not None:
         return incubator, 0
-    return organisation.create(CODE, NAME_VI, NAME_EN, ADDRESS, actor=actor), 1
+    incubator = organisation.create(CODE, NAME_VI, NAME_EN, ADDRESS, actor=actor, operator_vi=OPERATOR_VI,
+                                    operator_en=OPERATOR_EN)  # its names: VUHN's in force, its own issuing body
+    incubator.report_number_suffix = NUMBER_SUFFIX
+    return incubator, 1
 
 
 def _user(local: str, full_name: str, role: Role, incubator: Incubator, password: str, domain: str) -> tuple:

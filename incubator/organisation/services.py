@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
@@ -79,4 +81,45 @@ def ensure_default() -> Incubator | None:
     db.session.flush()
     current.forget()
     incubator_created.send(incubator, actor=None, default=True)
+    return incubator
+
+
+# What an incubator's record page edits, and what the reports' numbers may end with: letters (Vietnamese too),
+# digits, and the hyphens and dots between them ("BC-VƯTT", "BC-TTĐT.HL").
+EDITED = ("name_vi", "name_en", "address", "report_number_suffix")
+SUFFIX_PATTERN = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
+
+
+def update(incubator: Incubator, *, actor, version=None, logo=None, remove_logo: bool = False,
+           **fields) -> Incubator:
+    """Correct an incubator's record: its names in both languages (the Vietnamese one required), its address,
+    what its reports' numbers end with (up to 50 letters, digits, hyphens and dots, no spaces; empty: "BC-" and
+    its code); ``logo`` the stored name of a checked image (uploads.check_image) to print on its reports, or
+    ``remove_logo``. Version-checked; audited with what changed."""
+    from incubator.errors import expect_version
+
+    expect_version(incubator, version)
+    values = {key: " ".join((fields.get(key) or "").split()) or None for key in EDITED if key in fields}
+    if "name_vi" in values and not values["name_vi"]:
+        raise DomainError(_l("Give the incubator's name."), field="name_vi")
+    for key, value in values.items():
+        limit = 50 if key == "report_number_suffix" else 300
+        if value is not None and len(value) > limit:
+            raise DomainError(_l("Use at most %(n)d characters.", n=limit), field=key)
+    suffix = values.get("report_number_suffix")
+    if suffix is not None and not SUFFIX_PATTERN.fullmatch(suffix):
+        raise DomainError(_l("Letters and digits, joined by hyphens or dots, without spaces (for example "
+                             "BC-VƯTT)."), field="report_number_suffix")
+    if logo is not None:
+        values["logo"] = logo
+    elif remove_logo:
+        values["logo"] = None
+    changed = {key: [getattr(incubator, key), value] for key, value in values.items()
+               if getattr(incubator, key) != value}
+    for key, value in values.items():
+        setattr(incubator, key, value)
+    db.session.flush()
+    current.forget()
+    if changed:
+        audit.record("incubator.update", incubator, label=incubator.code, actor=actor, details={"changed": changed})
     return incubator

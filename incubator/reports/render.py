@@ -89,6 +89,38 @@ def report_names(report) -> dict:
     return names_in_force(report.period_end, report.incubator_id)
 
 
+def logo_uri(report) -> str | None:
+    """The report's incubator's logo as a data: URI (the PDF's fetcher opens no stored file), or None."""
+    import base64
+
+    from incubator.extensions import db
+    from incubator.organisation.models import Incubator
+    from incubator.uploads import read_image
+
+    incubator = db.session.get(Incubator, report.incubator_id)
+    found = read_image("logos", incubator.logo if incubator is not None else None)
+    if found is None:
+        return None
+    data, mimetype = found
+    return f"data:{mimetype};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def incubator_name(report, lang: str) -> str | None:
+    """With several incubators, the name of the report's incubator its title prints (as it was named when the
+    report was finalised); with one, None: the title reads as it always has."""
+    from incubator.extensions import db
+    from incubator.organisation.current import several_incubators
+    from incubator.organisation.models import Incubator
+
+    if not several_incubators():
+        return None
+    kept = (report.names or {}).get("incubator") if report.is_final else None
+    if kept is None:
+        incubator = db.session.get(Incubator, report.incubator_id)
+        kept = {"name_vi": incubator.name_vi, "name_en": incubator.name_en}
+    return (kept.get("name_en") if lang == "en" else None) or kept.get("name_vi")
+
+
 def document_html(report, figures: dict, lang: str) -> str:
     from incubator.reports.charts import charts
 
@@ -99,6 +131,7 @@ def document_html(report, figures: dict, lang: str) -> str:
                                keep_together=keep_together,
                                charts=charts(figures, font="Liberation Serif, Times New Roman, serif"),
                                period=period_phrase(report), names=names, narrative=narrative(report),
+                               logo=logo_uri(report), incubator_name=incubator_name(report, lang),
                                number=document_number(report.number),
                                addressees=addressee_lines(typed or names.get("addressees") or []),
                                signer_title=report.signer_position or names.get("signer_title") or "",

@@ -134,6 +134,7 @@ def new_version(report: PeriodicReport, *, actor) -> PeriodicReport:
         raise DomainError(_l("Only a finalised report gets a new version; edit the draft instead."))
     copy = PeriodicReport(period_label=report.period_label, period_start=report.period_start,
                           period_end=report.period_end, version=report.version + 1, supersedes_id=report.id,
+                          incubator_id=report.incubator_id,  # the report's, whatever incubator one works in
                           created_by_id=actor.id, **{k: getattr(report, k) for k in TEXT_FIELDS})
     db.session.add(copy)
     db.session.flush()
