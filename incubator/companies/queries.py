@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 
+from incubator.companies import taxcode
 from incubator.companies.enums import MembershipStatus, ResidencyKind
 from incubator.companies.models import Company, CompanyMember, Residency
 from incubator.outcomes.enums import Decision
@@ -77,9 +78,29 @@ def visible_membership(membership_id: int):
                                           visible_companies(CompanyMember.company_id))
 
 
-def company_by_tax_code(tax_code: str):
-    """The business holding this tax code, wherever it is (a business is one record city-wide)."""
-    return sa.select(Company).where(Company.tax_code == tax_code)
+def sees_company(company_id: int) -> bool:
+    """Whether this request's person may see the business (the rule above, for one business)."""
+    from incubator.extensions import db
+
+    return db.session.scalar(sa.select(Company.id).where(Company.id == company_id, visible_companies())) is not None
+
+
+def company_with_tax_code(tax_code: str | None) -> Company | None:
+    """The business holding this tax code (as typed: spaces and dots set aside), wherever it is, a business
+    being one record city-wide; None for a code of no possible shape, without asking the database."""
+    from incubator.extensions import db
+
+    code = taxcode.normalise(tax_code)
+    if not taxcode.has_valid_shape(code):
+        return None
+    return db.session.scalar(sa.select(Company).where(Company.tax_code == code))
+
+
+def in_another_incubator(tax_code: str | None) -> Company | None:
+    """The business holding this tax code when this request's person does not see it: another incubator's,
+    which their incubator may take in."""
+    company = company_with_tax_code(tax_code)
+    return None if company is None or sees_company(company.id) else company
 
 
 def register_list(today: date, q: str | None = None, is_it: str | None = None, kind: str | None = None,

@@ -1,13 +1,13 @@
 """The register of businesses: companies, their residencies in the incubator and graduation outcomes."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from incubator import exports
 from incubator.auth.permissions import can_read_targets, require
-from incubator.companies import queries, services, taxcode
+from incubator.companies import queries, services
 from incubator.companies.enums import MembershipStatus, ResidencyKind
 from incubator.companies.forms import (
     ClaimCompanyForm,
@@ -18,7 +18,7 @@ from incubator.companies.forms import (
     ResidencyForm,
     VerifyCompanyForm,
 )
-from incubator.companies.models import Company, Residency
+from incubator.companies.models import Residency
 from incubator.companies.permissions import can_claim_company, can_edit_register
 from incubator.errors import DomainError
 from incubator.extensions import db
@@ -140,7 +140,7 @@ def export_outcomes(fmt):
 def new():
     form = CompanyForm()
     if form.validate_on_submit():
-        elsewhere = _in_another_incubator(form.tax_code.data)
+        elsewhere = queries.in_another_incubator(form.tax_code.data)
         if elsewhere is not None:  # staff take in a business another incubator has: its residency here
             flash(_("%(name)s is already in the register, in another incubator: add its residency in this one.",
                     name=elsewhere.name), "info")
@@ -155,21 +155,15 @@ def _company_fields(form) -> dict:
     return {f: getattr(form, f).data for f in COMPANY_FIELDS}
 
 
-def _in_another_incubator(tax_code) -> Company | None:
-    """The business holding this tax code when this person does not see it (it is another incubator's)."""
-    company = db.session.scalar(queries.company_by_tax_code(taxcode.normalise(tax_code)))
-    if company is None or db.session.scalar(queries.visible_company(company.id)) is not None:
-        return None
-    return company
-
-
 @bp.route("/take-in/<tax_code>", methods=["GET", "POST"])
 @require(can_edit_register)
 def take_in(tax_code):
     """Staff take in a business another incubator has (found by its tax code, a business being one record
     city-wide): its first residency in this incubator, after which they see it like their own."""
-    company = db.first_or_404(queries.company_by_tax_code(taxcode.normalise(tax_code)))
-    if db.session.scalar(queries.visible_company(company.id)) is not None:
+    company = queries.company_with_tax_code(tax_code)
+    if company is None:
+        abort(404)
+    if queries.sees_company(company.id):
         return redirect(url_for("companies.new_residency", company_id=company.id))
     form = ResidencyForm()
     done = save_form(form, lambda: services.add_residency(company, form.kind.data, form.starts_on.data,

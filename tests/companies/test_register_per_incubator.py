@@ -196,6 +196,8 @@ def test_staff_take_in_a_business_another_incubator_has_by_its_tax_code(two, cli
     # A business this incubator sees already goes on to its residency form; an unknown code is not found.
     assert client.get(f"/register/take-in/{tax_code}").status_code == 302
     assert client.get("/register/take-in/0100109106").status_code == 404
+    for impossible in ("%00", "1" * 300, "abc"):  # answered without asking the database
+        assert client.get(f"/register/take-in/{impossible}").status_code == 404
 
 
 def test_the_import_into_one_incubator_finds_a_business_of_another_by_its_tax_code(two, runner, tmp_path, db):
