@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.funding import permissions as funding_permissions
     from incubator.mentoring import permissions as mentoring_permissions
     from incubator.partners import services as partner_services
+    from incubator.requests import permissions as request_permissions
     from incubator.reviews import permissions as review_permissions
 
     app.add_template_filter(action_label, "action_label")
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     cohort_permissions.register(app)
     mentoring_permissions.register(app)
     funding_permissions.register(app)
+    request_permissions.register(app)
     # Signals a lower package sends and a higher one hears (see "How the code is laid out" in the README).
     from incubator.applications.application_views import connect_round_invitation
     from incubator.applications.services import connect_to_the_register
@@ -115,7 +117,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 # Each of these domains tells the audit log what its objects and states read as (incubator/audit/labels.py).
 AUDITED_DOMAINS = ("organisation", "auth", "mail", "companies", "partners", "outcomes", "targets", "imports",
-                   "applications", "reviews", "cohorts", "mentoring", "funding", "reports")
+                   "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "reports")
 
 
 def _register_audit_labels() -> None:
@@ -285,6 +287,7 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.mentoring.views import bp as mentoring_bp
     from incubator.mentoring.views import partners_bp
     from incubator.reports.views import bp as reports_bp
+    from incubator.requests.views import bp as requests_bp
     from incubator.reviews.views import bp as reviews_bp
     from incubator.startups.views import bp as startups_bp
     from incubator.targets.views import bp as targets_bp
@@ -292,7 +295,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
                imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
                cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
-               reports_bp):
+               requests_bp, reports_bp):
         app.register_blueprint(bp)
 
 

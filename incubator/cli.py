@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     from incubator.imports import cli as imports_cli
     from incubator.organisation import cli as organisation_cli
     from incubator.reports import cli as reports_cli
+    from incubator.requests import cli as requests_cli
     from incubator.reviews import cli as reviews_cli
     from incubator.targets import cli as targets_cli
 
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     cohorts_cli.register(app)
     reports_cli.register(app)
     reviews_cli.register(app)
+    requests_cli.register(app)
     uploads.register(app)
 
     @app.cli.command("demo")

@@ -53,9 +53,9 @@ class WorkingCalendar:
         if end <= self.end:
             return
         first = self.end + timedelta(days=1)
-        rows = db.session.execute(sa.select(CalendarDay.day, CalendarDay.kind).where(
-            CalendarDay.day >= first, CalendarDay.day <= end))
-        self.announced.update(dict(rows.tuples()))
+        for day, kind in db.session.execute(sa.select(CalendarDay.day, CalendarDay.kind).where(
+                CalendarDay.day >= first, CalendarDay.day <= end)):
+            self.announced[day] = kind
         self.end = end
 
     def is_working_day(self, day: date) -> bool:

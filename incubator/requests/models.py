@@ -113,6 +113,8 @@ class BusinessRequest(IncubatorScoped, db.Model):
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The day in Hà Nội it was acknowledged; the clock starts on the next working day.
     acknowledged_on: Mapped[date]
+    # The category's time limit when it was filed, in working days (a later change of the list moves no date).
+    time_limit_days: Mapped[int] = mapped_column(default=DEFAULT_TIME_LIMIT_DAYS)
     # The last day to answer, in working days from acknowledgement (pauses excluded). While the clock is
     # paused (paused_since set) it is the date as it stood when the business was asked.
     due_on: Mapped[date] = mapped_column(index=True)
@@ -134,6 +136,10 @@ class BusinessRequest(IncubatorScoped, db.Model):
     public_title: Mapped[str | None] = mapped_column(sa.String(300))
     public_text: Mapped[str | None] = mapped_column(sa.Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Searched without diacritics (text.fold): by staff, the number, title, text and business; by anyone, what
+    # is published (the public version, the answer, the body, and the business only when named).
+    search_folded: Mapped[str] = mapped_column(sa.Text, default="")
+    public_folded: Mapped[str | None] = mapped_column(sa.Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version_id: Mapped[int] = mapped_column(default=1)
 

@@ -1,0 +1,46 @@
+"""``flask --app incubator requests remind [--incubator CODE] [--today YYYY-MM-DD]``: run daily (cron or a
+systemd timer), once per incubator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from incubator import bounds
+from incubator.db import write_lock
+from incubator.extensions import db
+from incubator.i18n import local_today
+from incubator.organisation.options import incubator_option
+
+
+def register(app) -> None:
+    @app.cli.group("requests")
+    def requests_group() -> None:
+        """Businesses' requests to the city: reminders of their time limits."""
+
+    @requests_group.command("remind")
+    @click.option("--today", "today_text", help="The day to act as (YYYY-MM-DD); default: today in Hà Nội.")
+    @incubator_option
+    def remind(today_text: str | None) -> None:
+        """E-mail the incubator's staff three working days before a request is due, and once when it is
+        overdue. Each reminder is sent once, however often the command runs; the mail goes out with
+        `flask mail deliver`."""
+        from incubator.requests.services import send_reminders
+        from incubator.urls import PublicUrlMissing, public_url
+
+        try:
+            public_url()  # the reminders link to the request: refuse before anything is queued
+        except PublicUrlMissing as exc:
+            raise click.ClickException(str(exc)) from None
+        try:
+            today = date.fromisoformat(today_text) if today_text else local_today()
+        except ValueError:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+        first, last = bounds.PROGRAMME.first(), bounds.PROGRAMME.last()
+        if not first <= today <= last:
+            raise click.BadParameter(f"a day from {first.isoformat()} to {last.isoformat()}", param_hint="--today")
+        with write_lock():
+            count = send_reminders(today)
+            db.session.commit()
+        click.echo(f"{count} reminders queued.")
