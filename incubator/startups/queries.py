@@ -9,11 +9,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from incubator.applications.models import Application
 from incubator.audit.models import AuditEntry
 from incubator.companies.models import Company, CompanyMember
+from incubator.companies.queries import visible_company
 from incubator.extensions import db
 
 
 def company(company_id: int) -> Company | None:
-    return db.session.scalar(sa.select(Company).where(Company.id == company_id)
+    """The business, when this request's person may see it (the register's rule: another incubator's business
+    is not found by its staff, nor by its mentors)."""
+    return db.session.scalar(visible_company(company_id)
                              .options(selectinload(Company.residencies), selectinload(Company.outcomes)))
 
 

@@ -125,8 +125,10 @@ def test_another_incubators_business_answers_404_at_every_door_of_its_own(two, c
             assert post_form(client, url, {"kind": "incubated", "starts_on": "01/01/2025", "version": "1",
                                            "name": "Đổi tên", "tax_code": "0100109106"},
                              token_from="/register/").status_code == 404, url
+    assert client.get(f"/startups/{theirs}").status_code == 404  # the startup's file follows the same rule
     for key in SEEN_BY["hn2"]:
         assert client.get(f"/register/{ids[key]}").status_code == 200, key
+        assert client.get(f"/startups/{ids[key]}").status_code == 200, key
 
 
 def test_a_founders_business_applying_to_another_incubators_round_is_seen_there_once_submitted(two, client, db):
