@@ -198,15 +198,13 @@ def graduates_list(start: date, end: date) -> list[dict]:
 
 
 def heading_names(end: date, lang: str) -> dict:
-    """The names the heading and the closing print: the first incubator's, in force on ``end``."""
-    from incubator.organisation.current import use_incubator
+    """The names the heading and the closing print: the first incubator's (its operator compiles the network's
+    report for the Department), in force on ``end``."""
     from incubator.organisation.models import Incubator
-    from incubator.organisation.scoping import scoped_to
     from incubator.reports.queries import names_in_force
 
     first = db.session.scalar(sa.select(Incubator.id).order_by(Incubator.id).limit(1))
-    with scoped_to(None if first is None else [first]), use_incubator(first):
-        return names_in_force(end).get(lang) or {}
+    return names_in_force(end, first).get(lang) or {}
 
 
 def document_html(start: date, end: date, period_label: str, lang: str, today: date) -> str:

@@ -107,6 +107,25 @@ def test_the_citys_pdf_follows_the_interface_language_when_none_is_asked(network
     assert "VUHN" in text and "HN2" in text
 
 
+def test_the_citys_pdf_is_issued_in_the_name_of_the_networks_first_incubator(network, login_as, make, tmp_path):
+    """The heading and the addressees are those of VUHN (every installation's first incubator, whose operator
+    compiles the network's report for the Department) in force on the period's last day; not HN2's."""
+    from incubator.reports.enums import NameKind
+    from incubator.reports.models import BodyName
+
+    for incubator, issuer, addressee in ((network["vuhn"], "Trung tâm Điều phối Mạng lưới", "Sở Khoa học và Công nghệ"),
+                                         (network["hn2"], "Ban Quản lý Vườn ươm Hai", "Ủy ban nhân dân Quận Hai")):
+        with use_incubator(incubator):
+            for kind, name in ((NameKind.ISSUING_BODY, issuer), (NameKind.ADDRESSEE, addressee)):
+                make._save(BodyName(kind=kind, name_vi=name, name_en=name, valid_from=date(2020, 1, 1)))
+            make._save(BodyName(kind=NameKind.ISSUING_BODY, name_vi=f"{issuer} (cũ)", name_en=f"{issuer} (old)",
+                                valid_from=date(2020, 1, 1), valid_until=date(2024, 12, 31)))
+    client, _ = login_as(Role.OFFICIAL)
+    text = re.sub(r"\s+", " ", _text(client.get("/reports/city.pdf?year=2025&part=Q4").data, tmp_path))
+    assert "TRUNG TÂM ĐIỀU PHỐI MẠNG" in text and "- Sở Khoa học và Công nghệ." in text
+    assert "VƯỜN ƯƠM HAI" not in text and "Quận Hai" not in text and "(CŨ)" not in text
+
+
 def test_staff_do_not_read_the_citys_pdf(network, login_as, client):
     staff, _ = login_as(Role.STAFF)
     assert staff.get("/reports/city.pdf").status_code == 403
