@@ -105,6 +105,10 @@ def test_the_citys_pdf_follows_the_interface_language_when_none_is_asked(network
     text = _text(response.data, tmp_path)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "VUHN" in text and "HN2" in text
+    flat = re.sub(r"\s+", " ", text)
+    assert ("Tổng hợp kết quả hoạt động của mạng lưới vườn ươm doanh nghiệp công nghệ thông tin đổi mới sáng tạo "
+            "thành phố Hà Nội quý II năm 2025") in flat
+    assert "Toàn thành phố" in flat and "không phải là tổng các cột của các vườn ươm" in flat
 
 
 def test_the_citys_pdf_is_issued_in_the_name_of_the_networks_first_incubator(network, login_as, make, tmp_path):
