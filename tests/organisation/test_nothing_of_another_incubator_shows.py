@@ -253,6 +253,17 @@ def _hn1_work(make, db, hn1, people, ids):
                                       period_end=date(2025, 12, 31), status=status, number=f"{n + 7}/BC-{MARK}",
                                       shortcomings=f"Tồn tại {MARK}", snapshot={} if n else None,
                                       pdf_vi=b"%PDF-1.4" if n else None, pdf_en=b"%PDF-1.4" if n else None))
+        # Businesses' requests to the city (issue 21) filed with HN1: its staff handle them.
+        from incubator.requests.enums import PublicationConsent, RequestStatus
+        from incubator.requests.models import BusinessRequest, RequestCategory
+
+        category = db.session.scalars(sa.select(RequestCategory).order_by(RequestCategory.id)).first()
+        for k, company in enumerate([both, *theirs]):
+            make._save(BusinessRequest(
+                number=f"HN1-RR-{k}", company_id=company.id, filed_by_id=founders[0].id, category_id=category.id,
+                title=f"Kiến nghị {MARK} {k}", text=f"Nội dung {MARK}", consent=PublicationConsent.NAMED,
+                status=RequestStatus.SUBMITTED, acknowledged_on=date(2026, 11, 2), due_on=date(2026, 11, 23),
+                search_folded=f"kien nghi ro ri {k}"))
         # A founder asks for a business only HN1 has: HN1's staff decide (the register's rule).
         make.member(company=theirs[0], user=make.user(full_name=f"Người Hỏi {MARK}"),
                     status=MembershipStatus.PENDING)
@@ -339,8 +350,11 @@ def network(app, make, db):
     from incubator.targets.services import ensure_default_targets
 
     hn1 = db.session.scalar(sa.select(Incubator).where(Incubator.code == "VUHN"))  # HN1: the first incubator
+    from incubator.requests.services import ensure_default_categories
+
     hn2 = organisation.create("HN2", "Vườn ươm Hà Nội 2", "Hà Nội incubator 2")
     ensure_default_targets()
+    ensure_default_categories()
     db.session.commit()
     return hn1.id, hn2.id
 
