@@ -258,13 +258,17 @@ def incubator_choices(company) -> list:
     return list(db.session.scalars(query))
 
 
+def _check_attachments(existing: int, attachments) -> None:
+    if existing + len(attachments) > MAX_ATTACHMENTS:
+        raise DomainError(_l("A request has at most %(count)s attachments.", count=MAX_ATTACHMENTS),
+                          field="attachments")
+
+
 def _add_attachments(request: BusinessRequest, attachments: Iterable, actor) -> list[RequestAttachment]:
     """``attachments``: :class:`incubator.uploads.CheckedPdf` objects (checked by the view); each is written
     to disk once its row is accepted."""
     attachments = list(attachments or ())
-    if len(request.attachments) + len(attachments) > MAX_ATTACHMENTS:
-        raise DomainError(_l("A request has at most %(count)s attachments.", count=MAX_ATTACHMENTS),
-                          field="attachments")
+    _check_attachments(len(request.attachments), attachments)
     added = []
     for pdf in attachments:
         row = RequestAttachment(stored_name=pdf.stored_name, original_name=pdf.original_name, size=len(pdf.data),
@@ -300,6 +304,8 @@ def file(company, *, actor, kind, category: RequestCategory, title: str, text: s
         raise DomainError(_l("Choose what the request is about."), field="category")
     title = _required_text(title, "title", TITLE_MAX, _l("Enter a title."))
     text = _required_text(text, "text", TEXT_MAX, _l("Write the request."))
+    attachments = list(attachments or ())
+    _check_attachments(0, attachments)
     from incubator.organisation.current import current_incubator_id, incubator_in_force
 
     if incubator_id is None:
@@ -420,6 +426,8 @@ def add_information(request: BusinessRequest, *, actor, text: str, attachments: 
     if request.status is not RequestStatus.AWAITING_INFORMATION:
         raise DomainError(_l("No information has been asked for."))
     text = _required_text(text, "text", TEXT_MAX, _l("Write the information asked for."))
+    attachments = list(attachments or ())
+    _check_attachments(len(request.attachments), attachments)
     today = today or local_today()
     if request.paused_since is not None and today < request.paused_since:
         raise DomainError(_l("The day cannot be before the day the information was asked for."), field="today")

@@ -342,3 +342,56 @@ def test_figures_per_quarter(world, db):
     assert quarters[2].total.received == 1
     assert [name for name, _ in quarters[1].by_category] == ["Thuế và tài chính"]
     assert late.status is RequestStatus.SUBMITTED
+
+
+def _pdf(name: str = "to-khai.pdf"):
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from incubator.uploads import check_pdf
+    from tests.helpers import blank_pdf
+
+    return check_pdf(FileStorage(BytesIO(blank_pdf()), filename=name), "attachments")
+
+
+def test_attachments_are_stored_when_filing_and_when_adding_information(world, db, app):
+    from pathlib import Path
+
+    request = _file(world, attachments=[_pdf("de-nghi.pdf")])
+    services.ask_information(request, actor=world["staff"], question="Bổ sung tờ khai", today=date(2026, 3, 3))
+    services.add_information(request, actor=world["founder"], text="Đính kèm", attachments=[_pdf()],
+                             today=date(2026, 3, 4))
+    db.session.commit()
+    assert [a.original_name for a in request.attachments] == ["de-nghi.pdf", "to-khai.pdf"]
+    folder = Path(app.instance_path) / "uploads" / services.UPLOAD_KIND
+    assert all((folder / a.stored_name).is_file() for a in request.attachments)
+    too_many = [_pdf() for _ in range(services.MAX_ATTACHMENTS)]
+    services.ask_information(request, actor=world["staff"], question="Thêm", today=date(2026, 3, 5))
+    db.session.commit()
+    with nothing_written(), pytest.raises(DomainError) as refused:
+        services.add_information(request, actor=world["founder"], text="Nhiều", attachments=too_many,
+                                 today=date(2026, 3, 5))
+    assert refused.value.field == "attachments"
+    db.session.rollback()
+    assert not any((folder / pdf.stored_name).exists() for pdf in too_many)
+
+
+def test_who_may_read_and_handle_a_request(world, db, make):
+    from incubator.requests import permissions
+
+    request = _file(world)
+    db.session.commit()
+    stranger = make.user(Role.FOUNDER)
+    official = make.user(Role.OFFICIAL)
+    assert permissions.can_read_request(world["founder"], request)
+    assert permissions.can_read_request(world["staff"], request)
+    assert not permissions.can_read_request(stranger, request)
+    assert not permissions.can_read_request(official, request)
+    assert permissions.can_handle_request(world["staff"], request)
+    assert not permissions.can_handle_request(world["founder"], request)
+    assert permissions.can_withdraw_request(world["founder"], request)
+    assert not permissions.can_rate_answer(world["founder"], request)
+    assert not permissions.can_read_published(request)
+    assert permissions.can_file_for(world["founder"], world["company"])
+    assert not permissions.can_file_for(stranger, world["company"])
