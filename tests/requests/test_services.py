@@ -395,3 +395,19 @@ def test_who_may_read_and_handle_a_request(world, db, make):
     assert not permissions.can_read_published(request)
     assert permissions.can_file_for(world["founder"], world["company"])
     assert not permissions.can_file_for(stranger, world["company"])
+
+
+def test_with_several_incubators_the_founder_files_in_one_the_business_works_with(world, db, make):
+    from incubator.organisation import services as organisation
+
+    hn2 = organisation.create("HN2", "Vườn ươm Hà Nội 2", "Hà Nội incubator 2")
+    hn3 = organisation.create("HN3", "Vườn ươm Hà Nội 3", "Hà Nội incubator 3")
+    make.residency(company=world["company"], incubator=hn2)
+    db.session.commit()
+    assert [i.code for i in services.incubator_choices(world["company"])] == ["HN2"]
+    request = _file(world, incubator_id=hn2.id)
+    assert request.incubator_id == hn2.id
+    db.session.commit()
+    with nothing_written(), pytest.raises(DomainError) as refused:
+        _file(world, incubator_id=hn3.id)
+    assert refused.value.field == "incubator"
