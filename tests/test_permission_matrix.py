@@ -291,7 +291,36 @@ MATRIX = {
     ("GET", "reports.city_pdf", None): only(("admin", "official")),
     ("GET", "reports.edit_name", "name_id"): only(STAFF),
     ("POST", "reports.edit_name", "name_id"): only(STAFF, ok=400),
+    # Businesses' requests to the city (issue 21): founders file and follow their businesses' (the founder here
+    # holds none, so another business's request is not found); staff handle them and keep the lists; anyone
+    # reads the published answers and their feed.
+    ("GET", "requests.mine", None): only(("founder",)),
+    ("GET", "requests.new", None): only(("founder",)),
+    ("POST", "requests.new", None): only(("founder",), ok=400),
+    ("GET", "requests.show", "request_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "requests.add_information", "request_id"): row(LOGIN, 404),
+    ("GET", "requests.withdraw", "request_id"): row(LOGIN, 404),
+    ("POST", "requests.withdraw", "request_id"): row(LOGIN, 404),
+    ("POST", "requests.rate", "request_id"): row(LOGIN, 404),
+    ("GET", "requests.attachment", "request_id,attachment_id"): row(LOGIN, 404),  # no file stored here
+    ("GET", "requests.answer_document", "request_id"): row(LOGIN, 404),  # not answered
+    ("GET", "requests.index", None): only(STAFF),
+    **{("POST", "requests.act", f"request_id,action={action}"): only(STAFF, ok=400)
+       for action in ("route", "ask", "merge", "decline", "answer", "approve", "prepare", "publish", "unpublish")},
+    ("GET", "requests.lists", None): only(STAFF),
+    ("GET", "requests.new_category", None): only(STAFF),
+    ("POST", "requests.new_category", None): only(STAFF, ok=400),
+    ("GET", "requests.category", "category_id"): only(STAFF),
+    ("POST", "requests.category", "category_id"): only(STAFF, ok=400),
+    ("GET", "requests.new_body", None): only(STAFF),
+    ("POST", "requests.new_body", None): only(STAFF, ok=400),
+    ("GET", "requests.body", "body_id"): only(STAFF),
+    ("POST", "requests.body", "body_id"): only(STAFF, ok=400),
+    ("POST", "requests.add_day", None): only(STAFF, ok=400),
+    ("GET", "requests.answers", None): row(200, 200),
+    ("GET", "requests.feed", None): row(200, 200),
     # Last, as they change what the rows above read.
+    ("POST", "requests.remove_day", "day_id"): only(STAFF, ok=302),
     ("POST", "mentoring.end_assignment", "assignment_id=mentor_assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.withdraw_assignment", "assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.remove_panel", "stage_id,user_id"): only(STAFF, ok=302),
@@ -364,6 +393,7 @@ def _objects(make):
 
     cohort_ids["agreement_id"] = make._save(Agreement(partner_id=cohort_ids["partner_id"], programme="Hợp tác 2025",
                                                       starts_on=residency.starts_on)).id
+    cohort_ids.update(_request_objects(make, residency))
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "tax_code": residency.company.tax_code,
@@ -371,6 +401,30 @@ def _objects(make):
             "membership_id": make.member(status=MembershipStatus.PENDING).id, "round_id": intake_round.id,
             "question_id": question.id, "application_id": make.application(intake_round=intake_round).id,
             "document_id": make._save(RoundDocument(round=intake_round, name_vi="Kế hoạch", name_en="Plan")).id}
+
+
+def _request_objects(make, residency) -> dict:
+    """A business's request (with an attachment whose file is not stored), a body, a category, a calendar day."""
+    from datetime import date
+
+    from incubator.requests import queries as request_queries
+    from incubator.requests import services as requests
+    from incubator.requests.enums import BodyKind, CalendarDayKind
+    from incubator.requests.models import RequestAttachment
+
+    requests.ensure_default_categories()
+    founder = make.user(Role.FOUNDER)
+    make.member(company=residency.company, user=founder)
+    staff = make.user(Role.STAFF)
+    category = request_queries.categories()[0]
+    filed = requests.file(residency.company, actor=founder, kind="request", category=category,
+                          title="Kiến nghị về mặt bằng", text="Nội dung", consent="named")
+    attachment = make._save(RequestAttachment(request_id=filed.id, stored_name="khong-co-tep.pdf",
+                                              original_name="tep.pdf", size=1, uploaded_by_id=founder.id))
+    body = requests.save_body(None, actor=staff, name_vi="Phòng Quản lý", kind=BodyKind.DEPARTMENT_UNIT)
+    day = make._save(requests.add_calendar_day(date(2026, 1, 2), CalendarDayKind.DAY_OFF, actor=staff))
+    return {"request_id": filed.id, "attachment_id": attachment.id, "category_id": category.id, "body_id": body.id,
+            "day_id": day.id}
 
 
 def _url(app, endpoint, params, objects):
@@ -429,7 +483,7 @@ def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, clien
 IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "stage_id", "criterion_id",
                    "entry_id", "assignment_id", "reason_id", "cohort_id", "member_id", "service_id",
                    "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
-                   "outcome_id", "agreement_id", "name_id", "incubator_id"}
+                   "outcome_id", "agreement_id", "name_id", "incubator_id", "request_id", "attachment_id"}
 
 
 def _names_objects_of_an_incubator(params) -> bool:
@@ -478,6 +532,7 @@ UNCONFIRMED = {
     ("POST", "auth.set_language"): 302, ("POST", "auth.logout"): 302,
     ("GET", "auth.confirm_email"): 200, ("POST", "auth.confirm_email"): 400,
     ("GET", "home.index"): 302, ("GET", "rounds.public"): 200, ("GET", "rounds.detail"): 200,
+    ("GET", "requests.answers"): 200, ("GET", "requests.feed"): 200,
 }
 
 
