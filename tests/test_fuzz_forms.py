@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from incubator.auth.enums import Role
 from incubator.extensions import db as _db
+from incubator.organisation.models import Incubator
 from tests.helpers import PASSWORD, blank_pdf, tax_code
 from tests.test_permission_matrix import LOGIN, MATRIX
 
@@ -413,6 +414,7 @@ class World:
             "outcome_id": outcome.id, "code": city_target.code, "membership_id": membership.id,
             "round_id": intake_round.id, "question_id": questions[0].id, "application_id": application.id,
             "document_id": document.id, "token": "khong-phai-ma-that-" + "x" * 24,
+            "incubator_id": _db.session.scalar(sa.select(sa.func.min(Incubator.id))),  # its record's page
         }
 
     def client(self, role: str):

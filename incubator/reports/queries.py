@@ -20,17 +20,18 @@ def latest_final() -> PeriodicReport | None:
 
 
 def names_in_force(day, incubator_id: int | None = None) -> dict:
-    """The names a report of the incubator ``incubator_id`` (the current one when None) dated ``day`` prints, by
-    language: {"vi": {"governing_body": …, "issuing_body": …, "place": …, "signer_title": …, "addressees":
+    """The names a report of the incubator ``incubator_id`` (None: the current one, else the first) dated ``day``
+    prints, by language: {"vi": {"governing_body": …, "issuing_body": …, "place": …, "signer_title": …, "addressees":
     [...]}, "en": {…}}. Of the single names, the one in force that started last; the addressees in force, in
     their order. Read across the request's scope: a report of HL prints HL's names whoever renders it (an
     official of the network, or a command). One query."""
-    from incubator.organisation.current import current_incubator_id
+    from incubator.organisation.current import incubator_in_force
+    from incubator.organisation.models import Incubator
     from incubator.reports.enums import SINGLE_KINDS, NameKind
     from incubator.reports.models import BodyName
 
-    if incubator_id is None:
-        incubator_id = current_incubator_id()
+    if incubator_id is None:  # the current incubator; none chosen (a visitor of the network): the first one's
+        incubator_id = incubator_in_force() or db.session.scalar(sa.select(sa.func.min(Incubator.id)))
     rows = db.session.scalars(sa.select(BodyName).where(
         BodyName.incubator_id == incubator_id,
         BodyName.valid_from <= day, sa.or_(BodyName.valid_until.is_(None), BodyName.valid_until >= day))
