@@ -242,7 +242,8 @@ def index():
                         error_out=False)
     return render_template("requests/index.html", items=items, today=today, filters=filters, sort=sort,
                            statuses=list(RequestStatus), categories=queries.categories(), bodies=queries.bodies(),
-                           overdue_count=len(queries.overdue(today)))
+                           overdue_count=db.session.scalar(sa.select(sa.func.count()).select_from(
+                               queries.staff_list(overdue=True, today=today).order_by(None).subquery())))
 
 
 def _version_form(form_class, version, posted: str | None, name: str, **fill):
