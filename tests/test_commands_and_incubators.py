@@ -77,8 +77,7 @@ def test_every_command_says_whether_it_acts_in_one_incubator(app):
         takes = _takes_incubator(command)
         assert takes == (tables[0] is not WHOLE_INSTALLATION), f"`{name}` --incubator: {takes}"
     for name in (*IN_ONE_INCUBATOR, *CITY_BY_DEFAULT, *WHOLE_INSTALLATION):
-        if name != "requests remind":  # another part of issue 20 adds it
-            assert any(c == name or c.startswith(name + " ") for c in commands), f"no command `{name}`"
+        assert any(c == name or c.startswith(name + " ") for c in commands), f"no command `{name}`"
 
 
 @pytest.fixture
