@@ -13,7 +13,9 @@ def _hooks():
     from incubator.auth import services as auth_services
     from incubator.cohorts import permissions as cohort_permissions
     from incubator.cohorts.services import member_left
+    from incubator.companies import queries as company_queries
     from incubator.companies.services import company_added, company_changed
+    from incubator.organisation import scoping
     from incubator.organisation.services import incubator_created
 
     return {
@@ -24,6 +26,8 @@ def _hooks():
         "application_readers": len(application_permissions._application_readers),
         "partner_rules": len(auth_services._partner_rules),
         "incubator_created": len(incubator_created.receivers),
+        # Residencies and outcomes (the register's own), applications past the draft.
+        "business_presence": len(company_queries._PRESENCE), "city_wide_scoped": len(scoping._city_wide),
     }
 
 
@@ -31,7 +35,7 @@ def test_every_hook_is_filled_once_however_often_the_application_is_created(app,
     first = _hooks()
     assert first == {"member_left": 1, "status_page": 1, "staff_page": 1, "company_added": 1,
                      "company_changed": 1, "startup_readers": 1, "application_readers": 1, "partner_rules": 1,
-                     "incubator_created": 2}
+                     "incubator_created": 2, "business_presence": 3, "city_wide_scoped": 1}
     create_app({"TESTING": True, "SECRET_KEY": "x" * 32,
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'again.sqlite'}"})
     assert _hooks() == first
