@@ -253,6 +253,10 @@ def _load_main() -> dict:
     from incubator.demo import mentoring as mentoring_demo
 
     created += mentoring_demo.load(by_local, partners, utcnow())
+    from incubator.demo import requests as requests_demo
+
+    created += requests_demo.load(companies[4], by_local["sanglap"], by_local["canbo"], by_local["admin"],
+                                  local_today(), DEMO_DOMAIN)
     created += ensure_default_targets()
     from incubator.reports.services import ensure_default_names
 
