@@ -330,7 +330,9 @@ def _urls(app, ids) -> list[tuple[str, str]]:
                             ("mentoring.sessions", f"partner={ids['misa_id']}&date_from=01/01/2025"),
                             ("mentoring.sessions", "status=confirmed"), ("services.index", "year=2025"),
                             ("services.index", "kind=training"), ("funding.board", f"partner={ids['fund_id']}"),
-                            ("funding.pipeline", f"partner={ids['fund_id']}")):
+                            ("funding.pipeline", f"partner={ids['fund_id']}"),
+                            ("requests.index", "q=kien nghi"), ("requests.index", "status=submitted&overdue=1"),
+                            ("requests.index", "open=1&sort=due")):
         params = dict(part.split("=", 1) for part in query.split("&"))
         fmt = params.pop("fmt", None)
         base = _url(app, endpoint, f"fmt={fmt}" if fmt else None, {})
