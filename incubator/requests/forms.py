@@ -16,9 +16,11 @@ from incubator.requests.enums import BodyKind, CalendarDayKind, PublicationConse
 PDF_ONLY = FileAllowed(["pdf"], message=_l("Only PDF files can be attached."))
 
 
-def _area(label, max_length, required=False, message=None):
+def _area(label, max_length, required=False, message=None, rows=None):
     first = DataRequired(message=message or _l("This field is required.")) if required else Optional()
-    return TextAreaField(label, validators=[first, Length(max=max_length), NoControlCharacters()], filters=[strip])
+    rows = rows or (8 if max_length > 5000 else 3)
+    return TextAreaField(label, validators=[first, Length(max=max_length), NoControlCharacters()], filters=[strip],
+                         render_kw={"rows": rows})
 
 
 class FileRequestForm(Form):
