@@ -73,6 +73,13 @@ SOURCES = {
     "reviews.auto_assign": ("reviews.assignments", {}),
     "reviews.withdraw_assignment": ("reviews.assignments", {}),
     "reviews.decide_many": ("reviews.ranking", {}),
+    # Businesses' requests: the founder's forms show on the request's page when asked or answered; the staff's
+    # actions on the page of a request just filed (its first, routing); the calendar's on the lists' page.
+    "requests.add_information": ("requests.show", {"request_id": "asked_request_id"}),
+    "requests.rate": ("requests.show", {"request_id": "answered_request_id"}),
+    "requests.act": ("requests.show", {}),
+    "requests.add_day": ("requests.lists", {}),
+    "requests.remove_day": ("requests.lists", {}),
 }
 
 # Routes for one particular person among those the matrix lets through (the world's founder owns the startup,
@@ -400,7 +407,9 @@ class World:
         pending = make.assignment(make.stage_entry(stage), self.reviewer, status=AssignmentStatus.ASSIGNED)
         conflict = make.assignment(make.stage_entry(stage), self.reviewer, status=AssignmentStatus.ASSIGNED)
         reason = make.rejection_reason()
+        request_ids = self._requests(make, company)
         self.objects = {
+            **request_ids,
             "stage_id": stage.id, "next_stage_id": next_stage.id, "criterion_id": stage.criteria[0].id,
             "entry_id": entry.id, "assignment_id": review_assignment.id, "pending_assignment_id": pending.id,
             "conflict_assignment_id": conflict.id, "reason_id": reason.id,
@@ -416,6 +425,34 @@ class World:
             "document_id": document.id, "token": "khong-phai-ma-that-" + "x" * 24,
             "incubator_id": _db.session.scalar(sa.select(sa.func.min(Incubator.id))),  # its record's page
         }
+
+    def _requests(self, make, company) -> dict:
+        """The owner's business's requests: one just filed (with an attachment), one waiting for information, one
+        answered; a body, the categories, a day of this year's calendar."""
+        from incubator.i18n import local_today
+        from incubator.requests import queries as request_queries
+        from incubator.requests import services as requests
+        from incubator.requests.enums import BodyKind, CalendarDayKind
+        from incubator.requests.models import RequestAttachment
+
+        requests.ensure_default_categories()
+        staff, second = make.user(Role.STAFF), make.user(Role.STAFF)
+        category = request_queries.categories()[0]
+        body = requests.save_body(None, actor=staff, name_vi="Phòng Quản lý", kind=BodyKind.DEPARTMENT_UNIT)
+
+        def filed():
+            return requests.file(company, actor=self.owner, kind="request", category=category, title="Kiến nghị",
+                                 text="Nội dung", consent="anonymised")
+
+        first, asked, answered = filed(), filed(), filed()
+        attachment = make._save(RequestAttachment(request_id=first.id, stored_name="khong-co-tep.pdf",
+                                                  original_name="tep.pdf", size=1, uploaded_by_id=self.owner.id))
+        requests.ask_information(asked, actor=staff, question="Bổ sung giấy tờ")
+        requests.draft_answer(answered, actor=staff, text="Trả lời")
+        requests.approve_answer(answered, actor=second)
+        day = requests.add_calendar_day(date(local_today().year, 1, 2), CalendarDayKind.DAY_OFF, actor=staff)
+        return {"request_id": first.id, "asked_request_id": asked.id, "answered_request_id": answered.id,
+                "attachment_id": attachment.id, "category_id": category.id, "body_id": body.id, "day_id": day.id}
 
     def client(self, role: str):
         if role not in self.clients:
