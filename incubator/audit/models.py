@@ -29,6 +29,10 @@ class AuditEntry(db.Model):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
     request_id: Mapped[str | None] = mapped_column(sa.String(32))
+    # The incubator whose work this records (its object's, else the one the actor worked in); None: the
+    # installation's (a person's account, a city-wide list, a command on the whole installation). Filled when the
+    # entry is flushed, by the hook the organisation package installs (audit sits below organisation).
+    incubator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incubators.id"), index=True)
 
     actor = relationship("User")
 

@@ -56,6 +56,9 @@ class OutboxMessage(db.Model):
     # What the message tells of ("review.assigned:12:2026-12-02T08:00", "report.final:4"): the same event is
     # mailed to the same address once, however often the code that announces it runs.
     event_key: Mapped[str | None] = mapped_column(sa.String(200))
+    # The incubator the message was queued for (the request's or command's, or the incubator of the object the
+    # event is about); None: the installation's. Filled when flushed, by the organisation package's hook.
+    incubator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incubators.id"), index=True)
 
     __table_args__ = (sa.UniqueConstraint("event_key", "to_address", name="uq_mail_outbox_event_key_to_address"),)
 
