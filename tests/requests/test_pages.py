@@ -471,3 +471,50 @@ def test_the_public_pages_and_feed_filter_by_incubator_when_there_are_several(wo
     assert feed.findall(f"{ATOM}entry") == []
     feed = _feed(client.get("/requests/answers.atom?incubator=VUHN").data)
     assert len(feed.findall(f"{ATOM}entry")) == 1
+
+
+def test_an_answer_received_from_the_body_carries_its_document_which_the_business_reads_once_sent(
+        world, client_factory, db):
+    request = _file(world, db)
+    services.route(request, world["body"], actor=world["staff"])
+    db.session.commit()
+    staff, token = _as(client_factory, world["staff"])
+    with nothing_written():  # the body's answer without its document
+        assert _act(staff, token, request, "answer", text="Văn bản của Cục Thuế.", source="body",
+                    body=str(world["body"].id)).status_code == 400
+    response = staff.post(f"/requests/{request.id}/staff/answer", data={
+        "answer-csrf_token": token, "answer-text": "Văn bản của Cục Thuế.", "answer-source": "body",
+        "answer-body": str(world["body"].id), "answer-document": (io.BytesIO(blank_pdf()), "cong-van.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert staff.get(f"/requests/{request.id}/answer.pdf").status_code == 200
+    founder, _token = _as(client_factory, world["founder"])
+    assert founder.get(f"/requests/{request.id}/answer.pdf").status_code == 404  # not sent yet
+    second, token2 = _as(client_factory, world["second"])
+    assert _act(second, token2, request, "approve").status_code == 302
+    page = founder.get(f"/requests/{request.id}").get_data(as_text=True)
+    assert "Văn bản của Cục Thuế." in page and f"/requests/{request.id}/answer.pdf" in page
+    document = founder.get(f"/requests/{request.id}/answer.pdf")
+    assert document.status_code == 200 and document.data.startswith(b"%PDF")
+
+
+def test_with_several_incubators_the_founder_files_in_one_the_business_works_with(world, make, client_factory, db):
+    from incubator.organisation import services as organisation
+    from incubator.organisation.models import Incubator
+
+    vuhn = db.session.scalar(sa.select(Incubator).where(Incubator.code == "VUHN"))
+    make.residency(company=world["company"])  # in VUHN
+    hn2 = organisation.create("HN2", "Vườn ươm thứ hai", "Second incubator")
+    db.session.commit()
+    client, token = _as(client_factory, world["founder"])
+    page = client.get("/requests/new").get_data(as_text=True)
+    assert 'id="incubator"' in page and "VUHN" in page.split('id="incubator"')[1].split("</select>")[0]
+    assert "HN2" not in page.split('id="incubator"')[1].split("</select>")[0]
+    fields = {"csrf_token": token, "company": str(world["company"].id), "kind": "request",
+              "category": str(world["category"].id), "title": "Kiến nghị", "text": "Nội dung", "consent": "named"}
+    with nothing_written():
+        assert client.post("/requests/new", data=fields).status_code == 400  # which one, unsaid
+        assert client.post("/requests/new", data={**fields, "incubator": str(hn2.id)}).status_code == 400
+    assert client.post("/requests/new", data={**fields, "incubator": str(vuhn.id)}).status_code == 302
+    request = db.session.scalar(sa.select(BusinessRequest).execution_options(all_incubators=True))
+    assert request.incubator_id == vuhn.id
