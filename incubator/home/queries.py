@@ -70,8 +70,9 @@ def admin_home() -> dict:
 
 
 def staff_home(user: User, today: date, now: datetime) -> dict:
-    """Staff's work waiting: founders' claims, disputed sessions, late reports (each the first items of its
-    desk, in its order), businesses not yet verified, failed e-mails; and the incubator's figures of the day."""
+    """Staff's work waiting: founders' claims, disputed sessions, late reports, businesses' open requests (each
+    the first items of its desk, in its order), businesses not yet verified, failed e-mails; and the incubator's
+    figures of the day."""
     from incubator.cohorts import queries as cohorts
     from incubator.companies import queries as companies
     from incubator.mentoring import queries as mentoring
@@ -86,7 +87,11 @@ def staff_home(user: User, today: date, now: datetime) -> dict:
     companies_count = companies.company_count()
     recent = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.not_in(ROUTINE_ACTIONS))
                                      .order_by(AuditEntry.id.desc()).limit(8)))
+    from incubator.requests import queries as requests
+
     return {"claims": preview(companies.pending_claims()),
+            # Businesses' requests still open, the soonest due first (the overdue ones lead).
+            "business_requests": preview(requests.staff_list(open_only=True, today=today, sort="due")),
             "disputes": preview(mentoring.session_list(user, status="disputed")),
             "late": preview_of_list(cohorts.late_reports(today)),
             "unverified": companies.unverified_count(), "failed_mail": failed_mail, "ending_soon": ending_soon,

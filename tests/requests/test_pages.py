@@ -518,3 +518,15 @@ def test_with_several_incubators_the_founder_files_in_one_the_business_works_wit
     assert client.post("/requests/new", data={**fields, "incubator": str(vuhn.id)}).status_code == 302
     request = db.session.scalar(sa.select(BusinessRequest).execution_options(all_incubators=True))
     assert request.incubator_id == vuhn.id
+
+
+def test_the_homes_lead_to_the_requests(world, client_factory, db):
+    late = _file(world, db, title="Kiến nghị trễ hạn")
+    late.due_on = date(2020, 1, 6)
+    db.session.commit()
+    staff, _token = _as(client_factory, world["staff"])
+    home = staff.get("/home/staff").get_data(as_text=True)
+    section = home.split('id="home-requests"')[1].split("</section>")[0]
+    assert late.number in section and "06/01/2020" in section and "text-danger" in section
+    founder, _token = _as(client_factory, world["founder"])
+    assert 'id="home-requests"' in founder.get("/home/founder").get_data(as_text=True)
