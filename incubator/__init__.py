@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.auth.enums import Role
     from incubator.cohorts import permissions as cohort_permissions
     from incubator.companies import permissions as company_permissions
+    from incubator.dialogue import permissions as dialogue_permissions
     from incubator.funding import permissions as funding_permissions
     from incubator.mentoring import permissions as mentoring_permissions
     from incubator.partners import services as partner_services
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     mentoring_permissions.register(app)
     funding_permissions.register(app)
     request_permissions.register(app)
+    dialogue_permissions.register(app)
     # Signals a lower package sends and a higher one hears (see "How the code is laid out" in the README).
     from incubator.applications.application_views import connect_round_invitation
     from incubator.applications.services import connect_to_the_register
@@ -117,7 +119,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 # Each of these domains tells the audit log what its objects and states read as (incubator/audit/labels.py).
 AUDITED_DOMAINS = ("organisation", "auth", "mail", "companies", "partners", "outcomes", "targets", "imports",
-                   "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "reports")
+                   "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "dialogue", "reports")
 
 
 def _register_audit_labels() -> None:
@@ -281,6 +283,7 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.cohorts.views import services_bp
     from incubator.companies.views import bp as companies_bp
     from incubator.companies.views import my_bp as my_companies_bp
+    from incubator.dialogue.views import bp as dialogue_bp
     from incubator.funding.views import bp as funding_bp
     from incubator.home.views import bp as home_bp
     from incubator.imports.views import bp as imports_bp
@@ -295,7 +298,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
                imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
                cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
-               requests_bp, reports_bp):
+               requests_bp, dialogue_bp, reports_bp):
         app.register_blueprint(bp)
 
 

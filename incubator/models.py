@@ -12,6 +12,7 @@ from incubator.cohorts.models import (
     ServiceRecipient,
 )
 from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.dialogue.models import AgendaItem, DialogueConference, DialogueQuestion, Registration
 from incubator.funding.models import Consent, PipelineEntry, PipelineMove
 from incubator.mail.models import OutboxMessage
 from incubator.mentoring.models import Agreement, CalendarToken, MentorAssignment, MentoringSession, MentorProfile
@@ -44,6 +45,7 @@ from incubator.targets.models import Target
 
 __all__ = [
     "AccountToken",
+    "AgendaItem",
     "Agreement",
     "AnsweringBody",
     "Application",
@@ -60,6 +62,8 @@ __all__ = [
     "Conflict",
     "Consent",
     "Criterion",
+    "DialogueConference",
+    "DialogueQuestion",
     "GraduationOutcome",
     "Incubator",
     "IntakeRound",
@@ -74,6 +78,7 @@ __all__ = [
     "PipelineEntry",
     "PipelineMove",
     "ProgressReport",
+    "Registration",
     "RejectionReason",
     "ReportReminder",
     "RequestAnswer",

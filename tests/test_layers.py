@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("organisation", ["organisation"]),
     ("people", ["mail", "auth"]),
     ("register", ["outcomes", "companies", "partners", "targets", "imports"]),
-    ("programme", ["applications", "cohorts", "reviews", "funding", "mentoring", "requests"]),
+    ("programme", ["applications", "cohorts", "reviews", "funding", "mentoring", "requests", "dialogue"]),
     ("outer", ["startups", "reports", "home", "admin", "demo", "cli", "models", "__init__"]),
 ]
 DOMAINS = {name for layer, names in LAYERS if layer in {"organisation", "people", "register", "programme"}

@@ -308,6 +308,7 @@ MATRIX = {
     **{("POST", "requests.act", f"request_id,action={action}"): only(STAFF, ok=400)
        for action in ("route", "ask", "merge", "decline", "answer", "approve", "prepare", "publish", "unpublish")},
     ("GET", "requests.lists", None): only(STAFF),
+    ("GET", "request_figures.index", None): only(STAFF),  # the requests' figures per quarter
     ("GET", "requests.new_category", None): only(STAFF),
     ("POST", "requests.new_category", None): only(STAFF, ok=400),
     ("GET", "requests.category", "category_id"): only(STAFF),
@@ -317,6 +318,22 @@ MATRIX = {
     ("GET", "requests.body", "body_id"): only(STAFF),
     ("POST", "requests.body", "body_id"): only(STAFF, ok=400),
     ("POST", "requests.add_day", None): only(STAFF, ok=400),
+    ("GET", "dialogue.index", None): only(STAFF),
+    ("GET", "dialogue.new", None): only(STAFF),
+    ("POST", "dialogue.new", None): only(STAFF, ok=400),
+    ("GET", "dialogue.show", "conference_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("GET", "dialogue.edit", "conference_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "dialogue.edit", "conference_id"): row(LOGIN, 404, staff=400, admin=400),
+    **{("POST", "dialogue.act", f"conference_id,action={action}"): row(LOGIN, 404, staff=400, admin=400)
+       for action in ("add_item", "remove_item", "answer", "invite", "floor", "hold", "cancel", "minutes",
+                      "publish", "unpublish")},
+    ("GET", "dialogue.minutes_pdf", "conference_id"): row(LOGIN, 404),  # no minutes made yet
+    ("GET", "dialogue.invitations", None): only(("founder",)),
+    ("GET", "dialogue.register", "conference_id"): row(LOGIN, 404),  # no one of these roles is invited
+    ("POST", "dialogue.register", "conference_id"): row(LOGIN, 404),
+    ("GET", "dialogue.published_index", None): row(200, 200),
+    ("GET", "dialogue.published", "conference_id"): row(404, 404),  # planned: nothing published
+    ("GET", "dialogue.published_minutes", "conference_id"): row(404, 404),
     ("GET", "requests.answers", None): row(200, 200),
     ("GET", "requests.feed", None): row(200, 200),
     # Last, as they change what the rows above read.
@@ -394,6 +411,7 @@ def _objects(make):
     cohort_ids["agreement_id"] = make._save(Agreement(partner_id=cohort_ids["partner_id"], programme="Hợp tác 2025",
                                                       starts_on=residency.starts_on)).id
     cohort_ids.update(_request_objects(make, residency))
+    cohort_ids["conference_id"] = _conference(make, cohort_ids["request_id"])
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "tax_code": residency.company.tax_code,
@@ -425,6 +443,23 @@ def _request_objects(make, residency) -> dict:
     day = make._save(requests.add_calendar_day(date(2026, 1, 2), CalendarDayKind.DAY_OFF, actor=staff))
     return {"request_id": filed.id, "attachment_id": attachment.id, "category_id": category.id, "body_id": body.id,
             "day_id": day.id}
+
+
+def _conference(make, request_id) -> int:
+    """A planned dialogue conference with the request on its agenda and someone invited by e-mail."""
+    from datetime import UTC, datetime, timedelta
+
+    from incubator.dialogue import services as dialogue
+    from incubator.extensions import db
+    from incubator.requests.models import BusinessRequest
+
+    staff = make.user(Role.STAFF)
+    conference = dialogue.plan(actor=staff, title="Hội nghị đối thoại", chair="Chủ trì", place="Hội trường",
+                               starts_at=datetime.now(UTC) + timedelta(days=30))
+    dialogue.add_item(conference, db.session.get(BusinessRequest, request_id), actor=staff)
+    dialogue.invite(conference, actor=staff, concerned=False, emails=["khach.moi@example.vn"])
+    db.session.commit()
+    return conference.id
 
 
 def _url(app, endpoint, params, objects):
@@ -483,7 +518,8 @@ def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, clien
 IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "stage_id", "criterion_id",
                    "entry_id", "assignment_id", "reason_id", "cohort_id", "member_id", "service_id",
                    "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
-                   "outcome_id", "agreement_id", "name_id", "incubator_id", "request_id", "attachment_id"}
+                   "outcome_id", "agreement_id", "name_id", "incubator_id", "request_id", "attachment_id",
+                   "conference_id"}
 
 
 def _names_objects_of_an_incubator(params) -> bool:
@@ -533,6 +569,8 @@ UNCONFIRMED = {
     ("GET", "auth.confirm_email"): 200, ("POST", "auth.confirm_email"): 400,
     ("GET", "home.index"): 302, ("GET", "rounds.public"): 200, ("GET", "rounds.detail"): 200,
     ("GET", "requests.answers"): 200, ("GET", "requests.feed"): 200,
+    ("GET", "dialogue.published_index"): 200, ("GET", "dialogue.published"): 404,
+    ("GET", "dialogue.published_minutes"): 404,
 }
 
 

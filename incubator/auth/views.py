@@ -115,7 +115,8 @@ OPEN_BEFORE_CONFIRMATION = frozenset({
     "static", "bootstrap.static", "auth.login", "auth.register", "auth.logout", "auth.set_language",
     "auth.verify_email", "auth.resend_verification", "auth.confirm_email", "auth.forgot_password",
     "auth.reset_password", "auth.accept_invitation", "rounds.public", "rounds.detail",
-    "requests.answers", "requests.feed",
+    "requests.answers", "requests.feed", "dialogue.published_index", "dialogue.published",
+    "dialogue.published_minutes",
 })
 
 
