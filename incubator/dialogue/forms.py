@@ -61,7 +61,7 @@ class FloorForm(Form):
     outcome = RadioField(_l("What became of it"), choices=[],
                          validators=[InputRequired(message=_l("Choose what became of the question."))])
     answer_text = _area(_l("Answer given"), 20000)
-    body = SelectField(_l("Body that must answer"), coerce=str, choices=[])
+    body = SelectField(_l("Body that must answer"), coerce=str, choices=[], validate_choice=False)
     number = text_field(_l("Number of the request it is attached to"), 20)
 
 
@@ -83,9 +83,9 @@ class VersionForm(Form):
 
 
 class RegisterForm(Form):
-    company = SelectField(_l("Business"), coerce=str, choices=[])
+    company = SelectField(_l("Business"), coerce=str, choices=[], validate_choice=False)
     question_title = text_field(_l("Title of your question (optional)"), 300)
     question_text = _area(_l("A question to raise (optional): it is filed as your business's request"), 20000,
                           rows=5)
-    category = SelectField(_l("What it is about"), coerce=str, choices=[])
+    category = SelectField(_l("What it is about"), coerce=str, choices=[], validate_choice=False)
     consent = RadioField(_l("May the answer be published?"), choices=[], validators=[Optional()])
