@@ -105,10 +105,15 @@ def create_app(config: dict | None = None) -> Flask:
     connect_to_organisation()
     give_new_incubators_reasons()
     give_new_incubators_report_names()
-    # Every ORM query inside organisation.scoping.scoped_to sees its incubators' rows only.
+    # Every ORM query inside organisation.scoping.scoped_to sees its incubators' rows only; the audit log's entries
+    # and the outbox's messages are placed in an incubator (or the installation) and read so too.
+    from incubator.mail.services import connect_to_organisation as place_the_outbox
     from incubator.organisation import scoping
+    from incubator.organisation.placing import connect_to_the_audit_log
 
     scoping.install()
+    connect_to_the_audit_log()
+    place_the_outbox()
     cli.register(app)
     if app.testing or _will_serve_requests():
         from incubator.security import dummy_hash

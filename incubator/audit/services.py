@@ -20,13 +20,17 @@ def _state(value: Any) -> str | None:
 def record(action: str, obj: Any = None, *, object_type: str | None = None, object_id: Any = None,
            label: str | None = None, from_state: Any = None, to_state: Any = None,
            reason: str | None = None, details: dict | None = None, actor=None) -> AuditEntry:
-    """Append an entry. ``obj`` (a model instance) gives object type, id and label unless given."""
+    """Append an entry. ``obj`` (a model instance) gives object type, id and label unless given, and the entry's
+    incubator when it belongs to one (its ``incubator_id``); else the entry takes the incubator of the work that
+    writes it, or none (placed when flushed: organisation/placing.py)."""
+    incubator_id = None
     if obj is not None:
         if obj in db.session.new:
             db.session.flush()
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
         label = label or _label_of(obj)
+        incubator_id = getattr(obj, "incubator_id", None)
     if actor is None and has_request_context() and current_user and current_user.is_authenticated:
         actor = current_user
     entry = AuditEntry(
@@ -40,6 +44,7 @@ def record(action: str, obj: Any = None, *, object_type: str | None = None, obje
         details=details or {},
         actor_id=getattr(actor, "id", None),
         actor_email=getattr(actor, "email", None),
+        incubator_id=incubator_id if isinstance(incubator_id, int) else None,
     )
     if has_request_context():
         entry.ip_address = request.remote_addr

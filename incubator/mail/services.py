@@ -2,7 +2,11 @@
 request's commit. With no SMTP server configured the message is written to the log instead.
 
 A message about an event (an assignment, a session to confirm, a report finalised …) carries the event's key:
-the same event is mailed to the same address once, however often the code announcing it runs."""
+the same event is mailed to the same address once, however often the code announcing it runs.
+
+A message belongs to the incubator of the object it tells of (``send``'s context: an assignment, a session, a
+report …), else to the incubator of the request or command that queues it, else to none: the installation's
+(organisation/placing.py). Staff limited to an incubator read its messages only (``connect_to_organisation``)."""
 
 from __future__ import annotations
 
@@ -41,12 +45,14 @@ def already_sent(event: str, to: str) -> bool:
 
 
 def queue(to: str, subject: str, body: str, purpose: str, attachment: tuple[str, str, str] | None = None, *,
-          to_name: str | None = None, event: str | None = None) -> OutboxMessage | None:
+          to_name: str | None = None, event: str | None = None, incubator_id: int | None = None
+          ) -> OutboxMessage | None:
     """``attachment``: (file name, MIME type, text), e.g. a calendar invitation. ``event``: the key of what the
-    message tells; when that event was already mailed to ``to``, nothing is queued and None is returned."""
+    message tells; when that event was already mailed to ``to``, nothing is queued and None is returned.
+    ``incubator_id``: the incubator the message is for (left out: the one of the work that queues it)."""
     message = OutboxMessage(to_address=to, to_name=(to_name or "").strip()[:200] or None,
                             subject=str(subject)[:300], body_text=str(body), purpose=purpose,
-                            event_key=event[:200] if event else None)
+                            event_key=event[:200] if event else None, incubator_id=incubator_id)
     if attachment is not None:
         message.attachment_name, message.attachment_type, message.attachment_text = attachment
     if event is not None:
@@ -70,7 +76,8 @@ def queue(to: str, subject: str, body: str, purpose: str, attachment: tuple[str,
 def send(to: str, locale: str | None, template: str, subject, *, attachment=None, to_name: str | None = None,
          event: str | None = None, **context) -> OutboxMessage | None:
     """Render templates/mail/<template>.txt and the subject in the recipient's language, and queue it (once per
-    ``event`` and address, when an event is given)."""
+    ``event`` and address, when an event is given). The message is for the incubator of the objects it tells of
+    (the context's, when they name one and the same)."""
     from flask import render_template
     from flask_babel import force_locale
 
@@ -78,7 +85,7 @@ def send(to: str, locale: str | None, template: str, subject, *, attachment=None
         return None
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         return queue(to, str(subject), render_template(f"mail/{template}.txt", **context), template,
-                     attachment=attachment, to_name=to_name, event=event)
+                     attachment=attachment, to_name=to_name, event=event, incubator_id=_incubator_told_of(context))
 
 
 def send_to(person, template: str, subject, *, event: str | None = None, attachment=None, **context
@@ -92,6 +99,41 @@ def send_to(person, template: str, subject, *, event: str | None = None, attachm
         subject = str(subject() if callable(subject) else subject)
     return send(person.email, person.locale, template, subject, attachment=attachment, to_name=person.full_name,
                 event=event, user=person, **context)
+
+
+def _incubator_told_of(context: dict) -> int | None:
+    """The incubator of the objects a message tells of (an incubator itself, or a row carrying ``incubator_id``),
+    when they name exactly one."""
+    from incubator.organisation.models import Incubator
+
+    found = set()
+    for value in context.values():
+        incubator_id = value.id if isinstance(value, Incubator) else getattr(value, "incubator_id", None)
+        if isinstance(incubator_id, int):
+            found.add(incubator_id)
+    return found.pop() if len(found) == 1 else None
+
+
+def _place_messages(session, _context, _instances) -> None:
+    """A new message given no incubator takes the incubator of the work that queues it (or none)."""
+    from incubator.organisation.placing import incubator_of_the_work
+
+    for obj in session.new:
+        if isinstance(obj, OutboxMessage) and obj.incubator_id is None:
+            obj.incubator_id = incubator_of_the_work(session.connection())
+
+
+def connect_to_organisation() -> None:
+    """Called by the factory (twice connects once): new messages are placed in an incubator, and a person limited
+    to some incubators reads their messages only (the installation's too while there is a single incubator)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from incubator.organisation import scoping
+
+    if not event.contains(Session, "before_flush", _place_messages):
+        event.listen(Session, "before_flush", _place_messages)
+    scoping.limit_to_incubators(OutboxMessage)
 
 
 def _tls_context() -> ssl.SSLContext:
@@ -174,7 +216,9 @@ def deliver_queued_in_request() -> None:
     ids = g.pop("outbox_ids", None)
     if not ids:
         return
-    for message in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
+    # This request's own messages, whatever incubator they are for.
+    for message in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                      .execution_options(all_incubators=True)):
         deliver(message)
     db.session.commit()
 

@@ -8,7 +8,14 @@ joins (as their ON clause), in aliases, in the relationship loads of objects so 
 each view could). Outside a ``scoped_to`` block nothing is filtered: an administrator, the Department's
 officials, founders (who belong to no incubator) and an installation with a single incubator see what they
 see today. A query that must read across the network inside a scoped block (the city's figures for an
-official) says so with ``execution_options(all_incubators=True)``."""
+official) says so with ``execution_options(all_incubators=True)``.
+
+Two kinds of model carry an ``incubator_id`` that may stay empty, each registered by the package that owns it:
+``limit_city_wide`` (the city's targets: inside the block, the rows of its incubators and the city's) and
+``limit_to_incubators`` (the audit log and the e-mail outbox: inside the block, the rows of its incubators only;
+an empty one is the installation's, an account's or a city-wide list's, which with several incubators is the
+administrators' business, and shows to staff limited to an incubator only while the installation has a single
+incubator, where nothing changes)."""
 
 from __future__ import annotations
 
@@ -19,11 +26,14 @@ from contextvars import ContextVar
 from sqlalchemy import event, or_
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
+from incubator.organisation.current import only_incubator_id
 from incubator.organisation.models import IncubatorScoped
 
 _scope: ContextVar[tuple[int, ...] | None] = ContextVar("incubator_scope", default=None)
 # Models with an ``incubator_id`` that may be NULL for the city's rows, registered by their packages.
 _city_wide: list[type] = []
+# Models with an ``incubator_id`` that may be NULL for the installation's rows (the audit log, the outbox).
+_installation_wide: list[type] = []
 
 
 @contextmanager
@@ -54,6 +64,14 @@ def limit_city_wide(model: type) -> None:
         _city_wide.append(model)
 
 
+def limit_to_incubators(model: type) -> None:
+    """Limit ``model`` too: inside ``scoped_to(ids)`` its queries see the rows of those incubators, and the
+    installation's (``incubator_id`` NULL) only while there is a single incubator. Called by the package that
+    owns the model, at start-up (twice registers once)."""
+    if model not in _installation_wide:
+        _installation_wide.append(model)
+
+
 def _limit_to_scope(state: ORMExecuteState) -> None:
     ids = _scope.get()
     if ids is None or state.is_column_load or state.is_relationship_load:
@@ -65,4 +83,13 @@ def _limit_to_scope(state: ORMExecuteState) -> None:
     options = [with_loader_criteria(IncubatorScoped, lambda cls: cls.incubator_id.in_(ids), include_aliases=True)]
     options += [with_loader_criteria(model, lambda cls: or_(cls.incubator_id.in_(ids), cls.incubator_id.is_(None)),
                                      include_aliases=True) for model in _city_wide]
+    if _installation_wide:
+        # Asked on the connection (a Core query: no ORM event again), remembered for the application context.
+        if only_incubator_id(state.session.connection()) is not None:
+            options += [with_loader_criteria(model, lambda cls: or_(cls.incubator_id.in_(ids),
+                                                                    cls.incubator_id.is_(None)),
+                                             include_aliases=True) for model in _installation_wide]
+        else:
+            options += [with_loader_criteria(model, lambda cls: cls.incubator_id.in_(ids), include_aliases=True)
+                        for model in _installation_wide]
     state.statement = state.statement.options(*options)

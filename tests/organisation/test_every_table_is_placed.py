@@ -54,8 +54,11 @@ NETWORK_WIDE = {
     "account_tokens": "invitations, password resets and e-mail checks belong to an account, not to an incubator",
     "web_sessions": "a signed-in session is a person's, whichever incubator they work in",
     "login_attempts": "sign-in attempts are limited by address and e-mail across the installation",
-    "audit_log": "one record of who did what, across the network; each entry names the object it is about",
-    "mail_outbox": "the queue of outgoing e-mail serves the whole installation",
+    "audit_log": "one record of who did what, across the network; an entry carries its object's incubator, or "
+                 "the one its author worked in, and none when it is the installation's (an account, a city-wide "
+                 "list: incubator_id empty)",
+    "mail_outbox": "the queue of outgoing e-mail serves the whole installation; a message carries the incubator "
+                   "it was sent for, none when it is the installation's (an account's e-mail)",
     "companies": "a business (one tax code) is one record city-wide; its residencies, outcomes and applications "
                  "carry the incubator",
     "company_members": "a founder's tie to their business holds wherever the business applies",

@@ -423,15 +423,12 @@ def test_the_people_of_hn2_read_the_same_pages_whatever_hn1_does(app, make, db, 
     assert not failures, f"{len(failures)} pages of HN2 show HN1's rows:\n" + "\n".join(failures)
 
 
-# The audit log and the outbox carry no incubator (audit_log and mail_outbox are city-wide tables, see
-# tests/organisation/test_every_table_is_placed.py): what HN1's staff did and the e-mail HN1's work sends show to
-# HN2's staff on /audit/, its export, the staff's home ("recent changes") and /outbox/. Their rows need an
-# incubator (a column and a migration) before a page can keep to it; until then this test says so, and passing
-# (strict) tells whoever fixes it to lift the mark.
+# The audit log and the outbox: each entry and message carries its incubator (organisation/placing.py), so what
+# HN1's staff did and the e-mail HN1's work sends show to none of HN2's staff on /audit/, its exports, the staff's
+# home ("recent changes") and /outbox/.
 LOG_AND_MAIL = ("/audit/", "/audit/export.csv", "/audit/export.xlsx", "/outbox/", "/home/staff")
 
 
-@pytest.mark.xfail(strict=True, reason="audit_log and mail_outbox carry no incubator yet (needs a migration)")
 def test_the_staff_of_hn2_read_none_of_hn1s_audit_log_or_email(make, db, client_factory, network):
     from incubator.audit import services as audit
 
