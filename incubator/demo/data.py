@@ -257,6 +257,9 @@ def _load_main() -> dict:
 
     created += requests_demo.load(companies[4], by_local["sanglap"], by_local["canbo"], by_local["admin"],
                                   local_today(), DEMO_DOMAIN)
+    from incubator.demo import dialogue as dialogue_demo
+
+    created += dialogue_demo.load(by_local["canbo"], by_local["admin"], local_today(), DEMO_DOMAIN)
     created += ensure_default_targets()
     from incubator.reports.services import ensure_default_names
 
