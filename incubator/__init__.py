@@ -295,6 +295,7 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.mentoring.views import bp as mentoring_bp
     from incubator.mentoring.views import partners_bp
     from incubator.reports.views import bp as reports_bp
+    from incubator.requests.figures_views import bp as request_figures_bp
     from incubator.requests.views import bp as requests_bp
     from incubator.reviews.views import bp as reviews_bp
     from incubator.startups.views import bp as startups_bp
@@ -303,7 +304,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
                imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
                cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
-               requests_bp, dialogue_bp, reports_bp):
+               requests_bp, request_figures_bp, dialogue_bp, reports_bp):
         app.register_blueprint(bp)
 
 

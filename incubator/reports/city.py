@@ -160,7 +160,27 @@ def tables(data: dict) -> list[Table]:
     funding = Table(_("Funding raised"), summed=True)
     funding.row(_("Reported by the startups"), cells(lambda f: fmt_money(f["funding"]["reported"])))
     funding.row(_("Investments recorded by fund managers"), cells(lambda f: fmt_money(f["funding"]["invested"])))
-    return [intake, cohorts, operating, goals, graduates, mentoring, services, funding]
+    result = [intake, cohorts, operating, goals, graduates, mentoring, services, funding]
+    if all(f.get("requests") for f in columns):
+        result.append(_requests_table(columns))
+    return result
+
+
+def _requests_table(columns: list[dict]) -> Table:
+    """Businesses' requests to the city (issue 21): each incubator's, and the city's over every incubator's
+    requests (the counts add up; the median and the satisfaction are the city's own)."""
+    table = Table(_("Businesses' requests to the city"), summed=False, note=_(
+        "Each request is one incubator's: the city's counts are the sum of the incubators'; its median and "
+        "satisfaction are counted over all the requests."))
+    total = [f["requests"]["total"] for f in columns]
+    table.row(_("Requests and complaints received"), [t["received"] for t in total])
+    table.row(_("Answered"), [t["answered"] for t in total])
+    table.row(_("Answered on time"), [t["on_time"] for t in total])
+    table.row(_("Overdue (not answered by their due date)"), [t["overdue"] for t in total])
+    table.row(_("Median days to answer"), [fmt_decimal(t["median_days"]) for t in total])
+    table.row(_("Satisfied with the answer"),
+              [f"{t['satisfied']} / {t['rated']}" if t["rated"] else "—" for t in total])
+    return table
 
 
 def _window(target: dict | None) -> str:

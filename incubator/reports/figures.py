@@ -107,7 +107,16 @@ def _compute(start: date, end: date, in_view: int | None) -> dict:
                                             for p, h in mentoring.by_partner.items()), key=lambda r: -r["hours"])},
         "services": services,
         "funding": {"reported": int(reported or 0), "invested": int(invested or 0)},
+        "requests": request_figures(start, end),
     }
+
+
+def request_figures(start: date, end: date) -> dict:
+    """The businesses' requests of the period in the rows in view (issue 21): received, answered, on time,
+    overdue, median days to answer, satisfaction, in total, by category and by body, in both languages."""
+    from incubator.requests.queries import figures_data
+
+    return figures_data(start, end)
 
 
 def consolidated(start: date, end: date) -> dict:
@@ -130,5 +139,10 @@ def consolidated(start: date, end: date) -> dict:
         "reported": sum(f["funding"]["reported"] for f in figures),
         "invested": sum(f["funding"]["invested"] for f in figures),
     }
+    from incubator.organisation.current import use_incubator
+    from incubator.organisation.scoping import scoped_to
+
+    with scoped_to(None), use_incubator(None):  # every incubator's requests (the median is not a sum)
+        totals["requests"] = request_figures(start, end)["total"]
     return {"period": {"start": start.isoformat(), "end": end.isoformat()}, "incubators": parts,
             "city": {"targets": targets.figures_as_json(end, None), **totals}}

@@ -28,6 +28,14 @@ def report_period(report) -> str:
     return period_title(report)
 
 
+@bp.app_template_filter("in_language")
+def in_language(row: dict) -> str:
+    """A row kept in both languages ({"name_vi", "name_en"}) named in the current one ("" when unnamed)."""
+    from incubator.i18n import localised
+
+    return localised(row.get("name_vi"), row.get("name_en"))
+
+
 def _list(form: NewReportForm, status: int = 200):
     reports = db.session.scalars(sa.select(PeriodicReport).order_by(PeriodicReport.period_end.desc(),
                                                                     PeriodicReport.version.desc()))

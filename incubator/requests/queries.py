@@ -253,8 +253,14 @@ def public_view(request: BusinessRequest) -> PublicAnswer:
 
 @dataclass
 class Figures:
-    """Requests received, answered, answered on time, overdue (due in the period and not answered by their
-    due date), the median of calendar days from acknowledgement to answer, and satisfaction."""
+    """Requests received (acknowledged in the period), answered (answer approved and sent in the period),
+    answered on time (by their due date: the due day itself is on time), overdue (due in the period, that day
+    passed, and not answered by it), the median of calendar days from acknowledgement to answer, and
+    satisfaction (of the answers rated, the share the business was satisfied with).
+
+    Declined, merged and withdrawn requests are received but never answered nor overdue: they were closed
+    without an answer. A request waiting for information from the business is not overdue while its clock
+    stands still (its due date moves when the business answers), unless it was overdue already when asked."""
 
     received: int = 0
     answered: int = 0
@@ -276,6 +282,12 @@ class Figures:
     def satisfaction(self) -> float | None:
         return self.satisfied / self.rated if self.rated else None
 
+    def as_data(self) -> dict:
+        """Plain data (a finalised report keeps it in its snapshot)."""
+        return {"received": self.received, "answered": self.answered, "on_time": self.on_time,
+                "overdue": self.overdue, "rated": self.rated, "satisfied": self.satisfied,
+                "median_days": self.median_days}
+
 
 @dataclass
 class PeriodFigures:
@@ -289,12 +301,14 @@ class PeriodFigures:
 _CLOSED_UNANSWERED = (RequestStatus.DECLINED, RequestStatus.MERGED, RequestStatus.WITHDRAWN)
 
 
-def figures(start: date, end: date, *, incubator_ids=None) -> PeriodFigures:
-    """The figures of the period (both days included), in total, by category and by body (the body answered
-    or routed to; "—" none yet). ``incubator_ids``: those incubators' requests (None: those in scope)."""
+def _tally(start: date, end: date, incubator_ids, today: date | None):
+    """The figures of the period in total, per category id and per body id (None: no body yet)."""
+    from incubator.i18n import local_today
+
+    today = today or local_today()
     columns = (BusinessRequest.acknowledged_on, BusinessRequest.answered_on, BusinessRequest.due_on,
-               BusinessRequest.status, BusinessRequest.rating_satisfied, BusinessRequest.category_id,
-               BusinessRequest.body_id)
+               BusinessRequest.status, BusinessRequest.paused_since, BusinessRequest.rating_satisfied,
+               BusinessRequest.category_id, BusinessRequest.body_id)
     query = sa.select(*columns).where(
         BusinessRequest.acknowledged_on <= end,
         sa.or_(BusinessRequest.acknowledged_on >= start, BusinessRequest.answered_on >= start,
@@ -302,14 +316,16 @@ def figures(start: date, end: date, *, incubator_ids=None) -> PeriodFigures:
     if incubator_ids is not None:
         query = query.where(BusinessRequest.incubator_id.in_(list(incubator_ids))).execution_options(
             all_incubators=True)
-    rows = db.session.execute(query).all()
-    category_names = {c.id: c.name for c in categories()}
-    body_names = {b.id: b.name for b in bodies()}
     total = Figures()
     per_category: dict[int, Figures] = {}
     per_body: dict[int | None, Figures] = {}
-    for ack, answered, due, status, satisfied, category_id, body_id in rows:
+    for ack, answered, due, status, paused_since, satisfied, category_id, body_id in db.session.execute(query):
         groups = (total, per_category.setdefault(category_id, Figures()), per_body.setdefault(body_id, Figures()))
+        if answered is not None:
+            late = answered > due
+        else:  # not answered (yet): late once its due day has passed, unless its clock stands still
+            late = (due < today and status not in _CLOSED_UNANSWERED
+                    and not (paused_since is not None and paused_since <= due))
         for figures_ in groups:
             if start <= ack <= end:
                 figures_.received += 1
@@ -320,15 +336,41 @@ def figures(start: date, end: date, *, incubator_ids=None) -> PeriodFigures:
                 if satisfied is not None:
                     figures_.rated += 1
                     figures_.satisfied += bool(satisfied)
-            if (start <= due <= end and status not in _CLOSED_UNANSWERED
-                    and (answered is None or answered > due)):
+            if start <= due <= end and late:
                 figures_.overdue += 1
+    return total, per_category, per_body
+
+
+def figures(start: date, end: date, *, incubator_ids=None, today: date | None = None) -> PeriodFigures:
+    """The figures of the period (both days included), in total, by category and by body (the body answered
+    or routed to; "—" none yet). ``incubator_ids``: those incubators' requests (None: those in scope);
+    ``today``: the day overdue is counted on (Hà Nội's today by default)."""
+    total, per_category, per_body = _tally(start, end, incubator_ids, today)
+    category_names = {c.id: c.name for c in categories()}
+    body_names = {b.id: b.name for b in bodies()}
     by_category = [(category_names.get(cid, "—"), f) for cid, f in per_category.items() if _has_any(f)]
     by_body = [(body_names.get(bid, "—") if bid is not None else "—", f) for bid, f in per_body.items()
                if _has_any(f)]
     by_category.sort(key=lambda pair: vietnamese_sort_key(pair[0]))
     by_body.sort(key=lambda pair: vietnamese_sort_key(pair[0]))
     return PeriodFigures(start, end, total, by_category, by_body)
+
+
+def figures_data(start: date, end: date, *, incubator_ids=None, today: date | None = None) -> dict:
+    """The figures of the period as plain data in both languages (what a periodic report keeps): {"total":
+    {...}, "by_category": [{"name_vi", "name_en", ...}], "by_body": [...]}, rows sorted by their Vietnamese
+    name; a request not routed yet counts under a body with no name (None)."""
+    total, per_category, per_body = _tally(start, end, incubator_ids, today)
+    named_categories = {c.id: (c.name_vi, c.name_en) for c in categories()}
+    named_bodies = {b.id: (b.name_vi, b.name_en or b.name_vi) for b in bodies()}
+
+    def rows(per: dict, names: dict) -> list[dict]:
+        result = [{"name_vi": names.get(key, (None, None))[0], "name_en": names.get(key, (None, None))[1],
+                   **f.as_data()} for key, f in per.items() if _has_any(f)]
+        return sorted(result, key=lambda row: (row["name_vi"] is None, vietnamese_sort_key(row["name_vi"] or "")))
+
+    return {"total": total.as_data(), "by_category": rows(per_category, named_categories),
+            "by_body": rows(per_body, named_bodies)}
 
 
 def _has_any(figures_: Figures | None) -> bool:
@@ -345,5 +387,7 @@ def quarters(year: int) -> list[tuple[int, date, date]]:
     return result
 
 
-def figures_by_quarter(year: int, *, incubator_ids=None) -> list[tuple[int, PeriodFigures]]:
-    return [(quarter, figures(first, last, incubator_ids=incubator_ids)) for quarter, first, last in quarters(year)]
+def figures_by_quarter(year: int, *, incubator_ids=None, today: date | None = None
+                       ) -> list[tuple[int, PeriodFigures]]:
+    return [(quarter, figures(first, last, incubator_ids=incubator_ids, today=today))
+            for quarter, first, last in quarters(year)]
