@@ -262,6 +262,9 @@ MATRIX = {
     ("POST", "partners.edit", "partner_id"): only(STAFF, ok=400),
     ("GET", "partners.partner", "partner_id"): row(LOGIN, 404, staff=200, admin=200),
     ("POST", "partners.add_agreement", "partner_id"): only(STAFF, ok=302),
+    # A partner this incubator sees leads to its page; another incubator's is taken in once found by name.
+    ("GET", "partners.take_in", "partner_id"): only(STAFF, ok=302),
+    ("POST", "partners.take_in", "partner_id"): only(STAFF, ok=302),
     ("GET", "partners.edit_agreement", "partner_id,agreement_id"): only(STAFF),
     ("POST", "partners.edit_agreement", "partner_id,agreement_id"): only(STAFF, ok=400),
     ("GET", "partners.export", "fmt=xlsx"): only(STAFF),

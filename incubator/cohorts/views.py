@@ -236,12 +236,17 @@ def report(member_id, period):
 
 # ---- Services delivered (staff) ---------------------------------------------------------------------------
 
-def _service_choices(form):
+def _service_choices(form, service=None):
     from incubator.companies.models import Company
     from incubator.partners.models import Partner
+    from incubator.partners.queries import partner_list
     from incubator.text import vietnamese_sort_key
 
-    partners = db.session.scalars(sa.select(Partner).order_by(Partner.name))
+    # The partners this person sees (partners.queries), and the service's own provider whatever it became since.
+    own = [Partner.id == service.provider_id] if service is not None and service.provider_id else []
+    partners = db.session.scalars(partner_list() if not own else
+                                  sa.select(Partner).where(sa.or_(partner_list().whereclause, *own))
+                                  .order_by(Partner.name, Partner.id))
     form.provider_id.choices = [SelectChoice("", _("The incubator"))] + [SelectChoice(p.id, p.name) for p in partners]
     companies = db.session.scalars(sa.select(Company).join(CohortMember, CohortMember.company_id == Company.id)
                                    .distinct()).all()
@@ -282,7 +287,7 @@ def export_services(fmt):
 
 def _save_service(service):
     form = ServiceForm()
-    _service_choices(form)
+    _service_choices(form, service)
     if request.method == "GET":
         if service is not None:
             form.load(service)

@@ -91,9 +91,14 @@ def can_resolve_dispute(user, session) -> bool:
 
 
 def can_view_partner(user, partner) -> bool:
-    """Staff see every partner; a partner's own people (its mentors, fund managers, reviewers) see theirs, and
+    """Staff see every partner they see at all (partners.queries: with several incubators, those working with
+    theirs or with none yet); a partner's own people (its mentors, fund managers, reviewers) see theirs, and
     only theirs: its agreements and its confirmed hours in totals (by month, startup, person), no session."""
-    return is_staff(user) or (user is not None and user.is_authenticated and user.partner_id == partner.id)
+    from incubator.partners.queries import sees_partner
+
+    if not (is_staff(user) or (user is not None and user.is_authenticated and user.partner_id == partner.id)):
+        return False
+    return sees_partner(partner.id)
 
 
 def mentor_assigned_to(user, company_id: int) -> bool:
@@ -107,10 +112,20 @@ def mentor_assigned_to(user, company_id: int) -> bool:
         CohortMember.company_id == company_id).limit(1)) is not None
 
 
+def _agreements():
+    """(partner_id, incubator_id) of every agreement: where each partner works, for partners.queries."""
+    from incubator.mentoring.models import Agreement
+
+    table = Agreement.__table__
+    return sa.select(table.c.partner_id, table.c.incubator_id)
+
+
 def register(app) -> None:
     from incubator.cohorts.permissions import add_startup_reader
+    from incubator.partners.queries import register_presence
 
     add_startup_reader(mentor_assigned_to)  # a mentor reads the file and reports of the startups assigned
+    register_presence(_agreements)  # a partner with an agreement in an incubator works with it (partners' rule)
     app.jinja_env.globals.update(is_mentor=is_mentor, can_manage_mentoring=can_manage_mentoring,
                                  can_read_notes=can_read_notes, can_answer_for=can_answer_for,
                                  can_mark_held=can_mark_held, can_cancel_session=can_cancel_session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -32,6 +33,7 @@ from incubator.mentoring.permissions import (
     can_view_session,
     is_mentor,
 )
+from incubator.partners import queries as partner_queries
 from incubator.partners.models import Partner
 from incubator.urls import external_url, public_host
 from incubator.web import form_status, page_arg, save_form
@@ -252,7 +254,7 @@ def sessions():
     filters = _session_filters()
     items = db.paginate(queries.session_list(current_user, **filters), page=page_arg(), per_page=50,
                         error_out=False)
-    partners = list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
+    partners = partner_queries.partners()
     return render_template("mentoring/sessions.html", items=items, filters=filters, partners=partners,
                            statuses=list(SessionStatus))
 
@@ -342,7 +344,7 @@ def calendar_token():
 @partners_bp.route("/")
 @require(can_manage_mentoring)
 def index():
-    partners = list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
+    partners = partner_queries.partners()
     totals = queries.hours()
     return render_template("partners/index.html", partners=partners, hours=totals)
 
@@ -354,7 +356,7 @@ def export(fmt):
     from incubator.mentoring.models import Agreement
     from incubator.partners.exports import partners as partner_rows
 
-    partners = list(db.session.scalars(sa.select(Partner).order_by(Partner.name)))
+    partners = partner_queries.partners()
     agreements = {}
     for agreement in db.session.scalars(sa.select(Agreement).order_by(Agreement.starts_on, Agreement.id)):
         agreements.setdefault(agreement.partner_id, []).append(agreement)
@@ -369,10 +371,20 @@ def _save_partner(partner):
     if partner is not None and request.method == "GET":
         form.kind.data = partner.kind.value
         form.version.data = partner.version_id
+    if partner is None and form.is_submitted() and form.validate():
+        # A partner is one record city-wide: the name or tax code of one another incubator works with leads to
+        # starting an agreement with it here, not to a second record (nor to "another partner has this name").
+        theirs = partner_queries.in_another_incubator(form.name.data, form.tax_code.data)
+        if theirs is not None:
+            cookie[_TAKE_IN] = sorted({*cookie.get(_TAKE_IN, []), theirs.id})[-20:]
+            return redirect(url_for("partners.take_in", partner_id=theirs.id))
     done = save_form(form, lambda: save_partner(partner, actor=current_user, version=form.version.data,
                                                 **{k: getattr(form, k).data for k in PartnerForm.FIELDS}),
                      message=_("Saved."), to=lambda saved: url_for("partners.partner", partner_id=saved.id))
     return done or (render_template("partners/form.html", form=form, partner=partner), form_status(form))
+
+
+_TAKE_IN = "partners_to_take_in"  # the partners this person found by name or tax code with the new partner form
 
 
 @partners_bp.route("/new", methods=["GET", "POST"])
@@ -384,7 +396,25 @@ def new():
 @partners_bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
 @require(can_manage_mentoring)
 def edit(partner_id):
-    return _save_partner(db.get_or_404(Partner, partner_id))
+    return _save_partner(db.first_or_404(partner_queries.visible_partner(partner_id)))
+
+
+@partners_bp.route("/<int:partner_id>/take-in", methods=["GET", "POST"])
+@require(can_manage_mentoring)
+def take_in(partner_id):
+    """Staff start an agreement with a partner another incubator works with, found by its name or tax code with
+    the new partner form (a partner being one record city-wide): once the agreement is recorded here, they see
+    it like their own. Without that search, another incubator's partner is not found (404)."""
+    partner = db.get_or_404(Partner, partner_id)
+    if partner_queries.sees_partner(partner.id):
+        return redirect(url_for("partners.partner", partner_id=partner.id))
+    if partner.id not in cookie.get(_TAKE_IN, []):
+        abort(404)
+    form = AgreementForm()
+    done = save_form(form, lambda: services.save_agreement(None, partner, actor=current_user, **form.fields()),
+                     message=_("Agreement recorded."), to=url_for("partners.partner", partner_id=partner.id))
+    return done or (render_template("partners/agreement.html", form=form, partner=partner, agreement=None,
+                                    taking_in=True), form_status(form))
 
 
 @partners_bp.route("/<int:partner_id>")
@@ -392,7 +422,7 @@ def edit(partner_id):
 def partner(partner_id):
 
     partner = db.get_or_404(Partner, partner_id)
-    if not can_view_partner(current_user, partner):
+    if not can_view_partner(current_user, partner):  # another incubator's partner too (partners.queries)
         abort(404)
     pages = {name: page_arg(name) for name in ("people", "startups", "services")}
     page = queries.partner_page(partner, local_today(), pages)
@@ -405,7 +435,7 @@ def edit_agreement(partner_id, agreement_id):
     """Staff correct an agreement: its programme, dates, scope and the mentoring hours it commits."""
     from incubator.mentoring.models import Agreement
 
-    partner = db.get_or_404(Partner, partner_id)
+    partner = db.first_or_404(partner_queries.visible_partner(partner_id))
     agreement = db.session.scalar(sa.select(Agreement).where(Agreement.id == agreement_id,
                                                              Agreement.partner_id == partner.id))
     if agreement is None:
@@ -423,7 +453,7 @@ def edit_agreement(partner_id, agreement_id):
 @partners_bp.route("/<int:partner_id>/agreements", methods=["POST"])
 @require(can_manage_mentoring)
 def add_agreement(partner_id):
-    partner = db.get_or_404(Partner, partner_id)
+    partner = db.first_or_404(partner_queries.visible_partner(partner_id))
     form = AgreementForm()
     if form.validate_on_submit():
         try:
