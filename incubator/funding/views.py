@@ -15,6 +15,7 @@ from incubator import bounds, exports
 from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import is_staff
 from incubator.companies.models import Company
+from incubator.companies.queries import visible_company
 from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.forms import DateField, Form, MoneyField, long_text
@@ -28,6 +29,7 @@ from incubator.funding.permissions import (
     can_see_as_investor,
     can_use_pipeline,
 )
+from incubator.partners import queries as partner_queries
 from incubator.partners.enums import PartnerKind
 from incubator.partners.models import Partner
 from incubator.web import form_status, save_form
@@ -68,7 +70,7 @@ class StageForm(Form):
 
 
 def _partners() -> dict:
-    return {p.id: p for p in db.session.scalars(sa.select(Partner))}
+    return {p.id: p for p in partner_queries.partners()}
 
 
 @bp.route("/board")
@@ -131,7 +133,8 @@ def export_pipeline(fmt):
 def startup(company_id):
     from incubator.cohorts.queries import memberships_of, trends
 
-    company = db.session.get(Company, company_id)
+    # The register's rule first (companies.queries): another incubator's business is not found by this one's staff.
+    company = db.session.scalar(visible_company(company_id))
     if company is None or not can_use_pipeline(current_user) or not can_see_as_investor(current_user, company):
         abort(404)
     partner_id = current_user.partner_id if not is_staff(current_user) else request.args.get("partner", type=int)
@@ -165,8 +168,7 @@ def consent(company_id):
     company = db.session.get(Company, company_id)
     if company is None or not can_manage_consent(current_user, company):
         abort(404)
-    funds = list(db.session.scalars(sa.select(Partner).where(Partner.kind == PartnerKind.FUND_MANAGER)
-                                    .order_by(Partner.name)))
+    funds = partner_queries.partners(Partner.kind == PartnerKind.FUND_MANAGER)
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
