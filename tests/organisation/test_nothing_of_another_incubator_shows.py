@@ -252,6 +252,13 @@ def _hn1_work(make, db, hn1, people, ids):
         make._save(Agreement(partner_id=misa_id, programme=f"Chương trình {MARK}", starts_on=date(2024, 1, 1),
                              scope=f"Phạm vi {MARK}", mentoring_hours=777))
         make._save(Agreement(partner_id=fund_id, programme=f"Hợp tác quỹ {MARK}", starts_on=date(2024, 1, 1)))
+        # A partner working with HN1 only (an agreement and a mentor there): a partner is one record city-wide, and
+        # HN2's people neither list, export nor are offered it (partners.queries).
+        only_hn1 = make.partner(name=f"Công ty Đối tác {MARK}", short_name=f"ĐT {MARK}",
+                                contact_email="hoptac@ro-ri.example")
+        make.user(Role.MENTOR, incubator=hn1, partner=only_hn1, full_name=f"Cố Vấn Đối Tác {MARK}")
+        make._save(Agreement(partner_id=only_hn1.id, programme=f"Hợp tác riêng {MARK}", starts_on=date(2024, 6, 1),
+                             scope=f"Phạm vi {MARK}", mentoring_hours=777))
         for n, status in enumerate((ReportStatus.DRAFT, ReportStatus.FINAL)):
             make._save(PeriodicReport(period_label="2025", period_start=date(2025, 1, 1),
                                       period_end=date(2025, 12, 31), status=status, number=f"{n + 7}/BC-{MARK}",
