@@ -95,9 +95,31 @@ def test_a_request_filed_on_a_phone_is_routed_answered_approved_and_published_wi
     second_page.screenshot(path=str(ARTIFACTS / "request-staff-page.png"), full_page=True)
     desk.close()
 
-    # The founder reads the answer; anyone reads it on the public page (on a phone) and in the feed.
+    # The founder reads the answer on the phone and rates it.
     page.goto(request_url)
     assert "cổng thuế điện tử" in page.locator("#answer").inner_text()
+    page.check("input[name=satisfied][value=yes]")
+    page.fill("#comment", "Hướng dẫn rõ ràng.")
+    page.screenshot(path=str(ARTIFACTS / "request-answered-phone.png"), full_page=True)
+    page.locator("#send-rating").click()
+    page.wait_for_load_state()
+    assert page.locator("#rating").count() == 1
+    _fits(page)
+
+    # Staff read the quarter's figures: one request received, answered on time, the business satisfied.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    figures = desk.new_page()
+    log_in(figures, live_server, staff)
+    figures.goto(f"{live_server}/requests/")
+    figures.locator("#requests-figures").click()
+    figures.wait_for_url(lambda url: "/requests/figures/" in url)
+    year_row = figures.locator("#figures-year-total td").all_inner_texts()
+    assert [cell.split()[0] for cell in year_row[:4]] == ["1", "1", "1", "0"] and year_row[5].startswith("1 / 1")
+    assert figures.locator("text=Cục Thuế thành phố Hà Nội").count() >= 1
+    figures.screenshot(path=str(ARTIFACTS / "request-figures.png"), full_page=True)
+    desk.close()
+
+    # Anyone reads it on the public page (on a phone) and in the feed.
     public = browser.new_context(**PHONE).new_page()
     public.goto(f"{live_server}/requests/answers/?q=hoan thue")
     text = public.locator("main").inner_text()
@@ -109,5 +131,6 @@ def test_a_request_filed_on_a_phone_is_routed_answered_approved_and_published_wi
     body = feed.body().decode("utf-8")
     entries = ET.fromstring(body).findall(f"{ATOM}entry")  # noqa: S314 - the application's own feed
     assert len(entries) == 1 and number in entries[0].findtext(f"{ATOM}title")
-    assert "Sông Hồng" not in body
+    assert "Sông Hồng" not in body and "Nguyễn Văn An" not in body  # neither the business nor its people
+    assert "Một doanh nghiệp xuất khẩu phần mềm" in body and "cổng thuế điện tử" in body  # the prepared text
     assert errors == []
