@@ -75,6 +75,8 @@ NETWORK_WIDE = {
                         "every incubator",
     "calendar_days": "the government's days off and make-up working days hold for the whole city",
     "request_number_counters": "a request's number (KN-2026-0001) is city-wide per year",
+    "dialogue_conference_bodies": "which city-wide bodies attend a dialogue conference: a link read only through "
+                                  "its conference, which carries the incubator",
 }
 
 
