@@ -433,7 +433,7 @@ class World:
         from incubator.requests import queries as request_queries
         from incubator.requests import services as requests
         from incubator.requests.enums import BodyKind, CalendarDayKind
-        from incubator.requests.models import CalendarDay, RequestAttachment
+        from incubator.requests.models import RequestAttachment
 
         requests.ensure_default_categories()
         staff, second = make.user(Role.STAFF), make.user(Role.STAFF)
@@ -450,8 +450,7 @@ class World:
         requests.ask_information(asked, actor=staff, question="Bổ sung giấy tờ")
         requests.draft_answer(answered, actor=staff, text="Trả lời")
         requests.approve_answer(answered, actor=second)
-        # Recorded as the migration would (through the service, its audit entry's label is the day as text).
-        day = make._save(CalendarDay(day=date(local_today().year, 1, 2), kind=CalendarDayKind.DAY_OFF))
+        day = requests.add_calendar_day(date(local_today().year, 1, 2), CalendarDayKind.DAY_OFF, actor=staff)
         return {"request_id": first.id, "asked_request_id": asked.id, "answered_request_id": answered.id,
                 "attachment_id": attachment.id, "category_id": category.id, "body_id": body.id, "day_id": day.id}
 

@@ -1,8 +1,12 @@
 """What the audit log reads for this domain's objects and states (registered with it at start-up)."""
 
+from datetime import datetime
+
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from incubator.audit import labels as audit
+from incubator.i18n import fmt_date
 from incubator.requests.enums import CalendarDayKind, RequestStatus
 
 
@@ -11,6 +15,7 @@ def register() -> None:
     audit.register_object("request_categories", _l("Category of requests"))
     audit.register_object("answering_bodies", _l("Body answering requests"))
     audit.register_object("calendar_days", _l("Announced day of the working calendar"))
+    audit.register_name_words("calendar_days", _day_in_words)
     audit.register_states("business_requests", RequestStatus)
     audit.register_states("business_requests", {
         "published": _l("Published"),
@@ -40,3 +45,16 @@ def register() -> None:
         "calendar_day.create": _l("Day added to the working calendar"),
         "calendar_day.delete": _l("Day removed from the working calendar"),
     })
+
+
+def _day_in_words(name: str) -> str:
+    """A calendar day is recorded by its date ("2027-01-02"; entries written before 03/12/2026 hold
+    "02/01/2027"): it reads with its day of the week, "Thứ Bảy, 02/01/2027", so that the log's page says which
+    day it was and its spreadsheet export holds words rather than a date written as text."""
+    for shape in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = datetime.strptime(name.strip(), shape).date()
+        except ValueError:
+            continue
+        return f"{format_date(day, 'EEEE')}, {fmt_date(day)}"
+    return name

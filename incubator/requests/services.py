@@ -172,12 +172,13 @@ def add_calendar_day(day: date, kind, *, actor, note: str | None = None) -> Cale
     entry = CalendarDay(day=day, kind=kind, note=clean_text(note, 300))
     db.session.add(entry)
     db.session.flush()
-    audit.record("calendar_day.create", entry, label=day.strftime("%d/%m/%Y"), to_state=kind, actor=actor)
+    # The day as the log keeps dates (ISO): the log reads it in words (audit_labels), never a bare date.
+    audit.record("calendar_day.create", entry, label=day.isoformat(), to_state=kind, actor=actor)
     return entry
 
 
 def remove_calendar_day(entry: CalendarDay, *, actor) -> None:
-    audit.record("calendar_day.delete", entry, label=entry.day.strftime("%d/%m/%Y"), from_state=entry.kind,
+    audit.record("calendar_day.delete", entry, label=entry.day.isoformat(), from_state=entry.kind,
                  actor=actor)
     db.session.delete(entry)
     db.session.flush()
