@@ -216,3 +216,13 @@ def test_a_fund_looks_up_a_business_by_the_registers_rule(two, client, make, db)
     login(client, people["hn2"])
     assert client.get(f"/funding/startups/{theirs.id}").status_code == 404
     assert client.get(f"/funding/startups/{mine.id}").status_code == 200
+
+
+def test_the_new_partner_form_says_so_only_with_several_incubators(make, client, db):
+    staff = make.user(Role.STAFF)
+    db.session.commit()
+    login(client, staff)
+    assert 'id="partner-of-the-city"' not in client.get("/partners/new").get_data(as_text=True)
+    organisation.create("HN2", "Vườn ươm thứ hai", "Second incubator")
+    db.session.commit()
+    assert 'id="partner-of-the-city"' in client.get("/partners/new").get_data(as_text=True)
