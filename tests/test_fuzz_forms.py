@@ -80,6 +80,8 @@ SOURCES = {
     "requests.act": ("requests.show", {}),
     "requests.add_day": ("requests.lists", {}),
     "requests.remove_day": ("requests.lists", {}),
+    # Dialogue conferences: the staff's actions on the page of a conference begun and not yet held.
+    "dialogue.act": ("dialogue.show", {}),
 }
 
 # Routes for one particular person among those the matrix lets through (the world's founder owns the startup,
@@ -94,6 +96,10 @@ ROLES = {
     "reviews.assignment": "reviewer",  # the world's reviewer scores their own assignment
     "reviews.confirm": "reviewer",
     "reviews.declare_conflict": "reviewer",
+    "dialogue.register": "founder",  # the world's business is invited to the world's conference
+    "dialogue.show": "staff",  # a conference is its incubator's staff's (a founder's 404 is not "another's")
+    "dialogue.edit": "staff",
+    "dialogue.act": "staff",
 }
 
 # POST routes that no page shows as a form: (fields taken from another route's form, or listed; reason).
@@ -451,8 +457,17 @@ class World:
         requests.draft_answer(answered, actor=staff, text="Trả lời")
         requests.approve_answer(answered, actor=second)
         day = requests.add_calendar_day(date(local_today().year, 1, 2), CalendarDayKind.DAY_OFF, actor=staff)
+        # A dialogue conference begun an hour ago, still planned: the first request on its agenda, its business
+        # invited (so the owner registers), every form of the staff's page showing but the minutes'.
+        from incubator.dialogue import services as dialogue
+
+        conference = dialogue.plan(actor=staff, title="Hội nghị đối thoại", chair="Chủ trì", place="Hội trường",
+                                   starts_at=datetime.now(UTC) - timedelta(hours=1), bodies=[body])
+        dialogue.add_item(conference, first, actor=staff)
+        dialogue.invite(conference, actor=staff)
         return {"request_id": first.id, "asked_request_id": asked.id, "answered_request_id": answered.id,
-                "attachment_id": attachment.id, "category_id": category.id, "body_id": body.id, "day_id": day.id}
+                "attachment_id": attachment.id, "category_id": category.id, "body_id": body.id, "day_id": day.id,
+                "conference_id": conference.id}
 
     def client(self, role: str):
         if role not in self.clients:
