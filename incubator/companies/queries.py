@@ -50,6 +50,21 @@ register_presence(_residencies)
 register_presence(_outcomes)
 
 
+def _presence():
+    """Every (company_id, incubator_id) that puts a business in an incubator, city-wide."""
+    return sa.union_all(*(where() for where in _PRESENCE)).subquery("presence")
+
+
+def incubators_of_business(company_id: int) -> set[int]:
+    """The ids of the incubators this business is in (a residency, an outcome, an application submitted there:
+    what the packages register), whatever this request's scope; empty for a business in none yet."""
+    from incubator.extensions import db
+
+    presence = _presence()
+    return set(db.session.scalars(sa.select(presence.c.incubator_id).where(presence.c.company_id == company_id)
+                                  .distinct()))
+
+
 def visible_companies(company_id=None):
     """The one rule of which businesses this request's person may see, as a condition on ``company_id`` (a
     column: Company.id by default, or a membership's company_id …): true when they are not limited or there
@@ -61,7 +76,7 @@ def visible_companies(company_id=None):
     ids = current_scope()
     if ids is None or not several_incubators():
         return sa.true()
-    presence = sa.union_all(*(where() for where in _PRESENCE)).subquery("presence")
+    presence = _presence()
     here = sa.select(presence.c.company_id).where(presence.c.incubator_id.in_(ids))
     anywhere = sa.select(presence.c.company_id)
     return sa.or_(company_id.in_(here), company_id.not_in(anywhere))

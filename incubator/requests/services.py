@@ -241,22 +241,23 @@ def _link(request: BusinessRequest) -> str:
         return public_url()
 
 
-def _incubators_of(company) -> set[int]:
-    from incubator.companies.models import Residency
-
-    return set(db.session.scalars(sa.select(Residency.incubator_id).where(Residency.company_id == company.id)
-                                  .execution_options(all_incubators=True)))
-
-
 def incubator_choices(company) -> list:
-    """The incubators a business may file in: those it has (or had) a residency in; with one incubator, it."""
+    """The one rule of where a business files its requests: in the incubators it is in (the register's notion,
+    ``companies.queries.incubators_of_business``: a residency, an outcome, an application submitted there …);
+    a business in none yet may file in any incubator. With a single incubator, it."""
+    from incubator.companies.queries import incubators_of_business
     from incubator.organisation.models import Incubator
 
-    ids = _incubators_of(company)
+    ids = incubators_of_business(company.id)
     query = sa.select(Incubator).order_by(Incubator.code)
     if ids:
         query = query.where(Incubator.id.in_(ids))
     return list(db.session.scalars(query))
+
+
+def may_file_in(company, incubator_id: int | None) -> bool:
+    """Whether the business may file a request in this incubator (``incubator_choices``' rule)."""
+    return incubator_id is not None and any(i.id == incubator_id for i in incubator_choices(company))
 
 
 def _check_attachments(existing: int, attachments) -> None:
@@ -286,8 +287,8 @@ def file(company, *, actor, kind, category: RequestCategory, title: str, text: s
          attachments: Iterable = (), incubator_id: int | None = None, today: date | None = None) -> BusinessRequest:
     """A founder of a verified business files a request or complaint on its behalf. It gets its number,
     is acknowledged today (in Hà Nội), is due ``category``'s time limit in working days later, and the
-    founder gets the acknowledgement by e-mail. It belongs to ``incubator_id`` (one the business has a
-    residency in), else to the incubator this request works in."""
+    founder gets the acknowledgement by e-mail. It belongs to ``incubator_id``, else to the incubator this
+    request works in: one the business may file in (``incubator_choices``)."""
     if not permissions.is_founder_of(actor, company):
         raise NotAllowed(_l("Only a founder of the business can file its requests."))
     if not company.is_verified:
@@ -307,11 +308,11 @@ def file(company, *, actor, kind, category: RequestCategory, title: str, text: s
     text = _required_text(text, "text", TEXT_MAX, _l("Write the request."))
     attachments = list(attachments or ())
     _check_attachments(0, attachments)
-    from incubator.organisation.current import current_incubator_id, incubator_in_force
+    from incubator.organisation.current import current_incubator_id
 
     if incubator_id is None:
         incubator_id = current_incubator_id()  # several incubators and none chosen: "Choose the incubator"
-    elif incubator_id not in _incubators_of(company) and incubator_id != incubator_in_force():
+    if not may_file_in(company, incubator_id):
         raise DomainError(_l("Choose an incubator the business works with."), field="incubator")
     today = today or local_today()
     request = BusinessRequest(number=next_number(today.year), kind=kind, company_id=company.id,
