@@ -62,3 +62,13 @@ def test_in_english_the_weekday_is_english_and_an_entry_written_as_text_before_r
     assert "Sunday, 03/01/2027" in page
     sheet = load_workbook(io.BytesIO(client.get("/audit/export.xlsx?object_type=calendar_days").data)).active
     assert "Sunday, 03/01/2027" in [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+
+
+def test_the_staffs_home_reads_the_latest_calendar_day_in_words(make, client_factory, db):
+    staff = make.user(Role.STAFF, locale="vi")
+    services.add_calendar_day(date(2027, 1, 2), CalendarDayKind.DAY_OFF, actor=staff)
+    db.session.commit()
+    client = client_factory()
+    login(client, staff)
+    page = client.get("/home/staff").get_data(as_text=True)
+    assert "Thứ Bảy, 02/01/2027" in page and "2027-01-02" not in page
