@@ -225,3 +225,24 @@ def test_hold_minutes_publish_unpublish(world, db):
     services.unpublish(conference, actor=world["staff"])
     db.session.commit()
     assert not conference.is_published
+
+
+def test_a_new_time_is_sent_again_to_those_invited_with_a_higher_sequence(world, db):
+    conference = _plan(world)
+    services.invite(conference, actor=world["staff"], concerned=False, emails=["hiephoi@example.vn"])
+    db.session.commit()
+    services.edit(conference, actor=world["staff"], title=conference.title, starts_at=future(30), minutes_long=120,
+                  place=conference.place, link=None, chair=conference.chair, bodies=conference.bodies)
+    db.session.commit()
+    mails = list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "dialogue_invitation")
+                                    .order_by(OutboxMessage.id)))
+    assert len(mails) == 2
+    first, second = (Calendar.from_ical(m.attachment_text).walk("VEVENT")[0] for m in mails)
+    assert first["uid"] == second["uid"] and int(second["sequence"]) == int(first["sequence"]) + 1
+    assert second.decoded("dtstart") == conference.starts_at
+    # A change of title alone sends nothing again.
+    services.edit(conference, actor=world["staff"], title="Tên mới", starts_at=conference.starts_at,
+                  minutes_long=120, place=conference.place, link=None, chair=conference.chair, bodies=[])
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))
+                             .where(OutboxMessage.purpose == "dialogue_invitation")) == 2
