@@ -6,19 +6,21 @@ at the conference becomes the request's answer with the conference as its source
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from incubator.audit import services as audit
 from incubator.db import utcnow
 from incubator.dialogue import permissions
 from incubator.dialogue.enums import TRANSITIONS, ConferenceStatus, QuestionKind, QuestionOutcome
 from incubator.dialogue.models import AgendaItem, DialogueConference, DialogueQuestion, Registration
-from incubator.errors import DomainError, NotAllowed, expect_version
+from incubator.errors import Conflict, DomainError, NotAllowed, expect_version
 from incubator.extensions import db
 from incubator.requests import services as requests
 from incubator.requests.enums import AnswerSource, RequestKind
@@ -34,6 +36,19 @@ def _required(value, field: str, max_length: int, message) -> str:
     if not text:
         raise DomainError(message, field=field)
     return text
+
+
+@contextmanager
+def _once() -> Iterator[None]:
+    """Rows added in the block that two posts at once (a double click) could both add (a request twice on an
+    agenda, an address invited or registered twice): the unique constraints let one through; the other is
+    answered 409, the savepoint keeping its transaction usable for the page that says so."""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict() from None
 
 
 def _require_staff(conference: DialogueConference, actor) -> None:
@@ -135,8 +150,8 @@ def add_item(conference: DialogueConference, request, *, actor) -> AgendaItem:
         raise DomainError(_l("This request is on the agenda already."), field="request")
     item = AgendaItem(request=request, request_id=request.id,
                       position=max((i.position for i in conference.items), default=0) + 1)
-    conference.items.append(item)
-    db.session.flush()
+    with _once():
+        conference.items.append(item)
     audit.record("dialogue.add_item", conference, label=conference.title, actor=actor,
                  details={"request": request.number})
     return item
@@ -222,27 +237,27 @@ def invite(conference: DialogueConference, *, actor, concerned: bool = True, ema
                               field="emails") from None
     if not concerned and not addresses:
         raise DomainError(_l("Choose whom to invite."), field="emails")
-    new: list[Registration] = []
-    if concerned:
-        for item in conference.items:
-            for person in founders_of(item.request.company_id):
-                if _registration_for(conference, person.email) is None:
-                    registration = Registration(user_id=person.id, user=person, company_id=item.request.company_id,
-                                                name=person.full_name, email=person.email)
-                    conference.registrations.append(registration)
-                    new.append(registration)
-    for address in addresses:
-        if _registration_for(conference, address) is not None:
-            continue
-        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == address.lower()))
-        name = (names or {}).get(address) or (user.full_name if user is not None else address.split("@")[0])
-        registration = Registration(user_id=getattr(user, "id", None), user=user, name=name[:200], email=address)
-        conference.registrations.append(registration)
-        new.append(registration)
-    now = utcnow()
-    for registration in new:
-        registration.invited_at = now
-    db.session.flush()
+    with _once():
+        new: list[Registration] = []
+        if concerned:
+            for item in conference.items:
+                for person in founders_of(item.request.company_id):
+                    if _registration_for(conference, person.email) is None:
+                        registration = Registration(user_id=person.id, user=person, company_id=item.request.company_id,
+                                                    name=person.full_name, email=person.email)
+                        conference.registrations.append(registration)
+                        new.append(registration)
+        for address in addresses:
+            if _registration_for(conference, address) is not None:
+                continue
+            user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == address.lower()))
+            name = (names or {}).get(address) or (user.full_name if user is not None else address.split("@")[0])
+            registration = Registration(user_id=getattr(user, "id", None), user=user, name=name[:200], email=address)
+            conference.registrations.append(registration)
+            new.append(registration)
+        now = utcnow()
+        for registration in new:
+            registration.invited_at = now
     _send_invitations(conference, new)
     if new:
         audit.record("dialogue.invite", conference, label=conference.title, actor=actor,
@@ -266,22 +281,24 @@ def register(conference: DialogueConference, *, actor, company=None, question_ti
     question_text = clean_text(question_text, TEXT_MAX)
     if question_text and company is None:
         raise DomainError(_l("Choose the business the question is raised for."), field="company")
-    if registration is None:
-        registration = _registration_for(conference, actor.email)
-    if registration is None:
-        registration = Registration(user_id=actor.id, user=actor, name=actor.full_name, email=actor.email)
-        conference.registrations.append(registration)
-    registration.user_id, registration.user = actor.id, actor
-    if company is not None:
-        registration.company_id, registration.company = company.id, company
-    first = registration.registered_at is None
-    if first:
-        registration.registered_at = utcnow()
-    db.session.flush()
-    if question_text:
+    filed = None
+    if question_text:  # filed first: a question refused (no area, no consent) registers nobody
         title = clean_text(question_title, TITLE_MAX) or question_text[:120]
         filed = requests.file(company, actor=actor, kind=RequestKind.REQUEST, category=category, title=title,
                               text=question_text, consent=consent, incubator_id=conference.incubator_id)
+    with _once():
+        if registration is None:
+            registration = _registration_for(conference, actor.email)
+        if registration is None:
+            registration = Registration(user_id=actor.id, user=actor, name=actor.full_name, email=actor.email)
+            conference.registrations.append(registration)
+        registration.user_id, registration.user = actor.id, actor
+        if company is not None:
+            registration.company_id, registration.company = company.id, company
+        first = registration.registered_at is None
+        if first:
+            registration.registered_at = utcnow()
+    if filed is not None:
         conference.questions.append(DialogueQuestion(
             kind=QuestionKind.BEFOREHAND, outcome=QuestionOutcome.FILED, text=question_text,
             asked_by=company.name, registration_id=registration.id, request_id=filed.id, request=filed,

@@ -246,3 +246,28 @@ def test_a_new_time_is_sent_again_to_those_invited_with_a_higher_sequence(world,
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))
                              .where(OutboxMessage.purpose == "dialogue_invitation")) == 2
+
+
+def test_the_same_request_put_on_the_agenda_twice_at_once_is_answered_as_a_conflict(world, db):
+    from incubator.dialogue.models import AgendaItem
+    from incubator.errors import Conflict
+
+    conference = _plan(world)
+    request = world["file"]()
+    db.session.commit()
+    assert conference.items == []  # the page read the agenda; meanwhile another post puts the request on it
+    db.session.execute(sa.insert(AgendaItem).values(conference_id=conference.id, request_id=request.id, position=1,
+                                                    incubator_id=conference.incubator_id))
+    with pytest.raises(Conflict):
+        services.add_item(conference, request, actor=world["staff"])
+    assert db.session.scalar(sa.select(sa.func.count(AgendaItem.id))) == 1  # the session is still usable
+
+
+def test_a_question_refused_registers_nobody(world, db):
+    conference = _plan(world)
+    services.add_item(conference, world["file"](), actor=world["staff"])
+    services.invite(conference, actor=world["staff"])
+    db.session.commit()
+    with nothing_written(), pytest.raises(DomainError):
+        services.register(conference, actor=world["founder"], question_text="Câu hỏi", category=None,
+                          consent=PublicationConsent.NAMED)
