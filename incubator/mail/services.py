@@ -39,9 +39,11 @@ def redacted(body: str) -> str:
 
 
 def already_sent(event: str, to: str) -> bool:
-    """Whether the event has been mailed to this address (whatever became of the message since)."""
+    """Whether the event has been mailed to this address (whatever became of the message since, and whichever
+    incubator it was for: the key is unique across the outbox)."""
     return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.event_key == event[:200],
-                                                               OutboxMessage.to_address == to)) is not None
+                                                               OutboxMessage.to_address == to)
+                             .execution_options(all_incubators=True)) is not None
 
 
 def queue(to: str, subject: str, body: str, purpose: str, attachment: tuple[str, str, str] | None = None, *,

@@ -111,3 +111,17 @@ def test_with_a_single_incubator_staff_read_the_installations_entries_and_messag
     login(client, make.user(Role.STAFF))
     assert "cu.nguoi@vuonuom.example" in client.get("/audit/").get_data(as_text=True)
     assert "Thư cũ" in client.get("/outbox/").get_data(as_text=True)
+
+
+def test_an_event_mailed_for_one_incubator_is_not_mailed_again_from_another(make, db):
+    """The event's key is unique across the outbox: a request limited to HN2 finds HN1's message of it."""
+    from incubator.organisation.scoping import scoped_to
+
+    hn1, hn2 = _two(db)
+    with use_incubator(hn1):
+        first = mail.queue("c@vuonuom.example", "Chủ đề", "Nội dung", "test", event="report.final:1")
+    db.session.commit()
+    with use_incubator(hn2), scoped_to({hn2}):
+        assert mail.already_sent("report.final:1", "c@vuonuom.example")
+        assert mail.queue("c@vuonuom.example", "Chủ đề", "Nội dung", "test", event="report.final:1") is None
+    assert first.incubator_id == hn1
