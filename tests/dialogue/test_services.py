@@ -271,3 +271,20 @@ def test_a_question_refused_registers_nobody(world, db):
     with nothing_written(), pytest.raises(DomainError):
         services.register(conference, actor=world["founder"], question_text="Câu hỏi", category=None,
                           consent=PublicationConsent.NAMED)
+
+
+def test_another_incubators_request_and_staff_stay_out(world, db, make):
+    from incubator.organisation import services as organisation
+    from incubator.organisation.current import use_incubator
+
+    ours, our_request = _plan(world), world["file"]()
+    hn2 = organisation.create("HN2", "Vườn ươm Hà Nội 2", "Hà Nội incubator 2")
+    make.residency(company=world["company"], incubator=hn2)
+    with use_incubator(hn2):
+        theirs = world["file"]()
+        their_staff = make.user(Role.STAFF, incubator=hn2.id)
+    db.session.commit()
+    with nothing_written(), pytest.raises(DomainError):
+        services.add_item(ours, theirs, actor=world["staff"])  # a request of HN2 on HN1's agenda
+    with nothing_written(), pytest.raises(NotAllowed):
+        services.add_item(ours, our_request, actor=their_staff)  # HN2's staff on HN1's conference
