@@ -177,10 +177,17 @@ def _requests_table(columns: list[dict]) -> Table:
     table.row(_("Answered"), [t["answered"] for t in total])
     table.row(_("Answered on time"), [t["on_time"] for t in total])
     table.row(_("Overdue (not answered by their due date)"), [t["overdue"] for t in total])
-    table.row(_("Median days to answer"), [fmt_decimal(t["median_days"]) for t in total])
+    table.row(_("Median days to answer"), [fmt_days(t["median_days"]) for t in total])
     table.row(_("Satisfied with the answer"),
               [f"{t['satisfied']} / {t['rated']}" if t["rated"] else "—" for t in total])
     return table
+
+
+def fmt_days(value) -> str:
+    """A number of days: whole as it is ("11"), a median between two days with its half ("21,5"); "—" none."""
+    if value is None:
+        return "—"
+    return fmt_decimal(value, 0 if float(value).is_integer() else 1)
 
 
 def _window(target: dict | None) -> str:

@@ -28,6 +28,14 @@ def report_period(report) -> str:
     return period_title(report)
 
 
+@bp.app_template_filter("report_days")
+def report_days(value) -> str:
+    """A number of days: whole as it is ("11"), a median between two days with its half ("21,5"); "—" none."""
+    from incubator.reports.city import fmt_days
+
+    return fmt_days(value)
+
+
 @bp.app_template_filter("in_language")
 def in_language(row: dict) -> str:
     """A row kept in both languages ({"name_vi", "name_en"}) named in the current one ("" when unnamed)."""

@@ -351,8 +351,8 @@ def figures(start: date, end: date, *, incubator_ids=None, today: date | None = 
     by_category = [(category_names.get(cid, "—"), f) for cid, f in per_category.items() if _has_any(f)]
     by_body = [(body_names.get(bid, "—") if bid is not None else "—", f) for bid, f in per_body.items()
                if _has_any(f)]
-    by_category.sort(key=lambda pair: vietnamese_sort_key(pair[0]))
-    by_body.sort(key=lambda pair: vietnamese_sort_key(pair[0]))
+    by_category.sort(key=lambda pair: (pair[0] == "—", vietnamese_sort_key(pair[0])))
+    by_body.sort(key=lambda pair: (pair[0] == "—", vietnamese_sort_key(pair[0])))  # "none yet" last
     return PeriodFigures(start, end, total, by_category, by_body)
 
 
