@@ -93,8 +93,8 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.applications.application_views import connect_round_invitation
     from incubator.applications.services import connect_to_the_register
     from incubator.mentoring.services import connect_to_cohorts
-    from incubator.reviews.decisions import connect_to_organisation as give_new_incubators_reasons
     from incubator.reports.services import connect_to_organisation as give_new_incubators_report_names
+    from incubator.reviews.decisions import connect_to_organisation as give_new_incubators_reasons
     from incubator.reviews.queries import connect_to_applications
     from incubator.targets.services import connect_to_organisation
 
