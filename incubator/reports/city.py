@@ -75,6 +75,7 @@ class Table:
 
     title: str
     summed: bool
+    key: str = ""  # what the page calls it (its table's id: city-<key>)
     note: str = ""  # what the note under the table says, when not the usual one
     rows: list[tuple[str, list[str] | None]] = field(default_factory=list)
 
@@ -110,15 +111,16 @@ def tables(data: dict) -> list[Table]:
     def cells(get) -> list:
         return [get(f) for f in columns]
 
-    intake = Table(_("Intake"), summed=True)
+    intake = Table(_("Intake"), summed=True, key="intake")
     intake.row(_("Applications received"), cells(lambda f: f["applications"]["received"]))
     intake.row(_("Applications accepted"), cells(lambda f: f["applications"]["accepted"]))
 
-    cohorts = Table(_("Cohorts"), summed=False)
+    cohorts = Table(_("Cohorts"), summed=False, key="cohorts")
     cohorts.row(_("Cohorts running"), cells(lambda f: len(f["cohorts"])))
     cohorts.row(_("Businesses in these cohorts"), cells(lambda f: f["businesses"]["in_cohorts"]))
 
-    operating = Table(_("Businesses operating in the incubators on %(date)s", date=fmt_date(end)), summed=False)
+    operating = Table(_("Businesses operating in the incubators on %(date)s", date=fmt_date(end)), summed=False,
+                      key="operating")
     for it, group in (("it", _("IT businesses")), ("other", _("Other businesses"))):
         operating.group(group)
         for kind, label in ResidencyKind.labels().items():
@@ -127,7 +129,7 @@ def tables(data: dict) -> list[Table]:
                 operating.row(str(label), counts)
         operating.row(_("In all (each business once)"), cells(lambda f, it=it: f["businesses"][f"operating_{it}"]))
 
-    goals = Table(_("Targets on %(date)s", date=fmt_date(end)), summed=False, note=_(
+    goals = Table(_("Targets on %(date)s", date=fmt_date(end)), summed=False, key="targets", note=_(
         "Each incubator's figures are counted with its own targets; the city's with the city's targets, counting "
         "each business once, so they are not the sum of the incubators' figures."))
     ratio = lambda f: f["targets"]["startup_ratio"]  # noqa: E731
@@ -141,14 +143,14 @@ def tables(data: dict) -> list[Table]:
     goals.row(_("Window"), cells(lambda f: _window(grads(f))))
     goals.row(_("Met"), cells(lambda f: _yes_no(grads(f))))
 
-    graduates = Table(_("Graduates of the period"), summed=False)
+    graduates = Table(_("Graduates of the period"), summed=False, key="graduates")
     graduates.row(_("Startups graduated"), cells(lambda f: f["businesses"]["graduated"]))
 
-    mentoring = Table(_("Mentoring"), summed=True)
+    mentoring = Table(_("Mentoring"), summed=True, key="mentoring")
     mentoring.row(_("Confirmed mentoring sessions"), cells(lambda f: f["mentoring"]["sessions"]))
     mentoring.row(_("Mentoring hours"), cells(lambda f: fmt_decimal(f["mentoring"]["hours"])))
 
-    services = Table(_("Services delivered"), summed=False)
+    services = Table(_("Services delivered"), summed=False, key="services")
     delivered = [{row["kind"]: row["count"] for row in f["services"]} for f in columns]
     for kind, label in ServiceKind.labels().items():
         counts = [d.get(kind.value, 0) for d in delivered]
@@ -157,7 +159,7 @@ def tables(data: dict) -> list[Table]:
     services.row(_("Services in all"), [sum(d.values()) for d in delivered])
     services.row(_("Startups served"), cells(lambda f: f["businesses"]["served"]))
 
-    funding = Table(_("Funding raised"), summed=True)
+    funding = Table(_("Funding raised"), summed=True, key="funding")
     funding.row(_("Reported by the startups"), cells(lambda f: fmt_money(f["funding"]["reported"])))
     funding.row(_("Investments recorded by fund managers"), cells(lambda f: fmt_money(f["funding"]["invested"])))
     result = [intake, cohorts, operating, goals, graduates, mentoring, services, funding]
@@ -169,7 +171,7 @@ def tables(data: dict) -> list[Table]:
 def _requests_table(columns: list[dict]) -> Table:
     """Businesses' requests to the city (issue 21): each incubator's, and the city's over every incubator's
     requests (the counts add up; the median and the satisfaction are the city's own)."""
-    table = Table(_("Businesses' requests to the city"), summed=False, note=_(
+    table = Table(_("Businesses' requests to the city"), summed=False, key="requests", note=_(
         "Each request is one incubator's: the city's counts are the sum of the incubators'; its median and "
         "satisfaction are counted over all the requests."))
     total = [f["requests"]["total"] for f in columns]

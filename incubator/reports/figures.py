@@ -118,31 +118,3 @@ def request_figures(start: date, end: date) -> dict:
 
     return figures_data(start, end)
 
-
-def consolidated(start: date, end: date) -> dict:
-    """The city's consolidated part I for a period: each incubator's figures with its own targets (``compute``
-    for each, by code), the city's targets over the whole network (each business once), and the sums of the
-    figures that add up across incubators (each row is one incubator's: applications, cohorts, mentoring,
-    services, funding); businesses and graduates are not summed (a business may sit in two incubators)."""
-    from incubator.organisation.queries import all_incubators
-    from incubator.targets import queries as targets
-
-    parts = [(incubator, compute(start, end, incubator.id)) for incubator in all_incubators()]
-    figures = [f for _incubator, f in parts]
-    totals = {
-        "received": sum(f["applications"]["received"] for f in figures),
-        "accepted": sum(f["applications"]["accepted"] for f in figures),
-        "cohorts": sum(len(f["cohorts"]) for f in figures),
-        "sessions": sum(f["mentoring"]["sessions"] for f in figures),
-        "hours": round(sum(f["mentoring"]["hours"] for f in figures), 1),
-        "services": sum(row["count"] for f in figures for row in f["services"]),
-        "reported": sum(f["funding"]["reported"] for f in figures),
-        "invested": sum(f["funding"]["invested"] for f in figures),
-    }
-    from incubator.organisation.current import use_incubator
-    from incubator.organisation.scoping import scoped_to
-
-    with scoped_to(None), use_incubator(None):  # every incubator's requests (the median is not a sum)
-        totals["requests"] = request_figures(start, end)["total"]
-    return {"period": {"start": start.isoformat(), "end": end.isoformat()}, "incubators": parts,
-            "city": {"targets": targets.figures_as_json(end, None), **totals}}

@@ -161,21 +161,22 @@ def pdf(report_id, lang):
 @require(can_read_city_report)
 def city():
     """For a period (?period=2025, 2025-H1, 2025-Q2; the last quarter ended by default), each incubator's part I
-    figures with its own targets beside the city's targets and the sums that add up: a page, not yet a PDF."""
+    figures with its own targets beside the city's, as the tables of the city's PDF (reports.city), and each
+    incubator's part I below."""
+    from types import SimpleNamespace
+
     from incubator.i18n import local_today
-    from incubator.reports.figures import consolidated
+    from incubator.reports.city import part_one, tables
     from incubator.reports.forms import PeriodForm
     from incubator.reports.periods import parse_period
+    from incubator.reports.render import period_title
 
     form = PeriodForm(request.args, today=local_today())  # chosen in words; the last quarter ended by default
     period = form.code()
     start, end, _kind = parse_period(period)
-    from types import SimpleNamespace
-
-    from incubator.reports.render import period_title
-
     title = period_title(SimpleNamespace(period_label=period, period_start=start, period_end=end))
-    return render_template("reports/city.html", form=form, title=title, data=consolidated(start, end))
+    data = part_one(start, end)
+    return render_template("reports/city.html", form=form, title=title, data=data, tables=tables(data))
 
 
 @bp.route("/city.pdf")
