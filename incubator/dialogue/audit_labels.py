@@ -3,13 +3,15 @@
 from flask_babel import lazy_gettext as _l
 
 from incubator.audit import labels as audit
-from incubator.dialogue.enums import ConferenceStatus
+from incubator.dialogue.enums import ConferenceStatus, QuestionOutcome
 
 
 def register() -> None:
     audit.register_object("dialogue_conferences", _l("Dialogue conference"))
     audit.register_states("dialogue_conferences", ConferenceStatus)
     audit.register_states("dialogue_conferences", {"published": _l("Minutes published")})
+    # A question from the floor is recorded on its conference with what became of it.
+    audit.register_states("dialogue_conferences", QuestionOutcome)
     audit.register_actions({
         "dialogue.plan": _l("Dialogue conference planned"),
         "dialogue.edit": _l("Dialogue conference changed"),
