@@ -169,5 +169,6 @@ def city_row(page: str, key: str, label: str) -> list[str]:
     for row in table.split("<tr>")[1:]:
         heading = re_module.search(r"<th[^>]*>(.*?)</th>", row, re_module.S)
         if heading and html_module.unescape(heading.group(1)).strip() == label:
-            return [html_module.unescape(c).strip() for c in re_module.findall(r"<td[^>]*>(.*?)</td>", row, re_module.S)]
+            cells = re_module.findall(r"<td[^>]*>(.*?)</td>", row, re_module.S)
+            return [html_module.unescape(c).strip() for c in cells]
     raise AssertionError(f"no row {label!r} in city-{key}")
