@@ -305,6 +305,7 @@ MATRIX = {
     ("GET", "requests.withdraw", "request_id"): row(LOGIN, 404),
     ("POST", "requests.withdraw", "request_id"): row(LOGIN, 404),
     ("POST", "requests.rate", "request_id"): row(LOGIN, 404),
+    ("POST", "requests.consent", "request_id"): row(LOGIN, 404),
     ("GET", "requests.attachment", "request_id,attachment_id"): row(LOGIN, 404),  # no file stored here
     ("GET", "requests.answer_document", "request_id"): row(LOGIN, 404),  # not answered
     ("GET", "requests.index", None): only(STAFF),

@@ -58,7 +58,9 @@ def load(staff, approver, today, domain: str) -> int:
                                    asked_by="Đại diện một doanh nghiệp phần mềm")
     if bodies:
         services.record_floor_question(past, actor=staff, text="Thủ tục hoàn thuế giá trị gia tăng cho sản phẩm "
-                                       "phần mềm xuất khẩu mất bao lâu?", outcome="routed", body=bodies[-1])
+                                       "phần mềm xuất khẩu mất bao lâu?", outcome="routed", body=bodies[-1],
+                                       company=answered_there.company, category=answered_there.category,
+                                       asked_by="Đại diện một doanh nghiệp phần mềm")
     services.hold(past, actor=staff)
     services.make_minutes(past, actor=staff, number="05/BB-VƯ", attendance=(
         "Đại diện lãnh đạo Sở Khoa học và Công nghệ, các phòng chuyên môn, Cục Thuế thành phố và 32 doanh "

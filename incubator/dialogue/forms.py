@@ -60,6 +60,11 @@ class FloorForm(Form):
     asked_by = text_field(_l("Asked by (kept for staff; never published)"), 300)
     outcome = RadioField(_l("What became of it"), choices=[],
                          validators=[InputRequired(message=_l("Choose what became of the question."))])
+    company = SelectField(_l("Business that raised it (for a new request)"), coerce=str, choices=[],
+                          validate_choice=False)
+    category = SelectField(_l("What it is about (for a new request)"), coerce=str, choices=[],
+                           validate_choice=False)
+    title = text_field(_l("Title of the request (optional)"), 300)
     answer_text = _area(_l("Answer given"), 20000)
     body = SelectField(_l("Body that must answer"), coerce=str, choices=[], validate_choice=False)
     number = text_field(_l("Number of the request it is attached to"), 20)

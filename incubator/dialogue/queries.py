@@ -68,3 +68,16 @@ def published_page(conference_id: int) -> DialogueConference | None:
                              .where(DialogueConference.id == conference_id,
                                     DialogueConference.published_at.is_not(None))
                              .options(*_page_options()).execution_options(all_incubators=True))
+
+
+def floor_businesses(conference: DialogueConference) -> list:
+    """The businesses a question from the floor may be filed for: those registered or invited to the
+    conference first, then every other verified business these staff see (the service keeps to those that may
+    file in the conference's incubator)."""
+    from incubator.companies.models import Company
+    from incubator.companies.queries import visible_companies
+
+    present = {r.company_id for r in conference.registrations if r.company_id is not None}
+    rows = list(db.session.scalars(sa.select(Company).where(Company.verified_at.is_not(None), visible_companies())
+                                   .order_by(Company.name)))
+    return [c for c in rows if c.id in present] + [c for c in rows if c.id not in present]

@@ -343,10 +343,24 @@ def record_answer(item: AgendaItem, *, actor, text: str, body=None) -> AgendaIte
     return item
 
 
+def raised_at(conference: DialogueConference) -> str:
+    """The conference as a request's timeline names it: its title and its day in Hà Nội (dd/mm/yyyy)."""
+    from incubator.i18n import fmt_date, local_day
+
+    return f"{conference.title} ({fmt_date(local_day(conference.starts_at))})"
+
+
+FLOOR_OUTCOMES = (QuestionOutcome.FILED, QuestionOutcome.ROUTED, QuestionOutcome.ANSWERED, QuestionOutcome.ATTACHED)
+
+
 def record_floor_question(conference: DialogueConference, *, actor, text: str, outcome, asked_by: str | None = None,
-                          answer_text: str | None = None, body=None, request=None) -> DialogueQuestion:
-    """A question raised from the floor: answered there (with the answer), sent to a body for a written answer,
-    or attached to a request already filed (of this incubator)."""
+                          answer_text: str | None = None, body=None, request=None, company=None, category=None,
+                          title: str | None = None) -> DialogueQuestion:
+    """A question raised from the floor: filed by staff as a new request of the business that raised it
+    (``company``, with its ``category``: it gets its number, due date and acknowledgement, and is not published
+    unless a founder consents), filed so and sent at once to a body for a written answer (routed: the clock
+    runs, nothing routed is left without a number), answered there (with the answer), or attached to a request
+    already filed (of this incubator)."""
     _require_staff(conference, actor)
     _started(conference)
     text = _required(text, "text", TEXT_MAX, _l("Write the question."))
@@ -354,7 +368,7 @@ def record_floor_question(conference: DialogueConference, *, actor, text: str, o
         outcome = QuestionOutcome(outcome)
     except ValueError:
         outcome = None
-    if outcome not in {QuestionOutcome.ANSWERED, QuestionOutcome.ROUTED, QuestionOutcome.ATTACHED}:
+    if outcome not in FLOOR_OUTCOMES:
         raise DomainError(_l("Choose what became of the question."), field="outcome")
     answer_text = clean_text(answer_text, TEXT_MAX)
     if outcome is QuestionOutcome.ANSWERED and not answer_text:
@@ -363,15 +377,28 @@ def record_floor_question(conference: DialogueConference, *, actor, text: str, o
         raise DomainError(_l("Choose the body that must answer."), field="body")
     if outcome is QuestionOutcome.ATTACHED and (request is None or request.incubator_id != conference.incubator_id):
         raise DomainError(_l("No request of this incubator has this number."), field="request")
+    filed = None
+    if outcome in (QuestionOutcome.FILED, QuestionOutcome.ROUTED):
+        if company is None:
+            raise DomainError(_l("Choose the business the question is raised for."), field="company")
+        if not requests.may_file_in(company, conference.incubator_id):
+            raise DomainError(_l("Choose a business that works with the conference's incubator."), field="company")
+        filed = requests.file_on_behalf(
+            company, actor=actor, category=category, title=clean_text(title, TITLE_MAX) or text[:120], text=text,
+            raised_at=raised_at(conference), incubator_id=conference.incubator_id,
+            body=body if outcome is QuestionOutcome.ROUTED else None)
+    elif outcome is QuestionOutcome.ATTACHED:
+        filed = request
     question = DialogueQuestion(kind=QuestionKind.FLOOR, outcome=outcome, text=text,
-                                asked_by=clean_text(asked_by, 300), answer_text=answer_text,
-                                body_id=getattr(body, "id", None), body=body,
-                                request_id=getattr(request, "id", None) if outcome is QuestionOutcome.ATTACHED
-                                else None, recorded_by_id=actor.id)
+                                asked_by=clean_text(asked_by, 300) or getattr(company, "name", None),
+                                answer_text=answer_text if outcome is QuestionOutcome.ANSWERED else None,
+                                body_id=getattr(body, "id", None) if outcome is QuestionOutcome.ROUTED else None,
+                                body=body if outcome is QuestionOutcome.ROUTED else None,
+                                request_id=getattr(filed, "id", None), request=filed, recorded_by_id=actor.id)
     conference.questions.append(question)
     db.session.flush()
     audit.record("dialogue.floor_question", conference, label=conference.title, actor=actor,
-                 to_state=outcome.value)
+                 to_state=outcome.value, details={"request": filed.number} if filed is not None else None)
     return question
 
 

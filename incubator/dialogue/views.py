@@ -11,9 +11,10 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from incubator.auth.permissions import require
+from incubator.companies.models import Company
 from incubator.db import utcnow
 from incubator.dialogue import queries, services
-from incubator.dialogue.enums import QuestionKind, QuestionOutcome
+from incubator.dialogue.enums import QuestionKind
 from incubator.dialogue.forms import (
     AgendaForm,
     CancelForm,
@@ -36,9 +37,11 @@ from incubator.dialogue.permissions import (
     is_invited,
 )
 from incubator.errors import DomainError
+from incubator.extensions import db
 from incubator.i18n import to_local_naive, to_utc
 from incubator.requests import queries as request_queries
 from incubator.requests.enums import PublicationConsent
+from incubator.requests.models import RequestCategory
 from incubator.web import form_status, save_form
 
 bp = Blueprint("dialogue", __name__, url_prefix="/dialogue")
@@ -54,6 +57,10 @@ def _conference_or_404(conference_id: int, predicate=can_handle_conference) -> D
 def _body_choices(field, blank: bool = True) -> None:
     field.choices = ([SelectChoice("", "—")] if blank else []) + [
         SelectChoice(str(b.id), b.name) for b in request_queries.bodies(active_only=True)]
+
+
+def _chosen(model, value):
+    return db.session.get(model, int(value)) if value and str(value).isdigit() else None
 
 
 def _chosen_body(value):
@@ -132,9 +139,13 @@ def _staff_forms(conference: DialogueConference, posted: str | None = None) -> d
              "floor": make("floor", FloorForm), "hold": make("hold", VersionForm),
              "cancel": make("cancel", CancelForm), "minutes": make("minutes", MinutesForm),
              "publish": make("publish", VersionForm), "unpublish": make("unpublish", VersionForm)}
-    forms["floor"].outcome.choices = [SelectChoice(o.value, o.label) for o in
-                                      (QuestionOutcome.ANSWERED, QuestionOutcome.ROUTED, QuestionOutcome.ATTACHED)]
-    _body_choices(forms["floor"].body)
+    floor = forms["floor"]
+    floor.outcome.choices = [SelectChoice(o.value, o.label) for o in services.FLOOR_OUTCOMES]
+    _body_choices(floor.body)
+    floor.company.choices = [SelectChoice("", "—")] + [SelectChoice(str(c.id), c.name)
+                                                       for c in queries.floor_businesses(conference)]
+    floor.category.choices = [SelectChoice("", "—")] + [SelectChoice(str(c.id), c.name)
+                                                        for c in request_queries.categories(active_only=True)]
     minutes = forms["minutes"]
     if posted != "minutes":
         minutes.number.data, minutes.attendance.data, minutes.conclusions.data = (
@@ -197,7 +208,10 @@ def act(conference_id, action):
             return services.record_floor_question(conference, actor=actor, text=form.text.data,
                                                   outcome=form.outcome.data, asked_by=form.asked_by.data,
                                                   answer_text=form.answer_text.data,
-                                                  body=_chosen_body(form.body.data), request=attached)
+                                                  body=_chosen_body(form.body.data), request=attached,
+                                                  company=_chosen(Company, form.company.data),
+                                                  category=_chosen(RequestCategory, form.category.data),
+                                                  title=form.title.data)
         if action == "hold":
             return services.hold(conference, actor=actor, version=form.version.data)
         if action == "cancel":

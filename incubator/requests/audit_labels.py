@@ -25,6 +25,8 @@ def register() -> None:
     audit.register_states("calendar_days", CalendarDayKind)
     audit.register_actions({
         "request.file": _l("Request filed and acknowledged"),
+        "request.file_on_behalf": _l("Request filed by staff on the business's behalf"),
+        "request.consent": _l("Consent to publication changed by the business"),
         "request.withdraw": _l("Request withdrawn"),
         "request.route": _l("Request sent to the body that must answer"),
         "request.reroute": _l("Request sent to another body"),

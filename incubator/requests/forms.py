@@ -69,6 +69,12 @@ class RateForm(Form):
     comment = _area(_l("Comment (optional)"), 5000)
 
 
+class ConsentForm(Form):
+    consent = RadioField(_l("May the answer be published?"), choices=[],
+                         validators=[InputRequired(message=_l("Choose whether the answer may be published."))])
+    version = HiddenField()
+
+
 # ---- Staff's actions on a request --------------------------------------------------------------------------
 
 class RouteForm(Form):

@@ -274,6 +274,12 @@ class RequestEvent(IncubatorScoped, db.Model):
     request: Mapped[BusinessRequest] = relationship(back_populates="events")
     actor = relationship("User")
 
+    @property
+    def raised_at(self) -> str | None:
+        """Where a request staff filed on the business's behalf was raised (the filing step's note: the
+        dialogue conference it was raised at)."""
+        return self.note if self.kind is EventKind.FILED else None
+
 
 # Attachments and the bodies' documents are uploads: their files are deleted once no row names them
 # (incubator/uploads.py).

@@ -39,6 +39,16 @@ def can_file_requests(user) -> bool:
     return has_role(user, Role.FOUNDER)
 
 
+def filed_by_business(request) -> bool:
+    """Filed by a founder of the business (not by staff on its behalf, as a question from the floor)."""
+    return request.filed_by is not None and is_founder_of(request.filed_by, request.company)
+
+
+def can_set_consent(user, request) -> bool:
+    """A founder chooses whether the answer may be published, until it is published."""
+    return can_follow_request(user, request) and not request.is_published
+
+
 def can_follow_request(user, request) -> bool:
     """The business's founders follow its requests."""
     return is_founder_of(user, request.company)
@@ -106,5 +116,6 @@ def register(app) -> None:
         can_handle_request=can_handle_request, can_read_request=can_read_request,
         can_withdraw_request=can_withdraw_request, can_add_information=can_add_information,
         can_rate_answer=can_rate_answer, can_approve_answer=can_approve_answer,
-        can_publish_request=can_publish_request, can_keep_request_lists=can_keep_request_lists,
+        can_publish_request=can_publish_request, can_set_consent=can_set_consent,
+        can_keep_request_lists=can_keep_request_lists,
         can_read_request_figures=can_read_request_figures)

@@ -338,6 +338,91 @@ def file(company, *, actor, kind, category: RequestCategory, title: str, text: s
     return request
 
 
+def _business_people(request: BusinessRequest) -> list:
+    """Who the business's mail goes to: the founder who filed it, or, for a request staff filed on the
+    business's behalf (a question from the floor), the founders who hold the business's file now."""
+    if permissions.filed_by_business(request):
+        return [request.filed_by]
+    from incubator.companies.queries import founders_of
+
+    return founders_of(request.company_id)
+
+
+def file_on_behalf(company, *, actor, category: RequestCategory, title: str, text: str, raised_at: str,
+                   incubator_id: int, body: AnsweringBody | None = None, today: date | None = None
+                   ) -> BusinessRequest:
+    """Staff file a request on behalf of a verified business whose question was raised at a dialogue
+    conference (``raised_at``: the conference, as the business's timeline names it). It gets its number and
+    due date, its founders the acknowledgement by e-mail; it is not published unless a founder consents
+    (``set_consent``). With ``body`` it is routed to that body at once, the clock running."""
+    if not permissions.is_staff_of(actor, incubator_id):
+        raise NotAllowed(_l("Only the staff of the conference's incubator can do this."))
+    if company is None:
+        raise DomainError(_l("Choose the business the question is raised for."), field="company")
+    if not company.is_verified:
+        raise DomainError(_l("The incubator's staff have not verified this business yet: it can file requests "
+                             "once they have."), field="company")
+    if not may_file_in(company, incubator_id):
+        raise DomainError(_l("Choose a business that works with the conference's incubator."), field="company")
+    if category is None or not category.active:
+        raise DomainError(_l("Choose what the request is about."), field="category")
+    if body is not None and not body.active:
+        raise DomainError(_l("Choose the body that must answer."), field="body")
+    title = _required_text(title, "title", TITLE_MAX, _l("Enter a title."))
+    text = _required_text(text, "text", TEXT_MAX, _l("Write the request."))
+    raised_at = _required_text(raised_at, "raised_at", NOTE_MAX, _l("Name where the question was raised."))
+    today = today or local_today()
+    request = BusinessRequest(number=next_number(today.year), kind=RequestKind.REQUEST, company_id=company.id,
+                              company=company, filed_by_id=actor.id, filed_by=actor, category_id=category.id,
+                              category=category, title=title, text=text, consent=PublicationConsent.NOT_PUBLISHED,
+                              status=RequestStatus.SUBMITTED, acknowledged_on=today,
+                              time_limit_days=category.time_limit_days,
+                              due_on=calendar.due_date(today, category.time_limit_days), pauses=[],
+                              paused_working_days=0)
+    request.search_folded = fold(" ".join([request.number, title, text, company.name, company.tax_code or ""]))
+    request.incubator_id = incubator_id
+    db.session.add(request)
+    _event(request, EventKind.FILED, actor=actor, note=raised_at)
+    db.session.flush()
+    audit.record("request.file_on_behalf", request, label=request.number, to_state=RequestStatus.SUBMITTED,
+                 actor=actor, details={"company": company.id, "category": category.code, "raised_at": raised_at,
+                                       "due_on": request.due_on.isoformat()})
+    from incubator.mail.services import send_to
+
+    for person in _business_people(request):
+        send_to(person, "request_acknowledged",
+                lambda: _("Your request %(number)s has been received", number=request.number),
+                request=request, company=company, link=_link(request), raised_at=raised_at,
+                event=f"request-acknowledged:{request.id}")
+    if body is not None:
+        route(request, body, actor=actor)
+    return request
+
+
+def set_consent(request: BusinessRequest, *, actor, consent, version=None) -> BusinessRequest:
+    """A founder of the business chooses whether its answer may be published (named, anonymised, or not):
+    for a request staff filed on its behalf, which is not published until a founder consents; never once
+    the answer is published (unpublish it first)."""
+    if not permissions.can_follow_request(actor, request):
+        raise NotAllowed(_l("Only a founder of the business can choose whether its answer is published."))
+    expect_version(request, version)
+    if request.is_published:
+        raise DomainError(_l("The answer is published: the incubator must withdraw it before the consent "
+                             "changes."))
+    try:
+        consent = PublicationConsent(consent)
+    except ValueError:
+        raise DomainError(_l("Choose whether the answer may be published."), field="consent") from None
+    before = request.consent
+    if consent is before:
+        return request
+    request.consent = consent
+    db.session.flush()
+    audit.record("request.consent", request, label=request.number, from_state=before, to_state=consent,
+                 actor=actor)
+    return request
+
+
 def withdraw(request: BusinessRequest, *, actor, reason: str | None = None, version=None) -> BusinessRequest:
     """The business withdraws its request, until it is answered."""
     if not permissions.can_follow_request(actor, request):
@@ -401,9 +486,10 @@ def ask_information(request: BusinessRequest, *, actor, question: str, version=N
     _move(request, RequestStatus.AWAITING_INFORMATION, "request.ask_information", actor=actor, reason=question)
     from incubator.mail.services import send_to
 
-    send_to(request.filed_by, "request_information_asked",
-            lambda: _("Request %(number)s: more information is needed", number=request.number),
-            request=request, question=question, link=_link(request))
+    for person in _business_people(request):
+        send_to(person, "request_information_asked",
+                lambda: _("Request %(number)s: more information is needed", number=request.number),
+                request=request, question=question, link=_link(request))
     return request
 
 
@@ -477,9 +563,10 @@ def decline(request: BusinessRequest, *, actor, reason: str, version=None) -> Bu
     _move(request, RequestStatus.DECLINED, "request.decline", actor=actor, reason=reason)
     from incubator.mail.services import send_to
 
-    send_to(request.filed_by, "request_declined",
-            lambda: _("Request %(number)s has been declined", number=request.number),
-            request=request, reason=reason, link=_link(request))
+    for person in _business_people(request):
+        send_to(person, "request_declined",
+                lambda: _("Request %(number)s has been declined", number=request.number),
+                request=request, reason=reason, link=_link(request))
     return request
 
 
@@ -548,9 +635,10 @@ def approve_answer(request: BusinessRequest, *, actor, version=None, today: date
           details={"answered_on": today.isoformat(), "due_on": request.due_on.isoformat()})
     from incubator.mail.services import send_to
 
-    send_to(request.filed_by, "request_answered",
-            lambda: _("Request %(number)s has been answered", number=request.number),
-            request=request, answer=answer, link=_link(request), event=f"request-answered:{request.id}")
+    for person in _business_people(request):
+        send_to(person, "request_answered",
+                lambda: _("Request %(number)s has been answered", number=request.number),
+                request=request, answer=answer, link=_link(request), event=f"request-answered:{request.id}")
     return request
 
 

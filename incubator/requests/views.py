@@ -17,13 +17,14 @@ from incubator.errors import DomainError
 from incubator.extensions import db
 from incubator.i18n import local_today
 from incubator.requests import queries, services
-from incubator.requests.enums import AnswerSource, RequestStatus
+from incubator.requests.enums import AnswerSource, PublicationConsent, RequestStatus
 from incubator.requests.forms import (
     AnswerForm,
     AskForm,
     BodyForm,
     CalendarDayForm,
     CategoryForm,
+    ConsentForm,
     DeclineForm,
     FileRequestForm,
     InformationForm,
@@ -47,6 +48,7 @@ from incubator.requests.permissions import (
     can_publish_request,
     can_rate_answer,
     can_read_request,
+    can_set_consent,
     can_withdraw_request,
 )
 from incubator.uploads import check_pdf, send_upload
@@ -139,13 +141,20 @@ def show(request_id):
     return _founder_page(req)
 
 
-def _founder_page(req, information=None, rating=None, status=200):
+def _consent_form(req, posted: bool = False) -> ConsentForm:
+    form = ConsentForm() if posted else ConsentForm(formdata=None, consent=req.consent.value, version=req.version_id)
+    form.consent.choices = PublicationConsent.choices()
+    return form
+
+
+def _founder_page(req, information=None, rating=None, consent=None, status=200):
     if information is None:
         information = InformationForm(formdata=None)
         information.version.data = req.version_id
     rating = rating or RateForm(formdata=None)
     return render_template("requests/request.html", req=req, timeline=queries.timeline(req, for_business=True),
                            information=information, rating=rating, today=local_today(),
+                           consent=consent or _consent_form(req), may_consent=can_set_consent(current_user, req),
                            may_add=can_add_information(current_user, req),
                            may_withdraw=can_withdraw_request(current_user, req),
                            may_rate=can_rate_answer(current_user, req)), status
@@ -197,6 +206,22 @@ def rate(request_id):
                                                  comment=form.comment.data),
                      message=_("Thank you for rating the answer."), to=url_for("requests.show", request_id=req.id))
     return done or _founder_page(req, rating=form, status=400)
+
+
+@bp.route("/<int:request_id>/consent", methods=["POST"])
+@login_required
+def consent(request_id):
+    """A founder chooses whether the answer may be published (a request staff filed on the business's behalf
+    is not published until a founder consents)."""
+    req = _request_or_404(request_id, can_follow_request)
+    if not can_set_consent(current_user, req):
+        abort(403)
+    form = _consent_form(req, posted=True)
+    done = save_form(form, lambda: services.set_consent(req, actor=current_user, consent=form.consent.data,
+                                                        version=form.version.data),
+                     message=_("Your choice about publication has been saved."),
+                     to=url_for("requests.show", request_id=req.id))
+    return done or _founder_page(req, consent=form, status=400)
 
 
 @bp.route("/<int:request_id>/attachments/<int:attachment_id>")

@@ -130,3 +130,26 @@ def test_staff_record_answers_hold_make_and_publish_the_minutes(world, db, clien
     assert "BIÊN BẢN" in text and "05/BB-VƯ" in text and "Hoàn thuế trong sáu ngày." in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and re.search(r"Hà Nội, ngày \d\d tháng", text)
     assert "Tranh chấp hợp đồng" not in text and "Bùi Thị Hoa" not in text
+
+
+def test_staff_file_a_question_from_the_floor_as_a_request_of_a_business_present(world, db, client, make):
+    conference = services.plan(actor=world["staff"], title="Đối thoại quý I", starts_at=PAST, minutes_long=120,
+                               place="Hội trường", chair="Giám đốc Sở", bodies=[world["body"]])
+    other = make.company(name="Công ty TNHH Phần mềm Hồ Tây")
+    db.session.commit()
+    page = f"/dialogue/{conference.id}"
+    login(client, world["staff"])
+    html = client.get(page).get_data(as_text=True)
+    assert world["company"].name in html and other.name in html  # any verified business may be chosen
+    refused = _post(client, f"{page}/staff/floor", {"text": "Hoàn thuế phần mềm xuất khẩu?", "outcome": "routed",
+                                                    "body": str(world["body"].id)}, page)
+    assert refused.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BusinessRequest)) == 0
+    response = _post(client, f"{page}/staff/floor", {
+        "text": "Hoàn thuế phần mềm xuất khẩu?", "outcome": "routed", "body": str(world["body"].id),
+        "company": str(world["company"].id), "category": str(world["category"].id)}, page)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    filed = db.session.scalar(sa.select(BusinessRequest))
+    assert filed.company_id == world["company"].id and filed.body_id == world["body"].id
+    assert filed.consent is PublicationConsent.NOT_PUBLISHED
+    assert filed.number in client.get(page).get_data(as_text=True)

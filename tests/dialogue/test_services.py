@@ -177,7 +177,8 @@ def test_questions_from_the_floor(world, db):
     answered = services.record_floor_question(conference, actor=world["staff"], text="Khi nào có gói hỗ trợ?",
                                               outcome="answered", answer_text="Trong quý II.")
     routed = services.record_floor_question(conference, actor=world["staff"], text="Về thuế?", outcome="routed",
-                                            body=world["body"], asked_by="Công ty Sông Hồng")
+                                            body=world["body"], asked_by="Công ty Sông Hồng",
+                                            company=world["company"], category=world["category"])
     attached = services.record_floor_question(conference, actor=world["staff"], text="Như kiến nghị đã gửi",
                                               outcome="attached", request=request)
     db.session.commit()
@@ -186,6 +187,44 @@ def test_questions_from_the_floor(world, db):
     assert answered.kind is QuestionKind.FLOOR and routed.body == world["body"] and attached.request == request
     with nothing_written(), pytest.raises(DomainError):
         services.record_floor_question(conference, actor=world["staff"], text="Câu hỏi", outcome="answered")
+
+
+def test_a_question_from_the_floor_becomes_the_business_s_request(world, db, make):
+    conference = _plan(world, starts_at=PAST)
+    db.session.commit()
+    # Filed as a new request of the business: staff file it on its behalf, with its number, due date and the
+    # founders' acknowledgement; not published unless a founder consents.
+    question = services.record_floor_question(conference, actor=world["staff"], text="Ưu đãi thuê mặt bằng?",
+                                              outcome="filed", company=world["company"],
+                                              category=world["category"], title="Ưu đãi thuê mặt bằng")
+    db.session.commit()
+    filed = question.request
+    assert question.outcome is QuestionOutcome.FILED and question.kind is QuestionKind.FLOOR
+    assert filed.number.startswith("KN-") and filed.status is RequestStatus.SUBMITTED and filed.due_on
+    assert filed.company == world["company"] and filed.filed_by == world["staff"]
+    assert filed.title == "Ưu đãi thuê mặt bằng" and filed.consent is PublicationConsent.NOT_PUBLISHED
+    assert filed.incubator_id == conference.incubator_id
+    assert filed.events[0].raised_at == "Đối thoại với doanh nghiệp CNTT quý I/2026 (05/03/2026)"
+    assert question.asked_by == world["company"].name
+    (mail,) = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "request_acknowledged"))
+    assert mail.to_address == world["founder"].email and filed.number in mail.body_text
+    # Routed: filed the same way and sent to the body at once, the clock running.
+    routed = services.record_floor_question(conference, actor=world["staff"], text="Hoàn thuế phần mềm?",
+                                            outcome="routed", body=world["body"], company=world["company"],
+                                            category=world["category"])
+    db.session.commit()
+    assert routed.request.status is RequestStatus.ROUTED and routed.request.body == world["body"]
+    assert routed.request.title == "Hoàn thuế phần mềm?"
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "dialogue.floor_question")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.details["request"] == routed.request.number
+    # Nothing routed or filed without a business, a category, or for a business not verified.
+    unverified = make.company(name="Công ty chưa xác minh", verified_at=None)
+    for kw in ({"outcome": "routed", "body": world["body"], "category": world["category"]},
+               {"outcome": "filed", "company": world["company"]},
+               {"outcome": "filed", "company": unverified, "category": world["category"]}):
+        with nothing_written(), pytest.raises(DomainError):
+            services.record_floor_question(conference, actor=world["staff"], text="Câu hỏi", **kw)
 
 
 def test_hold_minutes_publish_unpublish(world, db):
@@ -200,7 +239,8 @@ def test_hold_minutes_publish_unpublish(world, db):
     services.add_item(conference, private, actor=world["staff"])
     services.record_answer(item, actor=world["staff"], text="Hoàn thuế trong sáu ngày làm việc.")
     services.record_floor_question(conference, actor=world["staff"], text="Hỗ trợ thuê văn phòng?",
-                                   outcome="routed", body=world["body"], asked_by="Nguyễn Văn An")
+                                   outcome="routed", body=world["body"], asked_by="Nguyễn Văn An",
+                                   company=world["company"], category=world["category"])
     with nothing_written(), pytest.raises(DomainError):
         services.make_minutes(conference, actor=world["staff"], conclusions="Kết luận")
     services.hold(conference, actor=world["staff"])

@@ -530,3 +530,62 @@ def test_the_homes_lead_to_the_requests(world, client_factory, db):
     assert late.number in section and "06/01/2020" in section and "text-danger" in section
     founder, _token = _as(client_factory, world["founder"])
     assert 'id="home-requests"' in founder.get("/home/founder").get_data(as_text=True)
+
+
+# ---- Answered within the day; a request filed on the business's behalf ---------------------------------------
+
+def _took(html: str) -> list[str]:
+    return [" ".join(t.split()) for t in re.findall(r'<span class="answer-took">(.*?)</span>', html, re.S)]
+
+
+def test_an_answer_given_the_day_it_was_filed_reads_the_same_day_not_zero_working_days(world, client_factory, db):
+    friday, saturday, monday = date(2026, 3, 6), date(2026, 3, 7), date(2026, 3, 9)
+    for title, answered_on in (("Trả lời trong ngày", friday), ("Trả lời hôm thứ Bảy", saturday),
+                               ("Trả lời sau một ngày làm việc", monday)):
+        request = services.file(world["company"], actor=world["founder"], kind=RequestKind.REQUEST,
+                                category=world["category"], title=title, text="Nội dung", today=friday,
+                                consent=PublicationConsent.NAMED)
+        services.route(request, world["body"], actor=world["staff"])
+        services.draft_answer(request, actor=world["staff"], text="Trả lời")
+        services.approve_answer(request, actor=world["second"], today=answered_on)
+        services.publish(request, actor=world["staff"])
+    db.session.commit()
+    client = client_factory()
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    took = _took(client.get("/requests/answers/").get_data(as_text=True))
+    assert sorted(took) == sorted(["1 working day", "in less than a working day", "answered the same day"])
+    assert not any(t.startswith("0") for t in took)
+    with client.session_transaction() as session:
+        session["locale"] = "vi"
+    took = _took(client.get("/requests/answers/").get_data(as_text=True))
+    assert len(took) == 3 and not any(t.startswith("0") for t in took)
+
+
+def test_the_founder_chooses_publication_of_a_request_filed_on_the_business_s_behalf(world, client_factory, db):
+    from incubator.organisation.models import Incubator
+
+    vuhn = db.session.scalar(sa.select(Incubator.id).where(Incubator.code == "VUHN"))
+    request = services.file_on_behalf(world["company"], actor=world["staff"], category=world["category"],
+                                      title="Ưu đãi thuê mặt bằng", text="Câu hỏi tại hội nghị",
+                                      raised_at="Hội nghị đối thoại quý I (05/03/2026)", incubator_id=vuhn,
+                                      body=world["body"])
+    db.session.commit()
+    client, token = _as(client_factory, world["founder"])
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    page = client.get(f"/requests/{request.id}").get_data(as_text=True)
+    assert "Raised from the floor at Hội nghị đối thoại quý I (05/03/2026)" in page
+    assert 'id="save-consent"' in page
+    # Staff cannot post the founder's choice; the founder can.
+    staff, staff_token = _as(client_factory, world["staff"])
+    with nothing_written():
+        assert staff.post(f"/requests/{request.id}/consent", data={"csrf_token": staff_token, "consent": "named",
+                                                                   "version": request.version_id}).status_code == 404
+    with nothing_written():
+        assert client.post(f"/requests/{request.id}/consent", data={
+            "csrf_token": token, "consent": "everyone", "version": request.version_id}).status_code == 400
+    response = client.post(f"/requests/{request.id}/consent", data={
+        "csrf_token": token, "consent": "anonymised", "version": request.version_id})
+    assert response.status_code == 302
+    assert _reload(db, request.id).consent is PublicationConsent.ANONYMISED

@@ -411,3 +411,90 @@ def test_with_several_incubators_the_founder_files_in_one_the_business_works_wit
     with nothing_written(), pytest.raises(DomainError) as refused:
         _file(world, incubator_id=hn3.id)
     assert refused.value.field == "incubator"
+
+
+# ---- Filed by staff on the business's behalf (a question from the floor of a dialogue conference) ----------
+
+def _on_behalf(world, **kw) -> BusinessRequest:
+    kw.setdefault("title", "Thuê mặt bằng tại khu CNTT tập trung")
+    kw.setdefault("text", "Doanh nghiệp hỏi về ưu đãi thuê mặt bằng.")
+    kw.setdefault("raised_at", "Hội nghị đối thoại quý I (05/03/2026)")
+    return services.file_on_behalf(world["company"], actor=world["staff"], category=world["category"],
+                                   incubator_id=world["staff_incubator"],
+                                   today=MONDAY, **kw)
+
+
+@pytest.fixture
+def behalf(world, db):
+    from incubator.organisation.models import Incubator
+
+    world["staff_incubator"] = db.session.scalar(sa.select(Incubator.id).where(Incubator.code == "VUHN"))
+    return world
+
+
+def test_staff_file_a_question_from_the_floor_on_the_business_s_behalf(behalf, db, make):
+    world = behalf
+    other_founder = make.user(Role.FOUNDER, email="dongsanglap@example.vn")
+    make.member(company=world["company"], user=other_founder)
+    with nothing_written(), pytest.raises(NotAllowed):
+        services.file_on_behalf(world["company"], actor=world["founder"], category=world["category"], title="T",
+                                text="X", raised_at="Hội nghị", incubator_id=world["staff_incubator"])
+    request = _on_behalf(world)
+    db.session.commit()
+    assert request.number.startswith("KN-2026-") and request.status is RequestStatus.SUBMITTED
+    assert request.filed_by == world["staff"] and request.acknowledged_on == MONDAY
+    assert request.due_on == date(2026, 3, 23)  # 15 working days from Tuesday 03/03
+    assert request.consent is PublicationConsent.NOT_PUBLISHED
+    (filed,) = request.events
+    assert filed.kind is EventKind.FILED and filed.visible_to_business
+    assert filed.raised_at == "Hội nghị đối thoại quý I (05/03/2026)"
+    mails = _mails(db, "request_acknowledged")
+    assert sorted(m.to_address for m in mails) == sorted([world["founder"].email, other_founder.email])
+    assert all(request.number in m.body_text and "Hội nghị đối thoại quý I" in m.body_text for m in mails)
+    assert world["staff"].email not in [m.to_address for m in mails]
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_type == "business_requests")) \
+        == "request.file_on_behalf"
+
+
+def test_a_request_filed_on_behalf_may_be_routed_at_once_and_its_mail_goes_to_the_founders(behalf, db):
+    world = behalf
+    request = _on_behalf(world, body=world["body"])
+    assert request.status is RequestStatus.ROUTED and request.body == world["body"]
+    assert [e.kind for e in request.events] == [EventKind.FILED, EventKind.ROUTED]
+    services.draft_answer(request, actor=world["staff"], text="Ưu đãi 20% diện tích.")
+    services.approve_answer(request, actor=world["second"], today=date(2026, 3, 5))
+    (mail,) = _mails(db, "request_answered")
+    assert mail.to_address == world["founder"].email
+
+
+def test_a_request_filed_on_behalf_is_published_only_once_a_founder_consents(behalf, db):
+    world = behalf
+    request = _on_behalf(world, body=world["body"])
+    services.draft_answer(request, actor=world["staff"], text="Ưu đãi 20% diện tích.")
+    services.approve_answer(request, actor=world["second"], today=date(2026, 3, 5))
+    db.session.commit()
+    with nothing_written(), pytest.raises(DomainError):
+        services.publish(request, actor=world["staff"])
+    with nothing_written(), pytest.raises(NotAllowed):
+        services.set_consent(request, actor=world["staff"], consent=PublicationConsent.NAMED)
+    with nothing_written(), pytest.raises(DomainError):
+        services.set_consent(request, actor=world["founder"], consent="everyone")
+    services.set_consent(request, actor=world["founder"], consent=PublicationConsent.NAMED,
+                         version=request.version_id)
+    db.session.commit()
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_type == "business_requests")
+                             .order_by(AuditEntry.id.desc()).limit(1)) == "request.consent"
+    services.publish(request, actor=world["staff"])
+    db.session.commit()
+    assert request.is_published
+    with nothing_written(), pytest.raises(DomainError):
+        services.set_consent(request, actor=world["founder"], consent=PublicationConsent.NOT_PUBLISHED)
+
+
+def test_staff_file_on_behalf_only_of_a_verified_business(behalf, db, make):
+    world = behalf
+    unverified = make.company(name="Công ty chưa xác minh", verified_at=None)
+    with nothing_written(), pytest.raises(DomainError) as refused:
+        services.file_on_behalf(unverified, actor=world["staff"], category=world["category"], title="T",
+                                text="X", raised_at="Hội nghị", incubator_id=world["staff_incubator"])
+    assert refused.value.field == "company"
