@@ -560,6 +560,7 @@ def test_an_answer_given_the_day_it_was_filed_reads_the_same_day_not_zero_workin
         session["locale"] = "vi"
     took = _took(client.get("/requests/answers/").get_data(as_text=True))
     assert len(took) == 3 and not any(t.startswith("0") for t in took)
+    assert "trả lời ngay trong ngày" in took and "chưa đến một ngày làm việc" in took
 
 
 def test_the_founder_chooses_publication_of_a_request_filed_on_the_business_s_behalf(world, client_factory, db):
