@@ -7,6 +7,7 @@ the views exist they link to the site's front page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -674,6 +675,9 @@ def prepare_publication(request: BusinessRequest, *, actor, title: str, text: st
         raise DomainError(_l("The business did not consent to publication."))
     title = _required_text(title, "public_title", TITLE_MAX, _l("Enter the title to publish."))
     text = _required_text(text, "public_text", TEXT_MAX, _l("Write the question as it will be published."))
+    if request.consent is PublicationConsent.ANONYMISED:
+        _refuse_names(request, title, "public_title")
+        _refuse_names(request, text, "public_text")
     changed = audit.apply_changes(request, {"public_title": title, "public_text": text})
     if request.is_published:
         request.public_folded = public_search_text(request)
@@ -681,6 +685,29 @@ def prepare_publication(request: BusinessRequest, *, actor, title: str, text: st
         db.session.flush()
         audit.record("request.prepare_publication", request, label=request.number, actor=actor)
     return request
+
+
+def _identifying_words(request: BusinessRequest) -> list[str]:
+    """What names the business or its people, folded: the business's name and tax code, the filer's and its
+    founders' (members') full names."""
+    from incubator.companies.models import CompanyMember
+
+    company = request.company
+    words = [company.name, company.tax_code, request.filed_by.full_name if request.filed_by else None]
+    members = db.session.scalars(sa.select(CompanyMember).where(CompanyMember.company_id == company.id)
+                                 .options(sa.orm.selectinload(CompanyMember.user)))
+    words += [member.user.full_name for member in members]
+    return [folded for folded in (fold(word) for word in words if word) if folded]
+
+
+def _refuse_names(request: BusinessRequest, value: str, field: str) -> None:
+    """An anonymised request is published without the business's name, its tax code or its people's names
+    (compared without diacritics and case, as whole words)."""
+    folded = fold(value)
+    for word in _identifying_words(request):
+        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", folded):
+            raise DomainError(_l("The business asked to be published without names: remove the business's name, "
+                                 "its tax code and its people's names."), field=field)
 
 
 def public_search_text(request: BusinessRequest) -> str:
@@ -707,6 +734,9 @@ def publish(request: BusinessRequest, *, actor, version=None) -> BusinessRequest
         raise DomainError(_l("The answer is published already."))
     if request.consent is PublicationConsent.ANONYMISED and not (request.public_title and request.public_text):
         raise DomainError(_l("Prepare the version without names before publishing."), field="public_text")
+    if request.consent is PublicationConsent.ANONYMISED:
+        _refuse_names(request, request.public_title, "public_title")
+        _refuse_names(request, request.public_text, "public_text")
     if not request.public_title:
         request.public_title = request.title
     if not request.public_text:

@@ -292,7 +292,8 @@ def _staff_forms(req, posted: str | None = None) -> dict:
                                 text=answer.text if answer else None),
         "approve": _version_form(VersionForm, answer.version_id if answer else "", posted, "approve"),
         "prepare": _version_form(PublicationForm, req.version_id, posted, "prepare",
-                                 public_title=req.public_title or req.title, public_text=req.public_text or req.text),
+                                 public_title=req.public_title or (None if req.is_anonymised else req.title),
+                                 public_text=req.public_text or (None if req.is_anonymised else req.text)),
         "publish": _version_form(VersionForm, req.version_id, posted, "publish"),
         "unpublish": _version_form(UnpublishForm, req.version_id, posted, "unpublish"),
     }

@@ -362,6 +362,33 @@ def test_an_anonymised_request_is_published_only_once_prepared_without_names(wor
     assert "hoàn thuế" not in client_factory().get("/requests/answers/").get_data(as_text=True)
 
 
+def test_an_anonymised_request_s_text_to_publish_starts_empty_and_refuses_names(world, client_factory, db):
+    request = _answered(world, db, consent=PublicationConsent.ANONYMISED)
+    staff, token = _as(client_factory, world["staff"])
+    page = staff.get(f"/requests/{request.id}").get_data(as_text=True)
+    form = page[page.index('id="action-prepare"'):]
+    form = form[:form.index("</form>")]
+    original = re.search(r'id="original-question".*?</div>\s*</div>', page, re.S).group(0)
+    assert "Nguyễn Văn An" in original  # shown for reference, outside the fields
+    assert "Nguyễn Văn An" not in form.replace(original, "") and "Hoàn thuế giá trị gia tăng" not in \
+        form.replace(original, "")
+    with nothing_written():
+        refused = _act(staff, token, request, "prepare", public_title="Hoàn thuế giá trị gia tăng",
+                       public_text="Công ty Cổ phần Phần mềm Sông Hồng hỏi; liên hệ Nguyễn Văn An.")
+    assert refused.status_code == 400
+    assert re.search(r'<textarea(?=[^>]*is-invalid)[^>]*id="prepare-public_text"',
+                     refused.get_data(as_text=True))
+    assert _reload(db, request.id).public_text is None
+
+
+def test_a_named_request_s_text_to_publish_starts_from_the_original(world, client_factory, db):
+    request = _answered(world, db)
+    staff, _token = _as(client_factory, world["staff"])
+    page = staff.get(f"/requests/{request.id}").get_data(as_text=True)
+    form = page[page.index('id="action-prepare"'):]
+    assert "Nguyễn Văn An" in form[:form.index("</form>")] and 'id="original-question"' not in page
+
+
 def test_a_request_not_to_be_published_offers_no_publication(world, client_factory, db):
     request = _answered(world, db, consent=PublicationConsent.NOT_PUBLISHED)
     staff, token = _as(client_factory, world["staff"])

@@ -278,6 +278,39 @@ def test_an_anonymised_request_is_published_only_as_staff_prepared_it(world, db)
     assert public.working_days == 9  # acknowledged Monday 02/03, answered Friday 13/03
 
 
+@pytest.mark.parametrize(("title", "text", "field"), [
+    ("Hoàn thuế cho CÔNG TY CO PHAN PHAN MEM SONG HONG", "Một doanh nghiệp hỏi.", "public_title"),
+    ("Hoàn thuế cho phần mềm", "Doanh nghiệp mã số thuế {tax} hỏi.", "public_text"),
+    ("Hoàn thuế cho phần mềm", "Người hỏi: nguyễn văn an.", "public_text"),
+    ("Hoàn thuế cho phần mềm", "Cán bộ ghi: Trần Thị Hồng Nhung hỏi.", "public_text"),
+])
+def test_an_anonymised_request_is_not_prepared_with_the_business_s_or_people_s_names(world, db, make, title,
+                                                                                     text, field):
+    other = make.user(Role.FOUNDER, full_name="Trần Thị Hồng Nhung")
+    make.member(company=world["company"], user=other)
+    world["founder"].full_name = "Nguyễn Văn An"
+    request = _answered(world, db, consent=PublicationConsent.ANONYMISED)
+    text = text.format(tax=world["company"].tax_code)
+    with nothing_written(), pytest.raises(DomainError) as refused:
+        services.prepare_publication(request, actor=world["staff"], title=title, text=text)
+    assert refused.value.field == field
+    # Written by other means (before the rule), it is not published either.
+    request.public_title, request.public_text = title, text
+    with pytest.raises(DomainError) as refused:
+        services.publish(request, actor=world["staff"])
+    assert refused.value.field == field and not request.is_published
+    db.session.rollback()
+
+
+def test_an_anonymised_request_may_mention_words_of_a_name_that_are_not_the_name(world, db):
+    world["founder"].full_name = "Nguyễn Văn An"
+    request = _answered(world, db, consent=PublicationConsent.ANONYMISED)
+    services.prepare_publication(request, actor=world["staff"], title="Phần mềm xuất khẩu",
+                                 text="Một doanh nghiệp ở Sông Hồng hỏi; ông Nguyễn Văn Ant không liên quan.")
+    services.publish(request, actor=world["staff"])
+    assert request.is_published
+
+
 def test_a_named_request_is_published_with_the_business_and_can_be_withdrawn(world, db):
     request = _answered(world, db)
     services.publish(request, actor=world["staff"])
