@@ -5,10 +5,11 @@ has requests already is left as it is."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
+from incubator.demo.dating import on
 from incubator.extensions import db
 from incubator.requests import services
 from incubator.requests.enums import (
@@ -69,13 +70,21 @@ def load(company, founder, staff, approver, today: date, domain: str) -> int:
 
     def file(days_ago: int, code: str, title: str, text: str, consent=PublicationConsent.NAMED,
              kind=RequestKind.REQUEST) -> BusinessRequest:
-        return services.file(company, actor=founder, kind=kind, category=_category(code), title=title, text=text,
-                             consent=consent, today=today - timedelta(days=days_ago))
+        day = today - timedelta(days=days_ago)
+        with on(day, time(8, 30)):
+            return services.file(company, actor=founder, kind=kind, category=_category(code), title=title,
+                                 text=text, consent=consent, today=day)
 
     def answer(request, text: str, days_ago: int, source=AnswerSource.STAFF) -> None:
+        day = today - timedelta(days=days_ago)
         document = _document("cong-van-tra-loi.pdf") if source is AnswerSource.BODY else None
-        services.draft_answer(request, actor=staff, text=text, source=source, document=document)
-        services.approve_answer(request, actor=approver, today=today - timedelta(days=days_ago))
+        with on(day, time(10, 0)):
+            services.draft_answer(request, actor=staff, text=text, source=source, document=document)
+        with on(day, time(15, 0)):
+            services.approve_answer(request, actor=approver, today=day)
+
+    def days(n: int) -> date:
+        return today - timedelta(days=n)
 
     # Filed in the order of their days, so that the numbers follow the calendar.
     named = file(45, "tax_finance", "Hướng dẫn ưu đãi thuế thu nhập doanh nghiệp cho sản phẩm phần mềm",
@@ -104,34 +113,48 @@ def load(company, founder, staff, approver, today: date, domain: str) -> int:
     file(1, "digital_infrastructure", "Đề nghị hỗ trợ kết nối cáp quang tại tòa nhà vườn ươm",
          "Doanh nghiệp đề nghị được hỗ trợ kết nối đường truyền cáp quang tốc độ cao tại tầng 6.")
 
-    # Answered and published with the business's name (the body's letter attached), rated.
-    services.route(named, tax, actor=staff)
+    # Answered and published with the business's name (the body's letter attached), rated. Each step on the
+    # day of the story, so that timelines, the audit log and the feed read those days.
+    with on(days(45), time(14, 0)):
+        services.route(named, tax, actor=staff)
     answer(named, "Cục Thuế hướng dẫn: sản phẩm phần mềm thuộc danh mục ưu đãi được miễn thuế 4 năm, giảm 50% "
            "trong 9 năm tiếp theo; hồ sơ nộp trực tuyến.", 30, source=AnswerSource.BODY)
-    services.publish(named, actor=staff)
-    services.rate(named, actor=founder, satisfied=True, comment="Hướng dẫn rõ ràng, đúng hạn.")
+    with on(days(30), time(16, 0)):
+        services.publish(named, actor=staff)
+    with on(days(29), time(9, 0)):
+        services.rate(named, actor=founder, satisfied=True, comment="Hướng dẫn rõ ràng, đúng hạn.")
     # Routed, then sent to another body, now overdue.
-    services.route(late, cds, actor=staff)
-    services.route(late, district, actor=staff, reason="Mặt bằng do quận quản lý")
+    with on(days(40), time(14, 0)):
+        services.route(late, cds, actor=staff)
+    with on(days(38), time(10, 0)):
+        services.route(late, district, actor=staff, reason="Mặt bằng do quận quản lý")
     # Answered and published without names, in the version staff prepared.
-    services.route(anonymous, cds, actor=staff)
+    with on(days(35), time(14, 0)):
+        services.route(anonymous, cds, actor=staff)
     answer(anonymous, "Sở sẽ phối hợp với các trường đại học mở hai lớp đào tạo kỹ sư AI trong quý tới.", 20)
-    services.prepare_publication(anonymous, actor=staff, title="Đào tạo kỹ sư trí tuệ nhân tạo cho doanh nghiệp "
-                                 "nhỏ", text="Một doanh nghiệp đề nghị thành phố mở lớp đào tạo kỹ sư trí tuệ "
-                                 "nhân tạo cho các doanh nghiệp nhỏ.")
-    services.publish(anonymous, actor=staff)
-    services.rate(anonymous, actor=founder, satisfied=False, comment="Cần lịch cụ thể hơn.")
+    with on(days(20), time(16, 0)):
+        services.prepare_publication(anonymous, actor=staff, title="Đào tạo kỹ sư trí tuệ nhân tạo cho doanh "
+                                     "nghiệp nhỏ", text="Một doanh nghiệp đề nghị thành phố mở lớp đào tạo kỹ sư "
+                                     "trí tuệ nhân tạo cho các doanh nghiệp nhỏ.")
+        services.publish(anonymous, actor=staff)
+    with on(days(19), time(9, 0)):
+        services.rate(anonymous, actor=founder, satisfied=False, comment="Cần lịch cụ thể hơn.")
     # Answered, not to be published.
     answer(private, "Doanh nghiệp đăng ký trực tuyến qua Cổng dịch vụ công quốc gia.", 18)
     # Declined, withdrawn.
-    services.decline(declined, actor=staff, reason="Không thuộc phạm vi giải quyết của Sở; đề nghị liên hệ ban "
-                     "quản lý tòa nhà.")
-    services.withdraw(withdrawn, actor=founder, reason="Doanh nghiệp đã tự thuê máy chủ.")
+    with on(days(19), time(14, 0)):
+        services.decline(declined, actor=staff, reason="Không thuộc phạm vi giải quyết của Sở; đề nghị liên hệ "
+                         "ban quản lý tòa nhà.")
+    with on(days(11), time(9, 0)):
+        services.withdraw(withdrawn, actor=founder, reason="Doanh nghiệp đã tự thuê máy chủ.")
     # Waiting for the business to add information: the clock is paused.
-    services.ask_information(waiting, actor=staff, question="Đề nghị gửi bản mô tả nhãn hiệu và danh mục sản "
-                             "phẩm dự kiến đăng ký.", today=today - timedelta(days=5))
+    with on(days(5), time(10, 0)):
+        services.ask_information(waiting, actor=staff, question="Đề nghị gửi bản mô tả nhãn hiệu và danh mục "
+                                 "sản phẩm dự kiến đăng ký.", today=days(5))
     # Routed to a body, being answered; a duplicate merged into it.
-    services.route(routed, cds, actor=staff)
-    services.merge(duplicate, routed, actor=staff, reason="Trùng nội dung")
+    with on(days(6), time(14, 0)):
+        services.route(routed, cds, actor=staff)
+    with on(days(5), time(14, 0)):
+        services.merge(duplicate, routed, actor=staff, reason="Trùng nội dung")
     db.session.flush()
     return created + 10
