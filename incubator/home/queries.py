@@ -156,12 +156,14 @@ def waiting_counts(user: User, now: datetime) -> dict:
 
 
 def official_home(today: date) -> dict:
-    """The latest finalised report to the Department, and the targets as they stand today."""
+    """The latest finalised report to the Department, and the targets as they stand today; with several
+    incubators, the targets the city set for the network (and the way to the city's report)."""
+    from incubator.organisation.current import several_incubators
     from incubator.reports import queries as reports
     from incubator.targets import queries as targets
 
     return {"figures": [targets.figure(t, today) for t in targets.all_targets(targets.incubator_in_view())],
-            "latest_report": reports.latest_final()}
+            "latest_report": reports.latest_final(), "several_incubators": several_incubators()}
 
 
 def founder_home(user: User) -> dict:

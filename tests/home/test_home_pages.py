@@ -86,3 +86,25 @@ def test_list_pages_cost_the_same_number_of_queries_at_1x_and_10x(login_as, make
     seed(18)
     at_10x = measure()
     assert at_1x == at_10x
+
+
+def test_the_officials_home_with_one_incubator_speaks_of_the_incubator(login_as):
+    client, _ = login_as(Role.OFFICIAL)
+    html = client.get("/home/official").get_data(as_text=True)
+    assert "Các chỉ tiêu Thành phố giao cho Vườn ươm" in html
+    assert 'id="city-report-link"' not in html and 'href="/reports/city"' not in html
+    assert 'id="network-targets"' not in html
+
+
+def test_the_officials_home_with_several_incubators_speaks_of_the_network_and_links_the_city(login_as, db):
+    from incubator.organisation import services as organisation
+
+    organisation.create("HN2", "Vườn ươm Hà Nội 2", actor=None)
+    db.session.commit()
+    client, _ = login_as(Role.OFFICIAL)
+    html = client.get("/home/official").get_data(as_text=True)
+    assert "Các chỉ tiêu Thành phố giao cho Vườn ươm" not in html
+    assert 'id="network-targets"' in html
+    assert 'id="city-report-link" href="/reports/city"' in html
+    assert 'id="city-dashboard-link" href="/targets/"' in html
+    assert client.get("/reports/city").status_code == 200
