@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask, g, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.auth.enums import Role
@@ -115,9 +116,38 @@ def switcher():
     return g._incubator_switcher
 
 
+def workplace() -> Incubator | None:
+    """The incubator a person limited to one works in, when there are several (the footer and the navigation
+    bar name it); None for visitors, founders, network-wide people, and with a single incubator."""
+    place = g.get("incubator_place")
+    if place is None or not place.scoped or place.incubator_id is None or not several_incubators():
+        return None
+    return db.session.get(Incubator, place.incubator_id)
+
+
+def footer() -> str | None:
+    """The footer's line: None with a single incubator (the template prints it as it always has); with several,
+    the incubator the person works in and its operator (the issuing body of its reports' names in force
+    today), else the network."""
+    if not several_incubators():
+        return None
+    incubator = workplace()
+    if incubator is None:
+        return _("Hà Nội's network of ICT business incubators")
+    from flask_babel import get_locale
+
+    from incubator.i18n import local_today
+    from incubator.reports.queries import names_in_force
+
+    names = names_in_force(local_today(), incubator.id)["en" if str(get_locale()) == "en" else "vi"]
+    operator = names.get("issuing_body")
+    return f"{incubator.name} — {operator}" if operator else incubator.name
+
+
 def register(app: Flask) -> None:
     """Called by the factory after the request hooks that must come first (the request's id, its checks)."""
     app.before_request(enter)
     app.teardown_request(leave)
     app.jinja_env.globals.update(incubator_switcher=switcher, MY_BUSINESSES=MY_BUSINESSES,
-                                 several_incubators=several_incubators)
+                                 several_incubators=several_incubators, incubator_workplace=workplace,
+                                 incubator_footer=footer)

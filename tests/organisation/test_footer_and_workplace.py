@@ -1,0 +1,69 @@
+"""The footer and the navigation bar name the incubator a person works in (issue 20, review): with several
+incubators, staff limited to one read its names (and its operator) rather than VUHN's; visitors and people of
+the whole network read the network's; with a single incubator the page is as it always was."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from incubator.auth.enums import Role
+from incubator.organisation import services as organisation
+from incubator.organisation.models import Incubator
+from tests.helpers import login
+
+VUHN_LINE = "Vườn ươm doanh nghiệp"
+CENTRE = "Đào tạo, tư vấn CNTT"
+
+
+def _footer(html: str) -> str:
+    return re.search(r'<footer.*?</footer>', html, re.S).group(0)
+
+
+def _page(client_factory, user=None, url="/"):
+    client = client_factory()
+    if user is not None:
+        login(client, user)
+        url = "/rounds/manage" if url == "/" else url
+    return client.get(url, follow_redirects=True).get_data(as_text=True)
+
+
+def test_with_a_single_incubator_the_footer_and_bar_are_as_before(make, client_factory):
+    staff = make.user(Role.STAFF)
+    for html in (_page(client_factory), _page(client_factory, staff)):
+        footer = _footer(html)
+        assert CENTRE in footer and VUHN_LINE in footer
+        assert 'id="incubator-workplace"' not in html and 'id="current-incubator"' not in html
+
+
+@pytest.fixture
+def hl(db):
+    hl = organisation.create("HL", "Vườn ươm Hòa Lạc", "Hòa Lạc incubator",
+                             operator_vi="Ban Quản lý Khu CNC Hòa Lạc", operator_en="Hòa Lạc Hi-tech Park Authority")
+    db.session.commit()
+    return hl.id
+
+
+def test_staff_of_one_of_several_incubators_read_theirs(hl, make, client_factory, db):
+    html = _page(client_factory, make.user(Role.STAFF, incubator=hl))
+    footer = _footer(html)
+    assert "Vườn ươm Hòa Lạc" in footer and "Ban Quản lý Khu CNC Hòa Lạc" in footer
+    assert CENTRE not in footer
+    workplace = re.search(r'id="incubator-workplace".*?</li>', html, re.S).group(0)
+    assert '<span id="current-incubator">HL</span>' in workplace and "Vườn ươm Hòa Lạc" in workplace
+    assert 'id="incubator-switcher"' not in html
+
+    vuhn = db.session.scalar(sa.select(Incubator.id).where(Incubator.code == "VUHN"))
+    html = _page(client_factory, make.user(Role.STAFF, incubator=vuhn))
+    assert "Hòa Lạc" not in _footer(html) and VUHN_LINE in _footer(html)
+    assert '<span id="current-incubator">VUHN</span>' in html
+
+
+def test_visitors_and_the_network_read_the_network(hl, make, client_factory):
+    for html in (_page(client_factory), _page(client_factory, make.user(Role.ADMIN)),
+                 _page(client_factory, make.user(Role.FOUNDER), url="/home/founder")):
+        footer = _footer(html)
+        assert "Hòa Lạc" not in footer and CENTRE not in footer
+        assert 'id="incubator-workplace"' not in html
