@@ -8,6 +8,7 @@ from incubator.auth.permissions import can_edit_targets, can_read_targets, requi
 from incubator.extensions import db
 from incubator.i18n import fmt_number, fmt_percent, local_today, parse_date
 from incubator.organisation import queries as organisation_queries
+from incubator.organisation.models import Incubator
 from incubator.targets import charts, queries, services
 from incubator.targets.enums import TargetKind
 from incubator.targets.forms import TargetForm
@@ -58,15 +59,18 @@ def dashboard():
     as_of = _as_of()
     days = queries.last_quarter_ends(as_of)
     cards = []
-    targets = queries.all_targets(queries.incubator_in_view())
+    in_view = queries.incubator_in_view()
+    targets = queries.all_targets(in_view)
     # Officials and administrators with several incubators: each incubator's figure beside the city's.
     incubators = queries.side_by_side(targets, as_of, days) if queries.city_dashboard() else {}
     for target in targets:
         figure, points = queries.figure_and_series(target, as_of, days)
         cards.append({"target": target, "figure": figure, "points": points,
                       "chart": _chart(target, points), "incubators": incubators.get(target.code)})
+    # Whose figures these are: the incubator's of a reader limited to theirs (None: the city's).
+    incubator = db.session.get(Incubator, in_view) if in_view is not None else None
     return render_template("targets/dashboard.html", cards=cards, as_of=as_of, as_of_read=_as_of_read(as_of),
-                           quarters=[charts.quarter_label(d) for d in days])
+                           quarters=[charts.quarter_label(d) for d in days], incubator=incubator)
 
 
 LISTS = {TargetKind.INCUBATED_IT_RATIO: ("numerator", "denominator", "excluded"),

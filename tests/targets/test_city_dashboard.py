@@ -112,6 +112,24 @@ def test_staff_of_one_incubator_keep_their_own_and_may_not_read_another(login_as
     assert _names(client.get(url + "HN2").get_data(as_text=True)) == ["Công ty A", "Công ty C"]
 
 
+def _h1(html: str) -> str:
+    return re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+
+
+def test_the_heading_names_whose_figures_these_are(login_as, network):
+    staff, _user = login_as(Role.STAFF, incubator=network["hn2"])
+    heading = _h1(staff.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True))
+    assert "Vườn ươm Hà Nội 2" in heading and "Thành phố" not in heading
+    official, _user = login_as(Role.OFFICIAL)
+    assert _h1(official.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True)) == "Chỉ tiêu của Thành phố"
+
+
+def test_with_a_single_incubator_the_heading_is_the_city_s(login_as, city):
+    for role in (Role.STAFF, Role.OFFICIAL):
+        client, _user = login_as(role)
+        assert _h1(client.get("/targets/").get_data(as_text=True)) == "Chỉ tiêu của Thành phố"
+
+
 def test_with_a_single_incubator_the_dashboard_has_no_table(login_as, city):
     client, _user = login_as(Role.OFFICIAL)
     html = client.get("/targets/").get_data(as_text=True)
