@@ -77,7 +77,8 @@ class NewReportForm(Form):
 
 class PeriodForm(Form):
     """A period chosen in words, read from the query string (the city's report): a year, and the whole of it, a
-    half or a quarter; the last quarter ended by default."""
+    half or a quarter; the last quarter ended by default. The years offered run from ``first_year`` (the first
+    with data: reports.queries.first_year_with_data) to this year (and the year of the last quarter ended)."""
 
     class Meta:
         csrf = False
@@ -85,10 +86,11 @@ class PeriodForm(Form):
     year = SelectField(_l("Year"), coerce=int, validators=[Optional()])
     part = SelectField(_l("Period"), choices=lambda: _part_choices()[:-1], validators=[Optional()])
 
-    def __init__(self, *args, today: date, **kwargs):
+    def __init__(self, *args, today: date, first_year: int = FIRST_YEAR, **kwargs):
         super().__init__(*args, **kwargs)
-        self.year.choices = [(y, str(y)) for y in range(min(today.year + 1, LAST_YEAR), FIRST_YEAR - 1, -1)]
         default_year, default_part = last_quarter(today)
+        first = max(FIRST_YEAR, min(first_year, default_year, today.year))
+        self.year.choices = [(y, str(y)) for y in range(min(today.year, LAST_YEAR), first - 1, -1)]
         if self.year.data not in {y for y, _label in self.year.choices}:
             self.year.data = default_year
         if self.part.data not in PARTS[:-1]:

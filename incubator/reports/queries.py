@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import defer
 
@@ -97,3 +99,20 @@ def number_taken(report: PeriodicReport) -> PeriodicReport | None:
         if not same_period and document_number(other.number).casefold() == wanted:
             return other
     return None
+
+
+def first_year_with_data(today: date) -> int:
+    """The first year the city's report can speak of: that of the earliest residency, cohort, intake round or
+    incubator of the network (this year when there is none)."""
+    from incubator.applications.models import IntakeRound
+    from incubator.cohorts.models import Cohort
+    from incubator.companies.models import Residency
+    from incubator.organisation.models import Incubator
+    from incubator.reports.periods import FIRST_YEAR
+
+    years = [today.year]
+    for column in (Residency.starts_on, Cohort.starts_on, IntakeRound.opens_at, Incubator.created_at):
+        first = db.session.scalar(sa.select(sa.func.min(column)).execution_options(all_incubators=True))
+        if first is not None:
+            years.append(first.year)
+    return max(min(years), FIRST_YEAR)

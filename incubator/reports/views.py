@@ -169,9 +169,12 @@ def city():
     from incubator.reports.city import part_one, tables
     from incubator.reports.forms import PeriodForm
     from incubator.reports.periods import parse_period
+    from incubator.reports.queries import first_year_with_data
     from incubator.reports.render import period_title
 
-    form = PeriodForm(request.args, today=local_today())  # chosen in words; the last quarter ended by default
+    today = local_today()
+    # chosen in words; the last quarter ended by default; the years from the first with data
+    form = PeriodForm(request.args, today=today, first_year=first_year_with_data(today))
     period = form.code()
     start, end, _kind = parse_period(period)
     title = period_title(SimpleNamespace(period_label=period, period_start=start, period_end=end))
@@ -190,8 +193,10 @@ def city_pdf():
     from incubator.reports.city import render_pdf
     from incubator.reports.forms import PeriodForm
     from incubator.reports.periods import parse_period
+    from incubator.reports.queries import first_year_with_data
 
-    form = PeriodForm(request.args, today=local_today())
+    today = local_today()
+    form = PeriodForm(request.args, today=today, first_year=first_year_with_data(today))
     period = form.code()
     start, end, _kind = parse_period(period)
     lang = request.args.get("lang")

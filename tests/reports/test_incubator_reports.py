@@ -172,3 +172,23 @@ def city_row(page: str, key: str, label: str) -> list[str]:
             cells = re_module.findall(r"<td[^>]*>(.*?)</td>", row, re_module.S)
             return [html_module.unescape(c).strip() for c in cells]
     raise AssertionError(f"no row {label!r} in city-{key}")
+
+
+def _year_options(page: str) -> list[int]:
+    import re
+
+    select = page[page.index('name="year"'):]
+    return [int(y) for y in re.findall(r'<option[^>]*value="(\d{4})"', select[:select.index("</select>")])]
+
+
+def test_the_citys_report_offers_the_years_from_the_first_with_data_to_this_year(network, login_as, make, db):
+    from incubator.i18n import local_today
+
+    client, _ = login_as(Role.OFFICIAL)
+    this_year = local_today().year
+    hn2 = db.session.scalar(sa.select(Incubator).where(Incubator.code == "HN2"))
+    make.residency(kind=ResidencyKind.INCUBATED, starts_on=date(2021, 3, 1), incubator_id=hn2.id)
+    years = _year_options(client.get("/reports/city").get_data(as_text=True))
+    assert years == list(range(this_year, 2020, -1))
+    # A year outside them falls back to the last quarter ended.
+    assert 'value="2020"' not in client.get("/reports/city?year=2020&part=year").get_data(as_text=True)
