@@ -179,7 +179,7 @@ def _requests_table(columns: list[dict]) -> Table:
     table.row(_("Answered"), [t["answered"] for t in total])
     table.row(_("Answered on time"), [t["on_time"] for t in total])
     table.row(_("Overdue (not answered by their due date)"), [t["overdue"] for t in total])
-    table.row(_("Median days to answer"), [fmt_days(t["median_days"]) for t in total])
+    table.row(_("Median calendar days to answer"), [fmt_days(t["median_days"]) for t in total])
     table.row(_("Satisfied with the answer"),
               [f"{t['satisfied']} / {t['rated']}" if t["rated"] else "—" for t in total])
     return table

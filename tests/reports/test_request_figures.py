@@ -68,7 +68,7 @@ def test_the_reports_part_one_counts_the_requests_and_a_finalised_report_keeps_t
     assert "9. Businesses' requests to the city" in flat
     assert ("Requests and complaints received: 3; answered: 2, of which on time: 1; overdue (not answered by "
             "their due date): 1.") in flat
-    assert "Median time to answer: 21.5 days from acknowledgement." in flat
+    assert "Median time to answer: 21.5 calendar days from acknowledgement." in flat
     assert "Satisfaction: 1 of 1 answers rated (100.0 %)." in flat
     assert re.search(r"City tax department 2 2 1 1 21\.5 1 ?/ ?1", flat)  # by body, in English
     assert re.search(r"Tax and finance 3 2 1 1 21\.5 1 ?/ ?1", flat)  # by area
@@ -112,6 +112,6 @@ def test_the_citys_report_has_the_requests_of_each_incubator_and_the_city(make, 
     text = _text(client.get("/reports/city.pdf?year=2026&part=Q1&lang=en").data, tmp_path)
     assert "Businesses' requests to the city" in text
     for label, cells in (("Requests and complaints received", ["0", "3", "3"]), ("Answered on time", ["0", "1", "1"]),
-                         ("Median days to answer", ["—", "21.5", "21.5"])):
+                         ("Median calendar days to answer", ["—", "21.5", "21.5"])):
         line = next(line for line in text.splitlines() if line.strip().startswith(label))
         assert re.split(r"\s{2,}", line.strip()[len(label):].strip()) == cells, line

@@ -134,3 +134,17 @@ def test_the_staff_page_shows_each_quarter_by_area_and_by_body(world, db, client
     founder = client_factory()
     login(founder, world["founder"])
     assert founder.get("/requests/figures/").status_code == 403
+
+
+def test_the_median_s_heading_says_calendar_days_unlike_the_public_answers_working_days(world, db,
+                                                                                         client_factory):
+    request = _file(world)
+    _answer(world, request, DUE)
+    world["staff"].locale = "en"
+    db.session.commit()
+    client = client_factory()
+    login(client, world["staff"])
+    page = client.get("/requests/figures/?year=2026").get_data(as_text=True)
+    assert '<th scope="col" class="text-end">Median calendar days to answer</th>' in page
+    assert ">Median days<" not in page and "not working days" in page
+
