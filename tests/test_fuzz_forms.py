@@ -114,6 +114,12 @@ EXPLICIT = {
     "rounds.remove_question": ({}, "the button shows only while the round has no application; the world's has"),
     "companies.verify": ({"version": ["1"]}, "the button shows only on a business not yet verified; the world's is"),
     "home.switch_incubator": ({"incubator_id": ["1"]}, "the switcher shows only with several incubators"),
+    # Taking in another incubator's business or partner needs a second incubator; in the world's single one the
+    # business and the partner are already seen: the page sends staff to their own (nothing written).
+    "companies.take_in": ({"kind": ["incubated", "service_tenant", ""], "starts_on": ["2025-01-01", ""],
+                           "ends_on": [""], "note": [""]}, "its form shows only for another incubator's business"),
+    "partners.take_in": ({"programme": [""], "starts_on": ["2025-01-01"], "ends_on": [""]},
+                         "its form shows only for another incubator's partner found by the new partner form"),
 }
 
 # Tables a refused request may still write: failed logins are counted, and sessions live in the database.
@@ -426,7 +432,7 @@ class World:
             "agreement_id": agreement.id,
             "user_id": target_user.id, "inactive_user_id": inactive.id, "token_id": invitation.id,
             "message_id": message.id, "company_id": company.id, "residency_id": residency.id,
-            "outcome_id": outcome.id, "code": city_target.code, "membership_id": membership.id,
+            "outcome_id": outcome.id, "code": city_target.code, "tax_code": company.tax_code, "membership_id": membership.id,
             "round_id": intake_round.id, "question_id": questions[0].id, "application_id": application.id,
             "document_id": document.id, "token": "khong-phai-ma-that-" + "x" * 24,
             "incubator_id": _db.session.scalar(sa.select(sa.func.min(Incubator.id))),  # its record's page
