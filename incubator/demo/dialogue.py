@@ -63,15 +63,16 @@ def load(staff, approver, today, domain: str) -> int:
                                        answer_text="Sở phối hợp với ban quản lý khu để dành 20% diện tích cho "
                                        "doanh nghiệp khởi nghiệp, giá thuê ưu đãi trong hai năm đầu.",
                                        asked_by="Đại diện một doanh nghiệp phần mềm")
-    if bodies:
-        with on(held_on, time(10, 40)):
-            services.record_floor_question(past, actor=staff, text="Thủ tục hoàn thuế giá trị gia tăng cho sản "
-                                           "phẩm phần mềm xuất khẩu mất bao lâu?", outcome="routed",
-                                           body=bodies[-1], company=answered_there.company,
-                                           category=answered_there.category,
-                                           asked_by="Đại diện một doanh nghiệp phần mềm")
     with on(held_on, time(11, 30)):
         services.hold(past, actor=staff)
+    if bodies:
+        # Recorded by staff today, after the conference: the request it becomes is acknowledged today, and its
+        # timeline says so.
+        services.record_floor_question(past, actor=staff, text="Thủ tục hoàn thuế giá trị gia tăng cho sản "
+                                       "phẩm phần mềm xuất khẩu mất bao lâu?", outcome="routed",
+                                       body=bodies[-1], company=answered_there.company,
+                                       category=answered_there.category,
+                                       asked_by="Đại diện một doanh nghiệp phần mềm")
     with on(held_on, time(16, 30)):
         services.make_minutes(past, actor=staff, number="05/BB-VƯ", attendance=(
             "Đại diện lãnh đạo Sở Khoa học và Công nghệ, các phòng chuyên môn, Cục Thuế thành phố và 32 doanh "

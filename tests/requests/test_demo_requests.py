@@ -51,15 +51,16 @@ def test_the_demos_timelines_audit_and_feed_read_the_days_of_the_story(demo, cli
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     requests = db.session.scalars(sa.select(BusinessRequest).order_by(BusinessRequest.id)).all()
     today = local_today()
-    filed = [r for r in requests if r.acknowledged_on < today]
-    assert filed
+    assert any(r.acknowledged_on < today for r in requests)
     login(client, db.session.scalar(sa.select(User).where(User.email == "canbo@vuonuom.example")),
           password="Vuon-uom-2025-demo")
-    for req in filed:
+    for req in requests:
         events = {e.kind: e.at.astimezone(zone).date() for e in req.events}
         assert events[EventKind.FILED] == req.acknowledged_on, req.title
         if req.answered_on:
             assert events[EventKind.ANSWERED] == req.answered_on, req.title
+        if req.acknowledged_on == today:  # filed today (a question from the floor recorded after the conference)
+            continue
         assert all(day < today for day in events.values()), req.title
         page = client.get(f"/requests/{req.id}").get_data(as_text=True)
         timeline = page[page.index('class="list-unstyled timeline'):]
