@@ -265,10 +265,9 @@ def register(conference_id):
     form.category.choices = [SelectChoice(str(c.id), c.name) for c in request_queries.categories(active_only=True)]
     form.consent.choices = [SelectChoice(c.value, c.label) for c in PublicationConsent]
     mine = next((r for r in conference.registrations if r.user_id == current_user.id), None)
-    if request.method != "POST":
-        if mine is not None and mine.company_id is not None:
-            form.company.data = str(mine.company_id)
-        form.consent.data = PublicationConsent.NAMED.value
+    # Publication is the founder's explicit choice, as on the request form: nothing is chosen for them.
+    if request.method != "POST" and mine is not None and mine.company_id is not None:
+        form.company.data = str(mine.company_id)
 
     def run():
         if not can_register(current_user, conference):

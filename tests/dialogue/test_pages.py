@@ -65,6 +65,30 @@ def test_a_founder_invited_registers_and_raises_a_question(world, db, client):
     assert 'id="registered"' in html and filed.number in html
 
 
+def test_a_founder_raising_a_question_chooses_publication_explicitly(world, db, client):
+    conference = services.plan(actor=world["staff"], title="Đối thoại quý II", starts_at=future(), chair="Chủ trì",
+                               place="Hội trường")
+    services.add_item(conference, world["file"](), actor=world["staff"])
+    services.invite(conference, actor=world["staff"])
+    db.session.commit()
+    login(client, world["founder"])
+    url = f"/dialogue/{conference.id}/register"
+    page = client.get(url).get_data(as_text=True)
+    radios = re.findall(r'<input[^>]*name="consent"[^>]*>', page)
+    assert len(radios) == 3 and not any("checked" in radio for radio in radios)
+    question = {"company": str(world["company"].id), "question_title": "Ưu đãi thuê văn phòng",
+                "question_text": "Doanh nghiệp đề nghị ưu đãi giá thuê văn phòng.",
+                "category": str(world["category"].id)}
+    refused = _post(client, url, question, url)
+    assert refused.status_code == 400
+    assert re.search(r'name="consent".*?invalid-feedback', refused.get_data(as_text=True), re.S)
+    assert db.session.scalar(sa.select(BusinessRequest).where(BusinessRequest.title == "Ưu đãi thuê văn phòng")) \
+        is None
+    assert _post(client, url, {**question, "consent": "anonymised"}, url).status_code == 302
+    filed = db.session.scalar(sa.select(BusinessRequest).where(BusinessRequest.title == "Ưu đãi thuê văn phòng"))
+    assert filed.consent is PublicationConsent.ANONYMISED
+
+
 def test_a_founder_not_invited_finds_nothing(world, db, client, make):
     from incubator.auth.enums import Role
 
