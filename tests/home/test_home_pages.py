@@ -104,7 +104,8 @@ def test_the_officials_home_with_several_incubators_speaks_of_the_network_and_li
     client, _ = login_as(Role.OFFICIAL)
     html = client.get("/home/official").get_data(as_text=True)
     assert "Các chỉ tiêu Thành phố giao cho Vườn ươm" not in html
-    assert 'id="network-targets"' in html
+    assert 'id="network-targets"' in html and "Các chỉ tiêu Thành phố giao cho mạng lưới các vườn ươm" in html
+    assert "Mở bảng theo dõi chỉ tiêu của Thành phố" in html
     assert 'id="city-report-link" href="/reports/city"' in html
     assert 'id="city-dashboard-link" href="/targets/"' in html
     assert client.get("/reports/city").status_code == 200
