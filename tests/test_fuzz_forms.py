@@ -432,7 +432,8 @@ class World:
             "agreement_id": agreement.id,
             "user_id": target_user.id, "inactive_user_id": inactive.id, "token_id": invitation.id,
             "message_id": message.id, "company_id": company.id, "residency_id": residency.id,
-            "outcome_id": outcome.id, "code": city_target.code, "tax_code": company.tax_code, "membership_id": membership.id,
+            "outcome_id": outcome.id, "code": city_target.code, "tax_code": company.tax_code,
+            "membership_id": membership.id,
             "round_id": intake_round.id, "question_id": questions[0].id, "application_id": application.id,
             "document_id": document.id, "token": "khong-phai-ma-that-" + "x" * 24,
             "incubator_id": _db.session.scalar(sa.select(sa.func.min(Incubator.id))),  # its record's page
