@@ -77,6 +77,7 @@ SOURCES = {
     # actions on the page of a request just filed (its first, routing); the calendar's on the lists' page.
     "requests.add_information": ("requests.show", {"request_id": "asked_request_id"}),
     "requests.rate": ("requests.show", {"request_id": "answered_request_id"}),
+    "requests.consent": ("requests.show", {}),
     "requests.act": ("requests.show", {}),
     "requests.add_day": ("requests.lists", {}),
     "requests.remove_day": ("requests.lists", {}),
