@@ -331,6 +331,9 @@ def test_a_mentor_logs_a_session_the_founder_confirms_and_the_partners_hours_cha
     page.goto(f"{live_server}/mentoring/")
     item = page.locator(".list-group-item", has_text="Công ty TNHH Dữ liệu Đô thị Thăng Long")
     item.get_by_role("link", name="Lên lịch hoặc ghi nhận buổi cố vấn").click()
+    # The calendar moves the day's box into its group when the page has loaded: type once it has (a box moved
+    # while Playwright types into it loses the text).
+    page.wait_for_selector("#starts_on[data-datepicker-ready]", state="attached")
     page.fill("#starts_on", "2026-11-20")
     page.fill("#starts_time", "09:00")
     page.fill("#minutes", "90")
@@ -338,8 +341,9 @@ def test_a_mentor_logs_a_session_the_founder_confirms_and_the_partners_hours_cha
     page.fill("#place", "Phòng họp tầng 3, Vườn ươm")
     page.fill("#action_items", "Gửi lại bảng dòng tiền 12 tháng")
     page.fill("#notes", "Chi phí cố định còn cao")
-    page.get_by_role("button", name="Lưu").click()
-    page.wait_for_url(lambda url: "/mentoring/sessions/" in url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu").click()
+    assert "/mentoring/sessions/" in page.url, page.locator(".invalid-feedback, .alert").all_inner_texts()
     session_url = page.url
     assert "Đã diễn ra, chờ xác nhận" in page.content()
     page.screenshot(path=str(ARTIFACTS / "mentoring-session-logged-375.png"), full_page=True)
