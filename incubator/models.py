@@ -3,6 +3,7 @@
 from incubator.applications.models import Application, ApplicationDocument, IntakeRound, RoundDocument, RoundQuestion
 from incubator.audit.models import AuditEntry
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
+from incubator.certificates.models import Certificate, CertificateStandard
 from incubator.cohorts.models import (
     Cohort,
     CohortMember,
@@ -55,6 +56,8 @@ __all__ = [
     "BusinessRequest",
     "CalendarDay",
     "CalendarToken",
+    "Certificate",
+    "CertificateStandard",
     "Cohort",
     "CohortMember",
     "Company",

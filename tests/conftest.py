@@ -118,9 +118,11 @@ def _empty_tables():
             for table in TABLES_IN_DELETE_ORDER:
                 conn.execute(table.delete())
     # An installation always has an incubator (the migrations create VUHN): the rows the factories make go to it.
+    from incubator.certificates.services import ensure_default_standards
     from incubator.organisation.services import ensure_default
 
     ensure_default()
+    ensure_default_standards()  # the migrations seed the four recognised standards too
     _db.session.commit()
 
 

@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("audit", ["audit"]),
     ("organisation", ["organisation"]),
     ("people", ["mail", "auth"]),
-    ("register", ["outcomes", "companies", "partners", "targets", "imports"]),
+    ("register", ["outcomes", "companies", "certificates", "partners", "targets", "imports"]),
     ("programme", ["applications", "cohorts", "reviews", "funding", "mentoring", "requests", "dialogue"]),
     ("outer", ["startups", "reports", "home", "admin", "demo", "cli", "models", "__init__"]),
 ]

@@ -62,8 +62,14 @@ class Target(db.Model):
     # What pages ask of a target, by name (see incubator/enums.py).
     @property
     def is_ratio(self) -> bool:
-        """A share in per cent (a numerator over a denominator), not a count."""
-        return self.kind is TargetKind.INCUBATED_IT_RATIO
+        """A share in per cent (a numerator over a denominator), not a count: the incubated-startup ratio and
+        the certified share."""
+        return self.kind in (TargetKind.INCUBATED_IT_RATIO, TargetKind.CERTIFIED_SHARE)
+
+    @property
+    def is_certified_share(self) -> bool:
+        """The share of IT businesses holding a certificate of a recognised standard (the third target)."""
+        return self.kind is TargetKind.CERTIFIED_SHARE
 
     @property
     def is_graduate_count(self) -> bool:

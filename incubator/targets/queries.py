@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
+from incubator.certificates.models import Certificate, CertificateStandard
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company, Residency
 from incubator.extensions import db
@@ -119,6 +120,29 @@ def ratio(target: Target, as_of: date) -> RatioFigure:
     return RatioFigure(target, as_of, row[0], row[1])
 
 
+def _holds_certificate(day):
+    """The business of the row holds, on ``day`` (a date or a date column), a certificate that counts."""
+    return (sa.select(Certificate.id).join(CertificateStandard, CertificateStandard.id == Certificate.standard_id)
+            .where(Certificate.company_id == Company.id, Certificate.counts_clause(), Certificate.held_on_clause(day))
+            .exists())
+
+
+def _certified_columns(day):
+    certified = sa.case((_holds_certificate(day), Company.id))
+    return sa.func.count(sa.distinct(certified)), sa.func.count(sa.distinct(Company.id))
+
+
+def certified(target: Target, as_of: date) -> RatioFigure:
+    """The certified share at ``as_of``: the IT businesses of the ratio's denominator (an active residency of
+    the target's incubator, or of any for the city's) that hold a counting certificate that day, over them."""
+    numerator, denominator = _certified_columns(as_of)
+    row = db.session.execute(_across(
+        sa.select(numerator, denominator).select_from(Residency).join(Company)
+        .where(Company.is_it.is_(True), Residency.active_on_clause(as_of), *_residencies_of(target)), target)
+    ).one()
+    return RatioFigure(target, as_of, row[0], row[1])
+
+
 def _graduate_conditions(target: Target, day_column):
     conditions = [
         GraduationOutcome.decision == Decision.GRADUATED,
@@ -144,7 +168,11 @@ def graduates(target: Target, as_of: date) -> GraduateFigure:
 
 
 def figure(target: Target, as_of: date):
-    return ratio(target, as_of) if target.kind is TargetKind.INCUBATED_IT_RATIO else graduates(target, as_of)
+    if target.kind is TargetKind.INCUBATED_IT_RATIO:
+        return ratio(target, as_of)
+    if target.kind is TargetKind.CERTIFIED_SHARE:
+        return certified(target, as_of)
+    return graduates(target, as_of)
 
 
 # ---- Quarterly series (one query per series, whatever the number of quarters or businesses) --------------
@@ -187,6 +215,20 @@ def ratio_series(target: Target, days: list[date]) -> list[RatioFigure]:
     return [RatioFigure(target, d, *found.get(d, (0, 0))) for d in days]
 
 
+def certified_series(target: Target, days: list[date]) -> list[RatioFigure]:
+    """The certified share at each of ``days``, in one query (as :func:`ratio_series`)."""
+    days_t = _days_table(days)
+    day = days_t.c.day
+    numerator, denominator = _certified_columns(day)
+    inner = sa.join(Residency, Company, sa.and_(Company.id == Residency.company_id, Company.is_it.is_(True)))
+    stmt = (sa.select(day, numerator, denominator)
+            .select_from(days_t.outerjoin(inner, sa.and_(Residency.active_on_clause(day),
+                                                         *_residencies_of(target))))
+            .group_by(day))
+    found = {_as_date(r[0]): (r[1], r[2]) for r in db.session.execute(_across(stmt, target))}
+    return [RatioFigure(target, d, *found.get(d, (0, 0))) for d in days]
+
+
 def graduate_series(target: Target, days: list[date]) -> list[GraduateFigure]:
     """A startup counts from its first outcome that counts: the database returns how many startups count
     from each such date (one pass over the outcomes, whatever the number of days), summed here up to each day."""
@@ -203,6 +245,8 @@ def graduate_series(target: Target, days: list[date]) -> list[GraduateFigure]:
 def series(target: Target, days: list[date]):
     if target.kind is TargetKind.INCUBATED_IT_RATIO:
         return ratio_series(target, days)
+    if target.kind is TargetKind.CERTIFIED_SHARE:
+        return certified_series(target, days)
     return graduate_series(target, days)
 
 
@@ -216,16 +260,16 @@ _REMEMBERED: dict[tuple, tuple[float, list]] = {}
 
 
 def _data_state() -> tuple:
-    """Changes whenever a business, residency or outcome is added, removed or changed: every change through
-    the application bumps the row's version_id, an insertion the latest created_at, a deletion the count.
-    Read once per request (the request reads one snapshot of the database)."""
+    """Changes whenever a business, residency, outcome, certificate or standard is added, removed or changed:
+    every change through the application bumps the row's version_id, an insertion the latest created_at, a
+    deletion the count. Read once per request (the request reads one snapshot of the database)."""
     from flask import g, has_request_context
 
     if has_request_context() and "targets_data_state" in g:
         return g.targets_data_state
     parts = [sa.select(sa.literal(model.__tablename__), sa.func.count(model.id), sa.func.max(model.id),
                        sa.func.sum(model.version_id), sa.func.max(model.created_at))
-             for model in (Company, Residency, GraduationOutcome)]
+             for model in (Company, Residency, GraduationOutcome, Certificate, CertificateStandard)]
     # Every incubator's rows: a city row counts them all, whatever the incubators this request is limited to.
     state = (str(db.engine.url), *map(tuple, db.session.execute(
         sa.union_all(*parts).execution_options(all_incubators=True)).all()))
@@ -251,7 +295,7 @@ def figure_and_series(target: Target, as_of: date, days: list[date]):
         if len(_REMEMBERED) >= 64:
             _REMEMBERED.clear()
         _REMEMBERED[key] = (now, values)
-    make = RatioFigure if target.kind is TargetKind.INCUBATED_IT_RATIO else GraduateFigure
+    make = RatioFigure if target.is_ratio else GraduateFigure
     by_day = {d: make(target, d, *v) for d, v in zip(asked, values, strict=True)}
     return by_day[as_of], [by_day[d] for d in days]
 
@@ -364,8 +408,10 @@ def _owned_by(incubator: Incubator | int | None):
 
 
 def all_targets(incubator: Incubator | int | None = None) -> list[Target]:
-    """The city's targets, or an incubator's own: the ratio first, then the counts, as the plans list them."""
-    order = sa.case((Target.kind == TargetKind.INCUBATED_IT_RATIO, 0), else_=1)
+    """The city's targets, or an incubator's own: the ratio first, then the graduates, then the others (the
+    certified share), as the plans list them."""
+    order = sa.case((Target.kind == TargetKind.INCUBATED_IT_RATIO, 0), (Target.kind == TargetKind.GRADUATE_COUNT, 1),
+                    else_=2)
     return list(db.session.scalars(sa.select(Target).where(_owned_by(incubator)).order_by(order, Target.code)))
 
 

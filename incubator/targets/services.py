@@ -36,6 +36,16 @@ DEFAULT_TARGETS = [
         "source_document": "Kế hoạch phát triển doanh nghiệp công nghệ số Việt Nam trên địa bàn thành phố Hà Nội "
                            "đến năm 2025",
     },
+    {
+        "code": "CERT5",
+        "name_vi": "Tỷ lệ doanh nghiệp CNTT trong Vườn ươm đạt chứng chỉ CMM, CMMi, ISO/IEC",
+        "name_en": "Share of the incubator's IT businesses holding CMM, CMMI or ISO/IEC certificates",
+        "kind": TargetKind.CERTIFIED_SHARE,
+        "threshold": Decimal("5"),
+        "window_start": None,
+        "window_end": None,
+        "source_document": "Kế hoạch phát triển công nghiệp CNTT thành phố Hà Nội giai đoạn 2016–2020",
+    },
 ]
 
 
@@ -122,7 +132,7 @@ def _check_values(kind: TargetKind, fields: dict) -> None:
     threshold = fields.get("threshold")
     if threshold is None:
         raise DomainError(_l("Enter the threshold."), field="threshold")
-    if kind is TargetKind.INCUBATED_IT_RATIO:
+    if kind in (TargetKind.INCUBATED_IT_RATIO, TargetKind.CERTIFIED_SHARE):
         bounds.check_percent(threshold, "threshold")
     else:
         bounds.check_not_negative(threshold, "threshold")

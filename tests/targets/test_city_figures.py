@@ -87,13 +87,14 @@ def test_a_new_incubator_gets_its_own_audited_copies_of_the_citys_targets(db, ma
 def test_the_default_targets_reach_every_incubator_once_and_never_overwrite_an_edit(db):
     hn2 = organisation.create("HN2", "Vườn ươm Hà Nội 2", actor=None)  # no city target yet: nothing to copy
     assert queries.all_targets(hn2) == []
-    assert services.ensure_default_targets() == 6  # the city's two, and a copy of each for VUHN and HN2
+    assert services.ensure_default_targets() == 9  # the city's three, and a copy of each for VUHN and HN2
     services.update_target(_target("IT70", hn2), threshold=Decimal("50"))
     db.session.commit()
     assert services.ensure_default_targets() == 0
-    assert [(t.code, t.threshold) for t in queries.all_targets(hn2)] == [("IT70", 50), ("GRAD10", 10)]
-    assert [(t.code, t.threshold) for t in queries.all_targets(by_code("VUHN"))] == [("IT70", 70), ("GRAD10", 10)]
-    assert [(t.code, t.threshold) for t in queries.all_targets()] == [("IT70", 70), ("GRAD10", 10)]
+    assert [(t.code, t.threshold) for t in queries.all_targets(hn2)] == [("IT70", 50), ("GRAD10", 10), ("CERT5", 5)]
+    assert [(t.code, t.threshold) for t in queries.all_targets(by_code("VUHN"))] == [
+        ("IT70", 70), ("GRAD10", 10), ("CERT5", 5)]
+    assert [(t.code, t.threshold) for t in queries.all_targets()] == [("IT70", 70), ("GRAD10", 10), ("CERT5", 5)]
 
 
 def test_a_code_is_unique_among_the_citys_targets_and_among_each_incubators(db, city):
