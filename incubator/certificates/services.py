@@ -135,3 +135,24 @@ def record_certificate(company, *, actor=None, **fields) -> Certificate:
                  to_state=certificate.status, details={"number": certificate.number,
                                                        "issued_on": certificate.issued_on.isoformat()})
     return certificate
+
+
+# The fields an import may change on a certificate it finds on the register (the rest is the staff's).
+IMPORT_FIELDS = ("level", "issuer", "issued_on", "expires_on", "revoked_on")
+
+
+def update_certificate_from_import(certificate: Certificate, *, actor=None, **fields) -> Certificate:
+    """An import's row changes a certificate already on the register (found by ``same_certificate``): its
+    level, certifying body, dates. The same rules as every door (``check_fields``); audited
+    "certificate.update" with what changed, nothing when nothing did."""
+    fields = _clean({key: value for key, value in fields.items() if key in IMPORT_FIELDS})
+    merged = {key: getattr(certificate, key) for key in FIELDS}
+    merged.update(fields)
+    check_fields(merged, certificate.standard)
+    changed = audit.apply_changes(certificate, fields)
+    if changed:
+        db.session.flush()
+        label = f"{certificate.company.name}: {certificate.standard.code}"
+        audit.record("certificate.update", certificate, label=label, actor=actor,
+                     to_state=certificate.status, details={"changed": changed})
+    return certificate
