@@ -42,6 +42,7 @@ from incubator.reviews.models import (
     Score,
     StageEntry,
 )
+from incubator.surveys.models import Survey, SurveyQuestion, SurveyResponse
 from incubator.targets.models import Target
 
 __all__ = [
@@ -98,6 +99,9 @@ __all__ = [
     "ServiceDelivery",
     "ServiceRecipient",
     "StageEntry",
+    "Survey",
+    "SurveyQuestion",
+    "SurveyResponse",
     "Target",
     "User",
     "UserRole",

@@ -20,7 +20,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("organisation", ["organisation"]),
     ("people", ["mail", "auth"]),
     ("register", ["outcomes", "companies", "certificates", "partners", "targets", "imports"]),
-    ("programme", ["applications", "cohorts", "reviews", "funding", "mentoring", "requests", "dialogue"]),
+    ("programme", ["applications", "cohorts", "reviews", "funding", "mentoring", "requests", "dialogue",
+                   "surveys"]),
     ("outer", ["startups", "reports", "home", "admin", "demo", "cli", "models", "__init__"]),
 ]
 DOMAINS = {name for layer, names in LAYERS if layer in {"organisation", "people", "register", "programme"}
