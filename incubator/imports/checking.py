@@ -4,7 +4,8 @@ Each table must have its columns; each row's cells are checked as the services w
 the domain's bounds from incubator.bounds, the known choices, the tax code's check digit), and every
 problem is reported with its row rather than when the row is applied, so that one run lists them all. Rows
 of residencies are checked against each other and against the register with the register's own rule for
-overlapping periods (companies.services.periods_overlap).
+overlapping periods (companies.services.periods_overlap). A certificate's row meets the rules every door of
+the register applies to a certificate (certificates.services.check_fields).
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from incubator import bounds
+from incubator.certificates import services as certificates
+from incubator.certificates.models import CertificateStandard
 from incubator.companies import services as companies
 from incubator.companies import taxcode
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Residency
 from incubator.errors import DomainError
 from incubator.imports import reading
-from incubator.imports.reading import COMPANIES, OUTCOMES, RESIDENCIES, CellError, Row, Table
+from incubator.imports.reading import CERTIFICATES, COMPANIES, OUTCOMES, RESIDENCIES, CellError, Row, Table
 from incubator.outcomes.enums import Decision, Pillar
 
 # Columns each table must have (a cell may still be empty where the column allows it: end_date).
@@ -30,16 +33,18 @@ REQUIRED_COLUMNS = {
     COMPANIES: ("tax_code", "name", "is_it"),
     RESIDENCIES: ("tax_code", "kind", "start_date", "end_date"),
     OUTCOMES: ("tax_code", "decision", "decided_on"),
+    CERTIFICATES: ("tax_code", "standard", "level", "issued_on", "expires_on", "issuer", "number"),
 }
 OPTIONAL_COLUMNS = {
     COMPANIES: ("founded_on", "sector"),
     RESIDENCIES: ("note",),
     OUTCOMES: ("product", "market_evidence", "pillars", "cohort"),
+    CERTIFICATES: ("revoked_on",),
 }
 
 # The longest text each column may hold (the database columns' sizes).
 MAX_LENGTH = {"name": 300, "sector": 200, "note": 1000, "product": 1000, "cohort": 200,
-              "evidence_text": 2000, "evidence_url": 500}
+              "evidence_text": 2000, "evidence_url": 500, "standard": 60, "issuer": 300, "number": 100}
 
 UNKNOWN_COMPANY = _l("Unknown company: no company with this tax code in the register or in the companies of "
                      "this import.")
@@ -162,6 +167,48 @@ def outcome_row(row: Row) -> tuple[dict[str, Any], list]:
                               "separated by “;”.", value=word.strip()[:40]))
     values["pillars"] = pillars
     return values, reasons
+
+
+def certificate_row(row: Row) -> tuple[dict[str, Any], list]:
+    """standard (the code as written), level, issued_on, expires_on, revoked_on, issuer and number. Whether
+    they make a certificate (dates in order, a level where the standard has levels) is
+    :func:`certificate_rules`, once the standard is known."""
+    values: dict[str, Any] = {"standard": "", "level": None, "issued_on": None, "expires_on": None,
+                              "revoked_on": None, "issuer": "", "number": ""}
+    reasons = []
+    readers = (("standard", lambda r: text(r, "standard")),
+               ("level", lambda r: reading.whole_number(r, "level")),
+               ("issued_on", lambda r: day(r, "issued_on", True)),
+               ("expires_on", lambda r: day(r, "expires_on", False)),
+               ("revoked_on", lambda r: day(r, "revoked_on", False)),
+               ("issuer", lambda r: text(r, "issuer")),
+               ("number", lambda r: text(r, "number")))
+    for column, read in readers:
+        try:
+            values[column] = read(row)
+        except CellError as exc:
+            reasons.append(exc.reason)
+            values[column] = _UNREADABLE
+    if values["standard"] == "":
+        reasons.insert(0, _l("The certificate's standard is missing."))
+    return values, reasons
+
+
+_UNREADABLE = object()  # a cell that could not be read: its reason is given, the rules do not look at it
+CERTIFICATE_FIELDS = ("level", "issued_on", "expires_on", "revoked_on")
+
+
+def certificate_rules(values: dict[str, Any], standard: CertificateStandard) -> list:
+    """The rules a certificate meets whichever door it comes in by (certificates.services.check_fields), for a
+    row whose cells could all be read: its reason, named by the spreadsheet's column, or none."""
+    if any(values[key] is _UNREADABLE for key in CERTIFICATE_FIELDS):
+        return []
+    try:
+        certificates.check_fields({key: values[key] for key in CERTIFICATE_FIELDS}, standard)
+    except DomainError as exc:
+        column = "standard" if exc.field == "standard_id" else exc.field
+        return [_l("%(column)s: %(reason)s", column=column, reason=exc.message)]
+    return []
 
 
 # ---- Between rows ------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ ACTIONS = {"create": "+ create", "update": "~ update"}
 
 
 def echo_result(result: services.ImportResult) -> None:
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=bool(result.problems))
     if result.problems:
         for problem in result.problems:
             click.echo(str(problem), err=True)
@@ -44,9 +46,10 @@ def register(app) -> None:
     @click.pass_context
     @incubator_option
     def import_register_command(ctx: click.Context, path: Path, dry_run: bool) -> None:
-        """Import the register from PATH: a folder holding companies.csv, residencies.csv and outcomes.csv
-        (any may be missing), or an .xlsx workbook with sheets of those names. All rows or none: when a row
-        is refused, nothing is written and every problem is printed as file:line: reason (exit code 1)."""
+        """Import the register from PATH: a folder holding companies.csv, residencies.csv, outcomes.csv and
+        certificates.csv (any may be missing), or an .xlsx workbook with sheets of those names. All rows or
+        none: when a row is refused, nothing is written and every problem is printed as file:line: reason (exit
+        code 1). A certificate's standard not in the list is added to it as not recognised, with a warning."""
         upload = reading.read_path(path)
         with write_lock():
             result = services.import_register(upload, dry_run=dry_run)

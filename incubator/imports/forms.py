@@ -18,12 +18,12 @@ class UploadForm(Form):
         names = [upload_name(f.filename).lower() for f in field.data]
         if any(n.endswith(".xlsx") for n in names):
             if len(names) != 1:
-                raise ValidationError(_l("Upload either one .xlsx workbook, or up to three .csv files."))
+                raise ValidationError(_l("Upload either one .xlsx workbook, or up to four .csv files."))
             return
         wrong = [n for n in names if n not in CSV_NAMES]
         if wrong:
-            raise ValidationError(_l("Name the CSV files companies.csv, residencies.csv and outcomes.csv "
-                                     "(not %(name)s).", name=wrong[0]))
+            raise ValidationError(_l("Name the CSV files companies.csv, residencies.csv, outcomes.csv and "
+                                     "certificates.csv (not %(name)s).", name=wrong[0]))
         if len(set(names)) != len(names):
             raise ValidationError(_l("The same file was chosen twice."))
 

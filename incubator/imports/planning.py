@@ -3,10 +3,14 @@ make. The plan is the preview: what would be created, updated or left unchanged,
 refuses the import, with its file (or sheet), line and reason.
 
 Rows are found by their natural keys: a company by its tax code, a residency by (tax code, kind, first
-day), an outcome by (tax code, decision, date). An existing row is updated only where the spreadsheet
-differs, so importing the same files twice changes nothing the second time. An empty cell in an optional
-column (founded_on, sector, note, product, market_evidence, pillars, cohort) keeps what the register holds;
-an empty end_date means the residency is still running.
+day), an outcome by (tax code, decision, date), a certificate by (tax code, standard, number), or (tax code,
+standard, day of issue) when it has no number (certificates.services.same_certificate). An existing row is
+updated only where the spreadsheet differs, so importing the same files twice changes nothing the second
+time. An empty cell in an optional column (founded_on, sector, note, product, market_evidence, pillars,
+cohort, issuer, revoked_on) keeps what the register holds; an empty end_date means the residency is still
+running, an empty expires_on a certificate that does not expire. A certificate's standard that is not in the
+list staff keep is not refused: the plan warns that it will be added to the list as not recognised (by
+certificates.services.standard_for_code, when the plan is applied).
 """
 
 from __future__ import annotations
@@ -14,23 +18,36 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from incubator.certificates import services as certificates
+from incubator.certificates.models import CertificateStandard, code_key
 from incubator.companies import taxcode
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company, Residency
 from incubator.extensions import db
 from incubator.i18n import fmt_date
 from incubator.imports import checking, reading
-from incubator.imports.reading import COMPANIES, OUTCOMES, RESIDENCIES, TABLES, CellError, Problem, Row, Table, Upload
+from incubator.imports.reading import (
+    CERTIFICATES,
+    COMPANIES,
+    OUTCOMES,
+    RESIDENCIES,
+    TABLES,
+    CellError,
+    Problem,
+    Row,
+    Table,
+    Upload,
+)
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 
 
-@dataclass
 @dataclass
 class Change:
     table: str
@@ -58,6 +75,7 @@ class Planner:
     def __init__(self, upload: Upload):
         self.upload = upload
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # what the import will do that staff should know, never refused
         self.changes: list[Change] = []
         self.counts = {t: {"created": 0, "updated": 0, "unchanged": 0} for t in upload.tables}
         self.tables: dict[str, Table] = {}
@@ -92,6 +110,8 @@ class Planner:
                 self.residencies[(by_id[r.company_id].tax_code, r.kind)].append(r)
             for o in db.session.scalars(sa.select(GraduationOutcome).where(GraduationOutcome.company_id.in_(chunk))):
                 self.outcomes[(by_id[o.company_id].tax_code, o.decision, o.decided_on)] = o
+        self.standards: dict[str, CertificateStandard] = {
+            s.code_key: s for s in db.session.scalars(sa.select(CertificateStandard))}
 
     def plan(self) -> None:
         # The codes of this import's company rows, even rows refused for another reason: a residency or an
@@ -103,9 +123,12 @@ class Planner:
             self._plan_residencies(self.tables[RESIDENCIES])
         if OUTCOMES in self.tables and self._has_columns(OUTCOMES):
             self._plan_outcomes(self.tables[OUTCOMES])
+        if CERTIFICATES in self.tables and self._has_columns(CERTIFICATES):
+            self._plan_certificates(self.tables[CERTIFICATES])
         order = {t: i for i, t in enumerate(TABLES)}
         source_order = {t.source: order[t.name] for t in self.tables.values()}
         self.problems.sort(key=lambda p: (source_order.get(p.source, -1), p.source, p.line or 0))
+        self.warnings.sort(key=lambda p: (source_order.get(p.source, -1), p.source, p.line or 0))
 
     def _has_columns(self, name: str) -> bool:
         return not checking.missing_columns(self.tables[name])
@@ -260,6 +283,73 @@ class Planner:
         columns = list(dict.fromkeys(column_of.get(k, k) for k in changed))
         self._add(Change(OUTCOMES, table.source, row.line, "update", code, description, changed=columns,
                          values=changed, target=outcome))
+
+    # ---- certificates
+    def _plan_certificates(self, table: Table) -> None:
+        seen: dict[tuple, int] = {}
+        for row in table.rows:
+            reasons: list = []
+            code = self._code(row, reasons)
+            values, more = checking.certificate_row(row)
+            reasons += more
+            if code and not self._known(code):
+                reasons.append(checking.UNKNOWN_COMPANY)
+            standard = None
+            if isinstance(values["standard"], str) and values["standard"]:
+                standard = self._standard(table, row, values["standard"])
+                reasons += checking.certificate_rules(values, standard)
+            if not reasons:
+                # The same certificate twice in the file, by the register's own rule (same_certificate).
+                number = values["number"] or None
+                key = (code, standard.code_key, ("number", number.lower()) if number else values["issued_on"])
+                if key in seen:
+                    reasons.append(_l("The same certificate is already on line %(line)d.", line=seen[key]))
+                seen.setdefault(key, row.line)
+            for reason in reasons:
+                self.problem(table, row, reason)
+            if not reasons:
+                self._plan_certificate(table, row, code, standard, values)
+
+    def _standard(self, table: Table, row: Row, written: str):
+        """The standard of the list the row names, compared without regard to case and spaces; for a code not in
+        the list, a stand-in (not recognised, without levels, as standard_for_code will add it) and a warning on
+        the first row that names it."""
+        key = code_key(written)
+        standard = self.standards.get(key)
+        if standard is None:
+            written = " ".join(written.split())
+            standard = SimpleNamespace(id=None, code=written, code_key=key, recognised=False, has_levels=False)
+            self.standards[key] = standard
+            self.warnings.append(Problem(table.source, row.line, _l(
+                "Standard “%(code)s” is not in the list: it will be added as not recognised, and its certificates "
+                "will not count for the target.", code=written)))
+        return standard
+
+    def _plan_certificate(self, table, row, code, standard, values) -> None:
+        number, level, issued_on = values["number"] or None, values["level"], values["issued_on"]
+        fields = {"level": level, "issued_on": issued_on, "expires_on": values["expires_on"]}
+        # An empty optional cell keeps what the register holds; an empty expires_on is a certificate that does
+        # not expire, as an empty end_date is a residency still running.
+        if values["issuer"]:
+            fields["issuer"] = values["issuer"]
+        if values["revoked_on"] is not None:
+            fields["revoked_on"] = values["revoked_on"]
+        name = f"{standard.code} {level}" if level is not None else standard.code
+        description = " ".join(p for p in (code, name, number, fmt_date(issued_on)) if p)
+        company = self.companies.get(code)
+        certificate = None
+        if company is not None and standard.id is not None:
+            certificate = certificates.same_certificate(company.id, standard.id, number, issued_on)
+        if certificate is None:
+            self._add(Change(CERTIFICATES, table.source, row.line, "create", code, description,
+                             values={"standard": standard.code, "number": number, **fields}))
+            return
+        changed = {k: v for k, v in fields.items() if getattr(certificate, k) != v}
+        if not changed:
+            self.counts[CERTIFICATES]["unchanged"] += 1
+            return
+        self._add(Change(CERTIFICATES, table.source, row.line, "update", code, description, changed=list(changed),
+                         values=changed, target=certificate))
 
     def _add(self, change: Change) -> None:
         self.changes.append(change)

@@ -20,8 +20,8 @@ from flask_babel import lazy_gettext as _l
 
 from incubator.i18n import parse_date
 
-COMPANIES, RESIDENCIES, OUTCOMES = "companies", "residencies", "outcomes"
-TABLES = (COMPANIES, RESIDENCIES, OUTCOMES)
+COMPANIES, RESIDENCIES, OUTCOMES, CERTIFICATES = "companies", "residencies", "outcomes", "certificates"
+TABLES = (COMPANIES, RESIDENCIES, OUTCOMES, CERTIFICATES)
 
 TRUE_WORDS = frozenset({"yes", "true", "1", "có"})
 FALSE_WORDS = frozenset({"no", "false", "0", "không"})
@@ -51,7 +51,7 @@ class Row:
 
 @dataclass
 class Table:
-    name: str  # companies, residencies or outcomes
+    name: str  # companies, residencies, outcomes or certificates
     source: str
     columns: set[str]
     rows: list[Row]
@@ -122,7 +122,8 @@ def read_csv(data: bytes, name: str, source: str, problems: list[Problem]) -> Ta
 
 
 def read_folder(folder: Path, name: str | None = None) -> Upload:
-    """companies.csv, residencies.csv, outcomes.csv (any may be missing; names are case-insensitive)."""
+    """companies.csv, residencies.csv, outcomes.csv, certificates.csv (any may be missing; names are
+    case-insensitive)."""
     upload = Upload(name or folder.name)
     files = {p.name.lower(): p for p in sorted(folder.iterdir()) if p.is_file()}
     for table in TABLES:
@@ -134,12 +135,12 @@ def read_folder(folder: Path, name: str | None = None) -> Upload:
             upload.tables[table] = result
     if not upload.tables and not upload.problems:
         upload.problems.append(Problem(upload.name, None, _l(
-            "No file to import: expected companies.csv, residencies.csv or outcomes.csv.")))
+            "No file to import: expected companies.csv, residencies.csv, outcomes.csv or certificates.csv.")))
     return upload
 
 
 def read_xlsx(data: bytes | Path, name: str) -> Upload:
-    """A workbook whose sheets are named companies, residencies, outcomes (any may be missing)."""
+    """A workbook whose sheets are named companies, residencies, outcomes, certificates (any may be missing)."""
     from openpyxl import load_workbook
 
     upload = Upload(name)
@@ -166,7 +167,7 @@ def read_xlsx(data: bytes | Path, name: str) -> Upload:
         workbook.close()
     if not upload.tables and not upload.problems:
         upload.problems.append(Problem(name, None, _l(
-            "The workbook has no sheet named companies, residencies or outcomes.")))
+            "The workbook has no sheet named companies, residencies, outcomes or certificates.")))
     return upload
 
 
@@ -180,7 +181,8 @@ def read_path(path: Path) -> Upload:
         return read_xlsx(path.read_bytes(), name)
     upload = Upload(name)
     upload.problems.append(Problem(name, None, _l(
-        "Give a folder holding companies.csv, residencies.csv and outcomes.csv, or an .xlsx workbook.")))
+        "Give a folder holding companies.csv, residencies.csv, outcomes.csv and certificates.csv, or an .xlsx "
+        "workbook.")))
     return upload
 
 
@@ -252,3 +254,19 @@ def tax_code_text(row: Row) -> str:
 def word(text: str) -> str:
     """A choice as its code: "Service tenant" and "service-tenant" are service_tenant."""
     return text.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def whole_number(row: Row, column: str) -> int | None:
+    """A whole-number cell (a workbook's 3 or 3.0, or the text "3"); None when empty."""
+    value = row.cells.get(column)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return int(value)
+    else:
+        text = normal_text(value)
+        if not text:
+            return None
+        if text.isascii() and text.isdigit():
+            return int(text)
+    raise CellError(_l("%(column)s “%(value)s” is not a whole number.", column=column,
+                       value=normal_text(value)[:40]))

@@ -1,5 +1,5 @@
-"""Import the register (companies, residencies, graduation outcomes) from staff's spreadsheets: the one door,
-which the command line and the staff's page call.
+"""Import the register (companies, residencies, graduation outcomes, certificates) from staff's spreadsheets:
+the one door, which the command line and the staff's page call.
 
 The import is all or nothing and idempotent, in three steps, each in its own module:
 
@@ -8,10 +8,13 @@ The import is all or nothing and idempotent, in three steps, each in its own mod
 2. checking and planning (imports.checking, imports.planning): every row is validated against the register,
    against the other rows of the import and against the domain's bounds (incubator.bounds: no founding date
    in the future, no residency before 1990 …), and the changes are planned; any problem refuses the whole
-   import, and every problem is reported with its file (or sheet), line and reason;
-3. applying (imports.applying): the changes are made through the companies and outcomes services inside a
-   SAVEPOINT; a DomainError raised there is reported with its row too, and the savepoint is rolled back; a
-   dry run rolls the savepoint back in any case and reports what would have been created and updated.
+   import, and every problem is reported with its file (or sheet), line and reason; what staff should know
+   but is no reason to refuse (a certificate's standard not in the list, to be added as not recognised) is a
+   warning;
+3. applying (imports.applying): the changes are made through the companies, outcomes and certificates
+   services inside a SAVEPOINT; a DomainError raised there is reported with its row too, and the savepoint is
+   rolled back; a dry run rolls the savepoint back in any case (the standards it would add too) and reports
+   what would have been created and updated.
 
 Services flush and never commit: the caller (the CLI command, the request) commits once.
 """
@@ -31,6 +34,7 @@ class ImportResult:
     name: str
     dry_run: bool
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # never refuse: a standard added to the list …
     changes: list[Change] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # table -> file or sheet
@@ -60,7 +64,7 @@ def import_register(upload: Upload, *, dry_run: bool = False, actor=None) -> Imp
     plan = Planner(upload)
     plan.plan()
     result.problems += plan.problems
-    result.changes, result.counts = plan.changes, plan.counts
+    result.changes, result.counts, result.warnings = plan.changes, plan.counts, plan.warnings
     if result.problems:
         return result
     result.problems += apply_plan(plan, dry_run=dry_run, actor=actor)
