@@ -12,7 +12,7 @@ from incubator.targets.charts import bar_chart, quarter_label
 def charts(f: dict, font: str | None = None) -> list:
     """The charts in the current language's convention (70,0 in Vietnamese, 70.0 in English); ``font`` sets the
     family of their text (the PDF's serif, so that Decree 30's one typeface holds in the charts too)."""
-    from incubator.i18n import fmt_decimal
+    from incubator.i18n import fmt_decimal, fmt_number
 
     result = []
     series = f.get("series") or []
@@ -30,6 +30,14 @@ def charts(f: dict, font: str | None = None) -> list:
         result.append(bar_chart(points, threshold=grads["threshold"], maximum=grads["threshold"], unit="",
                                 title=_("Innovative digital-technology startups graduated"),
                                 threshold_label=_("target %(t)s", t=grads["threshold"])))
+    # The certified share (the third target); a report finalised before it was counted kept none.
+    certified = targets.get("certified_share")
+    if certified and series and all("certified" in s for s in series):
+        points = [(quarter_label(date.fromisoformat(s["day"])), s["certified"], fmt_decimal(s["certified"]))
+                  for s in series]
+        result.append(bar_chart(points, threshold=certified["threshold"], maximum=100, unit="%",
+                                title=_("IT businesses holding CMMI or ISO/IEC certificates"),
+                                threshold_label=_("target %(t)s %%", t=fmt_number(certified["threshold"]))))
     if font:
         result = [_with_font(chart, font) for chart in result]
     return result

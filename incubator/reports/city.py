@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from incubator.extensions import db
-from incubator.i18n import fmt_date, fmt_decimal, fmt_money, fmt_percent
+from incubator.i18n import fmt_date, fmt_decimal, fmt_money, fmt_number, fmt_percent
 from incubator.pdf import StaticOnlyFetcher, html_to_pdf
 from incubator.reports.figures import _compute, compute
 
@@ -142,6 +142,11 @@ def tables(data: dict) -> list[Table]:
     goals.row(_("Threshold"), cells(lambda f: grads(f)["threshold"] if grads(f) else "—"))
     goals.row(_("Window"), cells(lambda f: _window(grads(f))))
     goals.row(_("Met"), cells(lambda f: _yes_no(grads(f))))
+    shares = lambda f: f["targets"].get("certified_share")  # noqa: E731
+    if any(shares(f) for f in columns):
+        goals.row(_("IT businesses holding CMMI or ISO/IEC certificates"), cells(lambda f: _ratio(shares(f))))
+        goals.row(_("Threshold"), cells(lambda f: f"{fmt_number(shares(f)['threshold'])} %" if shares(f) else "—"))
+        goals.row(_("Met"), cells(lambda f: _yes_no(shares(f))))
 
     graduates = Table(_("Graduates of the period"), summed=False, key="graduates")
     graduates.row(_("Startups graduated"), cells(lambda f: f["businesses"]["graduated"]))

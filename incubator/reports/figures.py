@@ -87,13 +87,16 @@ def _compute(start: date, end: date, in_view: int | None) -> dict:
     # The city's targets and figures, or an incubator's own (``in_view``).
     ratio_target = targets.first_of_kind(TargetKind.INCUBATED_IT_RATIO, in_view)
     graduate_target = targets.first_of_kind(TargetKind.GRADUATE_COUNT, in_view)
+    certified_target = targets.first_of_kind(TargetKind.CERTIFIED_SHARE, in_view)
     days = targets.last_quarter_ends(end, 8)
     ratios = targets.ratio_series(ratio_target, days) if ratio_target else []
     grads = targets.graduate_series(graduate_target, days) if graduate_target else []
+    shares = targets.certified_series(certified_target, days) if certified_target else []
     for i, day in enumerate(days):
         series.append({"day": day.isoformat(),
                        "percent": float(ratios[i].percent) if ratios and ratios[i].percent is not None else None,
-                       "graduates": grads[i].count if grads else None})
+                       "graduates": grads[i].count if grads else None,
+                       "certified": float(shares[i].percent) if shares and shares[i].percent is not None else None})
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "applications": {"received": received, "accepted": accepted},
@@ -102,6 +105,8 @@ def _compute(start: date, end: date, in_view: int | None) -> dict:
         "targets": targets.figures_as_json(end, in_view),
         "series": series,
         "graduates": graduates,
+        # The businesses of the certified share's numerator on the period's last day, with their certificates.
+        "certified": targets.certified_businesses(end, in_view),
         "mentoring": {"sessions": mentoring.sessions, "hours": round(mentoring.total, 1),
                       "by_partner": sorted(({"partner": partner_names.get(p, ""), "hours": round(h, 1)}
                                             for p, h in mentoring.by_partner.items()), key=lambda r: -r["hours"])},

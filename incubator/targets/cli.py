@@ -19,7 +19,7 @@ def register(app) -> None:
                   help="That incubator's figures with its own targets (default: the city's, with the city's "
                        "targets, each business counted once across the network).")
     def targets_command(as_of, as_json: bool, incubator_code: str | None) -> None:
-        """Print the targets: the incubated-startup ratio and the graduate count."""
+        """Print the targets: the incubated-startup ratio, the graduate count and the certified share."""
         from incubator.organisation.options import chosen_incubator
 
         # Unknown code: a clear message, exit code 1.
@@ -39,3 +39,8 @@ def register(app) -> None:
         if grads:
             click.echo(f"  Graduates {grads['window_start'] or '…'} – {grads['window_end'] or '…'}: "
                        f"{grads['count']} (threshold {grads['threshold']}): {'met' if grads['met'] else 'not met'}")
+        certified = data["certified_share"]
+        if certified:
+            percent = "—" if certified["percent"] is None else f"{certified['percent']:.1f} %"
+            click.echo(f"  Certified IT businesses: {certified['numerator']} / {certified['denominator']} = {percent} "
+                       f"(threshold {certified['threshold']:g} %): {'met' if certified['met'] else 'not met'}")

@@ -6,6 +6,9 @@ from incubator import bounds
 from incubator.forms import DateField, DecimalField, Form, NoControlCharacters, strip
 from incubator.targets.enums import TargetKind
 
+# The kinds whose threshold is a percentage, measured on one date (no window): the ratio, the certified share.
+SHARES = (TargetKind.INCUBATED_IT_RATIO.value, TargetKind.CERTIFIED_SHARE.value)
+
 
 class TargetForm(Form):
     code = StringField(_l("Code"), validators=[
@@ -18,7 +21,7 @@ class TargetForm(Form):
     kind = SelectField(_l("Kind"), choices=[])
     threshold = DecimalField(_l("Threshold"), places=2, validators=[
         InputRequired(message=_l("Enter the threshold.")), NumberRange(min=0, max=1_000_000),
-        bounds.Percent(when=lambda form: form.kind.data == TargetKind.INCUBATED_IT_RATIO.value)])
+        bounds.Percent(when=lambda form: form.kind.data in SHARES)])
     window_start = DateField(_l("Window: first day"), validators=[Optional(), bounds.PLAN.validator()])
     window_end = DateField(_l("Window: last day"), validators=[Optional(), bounds.PLAN.validator()])
     source_document = StringField(_l("Source document"), validators=[Length(max=500), NoControlCharacters()],
@@ -38,5 +41,5 @@ class TargetForm(Form):
     def validate_window_start(self, field):
         from wtforms.validators import ValidationError
 
-        if self.kind.data == TargetKind.INCUBATED_IT_RATIO.value and (field.data or self.window_end.data):
+        if self.kind.data in SHARES and (field.data or self.window_end.data):
             raise ValidationError(_l("A ratio is measured on one date: it has no window. Leave both days empty."))

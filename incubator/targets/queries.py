@@ -86,6 +86,9 @@ class Explained:
     reasons: list = field(default_factory=list)
     residencies: list = field(default_factory=list)
     outcome: GraduationOutcome | None = None
+    # The certified share: the business's certificates (those that count on the day, for the numerator; every
+    # one it holds or held, for the others) with their standards.
+    certificates: list = field(default_factory=list)
 
 
 # ---- Figures (aggregates in SQL) ------------------------------------------------------------------------
@@ -345,6 +348,89 @@ def explain_ratio(as_of: date, target: Target | None = None) -> dict[str, list[E
     return {"numerator": numerator, "denominator": denominator, "excluded": excluded}
 
 
+def explain_certified(target: Target, as_of: date) -> dict[str, list[Explained]]:
+    """numerator, denominator and excluded lists of the certified share at ``as_of``, each business once in
+    each list it belongs to, in two queries whatever the size of the register: the residencies of the target's
+    incubator (or of every incubator, for the city's) begun by then, each with its business, as the ratio's
+    drill-down reads them; then the certificates of those businesses with their standards.
+
+    The denominator is the ratio's: the IT businesses with an active residency at ``as_of``; the numerator, those
+    of them holding that day a certificate that counts (its certificates that count listed); excluded, every
+    other business with the reasons: not an IT business, residency ended, no certificate, or each certificate's
+    reason not to count (waiting for verification, not accepted, standard not recognised, CMMI level 1, not yet
+    issued, revoked, expired)."""
+    ratio_lists = explain_ratio(as_of, target)
+    everyone = ratio_lists["denominator"] + ratio_lists["excluded"]
+    ids = [e.company.id for e in everyone]
+    by_company: dict[int, list[Certificate]] = {}
+    if ids:
+        certificates = db.session.scalars(_across(
+            sa.select(Certificate).join(Certificate.standard).options(contains_eager(Certificate.standard))
+            .where(Certificate.company_id.in_(_companies_explained(target, as_of)))
+            .order_by(Certificate.company_id, Certificate.issued_on, Certificate.id), target))
+        for certificate in certificates:
+            by_company.setdefault(certificate.company_id, []).append(certificate)
+    numerator, denominator, excluded = [], [], []
+    in_denominator = {e.company.id for e in ratio_lists["denominator"]}
+    for entry in sorted(everyone, key=lambda e: (e.company.name_sort or "", e.company.id)):
+        company = entry.company
+        held = by_company.get(company.id, [])
+        if company.id not in in_denominator:  # not IT, or not in the incubator that day: its reason already
+            excluded.append(Explained(company, list(entry.reasons), entry.residencies, certificates=held))
+            continue
+        counting = [c for c in held if c.counts and c.is_held_on(as_of)]
+        if counting:
+            explained = Explained(company, [certificate_reason(c) for c in counting], entry.residencies,
+                                  certificates=counting)
+            numerator.append(explained)
+            denominator.append(explained)
+            continue
+        reasons = [certificate_exclusion(c, as_of) for c in held] or [_l("No certificate recorded")]
+        explained = Explained(company, reasons, entry.residencies, certificates=held)
+        denominator.append(explained)
+        excluded.append(explained)
+    return {"numerator": numerator, "denominator": denominator, "excluded": excluded}
+
+
+def _companies_explained(target: Target, as_of: date):
+    """The businesses the ratio's drill-down reads (a residency of the target's incubator, or of any, begun
+    by ``as_of``), as a subquery: the certificates' query names them without a list of ids."""
+    return (sa.select(Residency.company_id).where(Residency.starts_on <= as_of, *_residencies_of(target))
+            .scalar_subquery())
+
+
+def certificate_reason(certificate: Certificate):
+    """Why a certificate counts: "ISO 9001 no. 123, valid 01/01/2024 – 31/12/2026 (BSI)"."""
+    return _l("%(certificate)s, no. %(number)s, valid %(start)s – %(end)s",
+              certificate=certificate.label, number=certificate.number or "—",
+              start=fmt_date(certificate.issued_on),
+              end=fmt_date(certificate.expires_on) if certificate.expires_on else _l("no expiry"))
+
+
+def certificate_exclusion(certificate: Certificate, as_of: date):
+    """Why a certificate of a business in the denominator does not count on ``as_of`` (the first reason)."""
+    from incubator.certificates.enums import CertificateStatus
+    from incubator.certificates.models import LOWEST_COUNTING_LEVEL
+
+    label = certificate.label
+    if certificate.status is CertificateStatus.SUBMITTED:
+        return _l("%(certificate)s: waiting for verification", certificate=label)
+    if certificate.status is CertificateStatus.REJECTED:
+        return _l("%(certificate)s: not accepted by staff", certificate=label)
+    if not certificate.standard.recognised:
+        return _l("%(certificate)s: standard not recognised by the target", certificate=label)
+    if certificate.standard.has_levels and (certificate.level or 0) < LOWEST_COUNTING_LEVEL:
+        return _l("%(certificate)s: maturity level 1 is not appraised and does not count", certificate=label)
+    if certificate.issued_on > as_of:
+        return _l("%(certificate)s: not yet issued (issued on %(date)s)", certificate=label,
+                  date=fmt_date(certificate.issued_on))
+    if certificate.revoked_on is not None and certificate.revoked_on < as_of:
+        return _l("%(certificate)s: revoked on %(date)s", certificate=label, date=fmt_date(certificate.revoked_on))
+    if certificate.expires_on is not None and certificate.expires_on < as_of:
+        return _l("%(certificate)s: expired on %(date)s", certificate=label, date=fmt_date(certificate.expires_on))
+    return _l("%(certificate)s: does not count", certificate=label)
+
+
 def explain_graduates(target: Target, as_of: date) -> dict[str, list[Explained]]:
     """count and excluded lists: every graduated outcome is either counted or shown with its reasons."""
     mine = [] if target.is_city else [GraduationOutcome.incubator_id == _incubator_id(target)]
@@ -427,10 +513,10 @@ def first_of_kind(kind: TargetKind, incubator: Incubator | int | None = None) ->
 
 
 def figures_as_json(as_of: date, incubator: Incubator | int | None = None) -> dict:
-    """The figures of both targets at a date, in the shape promised to the Department's tools (`flask targets
+    """The figures of the three targets at a date, in the shape promised to the Department's tools (`flask targets
     --json`) and kept in a periodic report's snapshot; more keys may follow those documented. The city's
     figures with the city's targets, or (``incubator``, a record or id) that incubator's with its own."""
-    result: dict = {"as_of": as_of.isoformat(), "startup_ratio": None, "graduates": None}
+    result: dict = {"as_of": as_of.isoformat(), "startup_ratio": None, "graduates": None, "certified_share": None}
     ratio_target = first_of_kind(TargetKind.INCUBATED_IT_RATIO, incubator)
     if ratio_target is not None:
         r = ratio(ratio_target, as_of)
@@ -449,7 +535,29 @@ def figures_as_json(as_of: date, incubator: Incubator | int | None = None) -> di
             "window_end": graduate_target.window_end.isoformat() if graduate_target.window_end else None,
             "met": g.met, "target": graduate_target.code,
         }
+    certified_target = first_of_kind(TargetKind.CERTIFIED_SHARE, incubator)
+    if certified_target is not None:
+        c = certified(certified_target, as_of)
+        result["certified_share"] = {
+            "numerator": c.numerator, "denominator": c.denominator,
+            "percent": float(c.percent) if c.percent is not None else None,
+            "threshold": float(c.threshold), "met": c.met, "target": certified_target.code,
+        }
     return result
+
+
+def certified_businesses(as_of: date, incubator: Incubator | int | None = None) -> list[dict]:
+    """The businesses of the certified share's numerator at ``as_of`` (the city's target, or the incubator's
+    own), each once with the certificates that count that day, as plain data (a report's snapshot keeps it):
+    business, tax code, and for each certificate its standard, level, number, issuer and validity."""
+    target = first_of_kind(TargetKind.CERTIFIED_SHARE, incubator)
+    if target is None:
+        return []
+    return [{"company": e.company.name, "tax_code": e.company.tax_code, "certificates": [
+        {"standard": c.standard.code, "standard_vi": c.standard.name_vi, "standard_en": c.standard.name_en,
+         "level": c.level, "number": c.number, "issuer": c.issuer, "issued_on": c.issued_on.isoformat(),
+         "expires_on": c.expires_on.isoformat() if c.expires_on else None} for c in e.certificates]}
+        for e in explain_certified(target, as_of)["numerator"]]
 
 
 # ---- The city dashboard: each incubator's figure of a target side by side with the city's ---------------

@@ -43,7 +43,7 @@ def _as_of_read(as_of) -> bool:
 
 
 def _chart(target, points):
-    if target.kind is TargetKind.INCUBATED_IT_RATIO:
+    if target.is_ratio:
         data = [(charts.quarter_label(p.as_of), charts.to_float(p.percent),
                  fmt_percent(p.percent)) for p in points]
         return charts.bar_chart(data, threshold=float(target.threshold), maximum=100, unit=" %",
@@ -74,7 +74,8 @@ def dashboard():
 
 
 LISTS = {TargetKind.INCUBATED_IT_RATIO: ("numerator", "denominator", "excluded"),
-         TargetKind.GRADUATE_COUNT: ("count", "excluded")}
+         TargetKind.GRADUATE_COUNT: ("count", "excluded"),
+         TargetKind.CERTIFIED_SHARE: ("numerator", "denominator", "excluded")}
 
 
 @bp.route("/<code>/")
@@ -87,6 +88,8 @@ def explain(code):
         show = LISTS[target.kind][0]
     if target.kind is TargetKind.INCUBATED_IT_RATIO:
         lists = queries.explain_ratio(as_of, target)
+    elif target.kind is TargetKind.CERTIFIED_SHARE:
+        lists = queries.explain_certified(target, as_of)
     else:
         lists = queries.explain_graduates(target, as_of)
     return render_template("targets/explain.html", target=target, figure=queries.figure(target, as_of),
