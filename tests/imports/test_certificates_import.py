@@ -380,3 +380,22 @@ def test_four_csv_files_may_be_uploaded_but_not_a_fifth_name(login_as):
     response = upload(client, [("certificate.csv", b"x")])
     assert response.status_code == 400
     assert "certificates.csv" in response.get_data(as_text=True)
+
+
+def test_a_workbook_with_the_certificates_sheet_imported_twice_on_the_page(login_as, lac_long):
+    client, _staff = login_as(Role.STAFF, locale="en")
+    workbook = [("Sổ đăng ký 2025.xlsx", xlsx_bytes(SHEETS))]
+    html = upload(client, workbook).get_data(as_text=True)
+    assert re.search(r"<td>certificates</td><td class=\"text-end\">3</td>", html)
+    assert "certificates, line 4" in html
+    assert post_form(client, URL + "apply", {"token": TOKEN.search(html).group(1)}, token_from=URL).status_code == 302
+    assert certificates_state() == EXPECTED
+
+    response = upload(client, workbook)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "importing them would change nothing" in html
+    assert 'id="import-warnings"' not in html
+    assert re.search(r"<td>certificates</td><td class=\"text-end\">0</td><td class=\"text-end\">0</td>"
+                     r"<td class=\"text-end\">3</td>", html)
+    assert len(audited("certificate.create")) == 3
