@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from incubator.certificates import services as certificates
+from incubator.certificates.enums import CertificateStatus
 from incubator.certificates.models import CertificateStandard, code_key
 from incubator.companies import taxcode
 from incubator.companies.enums import ResidencyKind
@@ -343,6 +344,14 @@ class Planner:
         if certificate is None:
             self._add(Change(CERTIFICATES, table.source, row.line, "create", code, description,
                              values={"standard": standard.code, "number": number, **fields}))
+            return
+        if certificate.status is not CertificateStatus.VERIFIED:
+            # A founder's submission waiting for staff, or one staff did not accept: staff decide on it on the
+            # business's file, an import does not.
+            self.warnings.append(Problem(table.source, row.line, _l(
+                "This certificate is on the business's file with the status “%(status)s”: the import leaves it "
+                "as it is; decide on it on the business's file.", status=certificate.status.label)))
+            self.counts[CERTIFICATES]["unchanged"] += 1
             return
         changed = {k: v for k, v in fields.items() if getattr(certificate, k) != v}
         if not changed:

@@ -230,6 +230,21 @@ def test_a_certificate_staff_recorded_is_found_again_not_doubled(cli, tmp_path, 
     assert counts()[2] == 1
 
 
+def test_a_founders_submission_waiting_for_staff_is_left_to_them_with_a_warning(cli, tmp_path, lac_long):
+    standard = certificate_services.standard_by_code("ISO/IEC 27001")
+    submitted = Certificate(company_id=lac_long.id, standard_id=standard.id, issued_on=D(2024, 6, 1),
+                            expires_on=D(2026, 5, 31), status=CertificateStatus.SUBMITTED)
+    db.session.add(submitted)
+    db.session.commit()
+    result = cli(write_folder(tmp_path / "csv", {"certificates": [HEADER, CERTIFICATES[2]]}))
+    assert result.exit_code == 0, result.output
+    assert ("Warning: certificates.csv:2: This certificate is on the business's file with the status “Waiting for "
+            "verification”: the import leaves it as it is; decide on it on the business's file.") in result.output
+    assert "0 created, 0 updated, 1 unchanged" in result.output
+    db.session.refresh(submitted)
+    assert (submitted.status, submitted.expires_on, counts()[2]) == (CertificateStatus.SUBMITTED, D(2026, 5, 31), 1)
+
+
 # ---- 4. All or nothing: every refused row named with its file, line and reason ----------------------------
 
 def test_bad_rows_are_each_named_and_nothing_is_written_not_even_the_other_files_rows(cli, tmp_path, lac_long):
