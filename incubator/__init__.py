@@ -132,6 +132,7 @@ def _register_audit_labels() -> None:
 
     for domain in AUDITED_DOMAINS:
         import_module(f"incubator.{domain}.audit_labels").register()
+    import_module("incubator.surveys.results").register_audit_labels()  # a survey's proposal filed as a request
 
 
 def _configure_database(app: Flask) -> None:
@@ -299,12 +300,13 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.requests.views import bp as requests_bp
     from incubator.reviews.views import bp as reviews_bp
     from incubator.startups.views import bp as startups_bp
+    from incubator.surveys.results_views import bp as survey_results_bp
     from incubator.targets.views import bp as targets_bp
 
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
                imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
                cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
-               requests_bp, request_figures_bp, dialogue_bp, reports_bp):
+               requests_bp, request_figures_bp, dialogue_bp, survey_results_bp, reports_bp):
         app.register_blueprint(bp)
 
 

@@ -104,12 +104,14 @@ def _width(value) -> int:
 
 
 def to_xlsx(header, body, title: str = "list") -> bytes:
-    from openpyxl import Workbook
+    return to_xlsx_sheets([(title, header, body)])
+
+
+def _write_sheet(workbook, title: str, header, body) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     body = [list(line) for line in body]
-    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "list")
     widths = [_width(h) for h in header]
     for line in body:
@@ -129,6 +131,15 @@ def to_xlsx(header, body, title: str = "list") -> bytes:
     sheet.append(header_cells)
     for line in body:
         sheet.append([_xlsx_cell(sheet, v) for v in line])
+
+
+def to_xlsx_sheets(sheets) -> bytes:
+    """A workbook of several sheets, each ``(title, header, body)`` written as :func:`to_xlsx` writes one."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, body in sheets:
+        _write_sheet(workbook, title, header, body)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -144,3 +155,12 @@ def response(fmt: str, basename: str, header, body, title: str = "list") -> Resp
         data, mimetype = to_xlsx(header, body, title), XLSX_MIMETYPE
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                      "Cache-Control": "private, no-store"})
+
+
+def sheets_response(basename: str, sheets) -> Response:
+    """An XLSX file of several sheets (``[(title, header, body)]``) to download, named as :func:`response`
+    names one."""
+    name = f"{basename}-{local_today().isoformat()}.xlsx"
+    return Response(to_xlsx_sheets(sheets), mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "private, no-store"})

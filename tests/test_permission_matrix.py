@@ -278,6 +278,11 @@ MATRIX = {
     ("GET", "funding.export_pipeline", "fmt=xlsx"): only(["fund_manager", "staff", "admin"]),
     # Another fund's startup: not found; staff read every fund's pipeline but move none.
     ("POST", "funding.move_stage", "entry_id=pipeline_entry_id"): row(LOGIN, 404, staff=403, admin=403),
+    # A yearly survey's results (issue 22): staff and officials read them; staff turn a proposal into a request
+    # (the fixture's response is not submitted: refused with a message, back to the results).
+    ("GET", "survey_results.results", "survey_id"): only(READ_TARGETS),
+    ("GET", "survey_results.export", "survey_id"): only(READ_TARGETS),
+    ("POST", "survey_results.proposal_request", "response_id=survey_response_id"): only(STAFF, ok=302),
     # Periodic reports (issue 9): staff write them; officials read the finalised ones.
     ("GET", "reports.index", None): only(READ_TARGETS),
     ("POST", "reports.new", None): only(STAFF, ok=400),  # nothing chosen: the list and the form again
@@ -416,6 +421,7 @@ def _objects(make):
                                                       starts_on=residency.starts_on)).id
     cohort_ids.update(_request_objects(make, residency))
     cohort_ids["conference_id"] = _conference(make, cohort_ids["request_id"])
+    cohort_ids.update(_survey_objects(make, residency))
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "tax_code": residency.company.tax_code,
@@ -447,6 +453,19 @@ def _request_objects(make, residency) -> dict:
     day = make._save(requests.add_calendar_day(date(2026, 1, 2), CalendarDayKind.DAY_OFF, actor=staff))
     return {"request_id": filed.id, "attachment_id": attachment.id, "category_id": category.id, "body_id": body.id,
             "day_id": day.id}
+
+
+def _survey_objects(make, residency) -> dict:
+    """A survey of 2026 with the residency's business invited to it (not answered)."""
+    from datetime import date
+
+    from incubator.surveys.models import Survey, SurveyResponse
+
+    survey = make._save(Survey(year=2026, title_vi="Khảo sát 2026", title_en="Survey 2026", opens_on=date(2026, 1, 1),
+                               deadline=date(2026, 3, 31)))
+    response = make._save(SurveyResponse(survey=survey, company_id=residency.company_id,
+                                         residency_kind=residency.kind))
+    return {"survey_id": survey.id, "survey_response_id": response.id}
 
 
 def _conference(make, request_id) -> int:
@@ -523,7 +542,7 @@ IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "
                    "entry_id", "assignment_id", "reason_id", "cohort_id", "member_id", "service_id",
                    "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
                    "outcome_id", "agreement_id", "name_id", "incubator_id", "request_id", "attachment_id",
-                   "conference_id"}
+                   "conference_id", "survey_id", "survey_response_id"}
 
 
 def _names_objects_of_an_incubator(params) -> bool:

@@ -113,6 +113,7 @@ def _compute(start: date, end: date, in_view: int | None) -> dict:
         "services": services,
         "funding": {"reported": int(reported or 0), "invested": int(invested or 0)},
         "requests": request_figures(start, end),
+        "survey": survey_figures(end.year),
     }
 
 
@@ -123,3 +124,10 @@ def request_figures(start: date, end: date) -> dict:
 
     return figures_data(start, end)
 
+
+def survey_figures(year: int) -> dict | None:
+    """The incubator's yearly survey of the period's last year (issue 22), when it has submitted answers: the
+    response rate, the totals and medians of the default number and amount questions, year against year."""
+    from incubator.surveys.results import report_section
+
+    return report_section(year)

@@ -52,6 +52,9 @@ def file(company_id):
     rows = {m.id: cohorts.MemberRow(m, member_periods(m), current.get(m.id, {}), 0, today)
             for m in memberships}
     whole = sees_whole_file(current_user, company)
+    from incubator.surveys.results import answers_of_company
+
+    surveys = answers_of_company(company.id) if whole else []  # its answers: staff and its founders
     exclusions = cohorts.graduate_exclusions([m.outcome for m in memberships if m.outcome is not None], today)
     return render_template("startups/file.html", company=company, memberships=memberships, rows=rows,
                            # The sessions the visitor may open: all for staff and the founders; for a mentor,
@@ -64,5 +67,5 @@ def file(company_id):
                            invested=funding_raised([company.id]).get(company.id) if whole else None,
                            founders=founders, applications=applications, decisions=decisions, charts=charts,
                            versions=versions, services=cohorts.services_of(company.id),
-                           trail=trail if whole else [],
+                           trail=trail if whole else [], surveys=surveys,
                            can_report=any(can_report(current_user, m) for m in memberships))
