@@ -66,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.partners import services as partner_services
     from incubator.requests import permissions as request_permissions
     from incubator.reviews import permissions as review_permissions
+    from incubator.surveys import permissions as survey_permissions
 
     app.add_template_filter(action_label, "action_label")
     app.add_template_filter(state_label, "state_label")
@@ -89,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     funding_permissions.register(app)
     request_permissions.register(app)
     dialogue_permissions.register(app)
+    survey_permissions.register(app)
     # Signals a lower package sends and a higher one hears (see "How the code is laid out" in the README).
     from incubator.applications.application_views import connect_round_invitation
     from incubator.applications.services import connect_to_the_register
@@ -124,7 +126,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 # Each of these domains tells the audit log what its objects and states read as (incubator/audit/labels.py).
 AUDITED_DOMAINS = ("organisation", "auth", "mail", "companies", "partners", "outcomes", "targets", "imports",
-                   "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "dialogue", "reports")
+                   "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "dialogue", "surveys",
+                   "reports")
 
 
 def _register_audit_labels() -> None:
@@ -301,12 +304,13 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.reviews.views import bp as reviews_bp
     from incubator.startups.views import bp as startups_bp
     from incubator.surveys.results_views import bp as survey_results_bp
+    from incubator.surveys.views import bp as surveys_bp
     from incubator.targets.views import bp as targets_bp
 
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
                imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
                cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
-               requests_bp, request_figures_bp, dialogue_bp, survey_results_bp, reports_bp):
+               requests_bp, request_figures_bp, dialogue_bp, surveys_bp, survey_results_bp, reports_bp):
         app.register_blueprint(bp)
 
 

@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     from incubator.reports import cli as reports_cli
     from incubator.requests import cli as requests_cli
     from incubator.reviews import cli as reviews_cli
+    from incubator.surveys import cli as surveys_cli
     from incubator.targets import cli as targets_cli
 
     translations_cli.register(app)
@@ -30,6 +31,7 @@ def register(app: Flask) -> None:
     reports_cli.register(app)
     reviews_cli.register(app)
     requests_cli.register(app)
+    surveys_cli.register(app)
     uploads.register(app)
 
     @app.cli.command("demo")

@@ -1,4 +1,8 @@
-"""The form a founder fills: built from the round's questions, plus what the eligibility rules need."""
+"""The form a founder fills: built from the round's questions, plus what the eligibility rules need.
+
+The question fields are public for other questionnaires made of the same kinds of question (the yearly survey):
+``question_field`` (one question's field), ``with_questions`` (a form class given a field per visible question),
+``load_answers`` and ``answers_of`` (stored answers, keyed by question id, to the fields and back)."""
 
 from __future__ import annotations
 
@@ -30,7 +34,9 @@ def _choices(question, blank=False):
     return ([SelectChoice("", "—")] if blank else []) + options
 
 
-def _field(question):
+def question_field(question):
+    """The field of one question (anything with ``kind``, ``label``, ``label_vi``, ``help_vi``/``help_en``,
+    ``max_length`` and ``choices``: a round's question or a survey's)."""
     label, help_text = question.label, (question.help_vi if question.label == question.label_vi else question.help_en)
     kw = {"description": help_text or ""}
     kind = question.kind
@@ -75,17 +81,22 @@ def answer_form(intake_round, *args, **kwargs):
                                                         message=_l("Enter an amount in VND, not negative."))],
                                **MONEY_RANGE)
 
-    questions = [q for q in intake_round.questions if not q.hidden]
-    for question in questions:
-        setattr(AnswerForm, f"q{question.id}", _field(question))
-    form = AnswerForm(*args, **kwargs)
-    form.questions = [(q, getattr(form, f"q{q.id}")) for q in questions]
+    return with_questions(AnswerForm, intake_round.questions, *args, **kwargs)
+
+
+def with_questions(form_class, questions, *args, **kwargs):
+    """An instance of a subclass of ``form_class`` with a field ``q<id>`` per visible question, in order;
+    ``form.questions`` lists (question, bound field)."""
+    visible = [q for q in questions if not q.hidden]
+    made = type(form_class.__name__, (form_class,), {f"q{q.id}": question_field(q) for q in visible})
+    form = made(*args, **kwargs)
+    form.questions = [(q, getattr(form, f"q{q.id}")) for q in visible]
     return form
 
 
-def load(form, application) -> None:
-    """Fill the form from a saved draft."""
-    answers = application.answers or {}
+def load_answers(form, answers: dict | None) -> None:
+    """Fill the question fields from stored answers (keyed by question id)."""
+    answers = answers or {}
     for question, field in form.questions:
         value = answers.get(str(question.id))
         if value is None:
@@ -93,6 +104,11 @@ def load(form, application) -> None:
         if question.kind is QuestionKind.DATE:
             value = date.fromisoformat(value)
         field.data = value
+
+
+def load(form, application) -> None:
+    """Fill the form from a saved draft."""
+    load_answers(form, application.answers)
     form.is_public_company.data = {True: "yes", False: "no"}.get(application.is_public_company, "")
     form.sector_kind.data = application.sector_kind.value if application.sector_kind else ""
     form.employees.data = application.employees

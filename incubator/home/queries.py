@@ -212,8 +212,12 @@ def founder_home(user: User) -> dict:
         applied.setdefault(a.round_id, []).append(a)
     rounds = [RoundToApply(r, applied.get(r.id, []), len(applied.get(r.id, [])) < max(len(company_ids), 1))
               for r in open_rounds]
+    from incubator.surveys.queries import for_founder
+
+    # The yearly surveys open now that their businesses are invited to (answered or not).
+    surveys = [r for r in for_founder(user) if r.survey.is_open]
     return {"memberships": memberships, "applications": applications, "cohort_rows": rows, "services": services,
-            "sessions": sessions, "open_rounds": rounds}
+            "surveys": surveys, "sessions": sessions, "open_rounds": rounds}
 
 
 @dataclass

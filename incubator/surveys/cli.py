@@ -1,0 +1,48 @@
+"""``flask --app incubator surveys remind [--incubator CODE] [--today YYYY-MM-DD]``: run daily (cron or a
+systemd timer), once per incubator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from incubator import bounds
+from incubator.db import write_lock
+from incubator.extensions import db
+from incubator.i18n import local_today
+from incubator.organisation.options import incubator_option
+
+
+def register(app) -> None:
+    @app.cli.group("surveys")
+    def surveys_group() -> None:
+        """The yearly survey of the incubator's businesses: reminders, closing after the deadline."""
+
+    @surveys_group.command("remind")
+    @click.option("--today", "today_text", help="The day to act as (YYYY-MM-DD); default: today in Hà Nội.")
+    @incubator_option
+    def remind(today_text: str | None) -> None:
+        """E-mail the founders of each invited business that has not submitted its answers, 7 days and 1 day
+        before the survey's deadline (each once, however often the command runs), and close the surveys whose
+        deadline has passed. The mail goes out with `flask mail deliver`."""
+        from incubator.surveys.services import send_reminders
+        from incubator.urls import PublicUrlMissing, public_url
+
+        try:
+            public_url()  # the reminders link to the answer form: refuse before anything is queued
+        except PublicUrlMissing as exc:
+            raise click.ClickException(str(exc)) from None
+        try:
+            today = date.fromisoformat(today_text) if today_text else local_today()
+        except ValueError:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+        first, last = bounds.PROGRAMME.first(), bounds.PROGRAMME.last()
+        if not first <= today <= last:
+            raise click.BadParameter(f"a day from {first.isoformat()} to {last.isoformat()}", param_hint="--today")
+        with write_lock():
+            reminded, queued, closed = send_reminders(today)
+            db.session.commit()
+        for survey in closed:
+            click.echo(f"Survey {survey.year} closed: its deadline {survey.deadline.strftime('%d/%m/%Y')} has passed.")
+        click.echo(f"{reminded} businesses reminded, {queued} e-mails queued.")
