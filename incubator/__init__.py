@@ -83,6 +83,9 @@ def create_app(config: dict | None = None) -> Flask:
     forms.register(app)
     permissions.register(app)
     company_permissions.register(app)
+    from incubator.certificates import permissions as certificate_permissions
+
+    certificate_permissions.register(app)
     partner_services.register()  # the partner a role asks for is the partners' rule, which auth calls
     review_permissions.register(app)
     cohort_permissions.register(app)
@@ -125,9 +128,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 # Each of these domains tells the audit log what its objects and states read as (incubator/audit/labels.py).
-AUDITED_DOMAINS = ("organisation", "auth", "mail", "companies", "partners", "outcomes", "targets", "imports",
-                   "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "dialogue", "surveys",
-                   "reports")
+AUDITED_DOMAINS = ("organisation", "auth", "mail", "companies", "partners", "outcomes", "certificates", "targets",
+                   "imports", "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "dialogue",
+                   "surveys", "reports")
 
 
 def _register_audit_labels() -> None:
@@ -288,6 +291,7 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.applications.application_views import staff_bp as round_applications_bp
     from incubator.applications.views import bp as rounds_bp
     from incubator.auth.views import bp as auth_bp
+    from incubator.certificates.views import bp as certificates_bp
     from incubator.cohorts.views import bp as cohorts_bp
     from incubator.cohorts.views import services_bp
     from incubator.companies.views import bp as companies_bp
@@ -307,8 +311,8 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.surveys.views import bp as surveys_bp
     from incubator.targets.views import bp as targets_bp
 
-    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, targets_bp,
-               imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
+    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, certificates_bp,
+               targets_bp, imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
                cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
                requests_bp, request_figures_bp, dialogue_bp, surveys_bp, survey_results_bp, reports_bp):
         app.register_blueprint(bp)

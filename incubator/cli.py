@@ -13,6 +13,7 @@ from incubator.extensions import db
 
 def register(app: Flask) -> None:
     from incubator import backup, translations_cli, uploads
+    from incubator.certificates import cli as certificates_cli
     from incubator.cohorts import cli as cohorts_cli
     from incubator.imports import cli as imports_cli
     from incubator.organisation import cli as organisation_cli
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     reviews_cli.register(app)
     requests_cli.register(app)
     surveys_cli.register(app)
+    certificates_cli.register(app)
     uploads.register(app)
 
     @app.cli.command("demo")

@@ -37,6 +37,8 @@ WHOLE_INSTALLATION = {
               "a per-incubator export would be another command",
     "restore": "replaces the whole database with a backup",
     "create-admin": "administrators are network-wide",
+    "certificates remind": "certificates are city-wide, like the businesses that hold them; each incubator's staff "
+                           "are told of those of the businesses in residence there today",
     "demo": "loads both demonstration incubators",
     "db": "the schema is one for the installation",
     "incubators create": "adds an incubator to the network",

@@ -283,6 +283,30 @@ MATRIX = {
     ("GET", "survey_results.results", "survey_id"): only(READ_TARGETS),
     ("GET", "survey_results.export", "survey_id"): only(READ_TARGETS),
     ("POST", "survey_results.proposal_request", "response_id=survey_response_id"): only(STAFF, ok=302),
+    # Certificates (issue 22): staff keep them on a business's file and the list of standards; a founder submits
+    # for a business whose file they hold (the matrix's founder holds none: not found). The fixture's certificate
+    # is a founder's submission with no file stored.
+    ("GET", "certificates.new", "company_id"): only(STAFF),
+    ("POST", "certificates.new", "company_id"): only(STAFF, ok=400),
+    ("GET", "certificates.edit", "certificate_id"): only(STAFF),
+    ("POST", "certificates.edit", "certificate_id"): only(STAFF, ok=400),
+    ("GET", "certificates.revoke", "certificate_id"): only(STAFF),
+    ("POST", "certificates.revoke", "certificate_id"): only(STAFF, ok=400),
+    ("POST", "certificates.delete", "certificate_id"): only(STAFF, ok=400),  # no version given
+    ("GET", "certificates.review", "certificate_id"): only(STAFF),
+    ("POST", "certificates.verify", "certificate_id"): only(STAFF, ok=400),
+    ("POST", "certificates.refuse", "certificate_id"): only(STAFF, ok=400),
+    ("GET", "certificates.evidence", "certificate_id"): row(LOGIN, 403, staff=404, admin=404, official=404,
+                                                            founder=404),  # no file stored; not their business
+    ("GET", "certificates.submit", "company_id"): row(LOGIN, 403, founder=404),
+    ("POST", "certificates.submit", "company_id"): row(LOGIN, 403, founder=404),
+    ("GET", "certificates.submissions", None): only(STAFF),
+    ("GET", "certificates.expiring", None): only(STAFF),
+    ("GET", "certificates.standards", None): only(STAFF),
+    ("GET", "certificates.new_standard", None): only(STAFF),
+    ("POST", "certificates.new_standard", None): only(STAFF, ok=400),
+    ("GET", "certificates.edit_standard", "standard_id"): only(STAFF),
+    ("POST", "certificates.edit_standard", "standard_id"): only(STAFF, ok=400),
     # Periodic reports (issue 9): staff write them; officials read the finalised ones.
     ("GET", "reports.index", None): only(READ_TARGETS),
     ("POST", "reports.new", None): only(STAFF, ok=400),  # nothing chosen: the list and the form again
@@ -421,6 +445,7 @@ def _objects(make):
                                                       starts_on=residency.starts_on)).id
     cohort_ids.update(_request_objects(make, residency))
     cohort_ids["conference_id"] = _conference(make, cohort_ids["request_id"])
+    cohort_ids.update(_certificate_objects(make, residency))
     cohort_ids.update(_survey_objects(make, residency))
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
@@ -466,6 +491,18 @@ def _survey_objects(make, residency) -> dict:
     response = make._save(SurveyResponse(survey=survey, company_id=residency.company_id,
                                          residency_kind=residency.kind))
     return {"survey_id": survey.id, "survey_response_id": response.id}
+
+
+def _certificate_objects(make, residency) -> dict:
+    """A founder's certificate submitted for the residency's business (no file stored), and a standard."""
+    from incubator.certificates.enums import CertificateStatus
+    from incubator.certificates.models import Certificate
+    from incubator.certificates.services import standard_by_code
+
+    standard = standard_by_code("ISO 9001")
+    certificate = make._save(Certificate(company_id=residency.company_id, standard=standard,
+                                         issued_on=residency.starts_on, status=CertificateStatus.SUBMITTED))
+    return {"certificate_id": certificate.id, "standard_id": standard.id}
 
 
 def _conference(make, request_id) -> int:

@@ -87,9 +87,12 @@ def staff_home(user: User, today: date, now: datetime) -> dict:
     companies_count = companies.company_count()
     recent = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.not_in(ROUTINE_ACTIONS))
                                      .order_by(AuditEntry.id.desc()).limit(8)))
+    from incubator.certificates import queries as certificates
     from incubator.requests import queries as requests
 
     return {"claims": preview(companies.pending_claims()),
+            "certificates_waiting": count(certificates.submissions()),
+            "certificates_expiring": count(certificates.expiring(today)),
             # Businesses' requests still open, the soonest due first (the overdue ones lead).
             "business_requests": preview(requests.staff_list(open_only=True, today=today, sort="due")),
             "disputes": preview(mentoring.session_list(user, status="disputed")),

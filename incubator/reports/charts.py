@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from incubator.targets.charts import bar_chart, quarter_label
+from incubator.targets.charts import bar_chart, quarter_label, share_maximum
 
 
 def charts(f: dict, font: str | None = None) -> list:
@@ -35,7 +35,8 @@ def charts(f: dict, font: str | None = None) -> list:
     if certified and series and all("certified" in s for s in series):
         points = [(quarter_label(date.fromisoformat(s["day"])), s["certified"], fmt_decimal(s["certified"]))
                   for s in series]
-        result.append(bar_chart(points, threshold=certified["threshold"], maximum=100, unit="%",
+        maximum = share_maximum([s["certified"] for s in series], certified["threshold"])
+        result.append(bar_chart(points, threshold=certified["threshold"], maximum=maximum, unit="%",
                                 title=_("IT businesses holding CMMI or ISO/IEC certificates"),
                                 threshold_label=_("target %(t)s %%", t=fmt_number(certified["threshold"]))))
     if font:

@@ -69,6 +69,13 @@ def bar_chart(points: list[tuple[str, float | None, str]], *, threshold: float, 
     return Markup("".join(parts))  # noqa: S704 - every text in it is escaped above
 
 
+def share_maximum(values, threshold: float) -> float:
+    """The top of a small share's axis (the certified share's 5 %): 20, 40 or 100 %, the first that holds every
+    bar and twice the threshold, so that bars of a few per cent still read."""
+    needed = max([float(v) for v in values if v is not None] + [float(threshold) * 2])
+    return next((top for top in (20.0, 40.0) if needed <= top), 100.0)
+
+
 def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 

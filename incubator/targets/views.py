@@ -46,7 +46,9 @@ def _chart(target, points):
     if target.is_ratio:
         data = [(charts.quarter_label(p.as_of), charts.to_float(p.percent),
                  fmt_percent(p.percent)) for p in points]
-        return charts.bar_chart(data, threshold=float(target.threshold), maximum=100, unit=" %",
+        maximum = charts.share_maximum([p.percent for p in points], target.threshold) \
+            if target.is_certified_share else 100
+        return charts.bar_chart(data, threshold=float(target.threshold), maximum=maximum, unit=" %",
                                 title=target.name, threshold_label=_("Target %(n)s %%", n=fmt_number(target.threshold)))
     data = [(charts.quarter_label(p.as_of), float(p.count), str(p.count)) for p in points]
     return charts.bar_chart(data, threshold=float(target.threshold), maximum=float(target.threshold), unit="",
