@@ -260,6 +260,12 @@ def _load_main() -> dict:
     from incubator.demo import dialogue as dialogue_demo
 
     created += dialogue_demo.load(by_local["canbo"], by_local["admin"], local_today(), DEMO_DOMAIN)
+    from incubator.demo import surveys as surveys_demo
+
+    created += surveys_demo.load(by_local["canbo"], by_local["sanglap"], companies[4], local_today())
+    from incubator.demo import certificates as certificates_demo
+
+    created += certificates_demo.load(by_local["canbo"], by_local["sanglap"], companies[4], local_today())
     created += ensure_default_targets()
     from incubator.reports.services import ensure_default_names
 
