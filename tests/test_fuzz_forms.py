@@ -83,6 +83,10 @@ SOURCES = {
     "requests.remove_day": ("requests.lists", {}),
     # Dialogue conferences: the staff's actions on the page of a conference begun and not yet held.
     "dialogue.act": ("dialogue.show", {}),
+    # Certificates: staff delete a mistaken one from its edit page, verify or refuse a submission on its review.
+    "certificates.delete": ("certificates.edit", {}),
+    "certificates.verify": ("certificates.review", {}),
+    "certificates.refuse": ("certificates.review", {}),
 }
 
 # Routes for one particular person among those the matrix lets through (the world's founder owns the startup,
@@ -438,7 +442,21 @@ class World:
             "round_id": intake_round.id, "question_id": questions[0].id, "application_id": application.id,
             "document_id": document.id, "token": "khong-phai-ma-that-" + "x" * 24,
             "incubator_id": _db.session.scalar(sa.select(sa.func.min(Incubator.id))),  # its record's page
+            **self._certificates(make, company),
         }
+
+    def _certificates(self, make, company) -> dict:
+        """A certificate the owner submitted for its business, waiting for staff (its PDF not stored), and the
+        standard it is of."""
+        from incubator.certificates.enums import CertificateStatus
+        from incubator.certificates.models import Certificate
+        from incubator.certificates.services import standard_by_code
+
+        standard = standard_by_code("ISO/IEC 27001")
+        certificate = make._save(Certificate(company_id=company.id, standard=standard, number="ISMS-1",
+                                             issued_on=date(2025, 1, 2), expires_on=date(2028, 1, 1),
+                                             status=CertificateStatus.SUBMITTED, submitted_by_id=self.owner.id))
+        return {"certificate_id": certificate.id, "standard_id": standard.id}
 
     def _requests(self, make, company) -> dict:
         """The owner's business's requests: one just filed (with an attachment), one waiting for information, one
