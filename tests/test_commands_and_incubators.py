@@ -25,6 +25,7 @@ IN_ONE_INCUBATOR = {
     "cohorts remind": "cohorts and their progress reports are an incubator's",
     "reviews remind": "rounds, stages and reviews are an incubator's",
     "requests remind": "businesses' requests are filed with an incubator",
+    "surveys remind": "a yearly survey and the businesses it invites are an incubator's",
     "report": "an incubator's periodic report; --city writes the network's consolidated report instead",
 }
 # Optional: without it, the whole network (the city's figures).
