@@ -9,31 +9,30 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from incubator.auth.forms import ConfirmForm
-from incubator.auth.permissions import is_staff, require
+from incubator.auth.permissions import require
 from incubator.errors import DomainError, NotAllowed
 from incubator.extensions import db
 from incubator.surveys import results as found
 from incubator.surveys.models import Survey, SurveyResponse
-
-
-def can_read_results(user) -> bool:
-    """Staff and the Department's officials read a survey's results (staff alone each business's answers)."""
-    from incubator.auth.enums import Role
-    from incubator.auth.permissions import has_role
-
-    return is_staff(user) or has_role(user, Role.OFFICIAL)
-
+from incubator.surveys.permissions import can_handle_survey, can_keep_surveys, can_read_survey, can_read_surveys
 
 bp = Blueprint("survey_results", __name__, url_prefix="/surveys")
 
 
+def _survey_or_404(survey_id: int) -> Survey:
+    survey = db.get_or_404(Survey, survey_id)
+    if not can_read_survey(current_user, survey):
+        abort(404)
+    return survey
+
+
 @bp.route("/<int:survey_id>/results")
-@require(can_read_results)
+@require(can_read_surveys)
 def results(survey_id):
     """The rate, each question's figures by residency kind and year against year; for staff, the text answers
     by business and each proposal's "turn into a request"."""
-    survey = db.get_or_404(Survey, survey_id)
-    staff = is_staff(current_user)
+    survey = _survey_or_404(survey_id)
+    staff = can_handle_survey(current_user, survey)
     result = found.results(survey, with_texts=staff)
     proposals, filed, categories = None, {}, []
     if staff:
@@ -48,26 +47,29 @@ def results(survey_id):
 
 
 @bp.route("/<int:survey_id>/results.xlsx")
-@require(can_read_results)
+@require(can_read_surveys)
 def export(survey_id):
     """Two sheets: a row per invited business with its answers as cells, and the summary."""
     from incubator.exports import sheets_response
 
-    survey = db.get_or_404(Survey, survey_id)
-    result = found.results(survey, with_texts=is_staff(current_user))
+    survey = _survey_or_404(survey_id)
+    staff = can_handle_survey(current_user, survey)
+    result = found.results(survey, with_texts=staff)
     sheets = found.export_sheets(result)
-    if not is_staff(current_user):  # officials read the figures, not each business's answers
+    if not staff:  # officials read the figures, not each business's answers
         sheets = sheets[1:]
     return sheets_response(f"khao-sat-{survey.year}", sheets)
 
 
 @bp.route("/responses/<int:response_id>/request", methods=["POST"])
-@require(is_staff)
+@require(can_keep_surveys)
 def proposal_request(response_id):
     """File the response's proposals as a request on the business's behalf, in the area chosen; once."""
     from incubator.requests.models import RequestCategory
 
     response = db.get_or_404(SurveyResponse, response_id)
+    if not can_handle_survey(current_user, response.survey):
+        abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     category_id = request.form.get("category", type=int)

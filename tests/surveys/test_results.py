@@ -174,7 +174,8 @@ def test_staff_read_the_rate_totals_and_each_businesss_texts(make, db, login_as)
     page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
     rate = re.search(r'id="rate-overall">(.*?)</p>', page, re.S).group(1)
     assert re.search(r"\b1\b.*\b2\b", rate) and "50,0\xa0%" in rate  # 1 of the 2 invited (a draft is not counted)
-    total = re.search(r'class="text-end figure-total">(.*?)</td>', page).group(1)
+    revenue = next(q for q in survey.questions if q.key == "revenue_total")
+    total = re.search(rf'id="figure-{revenue.id}">.*?figure-total">(.*?)</td>', page, re.S).group(1)
     assert total == "1.250.000.000\xa0₫"
     assert "Công ty Cổ phần Alpha" in page and "Đề nghị hỗ trợ mặt bằng giá ưu đãi" in page
     assert 'id="rate-by-kind"' in page and 'class="row g-1 align-items-end mt-1 proposal-form"' in page
