@@ -60,8 +60,13 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
 
-    # Uploads (used by later issues)
+    # Uploads
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Where uploaded files are kept (incubator/uploads/stores.py): None (or "database") in the database, so that
+    # every application server reaches them and one backup holds them; or an S3-compatible object store,
+    # "s3://bucket/prefix?endpoint_url=https://...&region=...", its keys from the usual AWS variables (needs
+    # pip install -e '.[s3]').
+    UPLOADS_URL = None
 
     # Bootstrap-Flask serves Bootstrap from the package: no CDN.
     BOOTSTRAP_SERVE_LOCAL = True

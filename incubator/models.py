@@ -44,6 +44,7 @@ from incubator.reviews.models import (
 )
 from incubator.surveys.models import Survey, SurveyQuestion, SurveyResponse
 from incubator.targets.models import Target
+from incubator.uploads.stores import StoredFile
 
 __all__ = [
     "AccountToken",
@@ -99,6 +100,7 @@ __all__ = [
     "ServiceDelivery",
     "ServiceRecipient",
     "StageEntry",
+    "StoredFile",
     "Survey",
     "SurveyQuestion",
     "SurveyResponse",

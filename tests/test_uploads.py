@@ -13,6 +13,7 @@ from urllib.parse import unquote
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from incubator import uploads
 from incubator.applications.models import ApplicationDocument, RoundDocument
 from incubator.auth.enums import Role
 from incubator.outcomes.models import GraduationOutcome
@@ -33,12 +34,19 @@ def _updated(pdf: bytes) -> bytes:
 
 
 def _files(app, kind: str) -> set[str]:
-    folder = Path(app.instance_path) / "uploads" / kind
-    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    """The names of the files the store holds (the database by default), as another request sees them."""
+    from incubator.extensions import db
+
+    db.session.commit()
+    return {entry.name for entry in uploads.store().entries(kind)}
 
 
-def _on_disk(app, kind: str, name: str) -> Path:
-    return Path(app.instance_path) / "uploads" / kind / name
+def _held(kind: str, name: str) -> bool:
+    return uploads.exists(kind, name)
+
+
+def _stored(kind: str, name: str) -> bytes | None:
+    return uploads.read(kind, name)
 
 
 # ---- Two doors in: a founder's application document, staff's evidence of an outcome ----------------------
@@ -122,7 +130,7 @@ def doors(founder, staff, make, db):
 def test_html_appended_after_the_eof_of_a_pdf_is_neither_stored_nor_served(door, doors, app):
     pdf = blank_pdf()
     kind, stored, download = _upload_through(door, doors, pdf + HTML, "bao-cao.pdf")
-    assert _on_disk(app, kind, stored).read_bytes() == pdf
+    assert _stored(kind, stored) == pdf
     assert download.status_code == 200 and download.data == pdf
     assert b"<html" not in download.data
 
@@ -155,7 +163,7 @@ def test_a_pdf_with_an_incremental_update_is_accepted_whole(door, doors, app):
     updated = _updated(blank_pdf())
     assert updated.count(b"%%EOF") == 2
     kind, stored, download = _upload_through(door, doors, updated + b"\r\n\x00\x00  \n", "da-sua.pdf")
-    assert _on_disk(app, kind, stored).read_bytes() == updated  # the padding after the last %%EOF dropped
+    assert _stored(kind, stored) == updated  # the padding after the last %%EOF dropped
     assert download.data == updated
     assert PdfReader(io.BytesIO(download.data)).metadata.title == "Bản sửa đổi"  # the last revision counts
 
@@ -213,12 +221,12 @@ def test_a_record_whose_name_has_no_pdf_ending_is_still_downloaded_as_pdf(doors,
 def test_a_replaced_application_document_is_deleted_from_disk_after_the_request_commits(founder, db, app):
     assert _upload_document(founder, blank_pdf(), "ban-1.pdf").status_code == 302
     first = _slot(db, founder).stored_name
-    assert _on_disk(app, "applications", first).is_file()
+    assert _held("applications", first)
     assert _upload_document(founder, blank_pdf(), "ban-2.pdf").status_code == 302
     second = _slot(db, founder).stored_name
     assert second != first
-    assert not _on_disk(app, "applications", first).exists()
-    assert _on_disk(app, "applications", second).is_file()
+    assert not _held("applications", first)
+    assert _held("applications", second)
     assert _download_document(founder).status_code == 200
 
 
@@ -235,7 +243,7 @@ def test_a_replaced_document_is_kept_when_the_request_fails_and_the_new_file_is_
     response = _upload_document(founder, blank_pdf(), "ban-2.pdf")
     assert response.status_code == 500
     assert _slot(db, founder).stored_name == first
-    assert _on_disk(app, "applications", first).is_file()
+    assert _held("applications", first)
     assert _files(app, "applications") == before  # the new file's record was rolled back: the file too
     monkeypatch.undo()
     assert _download_document(founder).data.startswith(b"%PDF-")
@@ -251,7 +259,7 @@ def test_a_replaced_document_is_kept_when_the_service_fails_after_dropping_it(fo
     monkeypatch.setattr("incubator.applications.services.audit.record", broken)
     assert _upload_document(founder, blank_pdf(), "ban-2.pdf").status_code == 500
     assert _slot(db, founder).stored_name == first
-    assert _on_disk(app, "applications", first).is_file()
+    assert _held("applications", first)
 
 
 def test_replaced_and_removed_evidence_pdfs_are_deleted_from_disk(staff, make, db, app):
@@ -260,10 +268,10 @@ def test_replaced_and_removed_evidence_pdfs_are_deleted_from_disk(staff, make, d
     response = _edit_outcome(staff, _outcome(db), evidence_pdf=(io.BytesIO(blank_pdf()), "ban-2.pdf"))
     assert response.status_code == 302
     second = _outcome(db).evidence_file
-    assert not _on_disk(app, "evidence", first).exists() and _on_disk(app, "evidence", second).is_file()
+    assert not _held("evidence", first) and _held("evidence", second)
     assert _edit_outcome(staff, _outcome(db), remove_evidence_pdf="y").status_code == 302
     assert _outcome(db).evidence_file is None
-    assert not _on_disk(app, "evidence", second).exists()
+    assert not _held("evidence", second)
 
 
 def test_a_refused_edit_keeps_the_evidence_pdf(staff, make, db, app):
@@ -274,29 +282,28 @@ def test_a_refused_edit_keeps_the_evidence_pdf(staff, make, db, app):
     outcome = _outcome(db)
     response = _edit_outcome(staff, outcome, version=stale, remove_evidence_pdf="y")  # changed by someone else
     assert response.status_code == 409
-    assert _on_disk(app, "evidence", _outcome(db).evidence_file).is_file()
+    assert _held("evidence", _outcome(db).evidence_file)
 
 
-def test_deleting_a_record_deletes_its_file_after_the_commit_not_before(staff, make, db, app):
+def test_deleting_a_record_deletes_its_file_with_the_commit_not_before(staff, make, db, app):
     assert _new_outcome(staff, make.company(), blank_pdf()).status_code == 302
     outcome = _outcome(db)
-    path = _on_disk(app, "evidence", outcome.evidence_file)
+    name = outcome.evidence_file
     db.session.delete(outcome.company)  # the outcome goes with its company (ORM cascade)
     db.session.flush()
-    assert path.is_file()
+    assert _held("evidence", name)
     db.session.rollback()
-    assert path.is_file()
+    assert _held("evidence", name)
     db.session.delete(_outcome(db).company)
     db.session.commit()
-    assert not path.exists()
+    assert not _held("evidence", name)
 
 
 def test_a_rolled_back_savepoint_keeps_its_file_and_the_outer_transaction_deletes_its_own(staff, make, db, app):
     for name in ("a.pdf", "b.pdf"):
         assert _new_outcome(staff, make.company(), blank_pdf(), name).status_code == 302
     first, second = db.session.query(GraduationOutcome).order_by(GraduationOutcome.id).all()
-    first_path = _on_disk(app, "evidence", first.evidence_file)
-    second_path = _on_disk(app, "evidence", second.evidence_file)
+    first_name, second_name = first.evidence_file, second.evidence_file
     first.evidence_file = None  # dropped in the outer transaction
     db.session.flush()
     savepoint = db.session.begin_nested()
@@ -305,12 +312,12 @@ def test_a_rolled_back_savepoint_keeps_its_file_and_the_outer_transaction_delete
     savepoint.rollback()
     with db.session.begin_nested():  # a savepoint released: nothing is deleted until the outer commit
         db.session.delete(first)
-    assert first_path.is_file()
+    assert _held("evidence", first_name)
     db.session.commit()
-    assert not first_path.exists()
-    assert second_path.is_file()
+    assert not _held("evidence", first_name)
+    assert _held("evidence", second_name)
     db.session.refresh(second)
-    assert second.evidence_file == second_path.name
+    assert second.evidence_file == second_name
 
 
 # ---- flask uploads prune ----------------------------------------------------------------------------------
@@ -332,25 +339,27 @@ def _old(path: Path, content: bytes = b"%PDF-1.4 old\n%%EOF\n") -> Path:
 
 @pytest.fixture
 def folder(instance, founder, staff, make, db):
-    """Files in use (one uploaded per kind), orphans left by earlier versions, a recent orphan, and files
-    prune must never touch."""
+    """Files in use (one uploaded per kind, in the store), orphans in the store and in the folder of earlier
+    versions, a recent orphan in that folder, and files prune must never touch."""
     assert _upload_document(founder, blank_pdf()).status_code == 302
     assert _new_outcome(staff, make.company(), blank_pdf()).status_code == 302
-    uploads = instance / "uploads"
-    in_use = [uploads / "applications" / _slot(db, founder).stored_name,
-              uploads / "evidence" / _outcome(db).evidence_file]
-    for path in in_use:
-        os.utime(path, (time.time() - 86400,) * 2)
-    orphans = [_old(uploads / "applications" / ("a" * 32 + ".pdf")), _old(uploads / "evidence" / ("0" * 32 + ".pdf"))]
-    recent = uploads / "evidence" / ("b" * 32 + ".pdf")
+    uploads_folder = instance / "uploads"
+    in_use = [("applications", _slot(db, founder).stored_name), ("evidence", _outcome(db).evidence_file)]
+    orphans = [_old(uploads_folder / "applications" / ("a" * 32 + ".pdf")),
+               _old(uploads_folder / "evidence" / ("0" * 32 + ".pdf"))]
+    in_store = "1" * 32 + ".pdf"  # left in the store by bulk SQL that bypassed the ORM, say
+    uploads.CheckedPdf(in_store, "cu.pdf", blank_pdf()).save("evidence")
+    db.session.commit()
+    recent = uploads_folder / "evidence" / ("b" * 32 + ".pdf")
     recent.write_bytes(b"%PDF-1.4 being saved\n%%EOF\n")
     outside = _old(instance / ("c" * 32 + ".pdf"))
-    untouched = [_old(uploads / "evidence" / "ghi-chu.pdf"), _old(uploads / "evidence" / ("d" * 32 + ".PDF")),
-                 _old(uploads / "khac" / ("e" * 32 + ".pdf")), _old(uploads / "README.txt", b"notes")]
-    link = uploads / "evidence" / ("f" * 32 + ".pdf")
+    untouched = [_old(uploads_folder / "evidence" / "ghi-chu.pdf"),
+                 _old(uploads_folder / "evidence" / ("d" * 32 + ".PDF")),
+                 _old(uploads_folder / "khac" / ("e" * 32 + ".pdf")), _old(uploads_folder / "README.txt", b"notes")]
+    link = uploads_folder / "evidence" / ("f" * 32 + ".pdf")
     link.symlink_to(outside)
-    return {"in_use": in_use, "orphans": orphans, "recent": recent, "outside": outside, "untouched": untouched,
-            "link": link}
+    return {"in_use": in_use, "orphans": orphans, "in_store": in_store, "recent": recent, "outside": outside,
+            "untouched": untouched, "link": link}
 
 
 def test_prune_dry_run_lists_the_orphans_and_removes_nothing(runner, folder, instance):
@@ -359,24 +368,32 @@ def test_prune_dry_run_lists_the_orphans_and_removes_nothing(runner, folder, ins
     for path in folder["orphans"]:
         assert f"would remove {path.parent.name}/{path.name}" in result.output
         assert path.is_file()
-    assert "2 orphaned file(s)" in result.output and "would be removed" in result.output
+    assert f"would remove evidence/{folder['in_store']}" in result.output
+    assert _held("evidence", folder["in_store"])
+    assert "3 orphaned file(s)" in result.output and "would be removed" in result.output
     assert f"kept evidence/{folder['recent'].name}" in result.output
     assert "left alone evidence/ghi-chu.pdf" in result.output and "left alone khac" in result.output
     assert f"left alone evidence/{folder['link'].name}" in result.output
-    for path in [*folder["in_use"], folder["recent"], folder["outside"], *folder["untouched"]]:
+    for path in [folder["recent"], folder["outside"], *folder["untouched"]]:
         assert path.exists()
         assert path.name not in re.findall(r"would remove \S+/(\S+)", result.output)
+    for kind, name in folder["in_use"]:
+        assert _held(kind, name) and name not in result.output
 
 
-def test_prune_removes_only_old_unreferenced_stored_files_under_the_uploads_folder(runner, folder, founder, db):
+def test_prune_removes_only_old_unreferenced_stored_files(runner, folder, founder, db):
     result = runner.invoke(args=["uploads", "prune"])
     assert result.exit_code == 0, result.output
-    assert "2 orphaned file(s)" in result.output and "removed from" in result.output
+    assert "3 orphaned file(s)" in result.output and "removed" in result.output
     for path in folder["orphans"]:
         assert not path.exists()
         assert f"removed {path.parent.name}/{path.name}" in result.output
-    for path in [*folder["in_use"], folder["recent"], folder["outside"], *folder["untouched"]]:
+    assert f"removed evidence/{folder['in_store']}" in result.output
+    assert not _held("evidence", folder["in_store"])
+    for path in [folder["recent"], folder["outside"], *folder["untouched"]]:
         assert path.exists(), path
+    for kind, name in folder["in_use"]:
+        assert _held(kind, name)
     assert folder["link"].is_symlink() and folder["outside"].is_file()  # neither the link nor its target
     assert _download_document(founder).status_code == 200
     again = runner.invoke(args=["uploads", "prune"])
@@ -384,15 +401,20 @@ def test_prune_removes_only_old_unreferenced_stored_files_under_the_uploads_fold
 
 
 def test_prune_reports_records_whose_file_is_missing(runner, founder, instance, db):
+    import sqlalchemy as sa
+
+    from incubator.uploads.stores import StoredFile
+
     assert _upload_document(founder, blank_pdf()).status_code == 302
     stored = _slot(db, founder).stored_name
-    (instance / "uploads" / "applications" / stored).unlink()
+    db.session.execute(sa.delete(StoredFile).where(StoredFile.name == stored))  # bulk SQL: nothing follows it
+    db.session.commit()
     result = runner.invoke(args=["uploads", "prune", "--dry-run"])
     assert result.exit_code == 0
     assert f"missing applications/{stored}" in result.output
 
 
-def test_prune_without_an_uploads_folder_says_there_is_nothing_to_do(runner, instance):
+def test_prune_with_no_file_anywhere_says_there_is_nothing_to_do(runner, instance):
     result = runner.invoke(args=["uploads", "prune"])
     assert result.exit_code == 0
-    assert "No uploads folder" in result.output
+    assert "nothing to prune" in result.output

@@ -1,8 +1,13 @@
-"""Uploaded files: checked to be what they claim, stored outside static/ under a random name, served only
-through views that check permission, as attachments, and deleted once no record refers to them.
+"""Uploaded files: checked to be what they claim, stored under a random name where every application server
+reaches them, served only through views that check permission, as attachments, and deleted once no record
+refers to them.
 
-**Where they live.** A file is stored as ``<instance>/uploads/<kind>/<32 hex digits>.pdf``; the record that
+**Where they live.** In the store (``incubator/uploads/stores.py``): the database by default (table
+``stored_files``, written in the request's own transaction), or an S3-compatible object store named by
+``UPLOADS_URL``. A file is known by its kind and its stored name (``<32 hex digits>.pdf``); the record that
 refers to it keeps that stored name in a column (and the name it was uploaded with in another, for display).
+Earlier versions kept files under ``<instance>/uploads/<kind>/``: that folder is still read when the store
+has no such file, until ``flask --app incubator uploads migrate`` moves them into the store.
 
 **Registering a kind** (a domain does it once, at start-up, under its model)::
 
@@ -13,9 +18,12 @@ A new kind needs nothing more (a company-registration certificate: one line unde
 calling ``check_pdf(...).save("certificates")`` and ``send_upload("certificates", ...)``). From then on:
 
 - a file whose column is given another name, emptied, or whose row is deleted through the ORM (a cascade
-  included) is deleted from disk once the transaction that dropped it commits, and kept when it rolls back
-  (``after_commit``/rollback session events below; a savepoint's rollback forgets only its own drops);
-- a file written during a transaction that then rolls back is deleted (its record never existed);
+  included) is deleted when the transaction that dropped it commits, if no record names it then, and kept
+  when it rolls back (session events below; a savepoint's rollback forgets only its own drops). In the
+  database store the file's row is deleted in that same transaction; an object store's object and an old
+  folder's file just after the commit;
+- a file written during a transaction that then rolls back is gone too (the database store's row is rolled
+  back with it; an object store's object is deleted);
 - ``flask --app incubator uploads prune [--dry-run]`` removes the stored files that no registered reference
   names: those left by earlier versions, or by bulk SQL that bypasses the ORM.
 
@@ -29,13 +37,15 @@ This module is plumbing: it imports no domain; the domains register with it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,13 +74,13 @@ log = logging.getLogger("incubator.uploads")
 
 
 def _root() -> Path:
+    """The folder earlier versions kept files in: read when the store has no such file, emptied by
+    ``flask uploads migrate``, never written."""
     return Path(current_app.instance_path) / "uploads"
 
 
-def _folder(kind: str) -> Path:
-    folder = _root() / kind
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _legacy_path(kind: str, stored_name: str) -> Path:
+    return _root() / kind / stored_name
 
 
 def _plain_name(stored_name: str | None) -> bool:
@@ -78,23 +88,65 @@ def _plain_name(stored_name: str | None) -> bool:
         and "\\" not in stored_name and ".." not in stored_name and "\x00" not in stored_name
 
 
+def media_type(stored_name: str) -> str:
+    if stored_name.endswith(".png"):
+        return "image/png"
+    if stored_name.endswith(".jpg"):
+        return "image/jpeg"
+    return "application/pdf"
+
+
+_STORE = "incubator.uploads.store"
+
+
+def store():
+    """The store this application keeps files in (UPLOADS_URL: the database unless it names an S3 store)."""
+    found = current_app.extensions.get(_STORE)
+    if found is None:
+        from incubator.uploads.stores import from_url
+
+        found = current_app.extensions[_STORE] = from_url(current_app.config.get("UPLOADS_URL"))
+    return found
+
+
 @dataclass
 class CheckedPdf:
-    """A PDF that passed the checks, not yet on disk: it is written only once the record that names it has
-    been accepted, so a refused form leaves no file behind."""
+    """A PDF (or image) that passed the checks, not yet stored: it is written only once the record that names
+    it has been accepted, so a refused form leaves no file behind."""
 
     stored_name: str
     original_name: str
     data: bytes
 
     def save(self, kind: str) -> None:
-        path = _folder(kind) / self.stored_name
-        try:
-            path.write_bytes(self.data)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        _track(_CREATED, kind, self.stored_name, path)
+        """Write the file into the store, in the current transaction (an object store: at once, deleted again
+        if the transaction rolls back)."""
+        if not KIND_RE.fullmatch(kind):
+            raise ValueError(f"Not an upload kind: {kind!r}.")
+        target = store()
+        target.put(kind, self.stored_name, self.data, media_type(self.stored_name))
+        if not target.transactional:
+            _track(_CREATED, kind, self.stored_name)
+
+
+def read(kind: str, stored_name: str | None) -> bytes | None:
+    """A stored file's bytes: from the store, else from the folder of earlier versions; None when neither
+    holds it (or the name is not a stored file's)."""
+    if not stored_name or not _plain_name(stored_name) or not KIND_RE.fullmatch(kind):
+        return None
+    data = store().get(kind, stored_name)
+    if data is not None:
+        return data
+    legacy = _legacy_path(kind, stored_name)
+    return legacy.read_bytes() if legacy.is_file() and not legacy.is_symlink() else None
+
+
+def exists(kind: str, stored_name: str | None) -> bool:
+    """Whether the store (or the folder of earlier versions) holds this file."""
+    if not stored_name or not _plain_name(stored_name) or not KIND_RE.fullmatch(kind):
+        return False
+    legacy = _legacy_path(kind, stored_name)
+    return store().exists(kind, stored_name) or (legacy.is_file() and not legacy.is_symlink())
 
 
 # ---- Checking and serving ---------------------------------------------------------------------------------
@@ -143,7 +195,6 @@ def _only_pdf_structure(data: bytes) -> bool:
 def check_pdf(storage, field: str = "evidence_pdf") -> CheckedPdf:
     """Check that the upload is a real PDF of at most 10 MB (it must open with pypdf and have a page); what
     follows its last ``%%EOF`` is dropped, and what is kept is what pypdf opened."""
-    from io import BytesIO
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -176,7 +227,6 @@ def check_image(storage, field: str = "logo") -> CheckedPdf:
     """Check that the upload is a PNG or JPEG image of at most 1 MB and 2000 pixels a side, by its content (its
     first bytes, then Pillow decoding every pixel), whatever its name says; what is kept is the image drawn
     again by Pillow (no metadata, nothing hidden after its end), under a random name with its type's ending."""
-    from io import BytesIO
 
     from PIL import Image
 
@@ -212,17 +262,16 @@ def read_image(kind: str, stored_name: str | None) -> tuple[bytes, str] | None:
     """A stored image's bytes and media type, or None when there is none (or the name is not a stored image's)."""
     if not stored_name or not stored_name.endswith((".png", ".jpg")):
         return None
-    path = path_of(kind, stored_name)
-    if path is None:
-        return None
-    return path.read_bytes(), "image/png" if stored_name.endswith(".png") else "image/jpeg"
+    data = read(kind, stored_name)
+    return None if data is None else (data, media_type(stored_name))
 
 
 def path_of(kind: str, stored_name: str) -> Path | None:
-    if not _plain_name(stored_name):
+    """The file in the folder of earlier versions (not yet moved by ``uploads migrate``), or None."""
+    if not _plain_name(stored_name) or not KIND_RE.fullmatch(kind):
         return None
-    path = _folder(kind) / stored_name
-    return path if path.is_file() else None
+    path = _legacy_path(kind, stored_name)
+    return path if path.is_file() and not path.is_symlink() else None
 
 
 def download_name(original: str | None, fallback: str = "document.pdf") -> str:
@@ -267,11 +316,12 @@ def send_upload(kind: str, stored_name: str | None, original_name: str | None, f
     ``application/pdf``, under a name ending in ``.pdf``; 404 when the file is not there. The caller has
     checked the permission. ``inline``: shown in a frame of this site's own pages (a reviewer reads it beside
     the score form), and in no other site's (see INLINE_PDF_POLICY); never cached."""
-    path = path_of(kind, stored_name) if stored_name else None
-    if path is None:
+    data = read(kind, stored_name)
+    if data is None:
         abort(404)
     name = download_name(original_name, fallback)
-    response = send_file(path, mimetype="application/pdf", as_attachment=not inline, download_name=name)
+    response = send_file(BytesIO(data), mimetype="application/pdf", as_attachment=not inline, download_name=name,
+                         etag=hashlib.sha256(data).hexdigest()[:32])
     options = {"filename": _ascii_name(name)}
     if options["filename"] != name:
         from urllib.parse import quote
@@ -333,8 +383,8 @@ def referenced_names(kind: str, connection=None, among: set[str] | None = None) 
 
 
 def _follow(kind: str, attribute: QueryableAttribute) -> None:
-    """Watch a column of stored names: the name it held before an update, or when its row is deleted, is
-    deleted from disk after the commit."""
+    """Watch a column of stored names: the file named by what it held before an update, or when its row is
+    deleted, is deleted with the commit."""
     key = attribute.key
     column = attribute.property.columns[0]
 
@@ -369,34 +419,34 @@ def _follow(kind: str, attribute: QueryableAttribute) -> None:
 # ---- Deleting after the commit ----------------------------------------------------------------------------
 
 _DROPPED = "incubator.uploads.dropped"  # files no record will refer to once this transaction commits
-_CREATED = "incubator.uploads.created"  # files written during this transaction, for a record it adds
+_CREATED = "incubator.uploads.created"  # files an object store holds since this transaction, for a record it adds
+_UNREFERENCED = "incubator.uploads.unreferenced"  # decided before the commit: to delete outside the database
 
 
 class _Pending(NamedTuple):
     kind: str
     name: str
-    path: Path
     owner: object  # the savepoint (SessionTransaction) it happened in, None for the outer transaction
 
 
 def delete_after_commit(kind: str, stored_name: str | None, session: Session | None = None) -> None:
-    """Delete this stored file once the current transaction commits, if no record refers to it then; nothing
+    """Delete this stored file when the current transaction commits, if no record refers to it then; nothing
     happens if the transaction rolls back."""
     if not isinstance(kind, str) or not KIND_RE.fullmatch(kind):
         raise ValueError(f"Not an upload kind: {kind!r}.")
     if not stored_name or not _plain_name(stored_name) or not has_app_context():
         return
-    _track(_DROPPED, kind, stored_name, _root() / kind / stored_name, session)
+    _track(_DROPPED, kind, stored_name, session)
 
 
-def _track(key: str, kind: str, name: str, path: Path, session: Session | None = None) -> None:
+def _track(key: str, kind: str, name: str, session: Session | None = None) -> None:
     if session is None:
         from incubator.extensions import db
 
         session = db.session()
         if not session.in_transaction():
             return  # written outside a transaction: whatever names it is already committed
-    session.info.setdefault(key, []).append(_Pending(kind, name, path, session.get_nested_transaction()))
+    session.info.setdefault(key, []).append(_Pending(kind, name, session.get_nested_transaction()))
 
 
 def _within(owner, boundary) -> bool:
@@ -407,31 +457,56 @@ def _within(owner, boundary) -> bool:
     return False
 
 
-def _unlink(paths: Iterable[Path]) -> None:
-    for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("upload %s could not be deleted: %s (flask uploads prune will try again)", path, exc)
-
-
-def _delete_unreferenced(session: Session, dropped: list[_Pending]) -> None:
-    """After the commit: delete the dropped files that no record names (another record may name the same
-    file; then it stays). Asked on a connection of its own: the session cannot run SQL during this event."""
-    from contextlib import nullcontext
-
-    from incubator.db import reading_only
-
-    by_kind: dict[str, dict[str, Path]] = {}
-    for entry in dropped:
-        by_kind.setdefault(entry.kind, {})[entry.name] = entry.path
-    try:
-        with reading_only() if has_app_context() else nullcontext(), session.get_bind().connect() as connection:
-            still = {kind: referenced_names(kind, connection, set(names)) for kind, names in by_kind.items()}
-    except Exception:  # the files stay; prune removes them later
-        log.exception("uploads: could not check which dropped files are still referenced; none deleted")
+def _remove_outside_the_database(by_kind: dict[str, set[str]], legacy: bool = True) -> None:
+    """Delete files from an object store and from the folder of earlier versions (the database store's rows go
+    with their transaction). A failure is logged: ``flask uploads prune`` removes them later."""
+    if not by_kind or not has_app_context():
         return
-    _unlink(path for kind, names in by_kind.items() for name, path in names.items() if name not in still[kind])
+    target = store()
+    for kind, names in by_kind.items():
+        if not target.transactional:
+            try:
+                target.delete(kind, names)
+            except Exception as exc:  # an unreachable store: the objects stay, prune removes them
+                log.warning("uploads %s/%s could not be deleted from %s: %s (flask uploads prune will try "
+                            "again)", kind, sorted(names), target.label, exc)
+        if legacy:
+            for name in names:
+                path = _legacy_path(kind, name)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as exc:
+                    log.warning("upload %s could not be deleted: %s (flask uploads prune will try again)",
+                                path, exc)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    """Decide, in the transaction itself, which dropped files no record names any more (another record may
+    name the same file; then it stays): the database store's rows are deleted now, with the commit; the rest
+    once it has succeeded."""
+    if session.in_nested_transaction() or not has_app_context():
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the commit's own flush, early: its events record the last drops
+    dropped = session.info.pop(_DROPPED, None)
+    if not dropped:
+        return
+    by_kind: dict[str, set[str]] = {}
+    for entry in dropped:
+        by_kind.setdefault(entry.kind, set()).add(entry.name)
+    connection = session.connection()  # Core: sees every incubator's rows, whatever the request is limited to
+    unreferenced = {}
+    for kind, names in by_kind.items():
+        gone = names - referenced_names(kind, connection, names)
+        if gone:
+            unreferenced[kind] = gone
+    target = store()
+    if target.transactional:
+        for kind, names in unreferenced.items():
+            target.delete(kind, names, connection=connection)
+    if unreferenced:
+        session.info[_UNREFERENCED] = unreferenced
 
 
 @event.listens_for(Session, "after_commit")
@@ -439,16 +514,15 @@ def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint released: the outer transaction may still roll back
     session.info.pop(_CREATED, None)
-    dropped = session.info.pop(_DROPPED, None)
-    if dropped:
-        _delete_unreferenced(session, dropped)
+    session.info.pop(_DROPPED, None)
+    _remove_outside_the_database(session.info.pop(_UNREFERENCED, None) or {})
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _after_soft_rollback(session: Session, previous_transaction) -> None:
-    """Forget the drops the rollback undid, and delete the files written for records it undid. The real
+    """Forget the drops the rollback undid, and delete the objects written for records it undid. The real
     rollback happened at the nearest savepoint or outer transaction enclosing ``previous_transaction``."""
-    if _DROPPED not in session.info and _CREATED not in session.info:
+    if _DROPPED not in session.info and _CREATED not in session.info and _UNREFERENCED not in session.info:
         return
     boundary = previous_transaction
     while boundary.parent is not None and not boundary.nested:
@@ -457,20 +531,27 @@ def _after_soft_rollback(session: Session, previous_transaction) -> None:
     def undone(entry: _Pending) -> bool:
         return boundary.parent is None or _within(entry.owner, boundary)
 
+    if boundary.parent is None:
+        session.info.pop(_UNREFERENCED, None)  # the commit failed: nothing was deleted after all
     _forget(session, undone)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _after_transaction_end(session: Session, transaction) -> None:
     """The outer transaction ended without a commit (a rollback, or a close that rolls back)."""
-    if transaction.parent is None and (_DROPPED in session.info or _CREATED in session.info):
+    if transaction.parent is None and any(key in session.info for key in (_DROPPED, _CREATED, _UNREFERENCED)):
+        session.info.pop(_UNREFERENCED, None)
         _forget(session, lambda entry: True)
 
 
 def _forget(session: Session, undone: Callable[[_Pending], bool]) -> None:
     dropped = [e for e in session.info.pop(_DROPPED, []) if not undone(e)]
     created = session.info.pop(_CREATED, [])
-    _unlink(e.path for e in created if undone(e))
+    gone: dict[str, set[str]] = {}
+    for entry in created:
+        if undone(entry):
+            gone.setdefault(entry.kind, set()).add(entry.name)
+    _remove_outside_the_database(gone, legacy=False)
     created = [e for e in created if not undone(e)]
     if dropped:
         session.info[_DROPPED] = dropped
@@ -480,84 +561,231 @@ def _forget(session: Session, undone: Callable[[_Pending], bool]) -> None:
 
 # ---- flask uploads prune ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Found:
+    """A file of a known kind: in the store, or (``path``) in the folder of earlier versions."""
+
+    kind: str
+    name: str
+    size: int
+    path: Path | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
 @dataclass
 class PruneResult:
-    orphans: list[tuple[Path, int]] = field(default_factory=list)  # (path, size) unreferenced, old enough
-    recent: list[Path] = field(default_factory=list)  # unreferenced but too young to be sure
+    orphans: list[Found] = field(default_factory=list)  # unreferenced, old enough
+    recent: list[Found] = field(default_factory=list)  # unreferenced but too young to be sure
     referenced: int = 0
-    missing: list[str] = field(default_factory=list)  # kind/name a record names, absent from the folder
-    left_alone: list[Path] = field(default_factory=list)  # not a stored upload of a known kind
+    missing: list[str] = field(default_factory=list)  # kind/name a record names, held neither by store nor folder
+    left_alone: list[str] = field(default_factory=list)  # not a stored upload of a known kind
+
+
+def _shown(path: Path) -> str:
+    root = _root()
+    return click.format_filename(path.relative_to(root) if path.is_relative_to(root) else path)
 
 
 def find_orphans(now: float | None = None) -> PruneResult:
-    """Walk ``uploads/``: every file of a registered kind with a stored name's shape that no record names
-    and that is older than the grace period. Nothing else is ever a candidate: other names, other folders,
+    """Every file of a registered kind with a stored name's shape that no record names, in the store and in
+    the folder of earlier versions. The store's list is read before the references: a file and its record
+    committed together are both seen, or neither. A file an object store or the folder holds is a candidate
+    only once older than the grace period (written before its record's transaction committed); the database
+    store's rows commit with their records. Nothing else is ever a candidate: other names, other folders,
     symbolic links are only reported."""
     now = time.time() if now is None else now
     result = PruneResult()
+    target = store()
     root = _root()
     entries = sorted(root.iterdir()) if root.is_dir() else []
     for kind in kinds():
-        names = referenced_names(kind)
-        present = set()
+        found: list[tuple[Found, float]] = []
+        for entry in target.entries(kind):
+            if not STORED_NAME_RE.fullmatch(entry.name):
+                result.left_alone.append(f"{kind}/{entry.name} in {target.label}")
+                continue
+            # The database store's rows commit with their records: no grace period for them.
+            found.append((Found(kind, entry.name, entry.size), 0.0 if target.transactional else entry.written))
         folder = root / kind
         if folder.is_dir() and not folder.is_symlink():
             for path in sorted(folder.iterdir()):
                 if path.is_symlink() or not path.is_file() or not STORED_NAME_RE.fullmatch(path.name):
-                    result.left_alone.append(path)
-                    continue
-                present.add(path.name)
-                if path.name in names:
-                    result.referenced += 1
+                    result.left_alone.append(_shown(path))
                     continue
                 stat = path.stat()
-                if stat.st_mtime > now - PRUNE_GRACE_SECONDS:
-                    result.recent.append(path)
-                else:
-                    result.orphans.append((path, stat.st_size))
-        result.missing += [f"{kind}/{name}" for name in sorted(names - present)]
-    result.left_alone += [p for p in entries if p.name not in _references or p.is_symlink() or not p.is_dir()]
+                found.append((Found(kind, path.name, stat.st_size, path), stat.st_mtime))
+        names = referenced_names(kind)
+        present = set()
+        for item, written in found:
+            present.add(item.name)
+            if item.name in names:
+                result.referenced += 1
+            elif written > now - PRUNE_GRACE_SECONDS:
+                result.recent.append(item)
+            else:
+                result.orphans.append(item)
+        result.missing += [f"{kind}/{name}" for name in sorted(names - present)
+                           if _plain_name(name) and not target.exists(kind, name)
+                           and path_of(kind, name) is None]
+    result.left_alone += [_shown(p) for p in entries
+                          if p.name not in _references or p.is_symlink() or not p.is_dir()]
     result.left_alone.sort()
     return result
+
+
+def _remove(found: Found) -> None:
+    if found.path is not None:
+        found.path.unlink()
+        return
+    target = store()
+    if target.transactional:
+        from incubator.extensions import db
+
+        target.delete(found.kind, [found.name])
+        db.session.commit()
+    else:
+        target.delete(found.kind, [found.name])
+
+
+# ---- flask uploads migrate -------------------------------------------------------------------------------
+
+@dataclass
+class MigrateResult:
+    moved: list[Found] = field(default_factory=list)
+    already: list[Found] = field(default_factory=list)  # the store held the same bytes: the folder's copy removed
+    conflicting: list[Found] = field(default_factory=list)  # the store holds other bytes under that name: left
+    unmatched: list[Found] = field(default_factory=list)  # no record names it: left (prune removes it)
+    left_alone: list[str] = field(default_factory=list)  # not a file of a known kind
+    failed: list[tuple[Found, str]] = field(default_factory=list)
+
+
+def migrate_folder(dry_run: bool = False, echo: Callable[[str], None] = lambda line: None) -> MigrateResult:
+    """Move the files a record names from ``<instance>/uploads/<kind>/`` into the store, one at a time: written
+    (and committed) in the store, then removed from the folder. Run twice, the second run finds nothing to do;
+    interrupted, it goes on where it stopped. Files no record names, and anything that is not a stored file of
+    a known kind, stay where they are."""
+    from incubator.db import write_lock
+    from incubator.extensions import db
+
+    result = MigrateResult()
+    target = store()
+    root = _root()
+    if not root.is_dir():
+        return result
+    for path in sorted(root.iterdir()):
+        if path.name not in _references or path.is_symlink() or not path.is_dir():
+            result.left_alone.append(_shown(path))
+    for kind in kinds():
+        folder = root / kind
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        files = []
+        for path in sorted(folder.iterdir()):
+            if path.is_symlink() or not path.is_file() or not _plain_name(path.name) \
+                    or len(path.name) > STORED_NAME_LIMIT:
+                result.left_alone.append(_shown(path))
+            else:
+                files.append(path)
+        names = referenced_names(kind, among={p.name for p in files})
+        db.session.rollback()
+        for path in files:
+            item = Found(kind, path.name, path.stat().st_size, path)
+            if path.name not in names:
+                result.unmatched.append(item)
+                continue
+            data = path.read_bytes()
+            try:
+                held = target.get(kind, path.name)
+                if held is not None:
+                    (result.already if held == data else result.conflicting).append(item)
+                    if held == data and not dry_run:
+                        path.unlink()
+                    db.session.rollback()
+                    continue
+                if not dry_run:
+                    with write_lock():
+                        target.put(kind, path.name, data, media_type(path.name))
+                        db.session.commit()
+                    path.unlink()
+                result.moved.append(item)
+                echo(f"  {'would move' if dry_run else 'moved'} {item} ({item.size:,} bytes)")
+            except Exception as exc:  # one file's failure leaves it in the folder; the others go on
+                db.session.rollback()
+                result.failed.append((item, str(exc)))
+        if not dry_run and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return result
+
+
+STORED_NAME_LIMIT = 100  # the width of stored_files.name
 
 
 def register(app) -> None:
     @app.cli.group("uploads")
     def uploads_group() -> None:
-        """Uploaded files under the instance folder."""
+        """Uploaded files: their store, and the folder of earlier versions."""
 
     @uploads_group.command("prune")
     @click.option("--dry-run", is_flag=True, help="List the orphaned files without removing them.")
     def prune_command(dry_run: bool) -> None:
         """Remove uploaded files that no record refers to (left by earlier versions)."""
+        target = store()
         root = _root()
         result = find_orphans()
-        shown = lambda path: click.format_filename(path.relative_to(root))  # noqa: E731
         verb = "would remove" if dry_run else "removed"
         removed, size = 0, 0
-        for path, length in result.orphans:
+        for item in result.orphans:
+            where = f"the folder {click.format_filename(root)}" if item.path is not None else target.label
             if not dry_run:
                 try:
-                    path.unlink()
-                except OSError as exc:
-                    click.echo(f"  could not remove {shown(path)}: {exc.strerror or exc}", err=True)
+                    _remove(item)
+                except Exception as exc:
+                    click.echo(f"  could not remove {item} from {where}: {getattr(exc, 'strerror', None) or exc}",
+                               err=True)
                     continue
-            removed, size = removed + 1, size + length
-            click.echo(f"  {verb} {shown(path)} ({length:,} bytes)")
-        for path in result.recent:
-            click.echo(f"  kept {shown(path)}: written less than {PRUNE_GRACE_SECONDS // 60} minutes ago, its "
+            removed, size = removed + 1, size + item.size
+            click.echo(f"  {verb} {item} ({item.size:,} bytes) from {where}")
+        for item in result.recent:
+            click.echo(f"  kept {item}: written less than {PRUNE_GRACE_SECONDS // 60} minutes ago, its "
                        "record may not be saved yet")
-        for path in result.left_alone:
-            click.echo(f"  left alone {shown(path)}: not a file this application stores")
+        for shown in result.left_alone:
+            click.echo(f"  left alone {shown}: not a file this application stores")
         for name in result.missing:
-            click.echo(f"  missing {name}: a record refers to it, but the file is not in {root}")
-        if not root.is_dir():
-            click.echo(f"No uploads folder at {click.format_filename(root)}: nothing to prune.")
+            click.echo(f"  missing {name}: a record refers to it, but neither {target.label} nor {root} holds it")
+        if not (removed or result.recent or result.referenced or result.left_alone or result.missing):
+            click.echo(f"No uploaded files in {target.label} or {click.format_filename(root)}: nothing to prune.")
             return
         summary = f"{removed} orphaned file(s), {size:,} bytes"
         if dry_run:
-            click.echo(f"Dry run in {click.format_filename(root)}: {summary} would be removed "
-                       f"({result.referenced} file(s) in use). Run without --dry-run to remove them.")
+            click.echo(f"Dry run: {summary} would be removed ({result.referenced} file(s) in use). "
+                       "Run without --dry-run to remove them.")
         else:
-            click.echo(f"{summary} removed from {click.format_filename(root)} "
-                       f"({result.referenced} file(s) in use).")
+            click.echo(f"{summary} removed ({result.referenced} file(s) in use).")
+
+    @uploads_group.command("migrate")
+    @click.option("--dry-run", is_flag=True, help="List the files that would be moved, moving nothing.")
+    def migrate_command(dry_run: bool) -> None:
+        """Move the files of an earlier version from the instance's uploads/ folder into the store."""
+        target = store()
+        root = _root()
+        result = migrate_folder(dry_run, echo=click.echo)
+        for item in result.already:
+            click.echo(f"  {item}: already in {target.label}"
+                       + ("" if dry_run else ", removed from the folder"))
+        for item in result.conflicting:
+            click.echo(f"  left {item}: {target.label} holds a different file under this name", err=True)
+        for item in result.unmatched:
+            click.echo(f"  left {item}: no record refers to it (flask uploads prune removes it)")
+        for shown in result.left_alone:
+            click.echo(f"  left alone {shown}: not a file this application stores")
+        for item, why in result.failed:
+            click.echo(f"  could not move {item}: {why}", err=True)
+        size = sum(item.size for item in result.moved)
+        verb = "would be moved" if dry_run else "moved"
+        click.echo(f"{len(result.moved)} file(s), {size:,} bytes, {verb} from {click.format_filename(root)} "
+                   f"into {target.label}; {len(result.unmatched) + len(result.conflicting) + len(result.failed)} "
+                   "left in the folder.")
+        if result.failed:
+            raise SystemExit(1)

@@ -138,16 +138,16 @@ def test_staff_approve_or_refuse_with_a_reason_and_the_founder_is_told(founder, 
     db.session.refresh(request)
     assert request.status is MembershipStatus.REJECTED  # decided once
     # A founder refused may ask again, with a certificate; the request waits for staff once more, and the
-    # certificate it replaces is deleted from disk.
-    from incubator.uploads import path_of
+    # certificate it replaces is deleted from the store.
+    from incubator.uploads import exists
 
     first = request.certificate_file
-    assert path_of("certificates", first) is not None
+    assert exists("certificates", first)
     assert _claim(client, company.tax_code, certificate=blank_pdf()).status_code == 302
     db.session.refresh(request)
     assert request.status is MembershipStatus.PENDING and request.decision_reason is None
     assert request.certificate_file != first
-    assert path_of("certificates", first) is None and path_of("certificates", request.certificate_file)
+    assert not exists("certificates", first) and exists("certificates", request.certificate_file)
 
 
 def test_approved_the_founder_holds_the_file(founder, make, login_as, db):

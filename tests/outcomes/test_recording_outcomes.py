@@ -58,21 +58,24 @@ def test_the_same_decision_on_the_same_day_is_refused(make, db):
 
 
 def test_a_refused_outcome_leaves_no_file_behind(staff, make, app, db):
-    from pathlib import Path
-
     from incubator.outcomes.services import record_outcome
 
     company = make.company()
     record_outcome(company, decision=Decision.GRADUATED, decided_on=date(2025, 6, 30))
     db.session.commit()
-    folder = Path(app.instance_path) / "uploads" / "evidence"
-    before = set(folder.glob("*.pdf")) if folder.exists() else set()
+    from incubator import uploads
+
+    def stored():
+        db.session.commit()
+        return {entry.name for entry in uploads.store().entries("evidence")}
+
+    before = stored()
     url = f"/register/{company.id}/outcomes/new"
     response = post_form(staff, url, {"decision": "graduated", "decided_on": "2025-06-30",
                                       "evidence_pdf": (io.BytesIO(blank_pdf()), "trung.pdf")},
                          token_from=url, content_type="multipart/form-data")
     assert response.status_code == 400
-    assert (set(folder.glob("*.pdf")) if folder.exists() else set()) == before
+    assert stored() == before
 
 
 def test_an_attached_pdf_can_be_removed(staff, make, db):

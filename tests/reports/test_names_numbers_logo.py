@@ -268,9 +268,9 @@ def test_an_administrator_uploads_the_logo_and_the_report_prints_it(network, mak
     hl = db.session.get(Incubator, hl.id)
     assert hl.logo and hl.logo.endswith(".png") and hl.report_number_suffix == "BC-VƯHL"
     assert hl.version_id == 2
-    from pathlib import Path
+    from incubator import uploads
 
-    assert (Path(app.instance_path) / "uploads" / "logos" / hl.logo).is_file()
+    assert uploads.read_image("logos", hl.logo)[1] == "image/png"
     audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "incubator.update"))
     assert audit.object_id == str(hl.id) and "logo" in audit.details["changed"]
     served = client.get(f"/admin/incubators/{hl.id}/logo")

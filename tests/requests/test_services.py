@@ -389,16 +389,15 @@ def _pdf(name: str = "to-khai.pdf"):
 
 
 def test_attachments_are_stored_when_filing_and_when_adding_information(world, db, app):
-    from pathlib import Path
-
     request = _file(world, attachments=[_pdf("de-nghi.pdf")])
     services.ask_information(request, actor=world["staff"], question="Bổ sung tờ khai", today=date(2026, 3, 3))
     services.add_information(request, actor=world["founder"], text="Đính kèm", attachments=[_pdf()],
                              today=date(2026, 3, 4))
     db.session.commit()
     assert [a.original_name for a in request.attachments] == ["de-nghi.pdf", "to-khai.pdf"]
-    folder = Path(app.instance_path) / "uploads" / services.UPLOAD_KIND
-    assert all((folder / a.stored_name).is_file() for a in request.attachments)
+    from incubator import uploads
+
+    assert request.attachments and all(uploads.exists(services.UPLOAD_KIND, a.stored_name) for a in request.attachments)
     too_many = [_pdf() for _ in range(services.MAX_ATTACHMENTS)]
     services.ask_information(request, actor=world["staff"], question="Thêm", today=date(2026, 3, 5))
     db.session.commit()
@@ -407,7 +406,7 @@ def test_attachments_are_stored_when_filing_and_when_adding_information(world, d
                                  today=date(2026, 3, 5))
     assert refused.value.field == "attachments"
     db.session.rollback()
-    assert not any((folder / pdf.stored_name).exists() for pdf in too_many)
+    assert not any(uploads.exists(services.UPLOAD_KIND, pdf.stored_name) for pdf in too_many)
 
 
 def test_who_may_read_and_handle_a_request(world, db, make):
