@@ -472,3 +472,18 @@ def test_a_report_finalised_before_the_third_target_still_renders(make, db, logi
 
     text = _pdf_text(render_pdf(report, old, "en"), tmp_path)
     assert "Incubated IT startups among the IT businesses" in text and "CMMI or ISO/IEC" not in text
+
+
+def test_the_citys_report_sets_each_incubators_share_beside_the_citys(login_as, network, tmp_path):
+    client, _user = login_as(Role.OFFICIAL, locale="en")
+    page = client.get("/reports/city?year=2025&part=year").get_data(as_text=True)
+    table = page.split('id="city-targets"', 1)[1].split("</table>", 1)[0]
+    assert "IT businesses holding CMMI or ISO/IEC certificates" in table
+    cells = re.findall(r'<td class="text-end[^"]*">([^<]*)</td>', table.split("CMMI or ISO/IEC certificates", 1)[1])
+    # HN2: A and C of 2; VUHN: A of A and B; the city: A (in both, once) and C of 3.
+    assert cells[:3] == ["2 / 2 = 100.0\xa0%", "1 / 2 = 50.0\xa0%", "2 / 3 = 66.7\xa0%"]
+    pdf = client.get("/reports/city.pdf?year=2025&part=year&lang=en").data
+    text = _pdf_text(pdf, tmp_path)
+    assert re.search(r"2 / 2 = 100\.0 % 1 / 2 = 50\.0 % 2 / 3 = 66\.7 %", text)
+    assert re.search(r"Threshold 5 ?% 5 ?% 5 ?% Met Yes Yes Yes", text)
+    assert re.search(r"IT businesses holding CMMI or ISO/ ?IEC certificates", _pdf_text(pdf, tmp_path, layout=False))
