@@ -307,6 +307,29 @@ MATRIX = {
     ("POST", "certificates.new_standard", None): only(STAFF, ok=400),
     ("GET", "certificates.edit_standard", "standard_id"): only(STAFF),
     ("POST", "certificates.edit_standard", "standard_id"): only(STAFF, ok=400),
+    # The yearly survey (issue 22): staff of its incubator prepare, open and close it and read the answers;
+    # officials read; the founders of an invited business answer (the matrix's founder holds none: not found).
+    # The fixture's survey is being prepared (a founder's pages of it are not found), its deadline past (opening
+    # it is refused with a message, back to its page).
+    ("GET", "surveys.index", None): only(READ_TARGETS),
+    ("GET", "surveys.new", None): only(STAFF),
+    ("POST", "surveys.new", None): only(STAFF, ok=400),
+    ("GET", "surveys.show", "survey_id"): row(LOGIN, 404, staff=200, admin=200, official=200),
+    ("GET", "surveys.edit", "survey_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "surveys.edit", "survey_id"): row(LOGIN, 404, staff=400, admin=400),
+    ("POST", "surveys.add_question", "survey_id"): row(LOGIN, 404, staff=400, admin=400),
+    ("GET", "surveys.edit_question", "question_id=survey_question_id"): row(LOGIN, 404, staff=200, admin=200),
+    ("POST", "surveys.edit_question", "question_id=survey_question_id"): row(LOGIN, 404, staff=400, admin=400),
+    ("POST", "surveys.move_question", "question_id=survey_question_id"): row(LOGIN, 404, staff=400, admin=400),
+    ("POST", "surveys.open_survey", "survey_id"): row(LOGIN, 404, staff=303, admin=303),
+    ("POST", "surveys.invite", "survey_id"): row(LOGIN, 404, staff=303, admin=303),  # not open
+    ("POST", "surveys.close", "survey_id"): row(LOGIN, 404, staff=303, admin=303),  # not open
+    ("GET", "surveys.answer", "response_id=survey_response_id"): row(LOGIN, 404),
+    ("POST", "surveys.answer", "response_id=survey_response_id"): row(LOGIN, 404),
+    ("GET", "surveys.submit", "response_id=survey_response_id"): row(LOGIN, 404),
+    ("POST", "surveys.submit", "response_id=survey_response_id"): row(LOGIN, 404),
+    ("GET", "surveys.response", "response_id=survey_response_id"): row(LOGIN, 404),
+    ("POST", "surveys.reopen", "response_id=survey_response_id"): row(LOGIN, 404, staff=400, admin=400),
     # Periodic reports (issue 9): staff write them; officials read the finalised ones.
     ("GET", "reports.index", None): only(READ_TARGETS),
     ("POST", "reports.new", None): only(STAFF, ok=400),  # nothing chosen: the list and the form again
@@ -370,6 +393,7 @@ MATRIX = {
     ("GET", "requests.answers", None): row(200, 200),
     ("GET", "requests.feed", None): row(200, 200),
     # Last, as they change what the rows above read.
+    ("POST", "surveys.remove_question", "question_id=survey_question_id"): row(LOGIN, 404, staff=302, admin=302),
     ("POST", "requests.remove_day", "day_id"): only(STAFF, ok=302),
     ("POST", "mentoring.end_assignment", "assignment_id=mentor_assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.withdraw_assignment", "assignment_id"): only(STAFF, ok=302),
@@ -447,6 +471,7 @@ def _objects(make):
     cohort_ids["conference_id"] = _conference(make, cohort_ids["request_id"])
     cohort_ids.update(_certificate_objects(make, residency))
     cohort_ids.update(_survey_objects(make, residency))
+    cohort_ids["survey_question_id"] = _survey_question(make, cohort_ids["survey_id"])
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "tax_code": residency.company.tax_code,
@@ -491,6 +516,15 @@ def _survey_objects(make, residency) -> dict:
     response = make._save(SurveyResponse(survey=survey, company_id=residency.company_id,
                                          residency_kind=residency.kind))
     return {"survey_id": survey.id, "survey_response_id": response.id}
+
+
+def _survey_question(make, survey_id) -> int:
+    """A question staff added to the survey (not a default one: it may be removed while the survey is prepared)."""
+    from incubator.applications.enums import QuestionKind
+    from incubator.surveys.models import SurveyQuestion
+
+    return make._save(SurveyQuestion(survey_id=survey_id, position=1, kind=QuestionKind.TEXT,
+                                     label_vi="Trang web", label_en="Website")).id
 
 
 def _certificate_objects(make, residency) -> dict:
@@ -579,7 +613,7 @@ IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "
                    "entry_id", "assignment_id", "reason_id", "cohort_id", "member_id", "service_id",
                    "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
                    "outcome_id", "agreement_id", "name_id", "incubator_id", "request_id", "attachment_id",
-                   "conference_id", "survey_id", "survey_response_id"}
+                   "conference_id", "survey_id", "survey_response_id", "survey_question_id"}
 
 
 def _names_objects_of_an_incubator(params) -> bool:
