@@ -439,6 +439,11 @@ def _chunks(items: list[tuple[Certificate, str]], prefix: str) -> list[list[tupl
     return chunks
 
 
+def _digest_subject(count: int) -> str:
+    return ngettext("%(num)d certificate expires within 60 days", "%(num)d certificates expire within 60 days",
+                    count)
+
+
 def send_expiry_reminders(today: date) -> int:
     """E-mail each incubator's staff a digest of the certificates that count and expire within 60 days, of the
     businesses with a residency active there today: each certificate once per threshold (60, 30, 7 days left)
@@ -471,8 +476,7 @@ def send_expiry_reminders(today: date) -> int:
             for chunk in _chunks(fresh, prefix):
                 listed = [c for c, _item_text in chunk]
                 key = prefix + ",".join(item for _c, item in chunk)
-                subject = partial(ngettext, "%(num)d certificate expires within 60 days",
-                                  "%(num)d certificates expire within 60 days", len(listed))
+                subject = partial(_digest_subject, len(listed))
                 if send_to(person, "certificates_expiring", subject, event=key, certificates=listed,
                            incubator=incubator, link=external_url("certificates.expiring")) is not None:
                     queued += 1
