@@ -83,6 +83,13 @@ SOURCES = {
     "requests.remove_day": ("requests.lists", {}),
     # Dialogue conferences: the staff's actions on the page of a conference begun and not yet held.
     "dialogue.act": ("dialogue.show", {}),
+    # The yearly survey: the questions' editor and the opening on the page of a survey being prepared, the
+    # closing on the page of the open one.
+    "surveys.add_question": ("surveys.show", {}),
+    "surveys.move_question": ("surveys.show", {}),
+    "surveys.remove_question": ("surveys.show", {}),
+    "surveys.open_survey": ("surveys.show", {}),
+    "surveys.close": ("surveys.show", {"survey_id": "open_survey_id"}),
     # Certificates: staff delete a mistaken one from its edit page, verify or refuse a submission on its review.
     "certificates.delete": ("certificates.edit", {}),
     "certificates.verify": ("certificates.review", {}),
@@ -105,6 +112,9 @@ ROLES = {
     "dialogue.show": "staff",  # a conference is its incubator's staff's (a founder's 404 is not "another's")
     "dialogue.edit": "staff",
     "dialogue.act": "staff",
+    # A survey is its incubator's staff's (a founder's 404 is not "another's"); its response is the owner's.
+    **{f"surveys.{name}": "staff" for name in ("show", "edit", "add_question", "edit_question", "move_question",
+                                                "remove_question", "open_survey", "invite", "close", "reopen")},
 }
 
 # POST routes that no page shows as a form: (fields taken from another route's form, or listed; reason).
@@ -125,6 +135,10 @@ EXPLICIT = {
                            "ends_on": [""], "note": [""]}, "its form shows only for another incubator's business"),
     "partners.take_in": ({"programme": [""], "starts_on": ["2025-01-01"], "ends_on": [""]},
                          "its form shows only for another incubator's partner found by the new partner form"),
+    "surveys.invite": ({}, "the button shows only when a business got a residency since the survey opened"),
+    "surveys.submit": ({}, "the button shows only once every required question is answered; the world's are not"),
+    "surveys.reopen": ({"reason": ["", "Doanh thu ghi nhầm đơn vị"]},
+                       "the form shows only on submitted answers; the world's are not submitted"),
 }
 
 # Tables a refused request may still write: failed logins are counted, and sessions live in the database.
@@ -425,6 +439,7 @@ class World:
         conflict = make.assignment(make.stage_entry(stage), self.reviewer, status=AssignmentStatus.ASSIGNED)
         reason = make.rejection_reason()
         request_ids = self._requests(make, company)
+        request_ids.update(self._surveys(make, company))
         self.objects = {
             **request_ids,
             "stage_id": stage.id, "next_stage_id": next_stage.id, "criterion_id": stage.criteria[0].id,
@@ -494,6 +509,27 @@ class World:
         return {"request_id": first.id, "asked_request_id": asked.id, "answered_request_id": answered.id,
                 "attachment_id": attachment.id, "category_id": category.id, "body_id": body.id, "day_id": day.id,
                 "conference_id": conference.id}
+
+    def _surveys(self, make, company) -> dict:
+        """A survey of next year being prepared (with a question staff added), and this year's survey open, the
+        owner's business invited (its response not answered yet)."""
+        from incubator.applications.enums import QuestionKind
+        from incubator.i18n import local_today
+        from incubator.surveys import services as surveys
+
+        staff, today = make.user(Role.STAFF), local_today()
+        draft = surveys.create_survey(actor=staff, year=today.year + 1, title_vi="Khảo sát năm sau",
+                                      title_en="Next year's survey", opens_on=date(today.year + 1, 1, 10),
+                                      deadline=date(today.year + 1, 3, 31))
+        question = surveys.add_question(draft, actor=staff, kind=QuestionKind.TEXT, label_vi="Trang web",
+                                        label_en="Website")
+        current = surveys.create_survey(actor=staff, year=today.year, title_vi="Khảo sát năm nay",
+                                        title_en="This year's survey", opens_on=today,
+                                        deadline=today + timedelta(days=30))
+        responses = surveys.open_survey(current, actor=staff, today=today)
+        _db.session.commit()
+        return {"survey_id": draft.id, "survey_question_id": question.id, "open_survey_id": current.id,
+                "survey_response_id": next(r.id for r in responses if r.company_id == company.id)}
 
     def client(self, role: str):
         if role not in self.clients:
