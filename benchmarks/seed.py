@@ -12,6 +12,12 @@ many rounds, stages, cohorts, partners and reviewers, each ten times as full (a 
 a stage ranking about 350, a cohort of 80 startups, a partner with 60 mentors and 5,000 sessions). Every
 table grows 100 times, and every page's own object 10 times: an incubator a hundred times busier.
 
+``seed(scale, today, incubators)`` with several incubators (1000× is ten incubators of 100×): the default
+one (VUHN) and HN2, HN3 … made by ``organisation.services.create``, each given the data of ``scale``; the
+administrator and the Department's official once, every other account (canbo@hn2.vuonuom.example …) and row
+in its incubator. Every table's rows are written in chunks with executemany and let go incubator by
+incubator, so that ten incubators of 100× need no more memory than one.
+
 Every name, tax code and address is made up. Nothing here goes through the services (that would take hours
 at scale 100); the rows are those the services would write.
 """
@@ -28,7 +34,7 @@ import sqlalchemy as sa
 from incubator import models as m
 from incubator.applications.eligibility import SectorKind
 from incubator.applications.enums import ApplicationStatus, QuestionKind
-from incubator.auth.enums import Role
+from incubator.auth.enums import ROLES_IN_AN_INCUBATOR, Role
 from incubator.cohorts.enums import MemberStatus, ProductStatus, ReportStatus, Rhythm, ServiceKind
 from incubator.cohorts.periods import periods
 from incubator.companies.enums import MembershipStatus, ResidencyKind
@@ -45,6 +51,7 @@ from incubator.text import fold, vietnamese_sort_key
 
 PASSWORD = "Vuon-uom-benchmark-2026"  # noqa: S105 (invented accounts of a throw-away database)
 STAFF_EMAIL = "canbo@vuonuom.example"
+OFFICIAL_EMAIL = "sotttt@vuonuom.example"
 HANOI = timedelta(hours=7)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
@@ -92,15 +99,20 @@ def add_months(day: date, months: int) -> date:
 
 
 class Seeder:
-    def __init__(self, scale: int, today: date, password_hash: str):
+    def __init__(self, scale: int, today: date, password_hash: str, *, incubator_id: int | None = None,
+                 number: int = 0, code: str = "VU", ids: dict[str, int] | None = None):
         self.scale = scale
+        # The incubator whose rows these are (every scoped table's ``incubator_id``), its place among those
+        # seeded (0: the first, which keeps today's names and accounts) and its code (application references).
+        self.incubator_id, self.number, self.code = incubator_id, number, code
         self.containers, self.fill = split_scale(scale)
         self.today = today
         self.now = datetime.now(UTC)
         self.rng = random.Random(2026)  # noqa: S311 (invented data, not secrets)
         self.password_hash = password_hash
         self.rows: dict[str, list[dict]] = defaultdict(list)
-        self.ids: dict[str, int] = defaultdict(int)
+        # The last id of each table, shared by the incubators seeded into one database.
+        self.ids: dict[str, int] = ids if ids is not None else defaultdict(int)
         # The first quarter of the 12 the dashboard shows (its last day is the first point).
         q_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
         self.start = add_months(q_start, -3 * 12)
@@ -136,7 +148,8 @@ class Seeder:
                        partner_id=partner_id, created_at=created, updated_at=None, last_login_at=None,
                        password_changed_at=created, version_id=1)
         for role in roles:
-            self.rows["user_roles"].append({"user_id": uid, "role": role, "granted_at": created})
+            self.rows["user_roles"].append({"user_id": uid, "role": role, "granted_at": created, "incubator_id":
+                                            self.incubator_id if role in ROLES_IN_AN_INCUBATOR else None})
         return uid
 
     # ---- the data -----------------------------------------------------------------------------------------
@@ -152,12 +165,17 @@ class Seeder:
         self.funding()
 
     def people(self) -> None:
-        self.admin = self.user("quantri@vuonuom.example", "Trần Quang Huy", Role.ADMIN)
-        self.staff = [self.user(STAFF_EMAIL, "Nguyễn Thị Thu Hà", Role.STAFF)]
+        # The administrator and the Department's official read the whole network: the first incubator's seeding
+        # makes them. Another incubator's accounts carry its number (canbo@hn2.vuonuom.example …).
+        here = "" if self.number == 0 else f"{self.code.lower()}."
+        if self.number == 0:
+            self.admin = self.user("quantri@vuonuom.example", "Trần Quang Huy", Role.ADMIN)
+        self.staff = [self.user(f"canbo@{here}vuonuom.example", "Nguyễn Thị Thu Hà", Role.STAFF)]
         for i in range(2):
-            self.staff.append(self.user(f"canbo{i + 2}@vuonuom.example", self.person(), Role.STAFF))
-        self.user("sotttt@vuonuom.example", "Hoàng Thị Lan", Role.OFFICIAL)
-        self.reviewers = [self.user(f"chuyengia{i + 1}@chuyengia.example", self.person(), Role.REVIEWER)
+            self.staff.append(self.user(f"canbo{i + 2}@{here}vuonuom.example", self.person(), Role.STAFF))
+        if self.number == 0:
+            self.user(OFFICIAL_EMAIL, "Hoàng Thị Lan", Role.OFFICIAL)
+        self.reviewers = [self.user(f"chuyengia{i + 1}@{here}chuyengia.example", self.person(), Role.REVIEWER)
                           for i in range(10 * self.containers)]
 
     def partners(self) -> None:
@@ -167,7 +185,7 @@ class Seeder:
                       ("Chương trình phối hợp phát triển vườn ươm giai đoạn 2026–2027", date(2026, 1, 1),
                        date(2027, 12, 31))]
         for g in range(self.containers):
-            if g == 0:
+            if g == 0 and self.number == 0:
                 trio = [("Hiệp hội Phần mềm và Dịch vụ CNTT Việt Nam", "VINASA", PartnerKind.ASSOCIATION),
                         ("Công ty Cổ phần MISA", "MISA", PartnerKind.SOFTWARE_COMPANY),
                         ("Công ty Quản lý quỹ Weangles", "Weangles", PartnerKind.FUND_MANAGER)]
@@ -176,6 +194,8 @@ class Seeder:
                 trio = [(f"Hiệp hội Doanh nghiệp Số {b1} ({g})", None, PartnerKind.ASSOCIATION),
                         (f"Công ty Cổ phần Phần mềm {b2} ({g})", None, PartnerKind.SOFTWARE_COMPANY),
                         (f"Công ty Quản lý quỹ {b3} Capital ({g})", None, PartnerKind.FUND_MANAGER)]
+                if self.number:
+                    trio = [(f"{name} – {self.code}", short, kind) for name, short, kind in trio]
             for name, short, kind in trio:
                 number = self.ids["partners"] + 1
                 pid = self.add("partners", kind=kind, name=name, short_name=short,
@@ -222,7 +242,8 @@ class Seeder:
             trade = self.rng.choice(TRADES if is_it else NON_IT_TRADES)
             name = f"{self.rng.choice(FORMS)} {trade} {self.brand()}"
             created = local_instant(self.start - timedelta(days=30))
-            cid = self.add("companies", tax_code=tax_code(i + 1), tax_code_note=None, name=name, name_folded=fold(name),
+            cid = self.add("companies", tax_code=tax_code(self.ids["companies"] + 1), tax_code_note=None, name=name,
+                           name_folded=fold(name),
                            name_sort=vietnamese_sort_key(name), is_it=is_it,
                            founded_on=date(self.rng.randint(2012, 2025), self.rng.randint(1, 12),
                                            self.rng.randint(1, 28)),
@@ -235,10 +256,8 @@ class Seeder:
             self.is_it[cid] = is_it
             founder = self.user(f"sanglap{cid}@khoinghiep.example", self.person(), Role.FOUNDER)
             self.founder_of[cid] = founder
-            self.rows["company_members"].append({
-                "id": len(self.rows["company_members"]) + 1, "company_id": cid, "user_id": founder,
-                "status": MembershipStatus.APPROVED, "position": "Giám đốc", "created_at": created,
-                "decided_at": created, "decided_by_id": self.staff[0]})
+            self.add("company_members", company_id=cid, user_id=founder, status=MembershipStatus.APPROVED,
+                     position="Giám đốc", created_at=created, decided_at=created, decided_by_id=self.staff[0])
             if slot < 12:
                 self.startups.append(cid)
             elif slot in (12, 14, 13, 17):
@@ -256,7 +275,8 @@ class Seeder:
         count = 5 * self.containers
         per_round = self.n(40)
         span = (self.today - self.start).days - 60
-        reasons = list(db.session.scalars(sa.select(m.RejectionReason.id))) or [None]
+        reasons = list(db.session.scalars(sa.select(m.RejectionReason.id).where(
+            m.RejectionReason.incubator_id == self.incubator_id))) or [None]
         per_year: dict[int, int] = defaultdict(int)
         companies = self.company_ids
         self.round_ids, self.accepted_in_round = [], defaultdict(list)
@@ -323,7 +343,7 @@ class Seeder:
                 product = f"{self.rng.choice(PRODUCTS)} {self.brand()}"
                 aid = self.add("applications", round_id=rid, company_id=cid, created_by_id=self.founder_of[cid],
                                status=status,
-                               reference=(f"VU-{opens.year}-{per_year[opens.year]:04d}" if submitted else None),
+                               reference=f"{self.code}-{opens.year}-{per_year[opens.year]:04d}" if submitted else None,
                                answers={str(q_product): product,
                                         str(q_problem): "Giúp người dân và doanh nghiệp Hà Nội tiết kiệm thời gian "
                                                         "làm thủ tục; khách hàng là các phường và hộ kinh doanh.",
@@ -372,9 +392,8 @@ class Seeder:
                     for criterion in criteria:
                         values[criterion] = value = min(5, max(1, round(1 + 4 * quality + bias
                                                                         + self.rng.uniform(-1, 1))))
-                        self.rows["review_scores"].append({
-                            "id": len(self.rows["review_scores"]) + 1, "review_id": review,
-                            "criterion_id": criterion, "value": value, "comment": None})
+                        self.add("review_scores", review_id=review, criterion_id=criterion, value=value,
+                                 comment=None)
                     self.rows["reviews"][-1]["weighted_total"] = (
                         ranking.weighted_total(values, [ranking.CriterionScale(c, rubric["weight"], 1, 5)
                                                         for c, rubric in zip(criteria, DEFAULT_RUBRIC, strict=True)])
@@ -394,7 +413,8 @@ class Seeder:
             if starts > self.today:
                 starts = date(year - 1, starts.month, 1)
             ends = add_months(starts, 12) - timedelta(days=1)
-            name = f"Khóa ươm tạo {year}" + (f" – nhóm {k // 3 + 1}" if self.containers > 1 else "")
+            name = (f"Khóa ươm tạo {year}" + (f" – nhóm {k // 3 + 1}" if self.containers > 1 else "")
+                    + (f" – {self.code}" if self.number else ""))
             round_id = self.round_ids[k] if k < len(self.round_ids) else None
             cohort = self.add("cohorts", name=name, starts_on=starts, ends_on=ends, owner_id=self.staff[k % 3],
                               round_id=round_id, rhythm=Rhythm.MONTHLY, mentoring_allowance_hours=20,
@@ -543,6 +563,8 @@ class Seeder:
              "service_deliveries", "service_recipients", "fund_consents", "fund_pipeline"]
 
     def write(self, chunk: int = 5000) -> dict[str, int]:
+        """Write the rows built, in bulk (executemany by chunks), every scoped table's rows in this seeder's
+        incubator; the rows are then let go (ten incubators of 100× are not held in memory at once)."""
         metadata = db.Model.metadata
         missing = set(self.rows) - set(self.ORDER)
         assert not missing, missing
@@ -552,6 +574,9 @@ class Seeder:
             if not rows:
                 continue
             table = metadata.tables[name]
+            if "incubator_id" in table.c and name != "user_roles":
+                for row in rows:
+                    row["incubator_id"] = self.incubator_id
             for i in range(0, len(rows), chunk):
                 db.session.execute(sa.insert(table), rows[i:i + chunk])
             counts[name] = len(rows)
@@ -561,15 +586,36 @@ class Seeder:
                     db.session.execute(sa.text(
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"))  # noqa: S608
         db.session.commit()
+        self.rows.clear()
         return counts
 
 
-def seed(scale: int, today: date) -> tuple[dict, dict]:
-    """Fill the (fresh, migrated) database of the current app. Returns (the ids of the objects whose pages are
-    timed, the number of rows per table)."""
+def seed(scale: int, today: date, incubators: int = 1) -> tuple[dict, dict]:
+    """Fill the (fresh, migrated) database of the current app: ``incubators`` incubators (the default one, VUHN,
+    then HN2, HN3 … made by ``organisation.services.create``, as an administrator would), each with the data of
+    ``scale``. Returns (the ids of the objects whose pages are timed, all in the first incubator; the number of
+    rows per table, all incubators together)."""
     from incubator import security
+    from incubator.organisation import services as organisation
+    from incubator.organisation.models import Incubator
 
-    seeder = Seeder(scale, today, security.hash_password(PASSWORD))
-    seeder.build()
-    counts = seeder.write()
-    return seeder.bench, counts
+    password_hash = security.hash_password(PASSWORD)
+    organisation.ensure_default()
+    places = [db.session.scalar(sa.select(Incubator).order_by(Incubator.id).limit(1))]
+    for k in range(2, incubators + 1):
+        places.append(organisation.create(f"HN{k}", f"Vườn ươm doanh nghiệp CNTT Hà Nội số {k}",
+                                          f"Hà Nội ICT business incubator no. {k}"))
+    db.session.commit()
+    place_ids = [(place.id, place.code) for place in places]
+    ids: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    bench: dict = {}
+    for number, (incubator_id, code) in enumerate(place_ids):
+        seeder = Seeder(scale, today, password_hash, incubator_id=incubator_id, number=number,
+                        code="VU" if number == 0 else code, ids=ids)
+        seeder.build()
+        for table, n in seeder.write().items():
+            counts[table] += n
+        if number == 0:
+            bench = seeder.bench
+    return bench, dict(counts)
