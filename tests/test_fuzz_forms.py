@@ -139,6 +139,9 @@ EXPLICIT = {
     "surveys.submit": ({}, "the button shows only once every required question is answered; the world's are not"),
     "surveys.reopen": ({"reason": ["", "Doanh thu ghi nhầm đơn vị"]},
                        "the form shows only on submitted answers; the world's are not submitted"),
+    "survey_results.proposal_request": ({"category": ["1", "", "0"]},
+                                        "the button shows only beside a submitted proposal; the world's response is "
+                                        "not submitted"),
 }
 
 # Tables a refused request may still write: failed logins are counted, and sessions live in the database.
