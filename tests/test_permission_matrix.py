@@ -729,6 +729,12 @@ OBJECT_MATRIX = {
     ("GET", "partners.partner", "partner_id"): _see("mentor", "partner_mentor"),
     ("GET", "my_companies.claim", None): _see("holder", "co_founder", "other_founder", "pending", others=403),
     ("GET", "auth.confirm_email", None): _see(others=302, unconfirmed=200),
+    # A certificate is submitted by the founders holding the business's file; other founders: not found; other
+    # roles: refused by role.
+    ("GET", "certificates.submit", "company_id"): _see(*HOLDERS, mentor=403, partner_mentor=403, other_mentor=403,
+                                                       fund_manager=403),
+    ("POST", "certificates.submit", "company_id"): _see(*HOLDERS, ok=400, mentor=403, partner_mentor=403,
+                                                        other_mentor=403, fund_manager=403),
     # Last: it changes what the rows above read.
     ("POST", "applications.withdraw", "application_id"): _see(*HOLDERS, ok=302),
 }
