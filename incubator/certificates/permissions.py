@@ -45,4 +45,5 @@ def register(app) -> None:
     from incubator.certificates.queries import certificates_of, company_certificates, standing
 
     app.jinja_env.globals.update(can_keep_certificates=can_keep_certificates, certificate_standing=standing,
+                                 can_submit_certificate_of=can_submit_certificate_of,
                                  company_certificates=company_certificates, certificates_of_companies=certificates_of)

@@ -51,7 +51,12 @@ def _why_not(certificate: Certificate, today: date) -> str | None:
     return None
 
 
-def standing(certificate: Certificate, today: date) -> Standing:
+def standing(certificate: Certificate, today: date | None = None) -> Standing:
+    """(``today``: Hà Nội's, unless given.)"""
+    if today is None:
+        from incubator.i18n import local_today
+
+        today = local_today()
     reason = _why_not(certificate, today)
     verified = certificate.status is CertificateStatus.VERIFIED
     return Standing(reason is None, reason, waiting=certificate.status is CertificateStatus.SUBMITTED,

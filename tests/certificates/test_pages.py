@@ -175,3 +175,12 @@ def test_the_home_line_and_the_list_of_those_expiring_within_60_days(staff, make
     listed = staff.get("/certificates/expiring").get_data(as_text=True)
     assert "SOON" in listed and soon.company.name in listed
     assert all(n not in listed for n in ("LATER", "GONE", "OTHER", "NOT-HERE"))
+
+
+def test_the_startups_file_lists_its_certificates_and_the_founder_may_submit_from_it(make, login_as):
+    founder_client, founder = login_as(Role.FOUNDER)
+    company = make.member(user=founder, company=make.residency().company).company
+    _certificate(company, number="FILE-1", standard=_std("CMMI"), level=1)
+    page = founder_client.get(f"/startups/{company.id}").get_data(as_text=True)
+    assert "FILE-1" in page and f"/certificates/company/{company.id}/submit" in page
+    assert "level 1 is not appraised" in page or "mức 1 không được đánh giá" in page
