@@ -251,7 +251,7 @@ def _init_extensions(app: Flask) -> None:
     # Import every domain's models so the metadata is complete (migrations, create_all).
     from incubator import models  # noqa: F401
     from incubator.auth.models import WebSession
-    from incubator.db import configure_sqlite
+    from incubator.db import configure_sqlite, optimize_sqlite_when_command_ends
     from incubator.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from incubator.i18n import select_locale, select_timezone
     from incubator.security import DatabaseSessionInterface
@@ -270,7 +270,9 @@ def _init_extensions(app: Flask) -> None:
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                             app.config["SQLITE_OPTIMIZE_INTERVAL_SECONDS"])
+            optimize_sqlite_when_command_ends(db.engine)  # a short-lived process: statistics before it exits
 
     @login_manager.user_loader
     def _load_user(user_id: str):

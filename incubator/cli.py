@@ -96,7 +96,7 @@ def register(app: Flask) -> None:
         from incubator.auth.enums import Role
         from incubator.auth.models import User, UserRole
         from incubator.auth.services import find_user, normalise_email
-        from incubator.db import utcnow
+        from incubator.db import outside_transaction, utcnow
 
         email, name = _checked_email(email), _checked_name(name)
         g.force_write_lock = True
@@ -107,7 +107,11 @@ def register(app: Flask) -> None:
         problems = security.password_problems(password, email=email, name=name)
         if problems:
             raise click.ClickException(str(problems[0]))
-        user = User(email=normalise_email(email), full_name=name, password_hash=security.hash_password(password),
+        with outside_transaction(db.session):  # argon2 with no write lock held
+            password_hash = security.hash_password(password)
+        if find_user(email):
+            raise click.ClickException(f"{email} already has an account.")
+        user = User(email=normalise_email(email), full_name=name, password_hash=password_hash,
                     email_verified_at=utcnow(), password_changed_at=utcnow())
         user.role_rows.append(UserRole(role=Role.ADMIN))
         db.session.add(user)

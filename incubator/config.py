@@ -39,6 +39,13 @@ class Defaults:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    # argon2 runs (a login, a new password) at once in one worker process; a request waiting longer than
+    # PASSWORD_HASHING_WAIT_SECONDS for its turn is answered 503 with Retry-After, so that a rush of logins
+    # does not hold the worker's other requests.
+    PASSWORD_HASHING_CONCURRENCY = 2
+    PASSWORD_HASHING_WAIT_SECONDS = 10
+    # SQLite: seconds between two "PRAGMA optimize" on a pooled connection (its statistics kept fresh).
+    SQLITE_OPTIMIZE_INTERVAL_SECONDS = 3600
 
     # Mail: with no MAIL_SERVER, messages are written to the log and kept in the outbox table.
     MAIL_SERVER = None

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+
+log = logging.getLogger("incubator.db")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -114,11 +118,19 @@ def serialise_on(session, *keys: str) -> None:
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(number)))
 
 
-def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
-    """WAL, a busy timeout, foreign keys, and our own BEGIN (pysqlite's is disabled)."""
+def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int, optimize_interval_s: float = 3600) -> None:
+    """WAL, a busy timeout, foreign keys, our own BEGIN (pysqlite's is disabled), and the planner's statistics.
+
+    Statistics (sqlite_stat1) are what SQLite's documentation of PRAGMA optimize asks for: a long-lived
+    connection runs ``PRAGMA optimize=0x10002`` when it opens (every table whose statistics are missing or stale
+    is analysed; SQLite before 3.46 knows only the tables this connection has used, none yet, so it does nothing
+    there), then plain ``PRAGMA optimize`` periodically: here when it goes back to the pool and
+    ``optimize_interval_s`` has passed since its last one; and a connection the pool closes runs it just
+    before closing (a short-lived process: see ``optimize_sqlite``). Each analyses only what queries on the
+    connection would have planned better with fresh figures, with a limit on the rows it reads: cheap."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection, record):
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -127,10 +139,93 @@ def configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        _sqlite_optimize(dbapi_connection, "PRAGMA optimize=0x10002")
+        record.info[_OPTIMIZED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection, record):
+        if dbapi_connection is None or record is None:
+            return
+        if time.monotonic() - record.info.get(_OPTIMIZED_AT, 0.0) >= optimize_interval_s:
+            _sqlite_optimize(dbapi_connection, "PRAGMA optimize")
+            record.info[_OPTIMIZED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_connection, _record):
+        _sqlite_optimize(dbapi_connection, "PRAGMA optimize")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing_context() else "BEGIN")
+
+
+_OPTIMIZED_AT = "incubator.sqlite_optimized_at"
+
+
+def _sqlite_optimize(dbapi_connection, statement: str) -> None:
+    """Run PRAGMA optimize outside any transaction (it may write sqlite_stat1, waiting for the write lock up
+    to the busy timeout); a failure (busy, read-only file) is logged, never raised: statistics can wait."""
+    import sqlite3
+
+    try:
+        if getattr(dbapi_connection, "in_transaction", False):
+            return
+        dbapi_connection.execute(statement)
+    except sqlite3.Error as exc:
+        log.warning("%s skipped: %s", statement, exc)
+
+
+def optimize_sqlite(engine: sa.Engine) -> None:
+    """``PRAGMA optimize`` on every connection the engine's pool holds, by closing them: the end of a short-lived
+    process (a command: ``db upgrade``, ``demo``, the daily ones). SQLite only; nothing elsewhere."""
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+
+
+def optimize_sqlite_when_command_ends(engine: sa.Engine) -> None:
+    """Inside a ``flask`` command, run ``optimize_sqlite`` when it ends (after its last commit)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and engine.dialect.name == "sqlite":
+        ctx.find_root().call_on_close(lambda: optimize_sqlite(engine))
+
+
+# ---- A slow step with no transaction open ----------------------------------------------------------------
+
+_WROTE = "incubator.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _flush_context):
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+@contextmanager
+def outside_transaction(session):
+    """A slow step that needs no database (argon2) runs with no transaction open on ``session``: one begun
+    earlier in the request that has only read ends first (no snapshot, row lock or, on SQLite, write lock held
+    while the step runs; what the session loaded is read afresh after it, in a new transaction). A transaction
+    that has already written cannot be set aside: that is a mistake in the caller (the step goes first)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+            raise RuntimeError("a slow step must come before the request's first write, not inside its transaction")
+        session.rollback()
+    yield
 
 
 def render_migration_item(type_, obj, autogen_context):

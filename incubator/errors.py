@@ -34,6 +34,17 @@ class Conflict(Exception):
     status_code = 409
 
 
+class ServerBusy(Exception):
+    """The server is too busy to do this now (e.g. too many logins at once): answered 503 with Retry-After, a
+    page saying to try again in a few seconds, and nothing of the request written."""
+
+    status_code = 503
+
+    def __init__(self, retry_after: int = 5):
+        super().__init__(f"busy, retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
 def expect_version(obj, version) -> None:
     """Refuse an edit made on an older version of a record (its form carries the version it was read at)."""
     if version in (None, ""):
@@ -55,6 +66,7 @@ TITLES = {
     413: _l("The file is too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("The server is busy for a moment"),
 }
 
 EXPLANATIONS = {
@@ -68,6 +80,8 @@ EXPLANATIONS = {
     413: _l("Upload a smaller file."),
     429: _l("Wait a few minutes before trying again."),
     500: _l("The error was recorded. If it happens again, give the staff the reference below."),
+    503: _l("Many people are logging in at the same time. Nothing was changed: wait a few seconds, then try "
+            "again."),
 }
 
 
@@ -98,6 +112,13 @@ def register(app) -> None:
         log.info("stale edit refused: %s", exc)
         _end_failed_transaction()
         return render_error(409)
+
+    @app.errorhandler(ServerBusy)
+    def _busy(exc: ServerBusy):
+        log.warning("busy, answered 503: %s %s", request.method, request.path)
+        _end_failed_transaction()
+        body, code = render_error(503)
+        return body, code, {"Retry-After": str(exc.retry_after)}
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):

@@ -2,39 +2,97 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import secrets
+import threading
 from datetime import datetime, timedelta
 
+import argon2
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, request
+from flask import current_app, has_app_context, request
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import CallbackDict
 
 from incubator.db import utcnow, write_lock
+from incubator.errors import ServerBusy
+
+log = logging.getLogger("incubator.security")
 
 # --------------------------------------------------------------------------------------------------------
 # Passwords
 
-_hasher = PasswordHasher()
+# argon2id with the parameters OWASP's Password Storage Cheat Sheet gives for interactive logins: 19 MiB of
+# memory, 2 passes, 1 lane (its first row; the others trade memory for passes at the same cost). The one place
+# they are set: a hash made with other parameters (argon2-cffi's defaults before, 64 MiB, 3 passes, 4 lanes) is
+# made again at the owner's next successful login (auth.services.authenticate).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MAX_PASSWORD_LENGTH = 128
 
 
+class HashingBusy(ServerBusy):
+    """Every slot for argon2 in this process stayed taken for PASSWORD_HASHING_WAIT_SECONDS."""
+
+
+_slots_guard = threading.Lock()
+
+
+def _hashing_slot():
+    """The per-process bound on argon2 runs at once: at most PASSWORD_HASHING_CONCURRENCY (per application,
+    so per worker process), a caller waiting at most PASSWORD_HASHING_WAIT_SECONDS for its turn before
+    HashingBusy (answered 503 with Retry-After). Outside an application (a script) there is no bound."""
+    if not has_app_context():
+        return contextlib.nullcontext()
+    app = current_app._get_current_object()
+    slots = app.extensions.get("incubator.hashing_slots")
+    if slots is None:
+        with _slots_guard:
+            slots = app.extensions.setdefault(
+                "incubator.hashing_slots",
+                threading.BoundedSemaphore(max(1, int(app.config["PASSWORD_HASHING_CONCURRENCY"]))))
+    return _held(slots, float(app.config["PASSWORD_HASHING_WAIT_SECONDS"]))
+
+
+@contextlib.contextmanager
+def _held(slots: threading.BoundedSemaphore, wait: float):
+    if not slots.acquire(timeout=wait):
+        log.warning("password hashing busy: no slot within %.0f s", wait)
+        raise HashingBusy(retry_after=max(1, round(wait / 2)))
+    try:
+        yield
+    finally:
+        slots.release()
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    """An argon2id hash (slow by design: call it with no database transaction open, see db.outside_transaction)."""
+    with _hashing_slot():
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches (slow by design, like hash_password)."""
     if not password_hash:
         return False
+    with _hashing_slot():
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+def hash_parameters(password_hash: str | None) -> str:
+    """The parameters a hash was made with, as the audit log keeps them ("m=19456,t=2,p=1")."""
     try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+        p = argon2.extract_parameters(password_hash or "")
+    except InvalidHashError:
+        return "?"
+    return f"m={p.memory_cost},t={p.time_cost},p={p.parallelism}"
 
 
 _dummy_hashes: list[str] = []
@@ -49,8 +107,14 @@ def dummy_hash() -> str:
     return _dummy_hashes[0]
 
 
-def password_needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+def password_needs_rehash(password_hash: str | None) -> bool:
+    """Whether the hash was made with other parameters than today's (or is not one of ours)."""
+    if not password_hash:
+        return False
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return False
 
 
 def password_problems(password: str, *, email: str = "", name: str = "") -> list:

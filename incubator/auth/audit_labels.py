@@ -27,6 +27,7 @@ def register() -> None:
         "user.reactivate": _l("Account reactivated"),
         "user.password_change": _l("Password changed"),
         "user.password_reset": _l("Password reset by e-mail"),
+        "user.password_rehash": _l("Password stored again with the current hashing parameters, at login"),
         "user.password_reset_request": _l("Password reset asked for"),
         "user.change_email": _l("E-mail address corrected before confirmation"),
         "invitation.create": _l("Invitation sent"),

@@ -16,7 +16,7 @@ from incubator.audit import services as audit
 from incubator.auth.enums import INVITABLE_ROLES, ROLES_IN_AN_INCUBATOR, Role, TokenPurpose
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
 from incubator.db import utcnow
-from incubator.errors import DomainError, expect_version
+from incubator.errors import Conflict, DomainError, expect_version
 from incubator.extensions import db
 from incubator.mail import services as mail
 from incubator.organisation.current import current_incubator_id, several_incubators
@@ -120,34 +120,62 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     with the write lock held, just before the attempt is recorded, so that they hold exactly: on PostgreSQL,
     whose transactions do not queue on one write lock, attempts on the same account or from the same address
     queue on advisory locks from the second check until their request ends (a burst sent at once would
-    otherwise all pass the check before any is recorded)."""
-    from incubator.db import reading_only, serialise_on
+    otherwise all pass the check before any is recorded). A password changed while it was checked (a reset,
+    another login's new hash) is checked again, once the transaction that noticed it has ended.
+
+    A hash made with other parameters than today's (security._hasher) is made again from the password just
+    proven, also before the transaction, and stored with the attempt's record (audited): a failed login never
+    changes it. argon2 runs at most PASSWORD_HASHING_CONCURRENCY at once per process: a login waiting too long
+    for its turn raises security.HashingBusy (503), recording nothing."""
+    from incubator.db import outside_transaction, reading_only, serialise_on
 
     email = normalise_email(email)
     account, ip_address = email[:254], (ip_address or "?")[:45]  # as the attempt is recorded
-    with reading_only(), db.engine.connect() as conn:
-        _check_limits(conn.scalar, account, ip_address)
-        checked_hash = conn.scalar(sa.select(User.password_hash).where(User.email == email))
-    # An unknown address costs what a wrong password costs: the same verification, against a hash made with the
-    # same parameters (ready before the first login, see security.dummy_hash), so timing tells nothing.
-    ok = security.verify_password(checked_hash or security.dummy_hash(), password) and checked_hash is not None
+    ok, new_hash, user = False, None, None
+    for _round in range(3):
+        with outside_transaction(db.session):  # nothing written yet: a transaction left by a round below ends
+            with reading_only(), db.engine.connect() as conn:
+                _check_limits(conn.scalar, account, ip_address)
+                checked_hash = conn.scalar(sa.select(User.password_hash).where(User.email == email))
+            # An unknown address costs what a wrong password costs: the same verification, against a hash made
+            # with the same parameters (ready before the first login, see security.dummy_hash): timing tells
+            # nothing.
+            ok = security.verify_password(checked_hash or security.dummy_hash(), password) \
+                and checked_hash is not None
+            new_hash = _new_hash_if_due(checked_hash, password) if ok else None
 
-    serialise_on(db.session, f"login-account:{account}", f"login-address:{ip_address}")
-    _check_limits(db.session.scalar, account, ip_address)
-    user = find_user(email)
+        serialise_on(db.session, f"login-account:{account}", f"login-address:{ip_address}")
+        _check_limits(db.session.scalar, account, ip_address)
+        user = find_user(email)
+        if user is None or user.password_hash == checked_hash:
+            break
+    else:  # changed at every round: refused, as a wrong password would be
+        ok = False
     if user is None:
         ok = False
-    elif user.password_hash != checked_hash:  # changed meanwhile (a reset): check against the new one
-        ok = security.verify_password(user.password_hash, password)
     db.session.add(LoginAttempt(email=account, ip_address=ip_address, succeeded=ok))
     db.session.flush()
     if not ok:
         raise LoginRefused(_l("Wrong e-mail address or password."))
     if not user.active:
         raise LoginRefused(_l("This account has been deactivated. Contact the incubator staff."))
-    if security.password_needs_rehash(user.password_hash):
-        user.password_hash = security.hash_password(password)
+    if new_hash is not None:
+        before = security.hash_parameters(user.password_hash)
+        user.password_hash = new_hash
+        audit.record("user.password_rehash", user, actor=user,
+                     details={"from": before, "to": security.hash_parameters(new_hash)})
     return user
+
+
+def _new_hash_if_due(checked_hash: str, password: str) -> str | None:
+    """A hash of the password with today's parameters when ``checked_hash`` was made with others; None when it
+    is current, or when no argon2 slot is free (the login goes on; the next one will try again)."""
+    if not security.password_needs_rehash(checked_hash):
+        return None
+    try:
+        return security.hash_password(password)
+    except security.HashingBusy:
+        return None
 
 
 def log_in(user: User, session) -> None:
@@ -175,11 +203,11 @@ def log_out(user: User, session) -> None:
 def register_founder(email: str, full_name: str, password: str, locale: str) -> User:
     email = normalise_email(email)
     full_name = full_name.strip()
-    if find_user(email) is not None:
-        raise DomainError(_l("An account with this e-mail address already exists. Log in, or reset the "
-                             "password."), field="email")
+    _refuse_known_address(email)
     _check_password(password, email, full_name)
-    user = User(email=email, full_name=full_name, password_hash=security.hash_password(password),
+    password_hash = _hash_outside_transaction(password)
+    _refuse_known_address(email)  # registered meanwhile
+    user = User(email=email, full_name=full_name, password_hash=password_hash,
                 locale=locale, password_changed_at=utcnow())
     user.role_rows.append(UserRole(role=Role.FOUNDER))
     db.session.add(user)
@@ -187,6 +215,28 @@ def register_founder(email: str, full_name: str, password: str, locale: str) -> 
     audit.record("user.register", user, to_state="founder", actor=user)
     send_email_verification(user)
     return user
+
+
+def _refuse_known_address(email: str) -> None:
+    if find_user(email) is not None:
+        raise DomainError(_l("An account with this e-mail address already exists. Log in, or reset the "
+                             "password."), field="email")
+
+
+def _hash_outside_transaction(password: str) -> str:
+    """argon2 for a new password, with no transaction open (see db.outside_transaction): the caller has only
+    read so far, and reads again after (what it loaded is loaded afresh)."""
+    from incubator.db import outside_transaction
+
+    with outside_transaction(db.session):
+        return security.hash_password(password)
+
+
+def _verify_outside_transaction(password_hash: str | None, password: str) -> bool:
+    from incubator.db import outside_transaction
+
+    with outside_transaction(db.session):
+        return security.verify_password(password_hash, password)
 
 
 def send_email_verification(user: User) -> None:
@@ -203,8 +253,13 @@ def change_unconfirmed_email(user: User, new_email: str, password: str) -> User:
     working and a new one goes to the new address. (A confirmed address is not changed here.)"""
     if user.email_verified_at is not None:
         raise DomainError(_l("Your e-mail address is already confirmed."))
-    if not security.verify_password(user.password_hash, password):
+    checked_hash = user.password_hash
+    if not _verify_outside_transaction(checked_hash, password):
         raise DomainError(_l("The password is wrong."), field="password")
+    if user.password_hash != checked_hash:  # changed meanwhile (read afresh after the check)
+        raise Conflict()
+    if user.email_verified_at is not None:
+        raise DomainError(_l("Your e-mail address is already confirmed."))
     email = normalise_email(new_email)
     if email == user.email:
         raise DomainError(_l("This is already your address."), field="email")
@@ -316,6 +371,13 @@ def revoke_invitation(admin: User, row: AccountToken) -> None:
                  actor=admin)
 
 
+def _open_invitation(token: str) -> AccountToken:
+    row = find_token(token, TokenPurpose.INVITATION)
+    if find_user(row.email) is not None:
+        raise InvalidToken(_l("An account with this e-mail address already exists. Log in instead."))
+    return row
+
+
 def _incubator_for(roles: set[Role], incubator_id: int | None) -> int | None:
     """The incubator roles of ROLES_IN_AN_INCUBATOR among ``roles`` are held in: the one given, which must
     exist, else the current one; None when no such role is among them."""
@@ -342,14 +404,16 @@ def _invited_incubator(payload: dict, roles: set[Role]) -> int | None:
 
 
 def accept_invitation(token: str, full_name: str, password: str) -> User:
-    row = find_token(token, TokenPurpose.INVITATION)
-    if find_user(row.email) is not None:
-        raise InvalidToken(_l("An account with this e-mail address already exists. Log in instead."))
+    row = _open_invitation(token)
     full_name = full_name.strip() or row.payload.get("full_name", "")
     _check_password(password, row.email, full_name)
     partner_id = row.payload.get("partner_id") or None
+    _check_roles(row.payload.get("roles", []), partner_id, invitable_only=True)
+    password_hash = _hash_outside_transaction(password)
+    row = _open_invitation(token)  # still open once the password is hashed: read again
+    partner_id = row.payload.get("partner_id") or None
     roles = _check_roles(row.payload.get("roles", []), partner_id, invitable_only=True)
-    user = User(email=row.email, full_name=full_name, password_hash=security.hash_password(password),
+    user = User(email=row.email, full_name=full_name, password_hash=password_hash,
                 locale=row.payload.get("locale"), partner_id=partner_id, email_verified_at=utcnow(),
                 password_changed_at=utcnow())
     incubator_id = _invited_incubator(row.payload, roles)
@@ -382,13 +446,12 @@ def request_password_reset(email: str) -> None:
 
 
 def reset_password(token: str, password: str) -> User:
-    row = find_token(token, TokenPurpose.PASSWORD_RESET)
-    user = row.user
-    if user is None or not user.active or user.email != row.email:
-        raise InvalidToken(_l("This link is not valid. Check that you copied the whole address."))
+    row, user = _reset_link(token)
     _check_password(password, user.email, user.full_name)
+    password_hash = _hash_outside_transaction(password)
+    row, user = _reset_link(token)  # still usable once the password is hashed: read again
     row.used_at = utcnow()
-    _set_password(user, password, keep_sid=None)
+    _set_password(user, password_hash, keep_sid=None)
     # Proving the mailbox unlocks the account: the failures before this no longer count.
     db.session.add(LoginAttempt(email=user.email, ip_address=_request_ip(), succeeded=True))
     if user.email_verified_at is None:  # the link reached the mailbox: the address is proven
@@ -397,16 +460,33 @@ def reset_password(token: str, password: str) -> User:
     return user
 
 
+def _reset_link(token: str) -> tuple[AccountToken, User]:
+    row = find_token(token, TokenPurpose.PASSWORD_RESET)
+    user = row.user
+    if user is None or not user.active or user.email != row.email:
+        raise InvalidToken(_l("This link is not valid. Check that you copied the whole address."))
+    return row, user
+
+
 def change_password(user: User, current: str, new: str, keep_sid: str | None) -> None:
-    if not security.verify_password(user.password_hash, current):
-        raise DomainError(_l("The current password is wrong."), field="current_password")
-    _check_password(new, user.email, user.full_name)
-    _set_password(user, new, keep_sid=keep_sid)
+    """Both argon2 runs (the current password checked, the new one hashed) happen with no transaction open;
+    the person's row is read afresh after them, and a password changed meanwhile refuses this change (409)."""
+    from incubator.db import outside_transaction
+
+    checked_hash, email, name = user.password_hash, user.email, user.full_name
+    with outside_transaction(db.session):
+        if not security.verify_password(checked_hash, current):
+            raise DomainError(_l("The current password is wrong."), field="current_password")
+        _check_password(new, email, name)
+        password_hash = security.hash_password(new)
+    if user.password_hash != checked_hash:
+        raise Conflict()
+    _set_password(user, password_hash, keep_sid=keep_sid)
     audit.record("user.password_change", user, actor=user)
 
 
-def _set_password(user: User, password: str, keep_sid: str | None) -> None:
-    user.password_hash = security.hash_password(password)
+def _set_password(user: User, password_hash: str, keep_sid: str | None) -> None:
+    user.password_hash = password_hash
     user.password_changed_at = utcnow()
     # Every other session of this person ends; so do unused reset links.
     end_other_sessions(user.id, keep_sid=keep_sid)

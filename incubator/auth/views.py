@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required
 
+from incubator import security
 from incubator.auth import services
 from incubator.auth.enums import TokenPurpose
 from incubator.auth.forms import (
@@ -33,6 +34,10 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "?")
+        except security.HashingBusy as exc:  # nothing was checked or recorded: the same form, to send again
+            form.form_errors.append(_("Many people are logging in at the same time. Wait a few seconds, then "
+                                      "log in again."))
+            return render_template("auth/login.html", form=form), 503, {"Retry-After": str(exc.retry_after)}
         except DomainError as exc:
             keep_changes_on_error()  # the failed attempt must count towards the limit
             form.form_errors.append(exc.message)
