@@ -48,6 +48,8 @@ WHOLE_INSTALLATION = {
     "sessions purge": "sessions and login attempts are people's, not an incubator's",
     "translations": "the catalogues of the software",
     "uploads prune": "must see every incubator's records, or it would take another incubator's files for orphans",
+    "uploads migrate": "moves the installation's old uploads folder into its one store, matching every "
+                       "incubator's records",
 }
 
 
