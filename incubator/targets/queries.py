@@ -399,10 +399,18 @@ def _companies_explained(target: Target, as_of: date):
             .scalar_subquery())
 
 
+def _label(certificate: Certificate):
+    """The certificate's label ("CMMI level 3", "ISO 9001") in the language the reason is read in (lazy, as the
+    reason is: a list made in one language may be shown in another)."""
+    if certificate.standard.has_levels and certificate.level:
+        return _l("%(standard)s level %(level)s", standard=certificate.standard.code, level=certificate.level)
+    return certificate.standard.code
+
+
 def certificate_reason(certificate: Certificate):
     """Why a certificate counts: "ISO 9001 no. 123, valid 01/01/2024 – 31/12/2026 (BSI)"."""
     return _l("%(certificate)s, no. %(number)s, valid %(start)s – %(end)s",
-              certificate=certificate.label, number=certificate.number or "—",
+              certificate=_label(certificate), number=certificate.number or "—",
               start=fmt_date(certificate.issued_on),
               end=fmt_date(certificate.expires_on) if certificate.expires_on else _l("no expiry"))
 
@@ -412,7 +420,7 @@ def certificate_exclusion(certificate: Certificate, as_of: date):
     from incubator.certificates.enums import CertificateStatus
     from incubator.certificates.models import LOWEST_COUNTING_LEVEL
 
-    label = certificate.label
+    label = _label(certificate)
     if certificate.status is CertificateStatus.SUBMITTED:
         return _l("%(certificate)s: waiting for verification", certificate=label)
     if certificate.status is CertificateStatus.REJECTED:

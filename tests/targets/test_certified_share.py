@@ -290,6 +290,9 @@ def test_the_dashboard_at_the_day_after(login_as, edges):
     html = client.get(f"/targets/?as_of={AFTER.isoformat()}").get_data(as_text=True)
     card = html.split('id="target-CERT5"', 1)[1].split("</section>", 1)[0]
     assert (_link(card, "CERT5", "numerator"), _link(card, "CERT5", "denominator")) == (3, 11)
+    assert "doanh nghiệp CNTT đạt chứng chỉ (tử số)" in card  # in Vietnamese, the interface's language
+    page = client.get(f"/targets/CERT5/?as_of={AFTER.isoformat()}&show=excluded").get_data(as_text=True)
+    assert "ISO 9001: bị thu hồi ngày 29/06/2025" in page and "ISO/IEC 27001: hết hiệu lực ngày 30/06/2025" in page
 
 
 def test_the_city_dashboard_sets_each_incubator_beside_the_city(login_as, network):
@@ -440,6 +443,7 @@ def test_the_report_prints_the_share_and_the_certified_businesses(make, db, logi
     assert "CMMI 3 CMMI-" in english and "01/07/2022 – 30/06/2025" in english and "no expiry" in english
     vietnamese = client.get(f"/reports/{report.id}.vi.pdf").data
     assert "4 / 11 = 36,4 %" in _pdf_text(vietnamese, tmp_path)
+    assert "Doanh nghiệp CNTT đạt chứng chỉ CMMI hoặc ISO/IEC" in _pdf_text(vietnamese, tmp_path, layout=False)
     assert edges["twice"].name in _pdf_text(vietnamese, tmp_path, layout=False)
 
     assert post_form(client, f"/reports/{report.id}/finalise", {"version": str(report.version_id)}).status_code == 302
