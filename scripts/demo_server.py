@@ -58,16 +58,18 @@ def _tool(name: str) -> str:
 
 @contextlib.contextmanager
 def demo_server(*, workers: int = 2, threads: int = 1, extra_env: dict | None = None,
-                keep: Path | None = None, prepare: list[list[str]] = ()) -> Iterator[DemoServer]:
+                keep: Path | None = None, prepare: list[list[str]] = (),
+                database_url: str | None = None) -> Iterator[DemoServer]:
     """Seed a temporary database with ``flask demo``, serve it with gunicorn, stop it at the end.
 
     ``prepare``: commands run after the demo is loaded, before the server starts, with the same settings.
     ``extra_env`` adds INCUBATOR_* settings for the server only (not for the demo command). The server's
-    log is copied to ``keep`` (a folder) before the temporary folder is removed."""
+    log is copied to ``keep`` (a folder) before the temporary folder is removed. ``database_url``: an empty
+    database to use instead of the temporary SQLite one (a PostgreSQL database the caller made)."""
     folder = Path(tempfile.mkdtemp(prefix="incubator-demo-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("INCUBATOR_")}
     env.update(INCUBATOR_INSTANCE_PATH=str(folder / "instance"),
-               INCUBATOR_DATABASE_URL=f"sqlite:///{folder / 'incubator.sqlite'}",
+               INCUBATOR_DATABASE_URL=database_url or f"sqlite:///{folder / 'incubator.sqlite'}",
                PYTHONUNBUFFERED="1")
     log = folder / "gunicorn.log"
     process = None
