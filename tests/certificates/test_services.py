@@ -205,3 +205,14 @@ def test_recognising_a_standard_makes_its_certificates_count(make, staff):
     with pytest.raises(Conflict):
         services.update_standard(other, actor=staff, version=old, recognised=False)
     assert "standard.update" in _actions()
+
+
+def test_the_audit_log_reads_every_action_on_certificates_and_standards(app_ctx):
+    from incubator.audit.labels import action_label
+
+    actions = ["certificate.create", "certificate.update", "certificate.revoke", "certificate.submit",
+               "certificate.verify", "certificate.reject", "certificate.delete", "standard.create", "standard.update"]
+    with force_locale("en"):
+        labels = [str(action_label(a)) for a in actions]
+    assert all(label != action and label for label, action in zip(labels, actions, strict=True))
+    assert labels[0] == "Certificate recorded"
