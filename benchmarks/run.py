@@ -318,6 +318,49 @@ def time_pdf_in_fresh_process(url: str, work: Path, name: str, period: str, runs
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def summarise(sizes: tuple[int, ...], samples: dict[str, dict[int, list[float]]],
+              queries: dict[int, dict[str, int]], pdf: dict[int, dict]) -> tuple[dict, list[tuple[str, bool]]]:
+    """The last line's JSON and the goals (each a sentence and whether it is met), from the timings (page name ->
+    size -> milliseconds, the trivial page among them), the queries (size -> page -> count) and the PDFs (size
+    -> time_pdf's figures)."""
+    names = list(samples)
+    city = 1000 in sizes
+    trivial_100 = p95(samples[TRIVIAL][100])
+    result_pages = {}
+    for name in names:
+        if name == TRIVIAL:
+            continue
+        small, large = p95(samples[name][1]), p95(samples[name][100])
+        r = result_pages[name] = {"p95_ms_1x": round(small, 1), "p95_ms_100x": round(large, 1),
+                                  "ratio": round(large / small, 2), "queries_1x": queries[1][name],
+                                  "queries_100x": queries[100][name], "vs_trivial": round(large / trivial_100, 2)}
+        if city:
+            largest = p95(samples[name][1000])
+            r.update(p95_ms_1000x=round(largest, 1), ratio_1000x=round(largest / small, 2),
+                     queries_1000x=queries[1000][name])
+    by_size = {s: p95(samples["targets_dashboard"][s]) / p95(samples[TRIVIAL][s]) for s in sizes}
+    dashboard = round(max(by_size[s] for s in (1, 100)), 2)
+    pdf_ratio = round(max(pdf[s]["ratio"] for s in sizes), 2)
+
+    goals = []
+    for name, r in result_pages.items():
+        goals.append((f"{name}: p95 100×/1× = {r['ratio']:.2f} ≤ {PAGE_RATIO_GOAL}", r["ratio"] <= PAGE_RATIO_GOAL))
+        if city:
+            goals.append((f"{name}: p95 1000×/1× = {r['ratio_1000x']:.2f} ≤ {CITY_RATIO_GOAL}",
+                          r["ratio_1000x"] <= CITY_RATIO_GOAL))
+        counted = [r[f"queries_{s}x"] for s in sizes]
+        goals.append((f"{name}: queries " + ", ".join(f"{q} at {s}×" for q, s in zip(counted, sizes, strict=True))
+                      + " (equal)", len(set(counted)) == 1))
+        goals.append((f"{name}: p95 at 100× ÷ the trivial page's = {r['vs_trivial']:.2f} ≤ {VS_TRIVIAL_GOAL}",
+                      r["vs_trivial"] <= VS_TRIVIAL_GOAL))
+    goals.append((f"targets dashboard p95 ÷ trivial page p95 (the larger of 1× {by_size[1]:.2f} and 100× "
+                  f"{by_size[100]:.2f}) = {dashboard:.2f} ≤ {DASHBOARD_GOAL}", dashboard <= DASHBOARD_GOAL))
+    goals.append(("report PDF ÷ WeasyPrint from a file (the larger of "
+                  + " and ".join(f"{s}× {pdf[s]['ratio']:.2f}" for s in sizes)
+                  + f") = {pdf_ratio:.2f} ≤ {PDF_GOAL}", pdf_ratio <= PDF_GOAL))
+    return {"pages": result_pages, "dashboard_vs_trivial": dashboard, "pdf_vs_weasyprint": pdf_ratio}, goals
+
+
 def parse_sizes(text: str) -> tuple[int, ...]:
     sizes = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
     if not set(sizes) <= set(SIZES) or not {1, 100} <= set(sizes):
@@ -429,40 +472,7 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    city = 1000 in sizes
-    trivial_100 = p95(samples[TRIVIAL][100])
-    result_pages = {}
-    for name in names:
-        if name == TRIVIAL:
-            continue
-        small, large = p95(samples[name][1]), p95(samples[name][100])
-        r = result_pages[name] = {"p95_ms_1x": round(small, 1), "p95_ms_100x": round(large, 1),
-                                  "ratio": round(large / small, 2), "queries_1x": queries[1][name],
-                                  "queries_100x": queries[100][name], "vs_trivial": round(large / trivial_100, 2)}
-        if city:
-            largest = p95(samples[name][1000])
-            r.update(p95_ms_1000x=round(largest, 1), ratio_1000x=round(largest / small, 2),
-                     queries_1000x=queries[1000][name])
-    by_size = {s: p95(samples["targets_dashboard"][s]) / p95(samples[TRIVIAL][s]) for s in sizes}
-    dashboard = round(max(by_size[s] for s in (1, 100)), 2)
-    pdf_ratio = round(max(pdf[s]["ratio"] for s in sizes), 2)
-
-    goals = []
-    for name, r in result_pages.items():
-        goals.append((f"{name}: p95 100×/1× = {r['ratio']:.2f} ≤ {PAGE_RATIO_GOAL}", r["ratio"] <= PAGE_RATIO_GOAL))
-        if city:
-            goals.append((f"{name}: p95 1000×/1× = {r['ratio_1000x']:.2f} ≤ {CITY_RATIO_GOAL}",
-                          r["ratio_1000x"] <= CITY_RATIO_GOAL))
-        counted = [r[f"queries_{s}x"] for s in sizes]
-        goals.append((f"{name}: queries " + ", ".join(f"{q} at {s}×" for q, s in zip(counted, sizes, strict=True))
-                      + " (equal)", len(set(counted)) == 1))
-        goals.append((f"{name}: p95 at 100× ÷ the trivial page's = {r['vs_trivial']:.2f} ≤ {VS_TRIVIAL_GOAL}",
-                      r["vs_trivial"] <= VS_TRIVIAL_GOAL))
-    goals.append((f"targets dashboard p95 ÷ trivial page p95 (the larger of 1× {by_size[1]:.2f} and 100× "
-                  f"{by_size[100]:.2f}) = {dashboard:.2f} ≤ {DASHBOARD_GOAL}", dashboard <= DASHBOARD_GOAL))
-    goals.append(("report PDF ÷ WeasyPrint from a file (the larger of "
-                  + " and ".join(f"{s}× {pdf[s]['ratio']:.2f}" for s in sizes)
-                  + f") = {pdf_ratio:.2f} ≤ {PDF_GOAL}", pdf_ratio <= PDF_GOAL))
+    result, goals = summarise(sizes, samples, queries, pdf)
     log(f"\nTrivial page ({paths[1][TRIVIAL]}): p95 "
         + ", ".join(f"{p95(samples[TRIVIAL][s]):.1f} ms at {s}×" for s in sizes)
         + "; queries " + ", ".join(f"{queries[s][TRIVIAL]} at {s}×" for s in sizes)
@@ -472,8 +482,7 @@ def main() -> int:
         log(f"  [{'met' if ok else 'MISSED'}] {text}")
     missed = [text for text, ok in goals if not ok]
     log(f"{len(goals) - len(missed)} of {len(goals)} goals met." if missed else "Every goal is met.")
-    print(json.dumps({"pages": result_pages, "dashboard_vs_trivial": dashboard, "pdf_vs_weasyprint": pdf_ratio},
-                     ensure_ascii=False), flush=True)
+    print(json.dumps(result, ensure_ascii=False), flush=True)
     return 1 if missed else 0
 
 
