@@ -24,13 +24,13 @@ def test_demo_loads_plausible_data_and_prints_every_login(runner, db):
         assert role.value in result.output
     counts = _counts(db)
     assert counts["Partner"] == 3 and counts["Company"] >= 30
-    # The city's two targets, and each incubator's own copies of them.
+    # The city's three targets, and each incubator's own copies of them.
     from incubator.organisation.models import Incubator
 
     city = db.session.scalars(sa.select(Target).where(Target.incubator_id.is_(None))).all()
-    assert sorted(t.code for t in city) == ["GRAD10", "IT70"]
+    assert sorted(t.code for t in city) == ["CERT5", "GRAD10", "IT70"]
     incubators = db.session.scalar(sa.select(sa.func.count()).select_from(Incubator))
-    assert counts["Target"] == 2 * (1 + incubators)
+    assert counts["Target"] == 3 * (1 + incubators)
     assert {p.short_name for p in db.session.scalars(sa.select(Partner))} == {"VINASA", "MISA", "Weangles"}
     companies = list(db.session.scalars(sa.select(Company)))
     assert all(is_valid(c.tax_code) for c in companies)
