@@ -18,13 +18,14 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from openpyxl import Workbook
 
+from incubator import uploads
 from incubator.audit.models import AuditEntry
 from incubator.auth.enums import Role
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company, Residency
 from incubator.demo.data import demo_tax_code
 from incubator.extensions import db
-from incubator.imports import reading, services
+from incubator.imports import reading, services, storage
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from tests.helpers import post_form
@@ -462,13 +463,14 @@ def test_the_preview_writes_nothing_and_the_apply_writes(login_as, app):
     assert row_counts() == (0, 0, 0)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == audit_rows
     token = TOKEN.search(html).group(1)
-    assert (Path(app.instance_path) / "imports" / token).is_dir()
+    assert storage.exists(token)  # in the store every server reaches, not on this server's disk
+    assert not (Path(app.instance_path) / "imports").exists()
 
     response = post_form(client, URL + "apply", {"token": token}, token_from=URL)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(URL)
     assert register_state() == EXPECTED
-    assert not (Path(app.instance_path) / "imports" / token).exists()
+    assert not storage.exists(token)
     page = client.get(URL).get_data(as_text=True)
     assert "9 row(s) created, 0 updated" in page
 
@@ -477,6 +479,21 @@ def test_the_preview_writes_nothing_and_the_apply_writes(login_as, app):
     assert response.status_code == 302
     assert row_counts() == (3, 4, 2)
     assert len(imports_audited()) == 1
+
+
+def test_the_import_may_be_applied_by_another_server_than_the_one_that_previewed_it(login_as, app, tmp_path,
+                                                                                     monkeypatch):
+    """Behind a load balancer the preview and the import may reach two servers, each with its own instance
+    folder: the files wait in the store (the database), not on the first server's disk."""
+    client, _staff = login_as(Role.STAFF, locale="en")
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "server-a"))
+    response = upload(client, csv_files())
+    assert response.status_code == 200, response.get_data(as_text=True)[:3000]
+    token = TOKEN.search(response.get_data(as_text=True)).group(1)
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "server-b"))
+    assert post_form(client, URL + "apply", {"token": token}, token_from=URL).status_code == 302
+    assert register_state() == EXPECTED
+    assert not (tmp_path / "server-a" / "imports").exists() and stored_uploads(app) == set()
 
 
 def test_a_workbook_can_be_uploaded_on_the_page(login_as):
@@ -505,8 +522,8 @@ def test_the_page_shows_every_refused_row_and_keeps_no_file(login_as, app):
 
 
 def stored_uploads(app):
-    folder = Path(app.instance_path) / "imports"
-    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    db.session.commit()
+    return {entry.name for entry in uploads.store().entries(storage.KIND)}
 
 
 @pytest.mark.parametrize("files", [
