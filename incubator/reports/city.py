@@ -231,6 +231,16 @@ def graduates_list(start: date, end: date) -> list[dict]:
     return list(by_company.values())
 
 
+def certified_list(data: dict) -> list[dict]:
+    """The businesses of the city's certified share at the period's end, each once with its certificates that
+    count, and the incubators (by code) whose own share counts it: read from ``part_one``, no query."""
+    where: dict[str, list[str]] = {}
+    for incubator, figures in data["incubators"]:
+        for entry in figures.get("certified") or []:
+            where.setdefault(entry["tax_code"], []).append(incubator.code)
+    return [{**entry, "incubators": where.get(entry["tax_code"], [])} for entry in data["city"].get("certified") or []]
+
+
 def heading_names(end: date, lang: str) -> dict:
     """The names the heading and the closing print: the first incubator's (its operator compiles the network's
     report for the Department), in force on ``end``."""
@@ -253,6 +263,7 @@ def document_html(start: date, end: date, period_label: str, lang: str, today: d
         return render_template("reports/city_document.html", lang=lang, names=names, keep_together=keep_together,
                                period=period, incubators=[i for i, _f in data["incubators"]],
                                tables=tables(data), graduates=graduates_list(start, end),
+                               certified=certified_list(data),
                                addressees=addressee_lines(names.get("addressees") or []),
                                signer_title=names.get("signer_title") or "",
                                place_date=place_and_date(today, lang, names.get("place") or ""))

@@ -498,4 +498,9 @@ def test_the_citys_report_sets_each_incubators_share_beside_the_citys(login_as, 
     text = _pdf_text(pdf, tmp_path)
     assert re.search(r"2 / 2 = 100\.0 % 1 / 2 = 50\.0 % 2 / 3 = 66\.7 %", text)
     assert re.search(r"Threshold 5 ?% 5 ?% 5 ?% Met Yes Yes Yes", text)
-    assert re.search(r"IT businesses holding CMMI or ISO/ ?IEC certificates", _pdf_text(pdf, tmp_path, layout=False))
+    reading = _pdf_text(pdf, tmp_path, layout=False)
+    assert re.search(r"IT businesses holding CMMI or ISO/ ?IEC certificates", reading)
+    # The city's certified businesses, each once with the incubators that count it; N (not IT) and B are not.
+    assert re.search(r"Công ty A HN2, VUHN ISO 9001 — ISO 9001-\d+-20240101 01/01/2024 – no expiry", reading)
+    assert re.search(r"Công ty C HN2 CMMI 3 CMMI-\d+-20240101", reading)
+    assert reading.count("Công ty A") == 1 and "Công ty N" not in reading and "Công ty B" not in reading
