@@ -155,6 +155,26 @@ def test_the_results_read_the_responses_in_a_fixed_number_of_queries(make, db):
 # ---- The page and the export ----------------------------------------------------------------------------
 
 
+def test_the_results_page_and_its_export_read_in_a_fixed_number_of_queries(make, db, login_as):
+    from incubator.requests import services as requests
+
+    requests.ensure_default_categories()
+    survey = make_survey(make)
+    answer(make, survey, revenue_total="10", proposals="Đề nghị một")
+    client, _staff = login_as(Role.STAFF)
+    counts = []
+    for _round in range(2):
+        with count_queries() as page:
+            assert client.get(f"/surveys/{survey.id}/results").status_code == 200
+        with count_queries() as export:
+            assert client.get(f"/surveys/{survey.id}/results.xlsx").status_code == 200
+        counts.append((page.count, export.count))
+        for n in range(6):
+            answer(make, survey, revenue_total=str(n), difficulties="Khó khăn", proposals=f"Đề nghị {n}")
+    assert counts[0] == counts[1]
+
+
+
 def _world(make):
     survey = make_survey(make)
     alpha = make.company(name="Công ty Cổ phần Alpha", tax_code="0101234567")
