@@ -698,11 +698,11 @@ def migrate_folder(dry_run: bool = False, echo: Callable[[str], None] = lambda l
             data = path.read_bytes()
             try:
                 held = target.get(kind, path.name)
+                db.session.rollback()  # the write below begins a transaction of its own, with the write lock
                 if held is not None:
                     (result.already if held == data else result.conflicting).append(item)
                     if held == data and not dry_run:
                         path.unlink()
-                    db.session.rollback()
                     continue
                 if not dry_run:
                     with write_lock():
