@@ -1,5 +1,5 @@
-"""Invented, plausible data for the benchmark, written in bulk (SQLAlchemy Core ``insert()`` with lists of
-dicts, i.e. executemany) into a fresh database whose schema the migrations made.
+"""Invented, plausible data for the benchmark, written in bulk (PostgreSQL's COPY; on SQLite, SQLAlchemy Core
+``insert()`` with lists of dicts, i.e. executemany) into a fresh database whose schema the migrations made.
 
 Scale 1 is about a real year of the programme: 40 businesses (by valid tax codes, Vietnamese names), 200
 applications in 5 intake rounds with a review stage each (a panel of 10, three reviews per application, the
@@ -563,8 +563,9 @@ class Seeder:
              "service_deliveries", "service_recipients", "fund_consents", "fund_pipeline"]
 
     def write(self, chunk: int = 5000) -> dict[str, int]:
-        """Write the rows built, in bulk (executemany by chunks), every scoped table's rows in this seeder's
-        incubator; the rows are then let go (ten incubators of 100× are not held in memory at once)."""
+        """Write the rows built, in bulk (PostgreSQL's COPY, else executemany by chunks), every scoped table's
+        rows in this seeder's incubator; the rows are then let go (ten incubators of 100× are not held in memory
+        at once)."""
         metadata = db.Model.metadata
         missing = set(self.rows) - set(self.ORDER)
         assert not missing, missing
@@ -577,8 +578,11 @@ class Seeder:
             if "incubator_id" in table.c and name != "user_roles":
                 for row in rows:
                     row["incubator_id"] = self.incubator_id
-            for i in range(0, len(rows), chunk):
-                db.session.execute(sa.insert(table), rows[i:i + chunk])
+            if db.engine.dialect.name == "postgresql":
+                copy_rows(table, rows)
+            else:
+                for i in range(0, len(rows), chunk):
+                    db.session.execute(sa.insert(table), rows[i:i + chunk])
             counts[name] = len(rows)
         if db.engine.dialect.name == "postgresql":
             for name in self.ORDER:
@@ -588,6 +592,21 @@ class Seeder:
         db.session.commit()
         self.rows.clear()
         return counts
+
+
+def copy_rows(table: sa.Table, rows: list[dict]) -> None:
+    """The rows into the table with PostgreSQL's COPY (psycopg's ``cursor.copy``), in the session's transaction:
+    several times faster than executemany. Each value goes through its column type's bind processing first
+    (enums to their values, JSON to text, the app's UTC datetimes), as an INSERT would send it."""
+    dialect = db.engine.dialect
+    columns = list(rows[0])
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([process(row[name]) if process else row[name]
+                            for name, process in zip(columns, processors, strict=True)])
 
 
 def seed(scale: int, today: date, incubators: int = 1) -> tuple[dict, dict]:
