@@ -408,11 +408,14 @@ def _label(certificate: Certificate):
 
 
 def certificate_reason(certificate: Certificate):
-    """Why a certificate counts: "ISO 9001 no. 123, valid 01/01/2024 – 31/12/2026 (BSI)"."""
-    return _l("%(certificate)s, no. %(number)s, valid %(start)s – %(end)s",
-              certificate=_label(certificate), number=certificate.number or "—",
-              start=fmt_date(certificate.issued_on),
-              end=fmt_date(certificate.expires_on) if certificate.expires_on else _l("no expiry"))
+    """Why a certificate counts: "ISO 9001, no. 123, valid 01/01/2024 – 31/12/2026" (without its number when it
+    has none)."""
+    dates = {"start": fmt_date(certificate.issued_on),
+             "end": fmt_date(certificate.expires_on) if certificate.expires_on else _l("no expiry")}
+    if not certificate.number:
+        return _l("%(certificate)s, valid %(start)s – %(end)s", certificate=_label(certificate), **dates)
+    return _l("%(certificate)s, no. %(number)s, valid %(start)s – %(end)s", certificate=_label(certificate),
+              number=certificate.number, **dates)
 
 
 def certificate_exclusion(certificate: Certificate, as_of: date):

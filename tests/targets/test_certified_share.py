@@ -154,6 +154,12 @@ def test_the_reasons_say_why(city, edges):
         assert [c.label for c in twice.certificates] == ["CMMI level 3", "ISO 9001"]
         assert "valid 01/01/2024 – no expiry" in str(twice.reasons[0])
         assert "valid 30/06/2025 – 30/06/2028" in str(counted[edges["issued"].name].reasons[0])
+        assert str(twice.reasons[1]) == \
+            f"ISO 9001, no. ISO 9001-{edges['twice'].id}-20240501, valid 01/05/2024 – no expiry"
+    # A certificate without a number: its reason says nothing of one.
+    unnumbered = _certify(edges["none"], "ISO/IEC 20000-1", number=None)
+    with force_locale("en"):
+        assert str(queries.certificate_reason(unnumbered)) == "ISO/IEC 20000-1, valid 01/01/2024 – no expiry"
 
 
 def test_the_drill_down_reads_certificates_in_a_constant_number_of_queries(make, city):
