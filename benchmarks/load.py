@@ -187,7 +187,7 @@ def deadline(args, locust: Path, output: Path) -> int:
                                      "DEADLINE_RECORD": str(record_path)})
         log = server.log.read_text()
         record = json.loads(record_path.read_text()) if record_path.exists() else {}
-        lost = lost_drafts_in(server.env["INCUBATOR_DATABASE_URL"], plan, record)
+        lost = lost_drafts_in(server.env["INCUBATOR_DATABASE_URL"], plan, record.get("founders", {}))
 
     rows = read_stats(output)
     problems = server_errors(log)
@@ -201,7 +201,9 @@ def deadline(args, locust: Path, output: Path) -> int:
         return float(row["95%"]) if row and int(row["Request Count"]) else None
 
     server_5xx = len(re.findall(r"^<\d+> \S+ \S+ 5\d\d ", log, flags=re.M))
-    result = {"users": users, "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
+    # A login refused before the rush is a failure too (the statistics were reset when the rush started).
+    failures = int(total["Failure Count"]) + int(record.get("refused_logins", 0))
+    result = {"users": users, "requests": int(total["Request Count"]), "failures": failures,
               "server_5xx": server_5xx, "lost_drafts": len(lost),
               "p95_ms_autosave": p95_of("/applications/[id]/autosave"),
               "p95_ms_submit": p95_of("/applications/[id]/submit [POST]"),

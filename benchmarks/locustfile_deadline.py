@@ -2,7 +2,8 @@
 it against a server seeded with the demonstration and the plan of ``benchmarks/seed_users.py --deadline N``
 (the round, each founder's draft, the accounts), whose path is in ``DEADLINE_PLAN``; ``DEADLINE_MINUTES``
 (default 5) is how long the rush lasts, ``DEADLINE_RECORD`` where what the founders sent and were told is
-written at the end (JSON), for load.py to compare with the database.
+written at the end (JSON: ``{"founders": {email: {"application", "sent", "told_submitted"}}, "refused_logins"}``),
+for load.py to compare with the database.
 
 - founders (``load-deadline-NNN@``, one draft each): type their answers, which the form's script autosaves
   (``/applications/<id>/autosave``, with the draft's version) every 5 to 15 seconds; a quarter of them submit
@@ -43,7 +44,7 @@ STAFF_USERS = PLAN.get("staff_users", max(1, len(FOUNDERS) // 50))
 REVIEWER_USERS = PLAN.get("reviewer_users", max(1, min(len(REVIEWERS), len(FOUNDERS) // 25)))
 
 # Shared by the users of this process: who logged in, when the rush starts and ends, what was sent and told.
-_state = {"logged_in": 0, "start": None, "end": None, "next_founder": 0, "next_reviewer": 0}
+_state = {"logged_in": 0, "refused_logins": 0, "start": None, "end": None, "next_founder": 0, "next_reviewer": 0}
 _rush = Event()
 # email -> {"application": id, "sent": {question id: the last value sent}, "told_submitted": bool}
 _record: dict[str, dict] = {}
@@ -77,14 +78,23 @@ class Person(HttpUser):
     email: str
 
     def log_in(self):
-        page = self.client.get("/login", name="/login").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        with self.client.post("/login", data={"csrf_token": token, "email": self.email, "password": PASSWORD},
-                              name="/login [POST]", catch_response=True) as response:
-            refused = "/login" in response.url
-            if refused:
-                response.failure(f"{self.email} could not log in")
-        _logged_in(self.environment)
+        """Log in through the form, then wait for the rush. Counted as logged in whatever happens (a refused
+        login is a failure of its own), so that one user's trouble does not hold the rush back."""
+        refused = True
+        try:
+            page = self.client.get("/login", name="/login").text
+            match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+            if match:
+                with self.client.post("/login", data={"csrf_token": match.group(1), "email": self.email,
+                                                      "password": PASSWORD},
+                                      name="/login [POST]", catch_response=True) as response:
+                    refused = "/login" in response.url
+                    if refused:
+                        response.failure(f"{self.email} could not log in")
+        finally:
+            # Counted apart as well: the statistics are reset when the rush starts.
+            _state["refused_logins"] += refused
+            _logged_in(self.environment)
         if refused:
             raise StopUser
         _rush.wait()
@@ -189,6 +199,7 @@ class DeadlineReviewer(Person):
 def _write_record(environment, **_kwargs):
     """What each founder sent last and was told, for load.py to compare with the database."""
     if RECORD:
-        Path(RECORD).write_text(json.dumps(_record, ensure_ascii=False))
+        Path(RECORD).write_text(json.dumps({"founders": _record, "refused_logins": _state["refused_logins"]},
+                                           ensure_ascii=False))
     if environment.stats.total.num_failures:
         environment.process_exit_code = 1
