@@ -77,6 +77,11 @@ NETWORK_WIDE = {
     "request_number_counters": "a request's number (KN-2026-0001) is city-wide per year",
     "dialogue_conference_bodies": "which city-wide bodies attend a dialogue conference: a link read only through "
                                   "its conference, which carries the incubator",
+    "certificate_standards": "the standards the third target recognises are one list that staff keep city-wide",
+    "certificates": "a business's certificates are city-wide, like the business (domain.md: one record, and so are "
+                    "its certificates); each incubator counts those of its own IT businesses",
+    "stored_files": "the bytes of an uploaded document, read only through the record that names it (which carries "
+                    "its incubator, or is city-wide) and the permission its view checks",
 }
 
 
