@@ -139,6 +139,7 @@ def _last_json_line(output: str) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_the_benchmark_runs_the_three_sizes_at_a_tiny_scale(tmp_path):
     import subprocess
     import sys
@@ -160,6 +161,7 @@ def test_the_benchmark_runs_the_three_sizes_at_a_tiny_scale(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_the_deadline_load_test_runs_at_a_tiny_scale(tmp_path):
     import subprocess
     import sys
