@@ -247,3 +247,27 @@ def test_a_login_waiting_too_long_for_its_turn_answers_503_with_retry_after(clie
         thread.join(30)
     assert results == [302]
     login(second_client, second)  # a slot free again: the login goes through
+
+
+def test_a_hash_changed_during_the_check_is_checked_again_outside_the_transaction(client, make, db, monkeypatch):
+    """Another login of the same person stored a new hash of the same password meanwhile: this login checks
+    the new hash too, after the transaction that noticed the change has ended, and succeeds."""
+    user = make.user(Role.STAFF)
+    user_id, first_hash = user.id, user.password_hash
+    same_password_again = security.hash_password(PASSWORD)
+    seen = []
+    real_verify = security.verify_password
+
+    def verify_then_store_another_hash(password_hash, password):
+        seen.append((password_hash, db.session().in_transaction(), db.engine.pool.checkedout()))
+        ok = real_verify(password_hash, password)
+        if password_hash == first_hash:
+            with db.engine.begin() as conn:
+                conn.execute(sa.update(User).where(User.id == user_id).values(password_hash=same_password_again))
+        return ok
+
+    monkeypatch.setattr(security, "verify_password", verify_then_store_another_hash)
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD}, token_from="/login")
+    assert response.status_code == 302
+    assert seen == [(first_hash, False, 0), (same_password_again, False, 0)]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 1
