@@ -25,7 +25,8 @@ def register(app) -> None:
     def remind(today_text: str | None) -> None:
         """E-mail the founders of each invited business that has not submitted its answers, 7 days and 1 day
         before the survey's deadline (each once, however often the command runs), and close the surveys whose
-        deadline has passed. The mail goes out with `flask mail deliver`."""
+        deadline has passed. A business with no founder to write to is counted apart, not as reminded. The
+        mail goes out with `flask mail deliver`."""
         from incubator.surveys.services import send_reminders
         from incubator.urls import PublicUrlMissing, public_url
 
@@ -41,8 +42,12 @@ def register(app) -> None:
         if not first <= today <= last:
             raise click.BadParameter(f"a day from {first.isoformat()} to {last.isoformat()}", param_hint="--today")
         with write_lock():
-            reminded, queued, closed = send_reminders(today)
+            done = send_reminders(today)
             db.session.commit()
-        for survey in closed:
+        for survey in done.closed:
             click.echo(f"Survey {survey.year} closed: its deadline {survey.deadline.strftime('%d/%m/%Y')} has passed.")
-        click.echo(f"{reminded} businesses reminded, {queued} e-mails queued.")
+        businesses = "business" if done.reminded == 1 else "businesses"
+        click.echo(f"{done.reminded} {businesses} reminded, {done.queued} e-mails queued.")
+        if done.no_founder:
+            click.echo(f"{done.no_founder} {'business' if done.no_founder == 1 else 'businesses'} due a reminder: "
+                       "no founder to write to (none holds the file with a confirmed address).")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -486,16 +487,27 @@ def threshold_reached(deadline: date, today: date) -> date | None:
     return max(reached) if reached else None
 
 
-def send_reminders(today: date) -> tuple[int, int, list[Survey]]:
+class Reminders(NamedTuple):
+    """What a run of the reminders did: the businesses whose founders were e-mailed, the e-mails queued, the
+    surveys closed, and the businesses due a reminder with no founder to write to (none holds the file with
+    an active account and a confirmed address)."""
+
+    reminded: int
+    queued: int
+    closed: list
+    no_founder: int
+
+
+def send_reminders(today: date) -> Reminders:
     """Close the open surveys whose deadline has passed; then, for each open survey, e-mail the founders of
     each business that has not submitted, once when 7 days are left and once when 1 day is left (a day the
-    command did not run is made up the next time; ``last_reminded_on`` records the last reminder). Returns
-    (responses reminded, e-mails queued, surveys closed)."""
+    command did not run is made up the next time; ``last_reminded_on`` records the last reminder, also for a
+    business with no founder to write to, so each threshold is told once)."""
     closed = []
     for survey in db.session.scalars(sa.select(Survey).where(Survey.status == SurveyStatus.OPEN,
                                                              Survey.deadline < today).order_by(Survey.id)):
         closed.append(close_survey(survey, actor=None, reason=_("The deadline has passed.")))
-    reminded = queued = 0
+    reminded = queued = no_founder = 0
     responses = db.session.scalars(
         sa.select(SurveyResponse).join(Survey, Survey.id == SurveyResponse.survey_id)
         .where(Survey.status == SurveyStatus.OPEN, Survey.deadline >= today,
@@ -506,11 +518,15 @@ def send_reminders(today: date) -> tuple[int, int, list[Survey]]:
         threshold = threshold_reached(response.survey.deadline, today)
         if threshold is None or (response.last_reminded_on is not None and response.last_reminded_on >= threshold):
             continue
-        queued += _mail_founders(response, "survey_reminder",
-                                 event=f"survey-reminder:{response.id}:{threshold.isoformat()}",
-                                 days_left=(response.survey.deadline - today).days)
+        sent = _mail_founders(response, "survey_reminder",
+                              event=f"survey-reminder:{response.id}:{threshold.isoformat()}",
+                              days_left=(response.survey.deadline - today).days)
         response.last_reminded_on = today
-        reminded += 1
+        queued += sent
+        if sent:
+            reminded += 1
+        else:
+            no_founder += 1
     db.session.flush()
-    return reminded, queued, closed
+    return Reminders(reminded, queued, closed, no_founder)
 

@@ -202,10 +202,15 @@ def test_the_remind_command_sends_each_threshold_once(world, db, runner, app):
                                  .where(OutboxMessage.purpose == "survey_reminder"))
 
     assert "0 businesses reminded" in run("2027-01-23")
-    assert "4 businesses reminded, 1 e-mails queued" in run("2027-01-24")
+    # Only the business whose founder has a confirmed address is reminded; the 3 others are said apart.
+    output = run("2027-01-24")
+    assert "1 business reminded, 1 e-mails queued" in output
+    assert "3 businesses due a reminder: no founder to write to" in output
     assert "0 businesses reminded" in run("2027-01-24") and count() == 1
-    assert "4 businesses reminded, 1 e-mails queued" in run("2027-01-30") and count() == 2
-    assert "0 businesses reminded" in run("2027-01-31")
+    output = run("2027-01-30")
+    assert "1 business reminded, 1 e-mails queued" in output and "3 businesses due" in output and count() == 2
+    output = run("2027-01-31")
+    assert "0 businesses reminded" in output and "no founder" not in output
     output = run("2027-02-01")
     assert "Survey 2026 closed" in output
     db.session.expire_all()
