@@ -184,3 +184,17 @@ def test_the_startups_file_lists_its_certificates_and_the_founder_may_submit_fro
     page = founder_client.get(f"/startups/{company.id}").get_data(as_text=True)
     assert "FILE-1" in page and f"/certificates/company/{company.id}/submit" in page
     assert "level 1 is not appraised" in page or "mức 1 không được đánh giá" in page
+
+
+def test_a_certificates_table_keeps_to_four_columns_its_details_under_the_standard(make, login_as):
+    """On a founder's phone a nine-column table broke the standard, the body and the number letter by letter:
+    the details stand under the standard, beside them only the dates and the status."""
+    founder_client, founder = login_as(Role.FOUNDER)
+    company = make.member(user=founder, company=make.residency().company).company
+    _certificate(company, issuer="Quacert", number="QMS-31", scope="Phần mềm", evidence_link="https://x.example/c")
+    home = founder_client.get("/home/founder").get_data(as_text=True)
+    table = re.search(r'<table class="table table-sm align-middle certificates">.*?</table>', home, re.S).group(0)
+    assert len(re.findall(r"<th[ >]", table)) == 4
+    standard = re.search(r'<td class="certificate-standard">(.*?)</td>', table, re.S).group(1)
+    assert "Quacert" in standard and "QMS-31" in standard and "Phần mềm" in standard and "x.example" in standard
+    assert "certificate-counts" in table
