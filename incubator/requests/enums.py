@@ -30,6 +30,17 @@ class PublicationConsent(LabelledEnum):
         }
 
 
+class RequestOrigin(LabelledEnum):
+    """Where a request staff filed on the business's behalf comes from (a request the business filed has none)."""
+
+    DIALOGUE = "dialogue"  # raised at a dialogue conference (from the floor)
+    SURVEY = "survey"  # a proposal among the business's answers to the yearly survey
+
+    @classmethod
+    def labels(cls):
+        return {cls.DIALOGUE: _l("Dialogue conference"), cls.SURVEY: _l("Yearly survey")}
+
+
 class RequestStatus(LabelledEnum):
     SUBMITTED = "submitted"  # filed and acknowledged, waiting for the staff's triage
     ROUTED = "routed"  # accepted and sent to the body that must answer

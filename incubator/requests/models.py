@@ -22,6 +22,7 @@ from incubator.requests.enums import (
     EventKind,
     PublicationConsent,
     RequestKind,
+    RequestOrigin,
     RequestStatus,
 )
 
@@ -111,6 +112,9 @@ class BusinessRequest(IncubatorScoped, db.Model):
     status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus), default=RequestStatus.SUBMITTED,
                                                   index=True)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Where a request staff filed on the business's behalf comes from (None: the business filed it). The
+    # filing step's note names the place (the conference, the survey).
+    origin: Mapped[RequestOrigin | None] = mapped_column(enum_column(RequestOrigin))
     # The day in Hà Nội it was acknowledged; the clock starts on the next working day.
     acknowledged_on: Mapped[date]
     # The category's time limit when it was filed, in working days (a later change of the list moves no date).
@@ -156,6 +160,11 @@ class BusinessRequest(IncubatorScoped, db.Model):
                                                       cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def from_survey(self) -> bool:
+        """Filed by staff from a proposal in the business's answers to the yearly survey."""
+        return self.origin is RequestOrigin.SURVEY
 
     @property
     def is_open(self) -> bool:
@@ -277,8 +286,14 @@ class RequestEvent(IncubatorScoped, db.Model):
     @property
     def raised_at(self) -> str | None:
         """Where a request staff filed on the business's behalf was raised (the filing step's note: the
-        dialogue conference it was raised at)."""
+        dialogue conference it was raised at, or the survey it was answered in)."""
         return self.note if self.kind is EventKind.FILED else None
+
+    @property
+    def from_survey(self) -> bool:
+        """The filing step of a request made from a business's answers to the yearly survey (its note: the
+        survey's title), which the timeline words as such rather than as a question from the floor."""
+        return self.kind is EventKind.FILED and self.request.from_survey
 
 
 # Attachments and the bodies' documents are uploads: their files are deleted once no row names them

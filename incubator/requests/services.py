@@ -30,6 +30,7 @@ from incubator.requests.enums import (
     EventKind,
     PublicationConsent,
     RequestKind,
+    RequestOrigin,
     RequestStatus,
 )
 from incubator.requests.models import (
@@ -350,11 +351,12 @@ def _business_people(request: BusinessRequest) -> list:
 
 
 def file_on_behalf(company, *, actor, category: RequestCategory, title: str, text: str, raised_at: str,
-                   incubator_id: int, body: AnsweringBody | None = None, today: date | None = None
-                   ) -> BusinessRequest:
+                   incubator_id: int, body: AnsweringBody | None = None, today: date | None = None,
+                   origin: RequestOrigin = RequestOrigin.DIALOGUE) -> BusinessRequest:
     """Staff file a request on behalf of a verified business whose question was raised at a dialogue
-    conference (``raised_at``: the conference, as the business's timeline names it). It gets its number and
-    due date, its founders the acknowledgement by e-mail; it is not published unless a founder consents
+    conference (``raised_at``: the conference, as the business's timeline names it) or, with ``origin``
+    SURVEY, proposed in its answers to the yearly survey (``raised_at``: the survey's title). It gets its
+    number and due date, its founders the acknowledgement by e-mail; it is not published unless a founder consents
     (``set_consent``). With ``body`` it is routed to that body at once, the clock running."""
     if not permissions.is_staff_of(actor, incubator_id):
         raise NotAllowed(_l("Only the staff of the conference's incubator can do this."))
@@ -379,7 +381,7 @@ def file_on_behalf(company, *, actor, category: RequestCategory, title: str, tex
                               status=RequestStatus.SUBMITTED, acknowledged_on=today,
                               time_limit_days=category.time_limit_days,
                               due_on=calendar.due_date(today, category.time_limit_days), pauses=[],
-                              paused_working_days=0)
+                              paused_working_days=0, origin=origin)
     request.search_folded = fold(" ".join([request.number, title, text, company.name, company.tax_code or ""]))
     request.incubator_id = incubator_id
     db.session.add(request)
@@ -387,7 +389,7 @@ def file_on_behalf(company, *, actor, category: RequestCategory, title: str, tex
     db.session.flush()
     audit.record("request.file_on_behalf", request, label=request.number, to_state=RequestStatus.SUBMITTED,
                  actor=actor, details={"company": company.id, "category": category.code, "raised_at": raised_at,
-                                       "due_on": request.due_on.isoformat()})
+                                       "origin": origin.value, "due_on": request.due_on.isoformat()})
     from incubator.mail.services import send_to
 
     for person in _business_people(request):

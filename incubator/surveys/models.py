@@ -144,9 +144,12 @@ class SurveyResponse(IncubatorScoped, db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     last_reminded_on: Mapped[date | None]
+    # The business request its proposals were filed as (staff, from the results: once per response).
+    proposal_request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("business_requests.id"), index=True)
     version_id: Mapped[int] = mapped_column(default=1)
 
     survey: Mapped[Survey] = relationship(back_populates="responses")
+    proposal_request = relationship("BusinessRequest", foreign_keys=[proposal_request_id])
     company: Mapped[Company] = relationship()
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     updated_by = relationship("User", foreign_keys=[updated_by_id])

@@ -271,9 +271,9 @@ def export_sheets(result: Results) -> list[tuple[str, list, list]]:
 def report_section(year: int) -> dict | None:
     """What the periodic report of a period ending in ``year`` says of the incubator's survey of that year (the
     survey in view: the report computes within its incubator), as plain data in both languages, or None when
-    there is none with a submitted response: {"year", "name_vi", "name_en" (its title), "invited", "submitted", "percent",
-    "previous": {"year", "invited", "submitted", "percent"} | None, "questions": [{"key", "name_vi", "name_en",
-    "money", "answered", "total", "median", "previous_total", "previous_median", "change_total",
+    there is none with a submitted response: {"year", "name_vi", "name_en" (its title), "invited", "submitted",
+    "percent", "previous": {"year", "invited", "submitted", "percent"} | None, "questions": [{"key", "name_vi",
+    "name_en", "money", "answered", "total", "median", "previous_total", "previous_median", "change_total",
     "change_median"}]} — the default number and amount questions (those with a key)."""
     surveys = list(db.session.scalars(sa.select(Survey).where(Survey.year == year).limit(2)))
     if len(surveys) != 1:  # none, or several incubators' in view: not one incubator's report
@@ -327,16 +327,17 @@ def proposal_question(survey_questions) -> SurveyQuestion | None:
 
 def proposal_requests(response_ids) -> dict:
     """{response id: {"request": id, "number": "…"}} of the responses whose proposals were filed as a request
-    (the audit log keeps it: written once, never changed). One query."""
-    from incubator.audit.models import AuditEntry
+    (``SurveyResponse.proposal_request_id``). One query."""
+    from incubator.requests.models import BusinessRequest
 
-    ids = [str(i) for i in response_ids]
+    ids = list(response_ids)
     if not ids:
         return {}
-    entries = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == PROPOSAL_ACTION, AuditEntry.object_type == SurveyResponse.__tablename__,
-        AuditEntry.object_id.in_(ids)).execution_options(all_incubators=True))
-    return {int(e.object_id): e.details or {} for e in entries}
+    rows = db.session.execute(
+        sa.select(SurveyResponse.id, BusinessRequest.id, BusinessRequest.number)
+        .join(BusinessRequest, BusinessRequest.id == SurveyResponse.proposal_request_id)
+        .where(SurveyResponse.id.in_(ids)).execution_options(all_incubators=True))
+    return {response_id: {"request": request_id, "number": number} for response_id, request_id, number in rows}
 
 
 def proposal_to_request(response: SurveyResponse, *, actor, category, today=None):
@@ -346,24 +347,30 @@ def proposal_to_request(response: SurveyResponse, *, actor, category, today=None
     from incubator.audit import services as audit
     from incubator.errors import DomainError
     from incubator.requests import services as requests
+    from incubator.requests.enums import RequestOrigin
 
+    filed_already = sa.select(SurveyResponse.proposal_request_id).where(SurveyResponse.id == response.id)
     if db.session.get_bind().dialect.name == "postgresql":  # two members of staff at once: one files it
-        db.session.execute(sa.select(SurveyResponse.id).where(SurveyResponse.id == response.id).with_for_update())
+        filed_already = filed_already.with_for_update()
+    filed_already = db.session.scalar(filed_already)  # read again, under the lock: not the session's copy
     if not response.is_submitted:
         raise DomainError(_l("Only a submitted response's proposals can become a request."))
     question = proposal_question(response.survey.questions)
     text = answer_cell(question, _answer(response, question)) if question is not None else None
     if not text or not str(text).strip():
         raise DomainError(_l("This response makes no proposal."))
-    if response.id in proposal_requests([response.id]):
+    if filed_already is not None or response.proposal_request_id is not None:
         raise DomainError(_l("This proposal has already been filed as a request."))
     text = str(text).strip()
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), text)
     title = first_line if len(first_line) <= 120 else first_line[:119].rstrip() + "…"
     survey = response.survey
-    raised_at = survey.title_vi  # where it was raised, as the request's timeline and acknowledgement name it
+    raised_at = survey.title_vi  # the survey, as the request's timeline and acknowledgement name it
     filed = requests.file_on_behalf(response.company, actor=actor, category=category, title=title, text=text,
-                                    raised_at=raised_at, incubator_id=survey.incubator_id, today=today)
+                                    raised_at=raised_at, incubator_id=survey.incubator_id, today=today,
+                                    origin=RequestOrigin.SURVEY)
+    response.proposal_request_id = filed.id
+    db.session.flush()
     audit.record(PROPOSAL_ACTION, response, label=f"{survey.year} · {response.company.name}", actor=actor,
                  details={"request": filed.id, "number": filed.number})
     return filed

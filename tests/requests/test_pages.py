@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from incubator.auth.enums import Role
 from incubator.requests import services
-from incubator.requests.enums import BodyKind, PublicationConsent, RequestKind, RequestStatus
+from incubator.requests.enums import BodyKind, PublicationConsent, RequestKind, RequestOrigin, RequestStatus
 from incubator.requests.models import AnsweringBody, BusinessRequest, CalendarDay, RequestCategory
 from tests.helpers import blank_pdf, count_queries, csrf_token, login, nothing_written
 
@@ -604,6 +604,7 @@ def test_the_founder_chooses_publication_of_a_request_filed_on_the_business_s_be
         session["locale"] = "en"
     page = client.get(f"/requests/{request.id}").get_data(as_text=True)
     assert "Raised from the floor at Hội nghị đối thoại quý I (05/03/2026)" in page
+    assert "answers to the survey" not in page and request.origin is RequestOrigin.DIALOGUE
     assert 'id="save-consent"' in page
     # Staff cannot post the founder's choice; the founder can.
     staff, staff_token = _as(client_factory, world["staff"])

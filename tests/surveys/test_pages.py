@@ -187,6 +187,34 @@ def test_staff_reopen_a_submitted_response_and_officials_read_it(world, db, clie
     assert response.status is ResponseStatus.DRAFT
 
 
+def test_staff_and_officials_reach_the_results_and_their_export_from_the_list_and_the_survey(world, db, client_factory,
+                                                                                           make):
+    draft = new_survey(world["staff"], year=YEAR + 1, opens_on=date(YEAR + 1, 12, 1),
+                       deadline=date(YEAR + 2, 1, 31))
+    survey = _open_survey(world, db)
+    results, export = f"/surveys/{survey.id}/results", f"/surveys/{survey.id}/results.xlsx"
+    for person in (world["staff"], make.user(Role.OFFICIAL)):
+        client = client_factory()
+        login(client, person)
+        listing = client.get("/surveys/").get_data(as_text=True)
+        row = re.search(rf'<tr data-survey="{survey.id}">(.*?)</tr>', listing, re.S).group(1)
+        assert f'href="{results}"' in row and f'href="{export}"' in row
+        draft_row = re.search(rf'<tr data-survey="{draft.id}">(.*?)</tr>', listing, re.S).group(1)
+        assert "/results" not in draft_row  # a draft has no results yet
+        page = client.get(f"/surveys/{survey.id}").get_data(as_text=True)
+        links = re.search(r'id="survey-results-links">(.*?)</p>', page, re.S).group(1)
+        assert f'href="{results}"' in links and f'href="{export}"' in links
+        assert client.get(results).status_code == 200
+        got = client.get(export)
+        assert got.status_code == 200 and got.headers["Content-Type"].startswith(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        assert "survey-results-links" not in client.get(f"/surveys/{draft.id}").get_data(as_text=True)
+    founder = client_factory()
+    login(founder, world["founder"])
+    assert client_factory().get(results).status_code in (302, 401)
+    assert founder.get(results).status_code == 403 and founder.get(export).status_code == 403
+
+
 def test_the_remind_command_sends_each_threshold_once(world, db, runner, app):
     survey = new_survey(world["staff"], opens_on=date(YEAR, 12, 1), deadline=date(YEAR + 1, 1, 31))
     services.open_survey(survey, actor=world["staff"], today=date(YEAR, 12, 1))

@@ -10,7 +10,9 @@ import shutil
 import subprocess
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from incubator.applications.enums import QuestionKind
 from incubator.auth.enums import Role
@@ -277,8 +279,11 @@ def test_a_proposal_becomes_a_request_of_the_business_once(make, db, login_as):
     assert filed.filed_by_id == staff.id and filed.events[0].raised_at == "Khảo sát doanh nghiệp năm 2026"
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "survey.proposal_request"))
     assert entry.object_id == str(response.id) and entry.details["number"] == filed.number
+    db.session.refresh(response)
+    assert response.proposal_request_id == filed.id  # the response names its request
     page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
     assert filed.number in page and f'id="category-{response.id}"' not in page  # a link now, no form
+    assert f'href="/requests/{filed.id}"' in page
 
     again = post_form(client, f"/surveys/responses/{response.id}/request", {"category": category},
                       token_from=f"/surveys/{survey.id}/results")
@@ -288,6 +293,63 @@ def test_a_proposal_becomes_a_request_of_the_business_once(make, db, login_as):
     post_form(client, f"/surveys/responses/{draft.id}/request", {"category": category},
               token_from=f"/surveys/{survey.id}/results")
     assert db.session.scalar(sa.select(sa.func.count(BusinessRequest.id))) == 1  # a draft proposes nothing yet
+
+
+def test_once_per_response_is_read_from_the_response_not_the_audit_log(make, db, login_as):
+    """The rule holds on the response's own column: with the audit log emptied, a second filing is refused."""
+    from incubator.audit.models import AuditEntry
+    from incubator.errors import DomainError
+    from incubator.requests import services as requests
+    from incubator.requests.models import BusinessRequest, RequestCategory
+
+    requests.ensure_default_categories()
+    _survey, alpha, _beta = _world(make)
+    make.residency(company=alpha)
+    staff = make.user(Role.STAFF)
+    category = db.session.scalars(sa.select(RequestCategory).where(RequestCategory.active.is_(True))).first()
+    response = db.session.scalar(sa.select(SurveyResponse).where(SurveyResponse.company_id == alpha.id))
+    filed = results.proposal_to_request(response, actor=staff, category=category)
+    db.session.commit()
+    db.session.execute(sa.delete(AuditEntry))
+    db.session.commit()
+    assert results.proposal_requests([response.id]) == {response.id: {"request": filed.id, "number": filed.number}}
+    with pytest.raises(DomainError) as refused:
+        results.proposal_to_request(response, actor=staff, category=category)
+    with force_locale("en"):
+        assert "already been filed" in str(refused.value.message)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(BusinessRequest.id))) == 1
+
+
+def test_a_request_from_the_survey_says_so_on_its_timeline_and_in_its_acknowledgement(make, db, client_factory):
+    from incubator.mail.models import OutboxMessage
+    from incubator.requests import services as requests
+    from incubator.requests.enums import RequestOrigin
+    from incubator.requests.models import RequestCategory
+
+    requests.ensure_default_categories()
+    _survey, alpha, _beta = _world(make)
+    make.residency(company=alpha)
+    founder = make.user(Role.FOUNDER, locale="en")
+    make.member(company=alpha, user=founder)
+    staff = make.user(Role.STAFF)
+    category = db.session.scalars(sa.select(RequestCategory).where(RequestCategory.active.is_(True))).first()
+    response = db.session.scalar(sa.select(SurveyResponse).where(SurveyResponse.company_id == alpha.id))
+    filed = results.proposal_to_request(response, actor=staff, category=category)
+    db.session.commit()
+    assert filed.origin is RequestOrigin.SURVEY and filed.from_survey
+    for person in (founder, staff):
+        client = client_factory()
+        login(client, person)
+        with client.session_transaction() as session:
+            session["locale"] = "en"
+        page = client.get(f"/requests/{filed.id}").get_data(as_text=True)
+        said = re.search(r'class="raised-at">(.*?)</div>', page, re.S).group(1)
+        assert "From the business's answers to the survey Khảo sát doanh nghiệp năm 2026" in said, said
+        assert "floor" not in said
+    mail = db.session.scalar(sa.select(OutboxMessage.body_text).where(OutboxMessage.purpose == "request_acknowledged"))
+    assert "comes from the business's answers to the survey Khảo sát doanh nghiệp năm 2026" in mail
+    assert "It was raised at" not in mail
 
 
 # ---- The periodic report --------------------------------------------------------------------------------
