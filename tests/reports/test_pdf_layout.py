@@ -544,3 +544,14 @@ def test_two_governing_bodies_cannot_be_in_force_on_the_same_day(names, login_as
     addressee = {"kind": "addressee", "name_vi": "Văn phòng UBND Thành phố", "name_en": "Office of the People's "
                  "Committee", "valid_from": "01/01/2025", "position": "2"}
     assert post_form(client, "/reports/names", addressee, token_from="/reports/names").status_code == 302
+
+
+def test_each_chart_is_titled_above_it_on_the_page(names, make, db, tmp_path):
+    """The charts' SVG titles are for screen readers: the printed report showed its charts with nothing naming
+    their targets. Each is titled above it, in italics, in the PDF and on the report's page."""
+    _figures(make)
+    report = _report(make)
+    title = "Incubated IT startups among the IT businesses in the incubator"
+    pdf = Layout(_pdf(report, "en"), tmp_path, name="titled")
+    assert any(text == title and italic for _page, text, _bold, italic in pdf.runs), [r for r in pdf.runs if r[3]]
+    assert pdf.find(title)[0].y0 < pdf.find("target 70 %")[0].y0  # above its chart's threshold legend
