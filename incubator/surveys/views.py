@@ -66,7 +66,10 @@ def index():
 def new():
     form = SurveyForm()
     if request.method == "GET":
+        # This year's, or the first after it without a survey (one a year: proposing a year taken was refused).
         year = local_today().year
+        while queries.by_year(year) is not None:
+            year += 1
         form.year.data = year
         form.title_vi.data = f"Khảo sát doanh nghiệp và sản phẩm năm {year}"
         form.title_en.data = f"Survey of businesses and their products, {year}"

@@ -245,3 +245,22 @@ def test_the_remind_command_sends_each_threshold_once(world, db, runner, app):
     assert db.session.get(Survey, survey.id).is_closed
     bad = runner.invoke(args=["surveys", "remind", "--today", "31/01/2027"])
     assert bad.exit_code != 0
+
+
+def test_the_new_survey_form_proposes_a_year_without_a_survey(world, db, client):
+    """One survey a year: the form proposed this year even when it had its survey, and saving it was refused."""
+    login(client, world["staff"])
+    this_year = local_today().year
+
+    def proposed() -> str:
+        html = client.get("/surveys/new").get_data(as_text=True)
+        return re.search(r'name="year"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="year"', html).group(0)
+
+    assert f'"{this_year}"' in proposed()
+    new_survey(world["staff"], year=this_year, opens_on=date(this_year, 1, 5), deadline=date(this_year, 2, 28))
+    db.session.commit()
+    assert f'"{this_year + 1}"' in proposed()
+    new_survey(world["staff"], year=this_year + 1, opens_on=date(this_year + 1, 1, 5),
+               deadline=date(this_year + 1, 2, 28))
+    db.session.commit()
+    assert f'"{this_year + 2}"' in proposed()
