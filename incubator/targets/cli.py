@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import click
 
@@ -37,7 +38,9 @@ def register(app) -> None:
                        f"(threshold {ratio['threshold']:.0f} %): {'met' if ratio['met'] else 'not met'}")
         grads = data["graduates"]
         if grads:
-            click.echo(f"  Graduates {grads['window_start'] or '…'} – {grads['window_end'] or '…'}: "
+            window = [date.fromisoformat(d).strftime("%d/%m/%Y") if d else "…"
+                      for d in (grads["window_start"], grads["window_end"])]  # as the heading's date
+            click.echo(f"  Graduates {window[0]} – {window[1]}: "
                        f"{grads['count']} (threshold {grads['threshold']}): {'met' if grads['met'] else 'not met'}")
         certified = data["certified_share"]
         if certified:

@@ -510,3 +510,11 @@ def test_the_citys_report_sets_each_incubators_share_beside_the_citys(login_as, 
     assert re.search(r"Công ty A HN2, VUHN ISO 9001 — ISO 9001-\d+-20240101 01/01/2024 – no expiry", reading)
     assert re.search(r"Công ty C HN2 CMMI 3 CMMI-\d+-20240101", reading)
     assert reading.count("Công ty A") == 1 and "Công ty N" not in reading and "Công ty B" not in reading
+
+
+def test_the_commands_text_writes_every_date_dd_mm_yyyy(runner, network):
+    """The heading's date was dd/mm/yyyy but the graduates' window ISO on the next line."""
+    text = runner.invoke(args=["targets", "--as-of", D.isoformat()]).output
+    assert f"Targets on {D:%d/%m/%Y}" in text
+    assert re.search(r"Graduates \d{2}/\d{2}/\d{4} – \d{2}/\d{2}/\d{4}: ", text), text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), text
