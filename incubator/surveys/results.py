@@ -24,7 +24,7 @@ from incubator.applications.answers import _number, answer_cell, answer_text, is
 from incubator.applications.enums import QuestionKind
 from incubator.companies.enums import ResidencyKind
 from incubator.extensions import db
-from incubator.surveys.enums import ResponseStatus
+from incubator.surveys.enums import ResponseStatus, SurveyStatus
 from incubator.surveys.models import Survey, SurveyQuestion, SurveyResponse
 
 FIGURES = (QuestionKind.NUMBER, QuestionKind.MONEY)
@@ -89,6 +89,9 @@ class QuestionResult:
     texts: list = field(default_factory=list)  # [(response, text)] for the other questions
     answered: int = 0
     previous: Figure | None = None  # the same key's figure in the previous year's survey
+    # Totals are compared with last year's only once the survey is closed: while businesses are still answering,
+    # a total of a few answers against a whole year's reads as a fall it is not (medians compare at any time).
+    totals_final: bool = True
 
     @property
     def is_figure(self) -> bool:
@@ -104,7 +107,9 @@ class QuestionResult:
 
     @property
     def change_total(self) -> float | None:
-        return change_percent(self.overall.total, self.previous.total) if self.previous else None
+        if not self.previous or not self.totals_final:
+            return None
+        return change_percent(self.overall.total, self.previous.total)
 
     @property
     def change_median(self) -> float | None:
@@ -120,6 +125,11 @@ class Results:
     questions: list  # QuestionResult, in the survey's order (hidden questions left out)
     previous: Survey | None = None
     previous_rate: Rate | None = None
+
+    @property
+    def totals_final(self) -> bool:
+        """Whether this year's totals are compared with last year's: once the survey is closed."""
+        return self.survey.status is SurveyStatus.CLOSED
 
     @property
     def kinds(self) -> list:
@@ -201,7 +211,7 @@ def results(survey: Survey, *, with_texts: bool = True) -> Results:
     for question in questions:
         if question.hidden:
             continue
-        result = QuestionResult(question)
+        result = QuestionResult(question, totals_final=survey.status is SurveyStatus.CLOSED)
         answered = [(r, _answer(r, question)) for r in submitted if not is_empty(_answer(r, question))]
         result.answered = len(answered)
         if result.is_figure:
@@ -244,24 +254,26 @@ def export_sheets(result: Results) -> list[tuple[str, list, list]]:
                      response.status.label,
                      local_day(response.submitted_at) if submitted and response.submitted_at else None,
                      *[answer_cell(q, _answer(response, q)) if submitted else None for q in questions]])
-    summary_header = [_("Question"), _("Group"), _("Answers"), _("Total"), _("Median"), _("Change of the total (%)"),
-                      _("Change of the median (%)")]
-    summary = [[_("Response rate"), _("All businesses"), result.rate.submitted, result.rate.invited,
-                result.rate.percent, None, None]]
+    summary_header = [_("Question"), _("Group"), _("Businesses invited"), _("Answers"), _("Response rate (%)"),
+                      _("Total"), _("Median"), _("Change of the total (%)"), _("Change of the median (%)")]
+    summary = [[_("Response rate"), _("All businesses"), result.rate.invited, result.rate.submitted,
+                result.rate.percent, None, None, None, None]]
     for kind, rate in result.rate_by_kind.items():
-        summary.append([_("Response rate"), kind.label, rate.submitted, rate.invited, rate.percent, None, None])
+        summary.append([_("Response rate"), kind.label, rate.invited, rate.submitted, rate.percent, None, None, None,
+                        None])
     for q in result.figures:
-        summary.append([q.question.label, _("All businesses"), q.overall.count, q.overall.total, q.overall.median,
-                        q.change_total, q.change_median])
+        summary.append([q.question.label, _("All businesses"), None, q.overall.count, None, q.overall.total,
+                        q.overall.median, q.change_total, q.change_median])
         for kind in result.kinds:
             figure = q.by_kind.get(kind) or Figure()
-            summary.append([q.question.label, kind.label, figure.count, figure.total, figure.median, None, None])
+            summary.append([q.question.label, kind.label, None, figure.count, None, figure.total, figure.median,
+                            None, None])
         if q.previous is not None:
-            summary.append([q.question.label, _("Year %(year)s", year=result.previous.year), q.previous.count,
-                            q.previous.total, q.previous.median, None, None])
+            summary.append([q.question.label, _("Year %(year)s", year=result.previous.year), None,
+                            q.previous.count, None, q.previous.total, q.previous.median, None, None])
     for q in result.choice_results:
         for _value, label, count in q.choices:
-            summary.append([q.question.label, label, count, None, None, None, None])
+            summary.append([q.question.label, label, None, count, None, None, None, None, None])
     return [(_("Answers"), header, rows), (_("Summary"), summary_header, summary)]
 
 
@@ -295,7 +307,7 @@ def report_section(year: int) -> dict | None:
                  for q in found.figures if q.question.key]
     return {"year": survey.year, "name_vi": survey.title_vi, "name_en": survey.title_en,
             "invited": found.rate.invited, "submitted": found.rate.submitted, "percent": found.rate.percent,
-            "previous": previous, "questions": questions}
+            "previous": previous, "questions": questions, "totals_final": found.totals_final}
 
 
 # ---- A business's answers on its file --------------------------------------------------------------------

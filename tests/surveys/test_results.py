@@ -114,6 +114,10 @@ def test_year_against_year_compares_the_same_key_in_the_previous_years_survey(ma
     assert (found.previous_rate.invited, found.previous_rate.submitted) == (3, 2)
     revenue = question(found, "revenue_total")
     assert revenue.previous.total == 4_000_000_000 and revenue.previous.median == 2_000_000_000
+    # While businesses are still answering, the totals are not compared (a fall they are not); medians are.
+    assert not found.totals_final and revenue.change_total is None and revenue.change_median == 25.0
+    survey.status = SurveyStatus.CLOSED
+    revenue = question(results.results(survey), "revenue_total")
     assert revenue.change_total == 25.0 and revenue.change_median == 25.0
     employees = question(found, "employees_total")
     assert employees.previous.count == 0 and employees.change_total is None  # nothing to compare with
@@ -242,10 +246,11 @@ def test_the_export_has_a_row_per_invited_business_with_numbers_as_numbers_and_a
     draft = by_name["Công ty TNHH Beta"]
     assert draft["revenue_total"] is None and draft["submitted"] is None  # a draft is not the business's answer yet
     summary_rows = list(summary.iter_rows(values_only=True))
+    assert summary_rows[0][2:7] == ("Doanh nghiệp được mời", "Câu trả lời", "Tỷ lệ phản hồi (%)", "Tổng", "Trung vị")
     revenue = [row for row in summary_rows if row[0] == "Tổng doanh thu"]
-    assert revenue[0][2:5] == (1, 1_250_000_000, 1_250_000_000)  # all businesses: answers, total, median
+    assert revenue[0][3:7] == (1, None, 1_250_000_000, 1_250_000_000)  # all businesses: answers, total, median
     rate = summary_rows[1]
-    assert rate[2:5] == (1, 2, 50.0)
+    assert rate[2:7] == (2, 1, 50.0, None, None)  # invited, answered, rate
 
     official_client, _official = login_as(Role.OFFICIAL)
     only_summary = _workbook(official_client.get(f"/surveys/{survey.id}/results.xlsx").data)
@@ -376,11 +381,17 @@ def test_the_report_of_the_surveys_year_has_its_section_and_a_finalised_report_k
     answer(make, survey, revenue_total="2000000000", employees_total="12")
     answer(make, survey, status=ResponseStatus.DRAFT, revenue_total="5")
     staff = make.user(Role.STAFF)
-    report = reports.create(start=date(2026, 1, 1), end=date(2026, 12, 31), period_label="2026", actor=staff)
-    earlier = reports.create(start=date(2024, 1, 1), end=date(2024, 12, 31), period_label="2024", actor=staff)
-    db.session.commit()
     client = client_factory()
     login(client, staff)
+    # While the survey is open, its totals are not set against last year's (only the medians are).
+    report = reports.create(start=date(2026, 1, 1), end=date(2026, 12, 31), period_label="2026", actor=staff)
+    db.session.commit()
+    english = _pdf_text(client.get(f"/reports/{report.id}.en.pdf").data, tmp_path)
+    assert re.search(r"Total revenue 2 3\.000\.000\.000 ₫ 1\.500\.000\.000 ₫ 1\.000\.000\.000 ₫ — \+50\.0 %", english)
+    assert "the totals are not compared with last year's" in english
+    survey.status = SurveyStatus.CLOSED  # a draft report reads the figures afresh
+    earlier = reports.create(start=date(2024, 1, 1), end=date(2024, 12, 31), period_label="2024", actor=staff)
+    db.session.commit()
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert 'id="survey-figures"' in page and "1.500.000.000\xa0₫" in page
     assert 'id="survey-figures"' not in client.get(f"/reports/{earlier.id}").get_data(as_text=True)
