@@ -42,4 +42,4 @@ def register(app) -> None:
         with write_lock():
             count = send_report_reminders(today)
             db.session.commit()
-        click.echo(f"{count} reminders queued.")
+        click.echo(f"{count} reminder{'' if count == 1 else 's'} queued.")

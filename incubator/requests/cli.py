@@ -43,4 +43,4 @@ def register(app) -> None:
         with write_lock():
             count = send_reminders(today)
             db.session.commit()
-        click.echo(f"{count} reminders queued.")
+        click.echo(f"{count} reminder{'' if count == 1 else 's'} queued.")

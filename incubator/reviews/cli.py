@@ -51,4 +51,4 @@ def register(app) -> None:
         with write_lock():
             count = send_closing_reminders(today, days_before=days, now=now)
             db.session.commit()
-        click.echo(f"{count} reminders queued.")
+        click.echo(f"{count} reminder{'' if count == 1 else 's'} queued.")

@@ -55,7 +55,7 @@ def world(make):
 
 def test_the_digest_tells_only_those_that_count_and_expire_within_60_days_once(world, runner):
     staff, _soon = world
-    assert "1 reminders queued" in _remind(runner)
+    assert "1 reminder queued" in _remind(runner)
     [message] = _mail(staff.email)
     assert "SOON-1" in message.body_text
     for number in ("LATE-1", "GONE-1", "WAIT-1", "LVL-1", "REVOKED-1", "OUT-1"):

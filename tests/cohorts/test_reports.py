@@ -124,7 +124,7 @@ def test_the_staff_list_no_longer_shows_a_report_once_submitted(startup, login_a
 
 def test_the_remind_command(runner, startup):
     result = runner.invoke(args=["cohorts", "remind", "--today", "2025-02-20"])
-    assert result.exit_code == 0 and "1 reminders queued" in result.output
+    assert result.exit_code == 0 and "1 reminder queued" in result.output
     assert runner.invoke(args=["cohorts", "remind", "--today", "20/02/2025"]).exit_code == 2
 
 

@@ -58,7 +58,7 @@ def test_a_paused_or_answered_request_is_not_reminded(filed, db, make):
 
 def test_the_remind_command(runner, filed, db):
     result = runner.invoke(args=["requests", "remind", "--today", "2026-03-24"])
-    assert result.exit_code == 0 and "1 reminders queued" in result.output, result.output
+    assert result.exit_code == 0 and "1 reminder queued" in result.output, result.output
     assert runner.invoke(args=["requests", "remind", "--today", "2026-03-24"]).output.startswith("0 reminders")
     assert runner.invoke(args=["requests", "remind", "--today", "24/03/2026"]).exit_code == 2
 
@@ -73,6 +73,6 @@ def test_with_several_incubators_the_command_asks_which(runner, filed, db):
     assert result.exit_code == 1 and "--incubator CODE" in result.output, result.output
     assert _reminders(db) == []
     result = runner.invoke(args=["requests", "remind", "--today", "2026-03-24", "--incubator", "VUHN"])
-    assert result.exit_code == 0 and "1 reminders queued" in result.output, result.output
+    assert result.exit_code == 0 and "1 reminder queued" in result.output, result.output
     result = runner.invoke(args=["requests", "remind", "--today", "2026-03-24", "--incubator", "HN2"])
     assert result.exit_code == 0 and "0 reminders queued" in result.output, result.output
