@@ -54,7 +54,29 @@ class IntakeRound(IncubatorScoped, db.Model):
         return self.opens_at <= now < self.closes_at
 
 
-class RoundQuestion(IncubatorScoped, db.Model):
+class QuestionWording:
+    """What a question of a form founders fill (a round's, a survey's) says, in the page's language: its label,
+    its choices' labels, an answer in words. The class has label_vi/label_en and choices columns."""
+
+    @property
+    def label(self) -> str:
+        return _localised(self.label_vi, self.label_en)
+
+    def choice_label(self, value) -> str:
+        """The label of one of the question's choices, in the page's language (the value when none matches)."""
+        for choice in self.choices or []:
+            if choice.get("value") == value:
+                return _localised(choice.get("label_vi"), choice.get("label_en"))
+        return str(value)
+
+    def answer_text(self, value) -> str:
+        """An answer to this question as people read it (see applications/answers.py)."""
+        from incubator.applications.answers import answer_text
+
+        return answer_text(self, value)
+
+
+class RoundQuestion(QuestionWording, IncubatorScoped, db.Model):
     __tablename__ = "round_questions"
     __incubator_from__ = "round"
 
@@ -74,23 +96,6 @@ class RoundQuestion(IncubatorScoped, db.Model):
     hidden: Mapped[bool] = mapped_column(default=False)
 
     round: Mapped[IntakeRound] = relationship(back_populates="questions")
-
-    @property
-    def label(self) -> str:
-        return _localised(self.label_vi, self.label_en)
-
-    def choice_label(self, value) -> str:
-        """The label of one of the question's choices, in the page's language (the value when none matches)."""
-        for choice in self.choices or []:
-            if choice.get("value") == value:
-                return _localised(choice.get("label_vi"), choice.get("label_en"))
-        return str(value)
-
-    def answer_text(self, value) -> str:
-        """An answer to this question as people read it (see applications/answers.py)."""
-        from incubator.applications.answers import answer_text
-
-        return answer_text(self, value)
 
 
 class RoundDocument(IncubatorScoped, db.Model):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from incubator.applications.enums import QuestionKind
+from incubator.applications.models import QuestionWording
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company
 from incubator.db import UTCDateTime, utcnow
@@ -78,7 +79,7 @@ class Survey(IncubatorScoped, db.Model):
         return f"<Survey {self.year}>"
 
 
-class SurveyQuestion(IncubatorScoped, db.Model):
+class SurveyQuestion(QuestionWording, IncubatorScoped, db.Model):
     __tablename__ = "survey_questions"
     __incubator_from__ = "survey"
 
@@ -103,25 +104,8 @@ class SurveyQuestion(IncubatorScoped, db.Model):
     survey: Mapped[Survey] = relationship(back_populates="questions")
 
     @property
-    def label(self) -> str:
-        return _localised(self.label_vi, self.label_en)
-
-    @property
     def help(self) -> str:
         return _localised(self.help_vi, self.help_en) if (self.help_vi or self.help_en) else ""
-
-    def choice_label(self, value) -> str:
-        """The label of one of the question's choices, in the page's language (the value when none matches)."""
-        for choice in self.choices or []:
-            if choice.get("value") == value:
-                return _localised(choice.get("label_vi"), choice.get("label_en"))
-        return str(value)
-
-    def answer_text(self, value) -> str:
-        """An answer to this question as people read it (see applications/answers.py)."""
-        from incubator.applications.answers import answer_text
-
-        return answer_text(self, value)
 
 
 class SurveyResponse(IncubatorScoped, db.Model):
