@@ -197,3 +197,21 @@ class Percent:
             check_percent(field.data, field.name)
         except DomainError as exc:
             raise StopValidation(exc.message) from None
+
+
+# ---- The day a daily command acts as ---------------------------------------------------------------------
+
+def command_day(today_text: str | None) -> date:
+    """The day a daily command (the ``remind`` commands) acts as: ``--today YYYY-MM-DD``, within the
+    programme's bounds (acting as 9999-12-31 would call everything late, once and for all), or today in Hà Nội.
+    A bad value is the command line's error (exit code 2, the option named)."""
+    import click
+
+    try:
+        day = date.fromisoformat(today_text) if today_text else local_today()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+    first, last = PROGRAMME.first(), PROGRAMME.last()
+    if not first <= day <= last:
+        raise click.BadParameter(f"a day from {first.isoformat()} to {last.isoformat()}", param_hint="--today")
+    return day

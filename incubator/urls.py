@@ -31,3 +31,14 @@ def external_url(endpoint: str, **values) -> str:
 def public_host() -> str:
     """The host name of the public address (for identifiers such as calendar UIDs)."""
     return urlsplit(public_url()).hostname or "localhost"
+
+
+def require_public_url() -> str:
+    """For a command that writes links in e-mails: the public address, or the command line's error before
+    anything is queued."""
+    import click
+
+    try:
+        return public_url()
+    except PublicUrlMissing as exc:
+        raise click.ClickException(str(exc)) from None

@@ -4,14 +4,11 @@ residency there today."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from incubator import bounds
 from incubator.db import write_lock
 from incubator.extensions import db
-from incubator.i18n import local_today
 
 
 def register(app) -> None:
@@ -26,19 +23,10 @@ def register(app) -> None:
         the businesses in residence there today). Each certificate is told once at 60, 30 and 7 days, however
         often the command runs; the mail goes out with `flask mail deliver`."""
         from incubator.certificates.services import send_expiry_reminders
-        from incubator.urls import PublicUrlMissing, public_url
+        from incubator.urls import require_public_url
 
-        try:
-            public_url()  # the digest links to the list: refuse before anything is queued
-        except PublicUrlMissing as exc:
-            raise click.ClickException(str(exc)) from None
-        try:
-            today = date.fromisoformat(today_text) if today_text else local_today()
-        except ValueError:
-            raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
-        first, last = bounds.PROGRAMME.first(), bounds.PROGRAMME.last()
-        if not first <= today <= last:
-            raise click.BadParameter(f"a day from {first.isoformat()} to {last.isoformat()}", param_hint="--today")
+        require_public_url()  # the digest links to the list: refuse before anything is queued
+        today = bounds.command_day(today_text)
         with write_lock():
             count = send_expiry_reminders(today)
             db.session.commit()
