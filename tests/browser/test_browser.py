@@ -66,16 +66,18 @@ def test_home_page_fits_a_375_pixel_phone(browser, live_server, make):
 
 
 def test_official_reads_the_targets_dashboard_and_opens_the_numerator(page, live_server, make, runner):
-    """Issue 4, acceptance 5: the two targets, the chart and the drill-down, as an official sees them."""
+    """Issue 4, acceptance 5: the targets (the third, CERT5, since issue 22), the chart and the drill-down, as an
+    official sees them."""
     ARTIFACTS.mkdir(exist_ok=True)
     assert runner.invoke(args=["demo", "--no-upgrade"]).exit_code == 0
     official = make.user(Role.OFFICIAL, full_name="Hoàng Thị Lan")
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, official, wait=False)
     page.goto(f"{live_server}/targets/?as_of=2025-12-31")
-    assert page.locator("section.card").count() == 2
-    assert page.locator("section.card svg").count() == 2
+    assert page.locator("section.card").count() == 3
+    assert page.locator("section.card svg").count() == 3
     assert page.locator("#target-IT70 svg rect").count() == 12  # one bar per quarter
+    assert page.locator("#target-CERT5 svg rect").count() == 12
     page.screenshot(path=str(ARTIFACTS / "targets-dashboard.png"), full_page=True)
     numerator = page.locator("#target-IT70 a.fs-3[href*='show=numerator']")  # the city's (not a table's row)
     expected = int(numerator.inner_text())

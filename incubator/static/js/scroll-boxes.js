@@ -1,4 +1,4 @@
-/* Keyboard access to what scrolls sideways on a small screen (a wide table, a chart): a box that scrolls and
+/* Keyboard access to what scrolls sideways on a small screen (a wide table, a report's table, a chart): a box that scrolls and
    holds nothing a keyboard can reach is made focusable, so the arrow keys scroll it (WCAG 2.1.1); a chart's
    box takes the chart's title as its name. Checked again when the window changes size. */
 (function () {
@@ -6,7 +6,7 @@
   var REACHABLE = "a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, [tabindex]";
 
   function update() {
-    document.querySelectorAll(".table-responsive, .chart").forEach(function (box) {
+    document.querySelectorAll(".table-responsive, .chart, .report-preview table.data").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       if (scrolls && !box.hasAttribute("tabindex") && !box.querySelector(REACHABLE)) {
         box.setAttribute("tabindex", "0");
