@@ -8,7 +8,6 @@ refused. Every tax code is invented and passes the check digit; every name is ma
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import date
@@ -17,7 +16,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
-from openpyxl import Workbook
 
 from incubator.audit.models import AuditEntry
 from incubator.auth.enums import Role
@@ -29,6 +27,7 @@ from incubator.demo.data import demo_tax_code
 from incubator.extensions import db
 from incubator.imports import reading, services
 from tests.helpers import WRITTEN_EVEN_WHEN_REFUSED, nothing_written, post_form
+from tests.imports.test_import import csv_bytes, xlsx_bytes
 
 HONG_HA, LAC_LONG, TAY_HO, DONG_DO = (demo_tax_code(n) for n in (7101, 7102, 7103, 7104))
 D = date
@@ -63,29 +62,11 @@ EXPECTED = [
 
 # ---- Helpers -----------------------------------------------------------------------------------------------
 
-def csv_bytes(rows) -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
-
-
 def write_folder(folder: Path, sheets=None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in (SHEETS if sheets is None else sheets).items():
         (folder / f"{name}.csv").write_bytes(csv_bytes(rows))
     return folder
-
-
-def xlsx_bytes(sheets) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def certificates_state():
