@@ -58,7 +58,8 @@ def manage():
     counts = dict(db.session.execute(sa.select(Application.round_id, sa.func.count()).group_by(Application.round_id))
                   .all())
     submitted = queries.submitted_by_round()
-    rounds = list(db.session.scalars(sa.select(IntakeRound).order_by(IntakeRound.opens_at.desc())))
+    rounds = list(db.session.scalars(sa.select(IntakeRound)
+                                     .order_by(IntakeRound.opens_at.desc(), IntakeRound.id.desc())))
     return render_template("rounds/manage.html", rounds=rounds, counts=counts, submitted=submitted, now=utcnow())
 
 

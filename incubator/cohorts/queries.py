@@ -20,7 +20,7 @@ def cohorts_with_counts():
     counts = dict(db.session.execute(sa.select(CohortMember.cohort_id, sa.func.count(CohortMember.id))
                                      .group_by(CohortMember.cohort_id)).all())
     cohorts = db.session.scalars(sa.select(Cohort).options(joinedload(Cohort.owner), joinedload(Cohort.round))
-                                 .order_by(Cohort.starts_on.desc())).all()
+                                 .order_by(Cohort.starts_on.desc(), Cohort.id.desc())).all()
     return [(c, counts.get(c.id, 0)) for c in cohorts]
 
 
@@ -157,7 +157,7 @@ def memberships_of(company_id: int) -> list[CohortMember]:
     return list(db.session.scalars(sa.select(CohortMember).where(CohortMember.company_id == company_id)
                                    .options(joinedload(CohortMember.cohort), joinedload(CohortMember.outcome),
                                             joinedload(CohortMember.residency))
-                                   .order_by(CohortMember.joined_on.desc())))
+                                   .order_by(CohortMember.joined_on.desc(), CohortMember.id.desc())))
 
 
 def all_versions(member_ids: list[int]) -> list[ProgressReport]:

@@ -45,7 +45,7 @@ def _cohort_choices(form):
     staff = db.session.scalars(sa.select(User).where(  # the staff of this incubator, and administrators
         User.active.is_(True), holds_role_here(Role.STAFF, Role.ADMIN)).order_by(User.full_name))
     form.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(u.id, u.full_name) for u in staff]
-    rounds = db.session.scalars(sa.select(IntakeRound).order_by(IntakeRound.opens_at.desc()))
+    rounds = db.session.scalars(sa.select(IntakeRound).order_by(IntakeRound.opens_at.desc(), IntakeRound.id.desc()))
     form.round_id.choices = [SelectChoice("", "—")] + [SelectChoice(r.id, r.name) for r in rounds]
 
 

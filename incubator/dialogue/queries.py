@@ -51,13 +51,14 @@ def invitations_of(user) -> list[DialogueConference]:
     return list(db.session.scalars(
         sa.select(DialogueConference).where(DialogueConference.id.in_(invited))
         .options(selectinload(DialogueConference.registrations), selectinload(DialogueConference.bodies))
-        .order_by(DialogueConference.starts_at.desc()).execution_options(all_incubators=True)))
+        .order_by(DialogueConference.starts_at.desc(), DialogueConference.id.desc())
+        .execution_options(all_incubators=True)))
 
 
 def published(limit: int | None = None) -> list[DialogueConference]:
     query = (sa.select(DialogueConference).where(DialogueConference.published_at.is_not(None))
              .options(selectinload(DialogueConference.incubator))
-             .order_by(DialogueConference.starts_at.desc()))
+             .order_by(DialogueConference.starts_at.desc(), DialogueConference.id.desc()))
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query.execution_options(all_incubators=True)))

@@ -180,7 +180,7 @@ def founder_home(user: User) -> dict:
     applications = list(db.session.scalars(
         sa.select(Application).where(Application.company_id.in_(company_ids))
         .options(selectinload(Application.round), selectinload(Application.company))
-        .order_by(Application.created_at.desc()))) if company_ids else []
+        .order_by(Application.created_at.desc(), Application.id.desc()))) if company_ids else []
     from incubator.cohorts import queries as cohorts
     from incubator.cohorts.enums import IN_INCUBATION
     from incubator.cohorts.models import CohortMember
@@ -204,7 +204,8 @@ def founder_home(user: User) -> dict:
         sa.select(MentoringSession).where(theirs, sa.or_(
             sa.and_(MentoringSession.status == SessionStatus.SCHEDULED, MentoringSession.starts_at >= utcnow()),
             MentoringSession.status == SessionStatus.HELD))
-        .options(selectinload(MentoringSession.mentor)).order_by(MentoringSession.starts_at))) if company_ids else []
+        .options(selectinload(MentoringSession.mentor))
+        .order_by(MentoringSession.starts_at, MentoringSession.id))) if company_ids else []
     from incubator.applications.queries import public_rounds
 
     # The rounds open now, always (a founder who has applied once may apply to the next round, or with another

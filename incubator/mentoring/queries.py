@@ -302,7 +302,7 @@ def partner_page(partner, today: date, pages: dict | None = None):
             .where(confirmed, MentoringSession.mentor_id.in_([u.id for u in people]))
             .group_by(MentoringSession.mentor_id)))
     agreements = list(db.session.scalars(sa.select(Agreement).where(Agreement.partner_id == partner.id)
-                                         .order_by(Agreement.starts_on.desc())))
+                                         .order_by(Agreement.starts_on.desc(), Agreement.id.desc())))
     progress = [AgreementProgress(a, sum(h for month, h in totals.by_month.items()
                                          if a.starts_on.strftime("%Y-%m") <= month
                                          and (a.ends_on is None or month <= a.ends_on.strftime("%Y-%m"))))

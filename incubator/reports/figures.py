@@ -57,7 +57,7 @@ def _compute(start: date, end: date, in_view: int | None) -> dict:
     cohorts = [{"name": name, "members": members} for name, members in db.session.execute(
         sa.select(Cohort.name, sa.func.count(CohortMember.id)).join(CohortMember, isouter=True)
         .where(Cohort.starts_on <= end, Cohort.ends_on >= start).group_by(Cohort.id, Cohort.name)
-        .order_by(Cohort.starts_on))]
+        .order_by(Cohort.starts_on, Cohort.id))]
     by_kind = defaultdict(int)
     for kind, is_it, count in db.session.execute(
             sa.select(Residency.kind, Company.is_it, sa.func.count(sa.distinct(Residency.company_id)))

@@ -180,7 +180,7 @@ def conflicts_for(user_ids: list[int]) -> list[Conflict]:
         sa.select(Conflict).where(Conflict.reviewer_id.in_(user_ids))
         .options(selectinload(Conflict.reviewer), selectinload(Conflict.company),
                  selectinload(Conflict.declared_by))
-        .order_by(Conflict.created_at.desc())))
+        .order_by(Conflict.created_at.desc(), Conflict.id.desc())))
 
 
 @dataclass

@@ -28,7 +28,7 @@ def founders(company_id: int) -> list[CompanyMember]:
 def applications(company_id: int) -> list[Application]:
     return list(db.session.scalars(sa.select(Application).where(Application.company_id == company_id)
                                    .options(joinedload(Application.round))
-                                   .order_by(Application.created_at.desc())))
+                                   .order_by(Application.created_at.desc(), Application.id.desc())))
 
 
 def timeline(company: Company, member_ids, applications, versions) -> list[AuditEntry]:
