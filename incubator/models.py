@@ -3,6 +3,7 @@
 from incubator.applications.models import Application, ApplicationDocument, IntakeRound, RoundDocument, RoundQuestion
 from incubator.audit.models import AuditEntry
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
+from incubator.catalogue.models import ProductEntry, ProductGroup, ProductMessage, ProductRevision
 from incubator.certificates.models import Certificate, CertificateStandard
 from incubator.cohorts.models import (
     Cohort,
@@ -82,6 +83,10 @@ __all__ = [
     "PeriodicReport",
     "PipelineEntry",
     "PipelineMove",
+    "ProductEntry",
+    "ProductGroup",
+    "ProductMessage",
+    "ProductRevision",
     "ProgressReport",
     "Registration",
     "RejectionReason",

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("people", ["mail", "auth"]),
     ("register", ["outcomes", "companies", "certificates", "partners", "targets", "imports"]),
     ("programme", ["applications", "cohorts", "reviews", "funding", "mentoring", "requests", "dialogue",
-                   "surveys"]),
+                   "surveys", "catalogue"]),
     ("outer", ["startups", "reports", "home", "admin", "demo", "cli", "models", "__init__"]),
 ]
 DOMAINS = {name for layer, names in LAYERS if layer in {"organisation", "people", "register", "programme"}

@@ -40,6 +40,8 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
     # The recipient's name, shown in the To header ("Nguyễn Thị Hà <ha@…>").
     to_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # Where an answer goes when it is not to the sender (a reader's question to a business, from the catalogue).
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     purpose: Mapped[str] = mapped_column(sa.String(40))

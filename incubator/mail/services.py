@@ -47,14 +47,16 @@ def already_sent(event: str, to: str) -> bool:
 
 
 def queue(to: str, subject: str, body: str, purpose: str, attachment: tuple[str, str, str] | None = None, *,
-          to_name: str | None = None, event: str | None = None, incubator_id: int | None = None
-          ) -> OutboxMessage | None:
+          to_name: str | None = None, event: str | None = None, incubator_id: int | None = None,
+          reply_to: str | None = None) -> OutboxMessage | None:
     """``attachment``: (file name, MIME type, text), e.g. a calendar invitation. ``event``: the key of what the
     message tells; when that event was already mailed to ``to``, nothing is queued and None is returned.
-    ``incubator_id``: the incubator the message is for (left out: the one of the work that queues it)."""
+    ``incubator_id``: the incubator the message is for (left out: the one of the work that queues it).
+    ``reply_to``: the address an answer goes to, when not the sender's."""
     message = OutboxMessage(to_address=to, to_name=(to_name or "").strip()[:200] or None,
                             subject=str(subject)[:300], body_text=str(body), purpose=purpose,
-                            event_key=event[:200] if event else None, incubator_id=incubator_id)
+                            event_key=event[:200] if event else None, incubator_id=incubator_id,
+                            reply_to=reply_to or None)
     if attachment is not None:
         message.attachment_name, message.attachment_type, message.attachment_text = attachment
     if event is not None:
@@ -76,7 +78,7 @@ def queue(to: str, subject: str, body: str, purpose: str, attachment: tuple[str,
 
 
 def send(to: str, locale: str | None, template: str, subject, *, attachment=None, to_name: str | None = None,
-         event: str | None = None, **context) -> OutboxMessage | None:
+         event: str | None = None, reply_to: str | None = None, **context) -> OutboxMessage | None:
     """Render templates/mail/<template>.txt and the subject in the recipient's language, and queue it (once per
     ``event`` and address, when an event is given). The message is for the incubator of the objects it tells of
     (the context's, when they name one and the same)."""
@@ -87,11 +89,12 @@ def send(to: str, locale: str | None, template: str, subject, *, attachment=None
         return None
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         return queue(to, str(subject), render_template(f"mail/{template}.txt", **context), template,
-                     attachment=attachment, to_name=to_name, event=event, incubator_id=_incubator_told_of(context))
+                     attachment=attachment, to_name=to_name, event=event, incubator_id=_incubator_told_of(context),
+                     reply_to=reply_to)
 
 
-def send_to(person, template: str, subject, *, event: str | None = None, attachment=None, **context
-            ) -> OutboxMessage | None:
+def send_to(person, template: str, subject, *, event: str | None = None, attachment=None,
+            reply_to: str | None = None, **context) -> OutboxMessage | None:
     """``send`` to an account (anything with ``email``, ``locale`` and ``full_name``): in its language, with
     its name in the To header. The subject (a lazy string, or a function of no argument that returns it) is
     made in the person's language."""
@@ -100,7 +103,7 @@ def send_to(person, template: str, subject, *, event: str | None = None, attachm
     with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = str(subject() if callable(subject) else subject)
     return send(person.email, person.locale, template, subject, attachment=attachment, to_name=person.full_name,
-                event=event, user=person, **context)
+                event=event, reply_to=reply_to, user=person, **context)
 
 
 def _incubator_told_of(context: dict) -> int | None:
@@ -153,6 +156,8 @@ def _email(message: OutboxMessage) -> EmailMessage:
     email["To"] = (Address(display_name=message.to_name, addr_spec=message.to_address) if message.to_name
                    else message.to_address)
     email["Subject"] = message.subject
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
     email["Date"] = formatdate(localtime=False)
     domain = parseaddr(str(sender))[1].rpartition("@")[2] or "vuonuom.example"
     email["Message-ID"] = make_msgid(domain=domain)

@@ -80,6 +80,12 @@ NETWORK_WIDE = {
     "certificate_standards": "the standards the third target recognises are one list that staff keep city-wide",
     "certificates": "a business's certificates are city-wide, like the business (domain.md: one record, and so are "
                     "its certificates); each incubator counts those of its own IT businesses",
+    "product_groups": "the city's key digital product groups are one list that staff keep city-wide, so that the "
+                      "catalogue's filter and the API name a group the same way whatever the incubator",
+    "product_entries": "a product is its business's, and a business is one record city-wide; it is shown under every "
+                       "incubator where the business is or was incubated, read from its residencies and outcomes",
+    "product_revisions": "a change of a product entry, read only through its entry (city-wide)",
+    "product_messages": "the contact form's count of messages, read only through its entry (city-wide)",
     "stored_files": "the bytes of an uploaded document, read only through the record that names it (which carries "
                     "its incubator, or is city-wide) and the permission its view checks",
 }
