@@ -53,6 +53,13 @@ def create_app(config: dict | None = None) -> Flask:
     from incubator.home import incubators
 
     incubators.register(app)  # each request works in its person's incubator (after the hooks above)
+    from incubator.api import init_app as init_api
+
+    init_api(app)  # /api/v1: the token replaces the session's person and incubator (after the hooks above)
+    from incubator.api.framework import API_PREFIX
+    from incubator.auth.views import answer_without_the_session
+
+    answer_without_the_session(API_PREFIX)  # an unconfirmed session is no business of the API's
 
     from incubator import cli, errors, forms, i18n
     from incubator.audit.labels import action_label, dates_in_words, name_in_words, object_text, state_label
@@ -94,6 +101,9 @@ def create_app(config: dict | None = None) -> Flask:
     request_permissions.register(app)
     dialogue_permissions.register(app)
     survey_permissions.register(app)
+    from incubator.api import permissions as api_permissions
+
+    api_permissions.register(app)
     # Signals a lower package sends and a higher one hears (see "How the code is laid out" in the README).
     from incubator.applications.application_views import connect_round_invitation
     from incubator.applications.services import connect_to_the_register
@@ -130,7 +140,7 @@ def create_app(config: dict | None = None) -> Flask:
 # Each of these domains tells the audit log what its objects and states read as (incubator/audit/labels.py).
 AUDITED_DOMAINS = ("organisation", "auth", "mail", "companies", "partners", "outcomes", "certificates", "targets",
                    "imports", "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "dialogue",
-                   "surveys", "reports")
+                   "surveys", "reports", "api")
 
 
 def _register_audit_labels() -> None:

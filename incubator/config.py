@@ -36,6 +36,10 @@ class Defaults:
     INVITATION_LIFETIME = timedelta(days=7)
     EMAIL_VERIFICATION_LIFETIME = timedelta(days=3)
     PASSWORD_RESET_LIFETIME = timedelta(hours=2)
+    # The read-only API: calls a minute per token (counted in the shared call log), and how long the log keeps a
+    # call (`flask api-tokens trim`, run daily, forgets the older ones).
+    API_CALLS_PER_MINUTE = 120
+    API_CALLS_KEPT_DAYS = 90
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)

@@ -85,6 +85,29 @@ EXPLANATIONS = {
 }
 
 
+# Parts of the site that answer errors in their own format (the API: application/problem+json), registered by
+# the outer layer at start-up: (path prefix, render HTTP error, render server error). The rest keeps its pages.
+_OWN_ERRORS: list[tuple[str, object, object]] = []
+
+
+def answer_errors_under(prefix: str, http_error, server_error) -> None:
+    """Errors of requests under ``prefix`` are answered by ``http_error(exc)`` and ``server_error(reference)``
+    (registering a prefix again replaces it)."""
+    _OWN_ERRORS[:] = [entry for entry in _OWN_ERRORS if entry[0] != prefix]
+    _OWN_ERRORS.append((prefix, http_error, server_error))
+
+
+def _own_errors():
+    from flask import has_request_context
+
+    if not has_request_context():
+        return None
+    for prefix, http_error, server_error in _OWN_ERRORS:
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return http_error, server_error
+    return None
+
+
 def render_error(code: int, reference: str | None = None):
     code = code if code in TITLES else (500 if code >= 500 else 400)
     return render_template("errors/error.html", code=code, title=TITLES[code],
@@ -103,6 +126,9 @@ def register(app) -> None:
 
             return Response("400 Bad Request: unknown host / tên miền không hợp lệ\n", status=400,
                             mimetype="text/plain")
+        own = _own_errors()
+        if own is not None:
+            return own[0](exc)
         return render_error(exc.code)
 
     @app.errorhandler(Conflict)
@@ -125,6 +151,9 @@ def register(app) -> None:
         reference = g.get("request_id") or uuid.uuid4().hex[:12]
         log.exception("unhandled error ref=%s %s %s", reference, request.method, request.path)
         _end_failed_transaction()
+        own = _own_errors()
+        if own is not None:
+            return own[1](reference)
         return render_error(500, reference=reference)
 
 

@@ -1,5 +1,6 @@
 """Imports every domain's models, so that SQLAlchemy's metadata (and Alembic) sees all tables."""
 
+from incubator.api.models import ApiCall, ApiToken
 from incubator.applications.models import Application, ApplicationDocument, IntakeRound, RoundDocument, RoundQuestion
 from incubator.audit.models import AuditEntry
 from incubator.auth.models import AccountToken, LoginAttempt, User, UserRole, WebSession
@@ -52,6 +53,8 @@ __all__ = [
     "AgendaItem",
     "Agreement",
     "AnsweringBody",
+    "ApiCall",
+    "ApiToken",
     "Application",
     "ApplicationDocument",
     "Assignment",

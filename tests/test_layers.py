@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("register", ["outcomes", "companies", "certificates", "partners", "targets", "imports"]),
     ("programme", ["applications", "cohorts", "reviews", "funding", "mentoring", "requests", "dialogue",
                    "surveys", "catalogue"]),
-    ("outer", ["startups", "reports", "home", "admin", "demo", "cli", "models", "__init__"]),
+    ("outer", ["startups", "reports", "home", "admin", "api", "demo", "cli", "models", "__init__"]),
 ]
 DOMAINS = {name for layer, names in LAYERS if layer in {"organisation", "people", "register", "programme"}
            for name in names}

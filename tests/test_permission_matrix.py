@@ -48,6 +48,9 @@ ADMIN = ("admin",)
 READ_TARGETS = ("staff", "admin", "official")
 DESK = ("reviewer", "staff", "admin")
 
+# Every API route, asked with a session and no token (issue 24): 401, anonymous included.
+API_SESSION = row(401, 401)
+
 # (method, endpoint, {path params}) -> expected status per role
 MATRIX = {
     ("GET", "auth.login", None): row(200, 302),
@@ -392,6 +395,14 @@ MATRIX = {
     ("GET", "dialogue.published_minutes", "conference_id"): row(404, 404),
     ("GET", "requests.answers", None): row(200, 200),
     ("GET", "requests.feed", None): row(200, 200),
+    # The API (issue 24) is answered by token, never by the session: a signed-in person without a token gets
+    # 401, whatever the role (tests/api test each route with tokens: scope 403, another incubator's object 404).
+    # Its description and documentation page hold no data: everyone reads them.
+    ("GET", "api_docs.openapi_json", None): row(200, 200),
+    ("GET", "api_docs.docs", None): row(200, 200),
+    ("GET", "api_docs.asset", "filename=swagger-ui.css"): row(200, 200),
+    ("GET", "api_incubators.list_incubators", None): API_SESSION,
+    ("GET", "api_incubators.get_incubator", "code=VUHN"): API_SESSION,
     # Last, as they change what the rows above read.
     ("POST", "surveys.remove_question", "question_id=survey_question_id"): row(LOGIN, 404, staff=302, admin=302),
     ("POST", "requests.remove_day", "day_id"): only(STAFF, ok=302),
@@ -666,6 +677,13 @@ UNCONFIRMED = {
     ("GET", "dialogue.published_index"): 200, ("GET", "dialogue.published"): 404,
     ("GET", "dialogue.published_minutes"): 404,
 }
+
+
+# The API's doors answer an unconfirmed account as any session without a token (401), its documentation 200.
+UNCONFIRMED.update({(method, endpoint): 401 for (method, endpoint, _), expected in MATRIX.items()
+                    if expected == API_SESSION})
+UNCONFIRMED.update({("GET", "api_docs.openapi_json"): 200, ("GET", "api_docs.docs"): 200,
+                    ("GET", "api_docs.asset"): 200})
 
 
 @pytest.mark.slow  # a walk over every route

@@ -125,10 +125,22 @@ OPEN_BEFORE_CONFIRMATION = frozenset({
 })
 
 
+# Paths whose requests never act for the session's person (the API acts for its token's owner, who is
+# checked there), registered by the factory: the session's confirmation is not theirs to ask.
+_NOT_FOR_SESSIONS: list[str] = []
+
+
+def answer_without_the_session(prefix: str) -> None:
+    if prefix not in _NOT_FOR_SESSIONS:
+        _NOT_FOR_SESSIONS.append(prefix)
+
+
 @bp.before_app_request
 def _identity_before_access():
     """Every other door of the application tells an unconfirmed account why it is closed (403). The rules
     themselves refuse such an account too (auth.permissions.is_confirmed), so a door forgotten here stays shut."""
+    if any(request.path == p or request.path.startswith(p + "/") for p in _NOT_FOR_SESSIONS):
+        return None
     if not current_user.is_authenticated or current_user.email_verified_at is not None:
         return None
     if request.endpoint is None or request.endpoint in OPEN_BEFORE_CONFIRMATION:

@@ -86,6 +86,9 @@ NETWORK_WIDE = {
                        "incubator where the business is or was incubated, read from its residencies and outcomes",
     "product_revisions": "a change of a product entry, read only through its entry (city-wide)",
     "product_messages": "the contact form's count of messages, read only through its entry (city-wide)",
+    "api_tokens": "a token belongs to an administrator or a Department official, who read across the network; the "
+                  "incubators it may read are listed on it (none: every one its owner sees)",
+    "api_calls": "the log of a token's calls, counted for its limit per minute, follows its token",
     "stored_files": "the bytes of an uploaded document, read only through the record that names it (which carries "
                     "its incubator, or is city-wide) and the permission its view checks",
 }

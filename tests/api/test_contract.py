@@ -1,0 +1,64 @@
+"""Acceptance 1: every documented operation is called with an official's token on the demonstration's data,
+and each answer (every page of a list, by its `next` links) is checked against its schema in the description,
+whose fields are all required and which allows no other property (test_description.py checks that)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from incubator.api.framework import API_PREFIX
+from tests.api.conftest import CALLS
+
+pytestmark = pytest.mark.slow
+
+
+def _validator(spec: dict, schema: dict) -> Draft202012Validator:
+    root = dict(schema)
+    root["components"] = spec["components"]
+    return Draft202012Validator(root)
+
+
+def _check(spec, schema, body, where):
+    errors = sorted(_validator(spec, schema).iter_errors(body), key=lambda e: list(e.path))
+    assert not errors, f"{where}: " + "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+def _calls(path: str, operation: dict, db) -> list[tuple[dict, dict]]:
+    if path in CALLS:
+        return CALLS[path](db)
+    needs = [p for p in operation.get("parameters", []) if p.get("required")]
+    assert "{" not in path and not needs, f"{path}: add its parameters to tests/api/conftest.py CALLS"
+    return [({}, {})]
+
+
+def test_every_documented_operation_answers_what_its_schema_says(api_world, api, client):
+    spec = client.get(f"{API_PREFIX}/openapi.json").get_json()
+    official = api()
+    problem = spec["components"]["schemas"]["Problem"]
+    called = 0
+    for path, item in spec["paths"].items():
+        operation = item["get"]
+        operation = {**operation, "parameters": item.get("parameters", []) + operation.get("parameters", [])}
+        schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        for path_values, query in _calls(path, operation, api_world):
+            url = path.format(**path_values) + (f"?{urlencode(query)}" if query else "")
+            pages = 0
+            while url:
+                response = official.get(url)
+                assert response.status_code == 200, (url, response.get_data(as_text=True))
+                assert response.headers["ETag"] and "private" in response.headers["Cache-Control"]
+                body = response.get_json()
+                _check(spec, schema, body, url)
+                called += 1
+                pages += 1
+                nxt = body.get("next") if isinstance(body, dict) else None
+                url = nxt.removeprefix("http://localhost") if nxt else None
+                assert pages < 100
+            # The same operation with a made-up parameter is a problem, which its schema describes too.
+            bad = official.get(path.format(**path_values) + "?" + urlencode({**query, "no_such_parameter": 1}))
+            assert bad.status_code == 400 and bad.mimetype == "application/problem+json"
+            _check(spec, problem, bad.get_json(), f"{path} with an unknown parameter")
+    assert called >= len(spec["paths"])
