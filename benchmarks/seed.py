@@ -44,7 +44,7 @@ from incubator.funding.enums import Instrument, PipelineStage
 from incubator.mentoring.enums import SessionMode, SessionStatus, Topic
 from incubator.outcomes.enums import Decision as Outcome
 from incubator.partners.enums import PartnerKind
-from incubator.reviews import ranking
+from incubator.reviews import ranking, standings
 from incubator.reviews.enums import AssignmentStatus, Decision, ReviewStatus
 from incubator.reviews.rubric import DEFAULT_RUBRIC
 from incubator.text import fold, vietnamese_sort_key
@@ -589,6 +589,10 @@ class Seeder:
                 if "id" in metadata.tables[name].c and self.rows.get(name):
                     db.session.execute(sa.text(
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"))  # noqa: S608
+        # Written past the ORM: the stages' standings are worked out here, as each review's flush would have.
+        stage_ids = [row["id"] for row in self.rows.get("review_stages", [])]
+        standings.refresh(db.session.connection(), stage_ids)
+        counts["review_stage_standings"] = len(self.rows.get("review_stage_entries", []))
         db.session.commit()
         self.rows.clear()
         return counts

@@ -33,6 +33,7 @@ from incubator.requests.models import (
     RequestEvent,
     RequestNumberCounter,
 )
+from incubator.reviews import standings  # noqa: F401  (its listeners keep each stage's figures as reviews change)
 from incubator.reviews.models import (
     Assignment,
     Conflict,
@@ -43,6 +44,7 @@ from incubator.reviews.models import (
     ReviewStage,
     Score,
     StageEntry,
+    StageStanding,
 )
 from incubator.surveys.models import Survey, SurveyQuestion, SurveyResponse
 from incubator.targets.models import Target
@@ -108,6 +110,7 @@ __all__ = [
     "ServiceDelivery",
     "ServiceRecipient",
     "StageEntry",
+    "StageStanding",
     "StoredFile",
     "Survey",
     "SurveyQuestion",

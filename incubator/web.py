@@ -134,6 +134,17 @@ def save_form(form, action, *, message, to):
 
 
 
+class RowsPagination(Pagination):
+    """A page of rows its caller reads itself (plain columns, several per row):
+    ``RowsPagination(rows=lambda offset, limit: …, total=lambda: …, page=…, per_page=…, error_out=False)``."""
+
+    def _query_items(self) -> list:
+        return list(self._query_args["rows"](self._query_offset, self.per_page))
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]()
+
+
 class ListPagination(Pagination):
     """A page of a list already in memory (e.g. ranked in Python), for the same pagination macro as the
     database's pages: ``ListPagination(items=…, page=…, per_page=…, error_out=False)``."""

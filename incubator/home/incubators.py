@@ -37,13 +37,66 @@ from flask_login import current_user
 from incubator.auth.enums import Role
 from incubator.auth.queries import incubators_of
 from incubator.extensions import db
-from incubator.organisation.current import several_incubators, use_incubator
+from incubator.i18n import localised
+from incubator.organisation.current import remember_incubators, remembered, several_incubators, use_incubator
 from incubator.organisation.models import Incubator
 from incubator.organisation.scoping import scoped_to
 
 SESSION_KEY = "incubator_id"
 # The switcher's value for "My businesses": a founder who also acts in an incubator, acting as a founder only.
 MY_BUSINESSES = 0
+
+
+@dataclass(frozen=True)
+class Seat:
+    """An incubator as the layout names it (the switcher, the navigation bar, the footer): plain values, read
+    once per request, that a commit during the request does not expire."""
+
+    id: int
+    code: str
+    name_vi: str
+    name_en: str | None
+    operator_vi: str | None  # its issuing body in force today (the dated names its reports print), if any
+    operator_en: str | None
+
+    @property
+    def name(self) -> str:
+        return localised(self.name_vi, self.name_en)
+
+    def operator(self, lang: str) -> str | None:
+        return self.operator_en if lang == "en" and self.operator_en else self.operator_vi
+
+
+def network() -> tuple[Seat, ...]:
+    """Every incubator, oldest first, each with its operator in force today: one query per request whatever
+    the network's size (issue 23: the layout costs as many queries with ten incubators as with one). It also
+    tells ``organisation.current`` whether there is one or several, so that no other query asks."""
+    if "_network" in g and remembered():
+        return g._network
+    from incubator.i18n import local_today
+    from incubator.reports.enums import NameKind
+    from incubator.reports.models import BodyName
+
+    today = local_today()
+
+    def operator(column):
+        return (sa.select(column).where(
+            BodyName.incubator_id == Incubator.id, BodyName.kind == NameKind.ISSUING_BODY,
+            BodyName.valid_from <= today, sa.or_(BodyName.valid_until.is_(None), BodyName.valid_until >= today))
+            .order_by(BodyName.valid_from.desc(), BodyName.id.desc()).limit(1)
+            .correlate(Incubator).scalar_subquery())
+
+    rows = db.session.execute(
+        sa.select(Incubator.id, Incubator.code, Incubator.name_vi, Incubator.name_en,
+                  operator(BodyName.name_vi), operator(BodyName.name_en))
+        .order_by(Incubator.id).execution_options(all_incubators=True)).all()
+    g._network = seats = tuple(Seat(*row) for row in rows)
+    remember_incubators(seat.id for seat in seats)
+    return seats
+
+
+def _seats() -> dict[int, Seat]:
+    return {seat.id: seat for seat in network()}
 
 
 @dataclass(frozen=True)
@@ -64,7 +117,7 @@ def place_of(user, chosen: int | None) -> Place | None:
     if mine is not None and not mine:
         return None  # founders only
     if mine is None:  # network-wide: every incubator, none limited
-        every = tuple(db.session.scalars(sa.select(Incubator.id).order_by(Incubator.id)))
+        every = tuple(seat.id for seat in network())
         current = chosen if chosen in every else (every[0] if every else None)
         return Place(current, every, scoped=False)
     choices = tuple(sorted(mine))
@@ -81,6 +134,7 @@ def enter() -> None:
     g._incubator_stack = stack = ExitStack()
     if request.endpoint is None or request.endpoint.endswith("static"):
         return
+    network()
     place = place_of(current_user, session.get(SESSION_KEY))
     g.incubator_place = place
     if place is None:
@@ -106,8 +160,7 @@ def switcher():
     if "_incubator_switcher" not in g:
         from incubator.auth.forms import ConfirmForm
 
-        names = {i.id: i for i in db.session.scalars(
-            sa.select(Incubator).where(Incubator.id.in_([c for c in place.choices if c != MY_BUSINESSES])))}
+        names = _seats()
         g._incubator_switcher = {
             "current": names.get(place.incubator_id),
             "choices": [(c, names.get(c)) for c in place.choices],
@@ -116,13 +169,13 @@ def switcher():
     return g._incubator_switcher
 
 
-def workplace() -> Incubator | None:
+def workplace() -> Seat | None:
     """The incubator a person limited to one works in, when there are several (the footer and the navigation
     bar name it); None for visitors, founders, network-wide people, and with a single incubator."""
     place = g.get("incubator_place")
     if place is None or not place.scoped or place.incubator_id is None or not several_incubators():
         return None
-    return db.session.get(Incubator, place.incubator_id)
+    return _seats().get(place.incubator_id)
 
 
 def footer() -> str | None:
@@ -136,11 +189,7 @@ def footer() -> str | None:
         return _("Hà Nội's network of ICT business incubators")
     from flask_babel import get_locale
 
-    from incubator.i18n import local_today
-    from incubator.reports.queries import names_in_force
-
-    names = names_in_force(local_today(), incubator.id)["en" if str(get_locale()) == "en" else "vi"]
-    operator = names.get("issuing_body")
+    operator = incubator.operator("en" if str(get_locale()) == "en" else "vi")
     return f"{incubator.name} — {operator}" if operator else incubator.name
 
 

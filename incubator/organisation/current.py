@@ -93,6 +93,19 @@ def several_incubators() -> bool:
     return len(list(db.session.scalars(sa.select(Incubator.id).limit(2)))) > 1
 
 
+def remember_incubators(ids) -> None:
+    """What a caller that has just read every incubator's id (the layout's one query) tells this module, so that
+    ``only_incubator_id`` and ``several_incubators`` need no query of their own in this application context."""
+    ids = list(ids)
+    if ids and has_app_context():
+        g._only_incubator_id = ids[0] if len(ids) == 1 else 0
+
+
+def remembered() -> bool:
+    """Whether the incubators are remembered for this application context (``forget`` not called since)."""
+    return has_app_context() and g.get("_only_incubator_id") is not None
+
+
 def forget() -> None:
     """Forget the single incubator remembered for this application context (one was added or removed)."""
     if has_app_context():

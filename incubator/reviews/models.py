@@ -306,3 +306,30 @@ class RejectionReason(IncubatorScoped, db.Model):
     @property
     def label(self) -> str:
         return _localised(self.label_vi, self.label_en)
+
+
+class StageStanding(IncubatorScoped, db.Model):
+    """An entry's figures in its stage's ranking (ranking.Row), kept by ``reviews.standings`` in the same
+    transaction as each write that changes them (a review submitted or reopened, an assignment made or
+    withdrawn, an application taken into the stage, the spread's threshold changed), so that the ranking's page
+    reads one sorted page of rows instead of ranking the whole stage at every view (issue 23). Written by
+    ``standings.refresh`` alone, with the connection: read its columns, never load it as an object."""
+
+    __tablename__ = "review_stage_standings"
+    __incubator_from__ = "entry"
+
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("review_stage_entries.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("review_stages.id", ondelete="CASCADE"))
+    assigned: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    unreliable_reviewers: Mapped[int] = mapped_column(default=0)
+    mean: Mapped[float | None] = mapped_column(sa.Float)
+    median: Mapped[float | None] = mapped_column(sa.Float)
+    normalised: Mapped[float | None] = mapped_column(sa.Float)
+    spread: Mapped[float | None] = mapped_column(sa.Float)
+    wide: Mapped[bool] = mapped_column(default=False)
+
+    entry = relationship(StageEntry)
+
+    __table_args__ = (sa.Index("ix_review_stage_standings_stage_normalised", "stage_id", "normalised"),)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,6 +20,7 @@ from incubator.reviews.models import (
     Review,
     ReviewStage,
     StageEntry,
+    StageStanding,
 )
 from incubator.reviews.permissions import can_see_ranking, holds_assignment_where
 
@@ -223,58 +223,56 @@ class RankedEntry:
         return self.entry.application
 
 
-# Each sort's key, of an entry's plain columns and its calc.Row; a None key (not yet scored) sorts last.
-SORT_KEYS = {
-    "normalised": lambda light, row: row.normalised,
-    "mean": lambda light, row: row.mean,
-    "median": lambda light, row: row.median,
-    "spread": lambda light, row: row.spread,
-    "done": lambda light, row: row.done,
-    "company": lambda light, row: light.name_sort,  # the register's key for the Vietnamese order of names
-    "reference": lambda light, row: light.reference or "",
-}
-
-
-def _assignments_and_totals(stage: ReviewStage) -> tuple[dict[int, int], list[tuple[int, int, float]]]:
-    """The stage's active assignments counted by application, and their submitted reviews as (application,
-    reviewer, weighted total): one query, one number per review (Review.weighted_total), not its scores."""
-    counted = sa.and_(Review.status == ReviewStatus.SUBMITTED, Review.weighted_total.is_not(None))
-    assigned: dict[int, int] = {}
-    reviews = []
-    for application, reviewer, total in db.session.execute(
-            sa.select(Assignment.application_id, Assignment.reviewer_id, sa.case((counted, Review.weighted_total)))
-            .outerjoin(Review, Review.assignment_id == Assignment.id)
-            .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT))):
-        assigned[application] = assigned.get(application, 0) + 1
-        if total is not None:
-            reviews.append((application, reviewer, total))
-    return assigned, reviews
-
-
-def _ranked(stage: ReviewStage, sort: str, descending: bool):
-    """Every entry of the stage, ranked: ([(light entry, calc.Row)], unreliable reviewers {id: reviews}).
-    Two queries of plain columns, whatever the number of applications and reviews; the light entries are the
-    database's rows (id, application_id, decision, reference, name_sort), no objects built for them."""
+# Each sort's columns (the standings' figures, or the entry's application and company); a sort whose value is
+# missing (not yet scored) puts those rows last in either direction, and rows with equal values keep the order in
+# which they entered the stage.
+def _sort_columns(sort: str):
     from incubator.companies.models import Company
 
-    columns = [StageEntry.id, StageEntry.application_id, StageEntry.decision]
-    stmt = sa.select(*columns).where(StageEntry.stage_id == stage.id).order_by(StageEntry.id)
-    if sort in ("company", "reference"):  # only these sorts need the application's and the company's columns
-        stmt = (sa.select(*columns, Application.reference, Company.name_sort)
-                .join(Application, Application.id == StageEntry.application_id)
-                .join(Company, Company.id == Application.company_id)
-                .where(StageEntry.stage_id == stage.id).order_by(StageEntry.id))
-    light = db.session.execute(stmt).all()
-    assigned, reviews = _assignments_and_totals(stage)
-    rows = calc.rank([e.application_id for e in light], assigned, reviews, stage.spread_threshold)
-    key = SORT_KEYS.get(sort) or SORT_KEYS["normalised"]
-    keyed = [(key(e, rows[e.application_id]), e, rows[e.application_id]) for e in light]
-    present = [k for k in keyed if k[0] is not None]
-    present.sort(key=itemgetter(0), reverse=descending)  # stable: equal figures keep the order of entry
-    ranked = [(e, row) for _k, e, row in present] + [(e, row) for k, e, row in keyed if k is None]
-    counts = calc.reviewer_counts(reviews)
-    unreliable = {r: n for r, n in counts.items() if n < calc.RELIABLE_MIN_REVIEWS}
-    return ranked, unreliable
+    standing = StageStanding.__table__.c
+    return {"normalised": standing.normalised, "mean": standing.mean, "median": standing.median,
+            "spread": standing.spread, "done": standing.done,
+            "company": Company.name_sort,  # the register's key for the Vietnamese order of names
+            "reference": sa.func.coalesce(Application.reference, "")}[sort]
+
+
+SORT_KEYS = ("normalised", "mean", "median", "spread", "done", "company", "reference")
+
+
+def _ranked_query(stage: ReviewStage, sort: str, descending: bool, undecided_only: bool):
+    """The stage's entries with their figures (``StageStanding``, kept up to date by ``reviews.standings``),
+    in the ranking's order, as plain columns: (entry id, the Row's figures …)."""
+    standing = StageStanding.__table__.c
+    column = _sort_columns(sort if sort in SORT_KEYS else "normalised")
+    stmt = (sa.select(StageEntry.id, standing.assigned, standing.done, standing.unreliable_reviewers,
+                      standing.mean, standing.median, standing.normalised, standing.spread, standing.wide)
+            .join(StageStanding.__table__, standing.entry_id == StageEntry.id)
+            .where(StageEntry.stage_id == stage.id))
+    if sort in ("company", "reference"):
+        from incubator.companies.models import Company
+
+        stmt = (stmt.join(Application, Application.id == StageEntry.application_id)
+                .join(Company, Company.id == Application.company_id))
+    if undecided_only:
+        stmt = stmt.where(sa.or_(StageEntry.decision.is_(None), StageEntry.decision == Decision.WAITLIST))
+    return stmt.order_by(column.is_(None), column.desc() if descending else column.asc(), StageEntry.id)
+
+
+def _row(columns) -> calc.Row:
+    _entry_id, assigned, done, unreliable, mean, median, normalised, spread, wide = columns
+    return calc.Row(assigned=assigned, done=done, unreliable_reviewers=unreliable, mean=mean, median=median,
+                    normalised=normalised, spread=spread, wide=wide)
+
+
+def unreliable_reviewers(stage: ReviewStage) -> dict[int, int]:
+    """The stage's reviewers with fewer submitted reviews than a reliable normalisation needs: {id: reviews}.
+    One query, counted in SQL."""
+    counted = sa.and_(Review.status == ReviewStatus.SUBMITTED, Review.weighted_total.is_not(None))
+    reviews = sa.func.count(Review.id)
+    return dict(db.session.execute(
+        sa.select(Assignment.reviewer_id, reviews).join(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT), counted)
+        .group_by(Assignment.reviewer_id).having(reviews < calc.RELIABLE_MIN_REVIEWS)).all())
 
 
 def _entries(stage: ReviewStage, ids: list[int]) -> dict[int, StageEntry]:
@@ -293,27 +291,30 @@ def _entries(stage: ReviewStage, ids: list[int]) -> dict[int, StageEntry]:
     return {e.id: e for e in entries}
 
 
-def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True):
+def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True,
+            undecided_only: bool = False):
     """The stage's whole ranking (exports): (rows, unreliable reviewers {id: number of reviews})."""
-    ranked, unreliable = _ranked(stage, sort, descending)
+    ranked = db.session.execute(_ranked_query(stage, sort, descending, undecided_only)).all()
     entries = {e.id: e for e in stage_entries(stage)}
-    return [RankedEntry(entries[light.id], row) for light, row in ranked], unreliable
+    return [RankedEntry(entries[columns[0]], _row(columns)) for columns in ranked], unreliable_reviewers(stage)
 
 
 def ranking_page(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True,
                  undecided_only: bool = False, page: int = 1, per_page: int = 50):
     """One page of the ranking, ranked among all the stage's applications: (the pager, whose items are
-    RankedEntry, and the unreliable reviewers). The objects are built for the page's entries only: a fixed
-    number of queries, and a cost that follows the page, not the stage."""
-    from incubator.web import ListPagination
+    RankedEntry, and the unreliable reviewers). The page's rows come sorted and cut from the standings, and
+    the objects are built for them only: a fixed number of queries, and a cost that follows the page, not the
+    stage."""
+    from incubator.web import RowsPagination
 
-    ranked, unreliable = _ranked(stage, sort, descending)
-    if undecided_only:
-        ranked = [p for p in ranked if p[0].decision is None or p[0].decision is Decision.WAITLIST]
-    pager = ListPagination(items=ranked, page=page, per_page=per_page, error_out=False)
-    entries = _entries(stage, [light.id for light, _row in pager.items])
-    pager.items = [RankedEntry(entries[light.id], row) for light, row in pager.items]
-    return pager, unreliable
+    stmt = _ranked_query(stage, sort, descending, undecided_only)
+    pager = RowsPagination(
+        rows=lambda offset, limit: db.session.execute(stmt.offset(offset).limit(limit)).all(),
+        total=lambda: db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())),
+        page=page, per_page=per_page, error_out=False)
+    entries = _entries(stage, [columns[0] for columns in pager.items])
+    pager.items = [RankedEntry(entries[columns[0]], _row(columns)) for columns in pager.items]
+    return pager, unreliable_reviewers(stage)
 
 
 def users_by_id(ids) -> dict:

@@ -16,6 +16,7 @@ from incubator.applications.models import Application
 from incubator.audit import services as audit
 from incubator.errors import DomainError, expect_version
 from incubator.extensions import db
+from incubator.reviews import standings
 from incubator.reviews.enums import ReviewStatus
 from incubator.reviews.models import Assignment, Criterion, Review, ReviewStage, StageEntry
 from incubator.reviews.rubric import DEFAULT_RUBRIC
@@ -129,6 +130,7 @@ def _update_totals(stage: ReviewStage) -> None:
                            .values(weighted_total=sa.bindparam("total")), totals)
         for review, row in zip(reviews, totals, strict=True):
             set_committed_value(review, "weighted_total", row["total"])
+        standings.refresh(db.session.connection(), [stage.id])  # written past the ORM: its listeners did not see it
 
 
 def remove_criterion(criterion: Criterion, *, actor) -> None:

@@ -454,9 +454,7 @@ def _ranking_args():
 def _ranking(stage):
     """The whole ranking as sorted and filtered by the page's arguments (exports)."""
     sort, descending, undecided_only = _ranking_args()
-    rows, unreliable = queries.ranking(stage, sort=sort, descending=descending)
-    if undecided_only:
-        rows = [r for r in rows if r.entry.decision is None or r.entry.decision is Decision.WAITLIST]
+    rows, unreliable = queries.ranking(stage, sort=sort, descending=descending, undecided_only=undecided_only)
     return rows, unreliable, sort, descending, undecided_only
 
 
