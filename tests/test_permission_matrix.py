@@ -403,6 +403,9 @@ MATRIX = {
     ("GET", "api_docs.asset", "filename=swagger-ui.css"): row(200, 200),
     ("GET", "api_incubators.list_incubators", None): API_SESSION,
     ("GET", "api_incubators.get_incubator", "code=VUHN"): API_SESSION,
+    ("GET", "api_targets.figures", None): API_SESSION,
+    ("GET", "api_targets.series", None): API_SESSION,
+    ("GET", "api_targets.businesses", "code=IT70"): API_SESSION,
     # Last, as they change what the rows above read.
     ("POST", "surveys.remove_question", "question_id=survey_question_id"): row(LOGIN, 404, staff=302, admin=302),
     ("POST", "requests.remove_day", "day_id"): only(STAFF, ok=302),

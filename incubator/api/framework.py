@@ -323,3 +323,42 @@ def token_incubator_ids() -> list[int] | None:
     IncubatorScoped tables are limited already, by organisation.scoping; this is for the others.)"""
     ids = list(g.api_token.incubator_ids or [])
     return ids or None
+
+
+def incubator_asked(code: str | None, *, city_allowed: bool = True):
+    """The incubator a call names with ``?incubator=CODE`` (its record), or None for the city's (the whole
+    network). A token limited to incubators reads only theirs: another incubator's code is not found (404);
+    naming none is that one incubator when the token has one, else it must name one (400) — the city's figures
+    count the other incubators' businesses too."""
+    import sqlalchemy as sa
+
+    from incubator.extensions import db
+    from incubator.organisation.models import Incubator
+
+    ids = token_incubator_ids()
+    if code:
+        incubator = db.session.scalar(sa.select(Incubator).where(Incubator.code == code.strip().upper()))
+        if incubator is None or (ids is not None and incubator.id not in ids):
+            raise ApiError(404, f"No incubator {code!r} that this token may read.")
+        return incubator
+    if ids is None and city_allowed:
+        return None
+    if ids is not None and len(ids) == 1:
+        return db.session.get(Incubator, ids[0])
+    raise ApiError(400, "incubator: this token reads some incubators only; name one with ?incubator=CODE.")
+
+
+def paginate_items(items: list, key, args: dict) -> Page:
+    """Keyset pagination of a list already computed in memory (the businesses behind a figure): sorted by
+    ``key(item)`` (an integer id), the items after the cursor's, ``limit`` of them, and the next page's link."""
+    limit = args.get("limit", DEFAULT_LIMIT)
+    after = decode_cursor(args.get("cursor"))
+    ordered = sorted(items, key=key)
+    if after is not None:
+        ordered = [item for item in ordered if key(item) > after]
+    page, more = ordered[:limit], len(ordered) > limit
+    link = None
+    if more:
+        link = _link_with(cursor=encode_cursor(key(page[-1])), limit=limit)
+        g.api_next_link = link
+    return Page(page, link)

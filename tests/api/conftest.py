@@ -74,4 +74,12 @@ def _codes(db) -> list[str]:
 CALLS: dict[str, Callable] = {
     "/api/v1/incubators": lambda db: [({}, {}), ({}, {"limit": 1})],
     "/api/v1/incubators/{code}": lambda db: [({"code": code}, {}) for code in _codes(db)],
+    "/api/v1/targets": lambda db: [({}, {}), ({}, {"as_of": "2025-06-30"}),
+                                   *[({}, {"incubator": code}) for code in _codes(db)]],
+    "/api/v1/targets/series": lambda db: [({}, {}), ({}, {"incubator": _codes(db)[0], "quarters": 4})],
+    "/api/v1/targets/{code}/businesses": lambda db: [
+        ({"code": code}, {"list": name, "limit": 5, **where})
+        for code, names in (("IT70", ("numerator", "denominator", "excluded")), ("GRAD10", ("count", "excluded")),
+                            ("CERT5", ("numerator", "denominator", "excluded")))
+        for name in names for where in ({}, {"incubator": _codes(db)[0]})],
 }
