@@ -101,6 +101,9 @@ def create_app(config: dict | None = None) -> Flask:
     request_permissions.register(app)
     dialogue_permissions.register(app)
     survey_permissions.register(app)
+    from incubator.catalogue import permissions as catalogue_permissions
+
+    catalogue_permissions.register(app)
     from incubator.api import permissions as api_permissions
 
     api_permissions.register(app)
@@ -140,7 +143,7 @@ def create_app(config: dict | None = None) -> Flask:
 # Each of these domains tells the audit log what its objects and states read as (incubator/audit/labels.py).
 AUDITED_DOMAINS = ("organisation", "auth", "mail", "companies", "partners", "outcomes", "certificates", "targets",
                    "imports", "applications", "reviews", "cohorts", "mentoring", "funding", "requests", "dialogue",
-                   "surveys", "reports", "api")
+                   "surveys", "catalogue", "reports", "api")
 
 
 def _register_audit_labels() -> None:
@@ -303,6 +306,8 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.applications.application_views import staff_bp as round_applications_bp
     from incubator.applications.views import bp as rounds_bp
     from incubator.auth.views import bp as auth_bp
+    from incubator.catalogue.views import bp as catalogue_bp
+    from incubator.catalogue.views import site_bp
     from incubator.certificates.views import bp as certificates_bp
     from incubator.cohorts.views import bp as cohorts_bp
     from incubator.cohorts.views import services_bp
@@ -326,7 +331,8 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, certificates_bp,
                targets_bp, imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
                cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
-               requests_bp, request_figures_bp, dialogue_bp, surveys_bp, survey_results_bp, reports_bp):
+               requests_bp, request_figures_bp, dialogue_bp, surveys_bp, survey_results_bp, reports_bp,
+               catalogue_bp, site_bp):
         app.register_blueprint(bp)
 
 

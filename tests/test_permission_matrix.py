@@ -395,6 +395,28 @@ MATRIX = {
     ("GET", "dialogue.published_minutes", "conference_id"): row(404, 404),
     ("GET", "requests.answers", None): row(200, 200),
     ("GET", "requests.feed", None): row(200, 200),
+    # The catalogue (issue 24): anyone reads the approved, listed products and writes to a business (an empty form:
+    # 400); a founder writes the entries of the businesses whose file they hold (this one holds none: 404); staff
+    # decide on the changes of products listed in their incubator, and keep the product groups.
+    ("GET", "catalogue.index", None): row(200, 200),
+    ("GET", "catalogue.product", "product_id,slug=product_slug"): row(200, 200),
+    ("POST", "catalogue.contact", "product_id"): row(400, 400),
+    ("GET", "site.sitemap", None): row(200, 200),
+    ("GET", "site.robots", None): row(200, 200),
+    ("GET", "catalogue.mine", None): only(["founder"]),
+    ("GET", "catalogue.new", "company_id"): row(LOGIN, 403, founder=404),
+    ("POST", "catalogue.new", "company_id"): row(LOGIN, 403, founder=404),
+    ("GET", "catalogue.edit", "product_id"): row(LOGIN, 403, founder=404),
+    ("POST", "catalogue.edit", "product_id"): row(LOGIN, 403, founder=404),
+    ("POST", "catalogue.listing", "product_id"): row(LOGIN, 403, founder=404),
+    ("GET", "catalogue.waiting", None): only(STAFF),
+    ("GET", "catalogue.review", "product_id"): only(STAFF),
+    ("POST", "catalogue.approve", "product_id"): only(STAFF, ok=400),
+    ("POST", "catalogue.refuse", "product_id"): only(STAFF, ok=400),
+    ("GET", "catalogue.groups", None): only(STAFF),
+    ("POST", "catalogue.groups", None): only(STAFF, ok=400),
+    ("GET", "catalogue.edit_group", "group_id"): only(STAFF),
+    ("POST", "catalogue.edit_group", "group_id"): only(STAFF, ok=400),
     # The API (issue 24) is answered by token, never by the session: a signed-in person without a token gets
     # 401, whatever the role (tests/api test each route with tokens: scope 403, another incubator's object 404).
     # Its description and documentation page hold no data: everyone reads them.
@@ -484,6 +506,7 @@ def _objects(make):
     cohort_ids.update(_request_objects(make, residency))
     cohort_ids["conference_id"] = _conference(make, cohort_ids["request_id"])
     cohort_ids.update(_certificate_objects(make, residency))
+    cohort_ids.update(_catalogue_objects(make, residency))
     cohort_ids.update(_survey_objects(make, residency))
     cohort_ids["survey_question_id"] = _survey_question(make, cohort_ids["survey_id"])
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
@@ -551,6 +574,25 @@ def _certificate_objects(make, residency) -> dict:
     certificate = make._save(Certificate(company_id=residency.company_id, standard=standard,
                                          issued_on=residency.starts_on, status=CertificateStatus.SUBMITTED))
     return {"certificate_id": certificate.id, "standard_id": standard.id}
+
+
+def _catalogue_objects(make, residency) -> dict:
+    """A product of the residency's (incubated) business, approved and listed, with a change waiting for staff;
+    a product group."""
+    from incubator.catalogue import services as catalogue
+    from incubator.catalogue.models import ProductGroup
+    from incubator.extensions import db
+
+    catalogue.ensure_default_groups()
+    group = db.session.scalar(db.select(ProductGroup).order_by(ProductGroup.id))
+    founder, staff = make.user(Role.FOUNDER), make.user(Role.STAFF)
+    data = {"name_vi": "Cổng dịch vụ công phường", "summary_vi": "Nộp hồ sơ trực tuyến", "audience_vi": "Phường",
+            "pillar": "government", "group_id": group.id}
+    entry = catalogue.create_entry(residency.company, data, actor=founder)
+    catalogue.approve(entry, actor=staff)
+    catalogue.propose_change(entry, dict(data, name_vi="Cổng dịch vụ công"), actor=founder)
+    db.session.commit()
+    return {"product_id": entry.id, "product_slug": entry.slug, "group_id": group.id}
 
 
 def _conference(make, request_id) -> int:
@@ -679,6 +721,8 @@ UNCONFIRMED = {
     ("GET", "requests.answers"): 200, ("GET", "requests.feed"): 200,
     ("GET", "dialogue.published_index"): 200, ("GET", "dialogue.published"): 404,
     ("GET", "dialogue.published_minutes"): 404,
+    ("GET", "catalogue.index"): 200, ("GET", "catalogue.product"): 200, ("POST", "catalogue.contact"): 400,
+    ("GET", "site.sitemap"): 200, ("GET", "site.robots"): 200,
 }
 
 

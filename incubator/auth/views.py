@@ -121,7 +121,8 @@ OPEN_BEFORE_CONFIRMATION = frozenset({
     "auth.verify_email", "auth.resend_verification", "auth.confirm_email", "auth.forgot_password",
     "auth.reset_password", "auth.accept_invitation", "rounds.public", "rounds.detail",
     "requests.answers", "requests.feed", "dialogue.published_index", "dialogue.published",
-    "dialogue.published_minutes",
+    "dialogue.published_minutes", "catalogue.index", "catalogue.product", "catalogue.contact", "site.sitemap",
+    "site.robots",
 })
 
 

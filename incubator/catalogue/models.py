@@ -62,6 +62,8 @@ class ProductEntry(db.Model):
     on_market_since: Mapped[date | None]
     public_customers: Mapped[str | None] = mapped_column(sa.String(1000))
     website: Mapped[str | None] = mapped_column(sa.String(300))
+    # A key whose plain order is the Vietnamese alphabetical order of the approved name (text.vietnamese_sort_key).
+    name_sort: Mapped[str] = mapped_column(sa.String(1000), default="", index=True)
     # The address's words (/catalogue/<id>-<slug>): from the approved Vietnamese name, without diacritics.
     slug: Mapped[str] = mapped_column(sa.String(120), default="")
     # What the public search reads: the approved names, summaries, audience, customers and business, folded.

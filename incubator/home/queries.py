@@ -87,10 +87,13 @@ def staff_home(user: User, today: date, now: datetime) -> dict:
     companies_count = companies.company_count()
     recent = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.not_in(ROUTINE_ACTIONS))
                                      .order_by(AuditEntry.id.desc()).limit(8)))
+    from incubator.catalogue import queries as catalogue
+    from incubator.catalogue.permissions import staff_scope
     from incubator.certificates import queries as certificates
     from incubator.requests import queries as requests
 
     return {"claims": preview(companies.pending_claims()),
+            "catalogue_waiting": catalogue.waiting_count(staff_scope()),
             "certificates_waiting": count(certificates.submissions()),
             "certificates_expiring": count(certificates.expiring(today)),
             # Businesses' requests still open, the soonest due first (the overdue ones lead).

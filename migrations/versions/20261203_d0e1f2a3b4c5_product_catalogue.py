@@ -46,6 +46,7 @@ def upgrade():
     sa.Column('on_market_since', sa.Date(), nullable=True),
     sa.Column('public_customers', sa.String(length=1000), nullable=True),
     sa.Column('website', sa.String(length=300), nullable=True),
+    sa.Column('name_sort', sa.String(length=1000), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
     sa.Column('search_folded', sa.Text(), nullable=False),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
@@ -67,6 +68,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_product_entries_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_entries_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_entries_listed_at'), ['listed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_product_entries_name_sort'), ['name_sort'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_entries_pending_since'), ['pending_since'], unique=False)
 
     op.create_table('product_messages',
@@ -153,6 +155,7 @@ def downgrade():
     op.drop_table('product_messages')
     with op.batch_alter_table('product_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_product_entries_pending_since'))
+        batch_op.drop_index(batch_op.f('ix_product_entries_name_sort'))
         batch_op.drop_index(batch_op.f('ix_product_entries_listed_at'))
         batch_op.drop_index(batch_op.f('ix_product_entries_group_id'))
         batch_op.drop_index(batch_op.f('ix_product_entries_company_id'))
