@@ -13,6 +13,7 @@ from incubator.extensions import db
 
 def register(app: Flask) -> None:
     from incubator import backup, translations_cli, uploads
+    from incubator.api import cli as api_cli
     from incubator.certificates import cli as certificates_cli
     from incubator.cohorts import cli as cohorts_cli
     from incubator.imports import cli as imports_cli
@@ -35,6 +36,7 @@ def register(app: Flask) -> None:
     surveys_cli.register(app)
     certificates_cli.register(app)
     uploads.register(app)
+    api_cli.register(app)
 
     @app.cli.command("demo")
     @click.option("--no-upgrade", is_flag=True, help="Do not run the migrations first.")

@@ -31,6 +31,8 @@ IN_ONE_INCUBATOR = {
 # Optional: without it, the whole network (the city's figures).
 CITY_BY_DEFAULT = {
     "targets": "without --incubator, the city's figures with the city's targets (each business once)",
+    "api-tokens create": "without --incubator, a token reading every incubator its owner sees; each --incubator "
+                         "limits it to that one",
 }
 # The whole installation: none of them takes --incubator.
 WHOLE_INSTALLATION = {
@@ -38,6 +40,9 @@ WHOLE_INSTALLATION = {
               "a per-incubator export would be another command",
     "restore": "replaces the whole database with a backup",
     "create-admin": "administrators are network-wide",
+    "api-tokens list": "a person's tokens, whatever incubators each reads",
+    "api-tokens revoke": "a person's token, whatever incubators it reads",
+    "api-tokens trim": "one log of API calls for the installation",
     "certificates remind": "certificates are city-wide, like the businesses that hold them; each incubator's staff "
                            "are told of those of the businesses in residence there today",
     "demo": "loads both demonstration incubators",

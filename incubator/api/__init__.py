@@ -43,8 +43,10 @@ def init_app(app: Flask) -> Api:
     })
     app.config["OPENAPI_URL_PREFIX"] = None  # the description and its page are served by docs.py
     api = ReadOnlyApi(app)
-    # flask-smorest's own page-number pagination is not used (cursors are: framework.paginate).
+    # flask-smorest's own page-number pagination is not used (cursors are: framework.paginate), nor its
+    # `flask openapi` commands (the description is served at /api/v1/openapi.json).
     api.spec.components.schemas.pop("PaginationMetadata", None)
+    app.cli.commands.pop("openapi", None)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                        "description": "A token made on the API tokens page or "
                                                                       "with `flask api-tokens create`."})

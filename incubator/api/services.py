@@ -73,14 +73,19 @@ def create_token(owner: User, name: str, *, days: int = DEFAULT_DAYS, resources:
     return NewToken(token, secret)
 
 
-def revoke_token(token: ApiToken, by: User, now: datetime | None = None) -> None:
-    if not can_revoke(by, token):
+def revoke_token(token: ApiToken, by: User | None, now: datetime | None = None) -> None:
+    """Revoke the token: its owner or an administrator in the interface; ``by`` None is the command line (run by
+    whoever runs the installation), which records the owner as the one it acted for."""
+    if token.revoked_at is not None:
+        raise DomainError(_l("This token was already revoked."))
+    if by is not None and not can_revoke(by, token):
         raise NotAllowed(_l("You may not revoke this token."))
     token.revoked_at = now or utcnow()
-    token.revoked_by_id = by.id
+    token.revoked_by_id = by.id if by is not None else None
     db.session.flush()
     record("api_token.revoke", token, label=f"{token.name} ({token.prefix}…)", from_state="active",
-           to_state="revoked", actor=by, details={"owner": token.owner.email})
+           to_state="revoked", actor=by, details={"owner": token.owner.email,
+                                                  "from": "interface" if by is not None else "command line"})
 
 
 def token_for(secret: str | None, now: datetime | None = None) -> ApiToken | None:
