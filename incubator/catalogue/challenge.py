@@ -48,7 +48,8 @@ def question_of(token: str | None) -> str | None:
     if data is None:
         return None
     words = _words()
-    return gettext("What is %(first)s plus %(second)s?", first=words[data["a"] % 10], second=words[data["b"] % 10])
+    text = gettext("What is %(first)s plus %(second)s?", first=words[data["a"] % 10], second=words[data["b"] % 10])
+    return text[:1].upper() + text[1:]
 
 
 def problem(token: str | None, answer: str | None, now: float | None = None) -> str | None:

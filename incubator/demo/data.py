@@ -266,6 +266,9 @@ def _load_main() -> dict:
     from incubator.demo import certificates as certificates_demo
 
     created += certificates_demo.load(by_local["canbo"], by_local["sanglap"], companies[4], local_today())
+    from incubator.demo import catalogue as catalogue_demo
+
+    created += catalogue_demo.load(by_local["canbo"], by_local["sanglap"], local_today())
     created += ensure_default_targets()
     from incubator.reports.services import ensure_default_names
 
