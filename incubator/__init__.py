@@ -302,6 +302,7 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.admin.audit_views import bp as audit_bp
     from incubator.admin.mail_views import bp as mail_bp
     from incubator.admin.views import bp as admin_bp
+    from incubator.api.views import bp as api_tokens_bp
     from incubator.applications.application_views import bp as applications_bp
     from incubator.applications.application_views import staff_bp as round_applications_bp
     from incubator.applications.views import bp as rounds_bp
@@ -328,7 +329,8 @@ def _register_blueprints(app: Flask) -> None:
     from incubator.surveys.views import bp as surveys_bp
     from incubator.targets.views import bp as targets_bp
 
-    for bp in (auth_bp, home_bp, admin_bp, mail_bp, audit_bp, companies_bp, my_companies_bp, certificates_bp,
+    for bp in (auth_bp, home_bp, admin_bp, api_tokens_bp, mail_bp, audit_bp, companies_bp, my_companies_bp,
+               certificates_bp,
                targets_bp, imports_bp, rounds_bp, applications_bp, round_applications_bp, reviews_bp,
                cohorts_bp, startups_bp, services_bp, mentoring_bp, partners_bp, funding_bp,
                requests_bp, request_figures_bp, dialogue_bp, surveys_bp, survey_results_bp, reports_bp,

@@ -428,12 +428,18 @@ MATRIX = {
     ("GET", "api_targets.figures", None): API_SESSION,
     ("GET", "api_targets.series", None): API_SESSION,
     ("GET", "api_targets.businesses", "code=IT70"): API_SESSION,
+    # The API tokens' pages: administrators and officials, each their own tokens; administrators everyone's.
+    ("GET", "api_tokens.index", None): only(("admin", "official")),
+    ("GET", "api_tokens.new", None): only(("admin", "official")),
+    ("POST", "api_tokens.new", None): only(("admin", "official"), ok=400),
     # Last, as they change what the rows above read.
     ("POST", "surveys.remove_question", "question_id=survey_question_id"): row(LOGIN, 404, staff=302, admin=302),
     ("POST", "requests.remove_day", "day_id"): only(STAFF, ok=302),
     ("POST", "mentoring.end_assignment", "assignment_id=mentor_assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.withdraw_assignment", "assignment_id"): only(STAFF, ok=302),
     ("POST", "reviews.remove_panel", "stage_id,user_id"): only(STAFF, ok=302),
+    # Another official's token: not theirs to see; an administrator revokes it.
+    ("POST", "api_tokens.revoke", "token_id=api_token_id"): only(ADMIN, ok=302, others=403) | {"official": 404},
 }
 
 # Public files: no permission to check.
@@ -509,6 +515,7 @@ def _objects(make):
     cohort_ids.update(_catalogue_objects(make, residency))
     cohort_ids.update(_survey_objects(make, residency))
     cohort_ids["survey_question_id"] = _survey_question(make, cohort_ids["survey_id"])
+    cohort_ids["api_token_id"] = _api_token(make)
     return {**review_ids, **cohort_ids, "user_id": target.id, "token_id": invitation.id, "message_id": message.id,
             "token": "khong-phai-ma-that-" + "x" * 24, "company_id": residency.company_id,
             "tax_code": residency.company.tax_code,
@@ -516,6 +523,13 @@ def _objects(make):
             "membership_id": make.member(status=MembershipStatus.PENDING).id, "round_id": intake_round.id,
             "question_id": question.id, "application_id": make.application(intake_round=intake_round).id,
             "document_id": make._save(RoundDocument(round=intake_round, name_vi="Kế hoạch", name_en="Plan")).id}
+
+
+def _api_token(make) -> int:
+    """An API token of an official (not the one logged in)."""
+    from incubator.api import services as api_services
+
+    return api_services.create_token(make.user(Role.OFFICIAL), "Hệ thống của Sở").token.id
 
 
 def _request_objects(make, residency) -> dict:
