@@ -94,6 +94,10 @@ SOURCES = {
     "certificates.delete": ("certificates.edit", {}),
     "certificates.verify": ("certificates.review", {}),
     "certificates.refuse": ("certificates.review", {}),
+    "catalogue.contact": ("catalogue.product", {}),
+    "catalogue.listing": ("catalogue.mine", {}),
+    "catalogue.approve": ("catalogue.review", {}),
+    "catalogue.refuse": ("catalogue.review", {}),
 }
 
 # Routes for one particular person among those the matrix lets through (the world's founder owns the startup,
@@ -461,7 +465,23 @@ class World:
             "document_id": document.id, "token": "khong-phai-ma-that-" + "x" * 24,
             "incubator_id": _db.session.scalar(sa.select(sa.func.min(Incubator.id))),  # its record's page
             **self._certificates(make, company),
+            **self._catalogue(make, company),
         }
+
+    def _catalogue(self, make, company) -> dict:
+        """The owner's product in the catalogue, approved and listed, with a change waiting for staff."""
+        from incubator.catalogue import services as catalogue
+        from incubator.catalogue.models import ProductGroup
+
+        catalogue.ensure_default_groups()
+        group = _db.session.scalar(sa.select(ProductGroup).order_by(ProductGroup.id))
+        data = {"name_vi": "Cổng dịch vụ công phường", "summary_vi": "Nộp hồ sơ trực tuyến", "audience_vi": "Phường",
+                "pillar": "government", "group_id": group.id}
+        entry = catalogue.create_entry(company, data, actor=self.owner)
+        catalogue.approve(entry, actor=make.user(Role.STAFF))
+        catalogue.propose_change(entry, dict(data, name_vi="Cổng dịch vụ công"), actor=self.owner)
+        _db.session.commit()
+        return {"product_id": entry.id, "product_slug": entry.slug, "group_id": group.id}
 
     def _certificates(self, make, company) -> dict:
         """A certificate the owner submitted for its business, waiting for staff (its PDF not stored), and the

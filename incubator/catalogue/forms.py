@@ -68,14 +68,14 @@ class GroupForm(Form):
     active = BooleanField(_l("Offered to founders"), default=True)
     version = HiddenField()
 
-
-class EditGroupForm(GroupForm):
-    version = HiddenField(validators=[InputRequired()])
-
     @property
     def fields(self) -> dict:
         return {"code": self.code.data, "name_vi": self.name_vi.data, "name_en": self.name_en.data,
                 "position": self.position.data or 0, "active": self.active.data}
+
+
+class EditGroupForm(GroupForm):
+    version = HiddenField(validators=[InputRequired()])
 
 
 class ContactForm(Form):

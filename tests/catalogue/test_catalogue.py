@@ -371,3 +371,24 @@ def test_the_staff_home_says_how_many_changes_wait(startup, make, client, db):
     assert 'id="catalogue-waiting"' in html
 
 
+
+
+# ---- Product groups ---------------------------------------------------------------------------------------------
+
+def test_staff_add_and_change_a_product_group_and_a_code_is_unique(make, client, db):
+    login(client, make.user(Role.STAFF))
+    form = {"code": "agritech", "name_vi": "Nông nghiệp số", "name_en": "Digital agriculture", "position": "110",
+            "active": "y"}
+    assert post_form(client, "/catalogue/groups", form, token_from="/catalogue/groups").status_code == 302
+    group = _group("AGRITECH")
+    assert group.name_vi == "Nông nghiệp số" and group.active
+    with nothing_written():
+        assert post_form(client, "/catalogue/groups", form, token_from="/catalogue/groups").status_code == 400
+    page = client.get(f"/catalogue/groups/{group.id}/edit").get_data(as_text=True)
+    response = post_form(client, f"/catalogue/groups/{group.id}/edit",
+                         dict(form, name_en="Agritech", active="", version=_version(page)),
+                         token_from="/catalogue/groups")
+    assert response.status_code == 302
+    db.session.refresh(group)
+    assert group.name_en == "Agritech" and not group.active
+    assert group not in queries.groups(active_only=True)
