@@ -32,10 +32,12 @@ def init_app(app: Flask) -> Api:
 
     app.config.setdefault("API_TITLE", "Hà Nội ICT incubators — read-only API")
     app.config.setdefault("API_VERSION", "v1")
-    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")  # Swagger UI 4 (swagger-ui-bundle) reads 3.0, not 3.1
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": "Read-only figures and records of Hà Nội's ICT business incubators, for the "
-                                "Department's systems. Every call needs a token: Authorization: Bearer <token>. "
+                                "Department's systems. Every call needs a token, sent as the header "
+                                "`Authorization: Bearer <token>` (administrators and officials make tokens on "
+                                "their API tokens page). "
                                 "Errors are application/problem+json; lists are paged by cursor (the `next` "
                                 "link); every answer carries an ETag."},
         "security": [{"bearerAuth": []}],

@@ -13,9 +13,37 @@ ASSETS = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-prese
           "favicon-16x16.png"}
 
 
+def description() -> dict:
+    """The OpenAPI description flask-smorest generated, with two fixes: a nested schema that may be null is
+    written by apispec as ``anyOf: [{type: object, nullable: true}, {$ref}]``, whose first branch would let any
+    object through; it is written here as what it means, null only (``{nullable: true, enum: [null]}``); and the
+    tags are the resources' names (the blueprints' less their ``api_``)."""
+    cached = current_app.extensions.get("incubator-api-description")
+    if cached is None:
+        cached = _null_only(current_app.extensions["incubator-api"].spec.to_dict())
+        for tag in cached.get("tags", []):
+            tag["name"] = tag["name"].removeprefix("api_")
+        for item in cached.get("paths", {}).values():
+            for operation in item.values():
+                if isinstance(operation, dict) and "tags" in operation:
+                    operation["tags"] = [t.removeprefix("api_") for t in operation["tags"]]
+        current_app.extensions["incubator-api-description"] = cached
+    return cached
+
+
+def _null_only(node):
+    if isinstance(node, dict):
+        if node == {"type": "object", "nullable": True}:
+            return {"nullable": True, "enum": [None]}
+        return {key: _null_only(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_null_only(value) for value in node]
+    return node
+
+
 @bp.route("/openapi.json")
 def openapi_json():
-    return current_app.extensions["incubator-api"].spec.to_dict()
+    return description()
 
 
 @bp.route("/docs")

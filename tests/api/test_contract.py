@@ -15,10 +15,42 @@ from tests.api.conftest import CALLS
 pytestmark = pytest.mark.slow
 
 
+def as_json_schema(node):
+    """OpenAPI 3.0's schema objects as JSON Schema: ``nullable: true`` becomes a "null" type (or a null in the
+    enum); the rest is the same."""
+    if isinstance(node, dict):
+        node = {key: as_json_schema(value) for key, value in node.items()}
+        if node.pop("nullable", False):
+            if "enum" in node:
+                node["enum"] = list(dict.fromkeys([*node["enum"], None]))
+            elif "type" in node:
+                node["type"] = [node["type"], "null"]
+            else:
+                node = {"anyOf": [node, {"type": "null"}]}
+        return node
+    if isinstance(node, list):
+        return [as_json_schema(value) for value in node]
+    return node
+
+
 def _validator(spec: dict, schema: dict) -> Draft202012Validator:
-    root = dict(schema)
-    root["components"] = spec["components"]
+    root = as_json_schema(dict(schema))
+    root["components"] = as_json_schema(spec["components"])
     return Draft202012Validator(root)
+
+
+def test_null_is_null_only():
+    """A nullable field takes null or its type, nothing else (the conversion above can fail)."""
+    spec = {"components": {"schemas": {"R": {"type": "object", "properties": {"a": {"type": "integer"}},
+                                             "required": ["a"], "additionalProperties": False}}}}
+    schema = {"type": "object", "additionalProperties": False, "required": ["n", "r"],
+              "properties": {"n": {"type": "string", "nullable": True},
+                             "r": {"anyOf": [{"nullable": True, "enum": [None]}, {"$ref": "#/components/schemas/R"}]}}}
+    validator = _validator(spec, schema)
+    assert validator.is_valid({"n": None, "r": None}) and validator.is_valid({"n": "x", "r": {"a": 1}})
+    assert not validator.is_valid({"n": 1, "r": None})
+    assert not validator.is_valid({"n": None, "r": {"b": 1}})
+    assert not validator.is_valid({"n": None})
 
 
 def _check(spec, schema, body, where):
