@@ -40,6 +40,12 @@ class Defaults:
     # call (`flask api-tokens trim`, run daily, forgets the older ones).
     API_CALLS_PER_MINUTE = 120
     API_CALLS_KEPT_DAYS = 90
+    # The catalogue's contact form: messages an hour from one address, a day to one product (counted in the
+    # database); the seconds a person takes at least to fill it, and how long its question stays valid.
+    CATALOGUE_MESSAGES_PER_IP = 5
+    CATALOGUE_MESSAGES_PER_PRODUCT = 20
+    CATALOGUE_MIN_FILL_SECONDS = 3
+    CATALOGUE_QUESTION_MAX_AGE = 7200
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)

@@ -32,9 +32,10 @@ def groups(db):
 @pytest.fixture
 def quick(app):
     """The contact form may be sent as soon as it is shown (a browser takes seconds; a test client does not)."""
+    before = app.config["CATALOGUE_MIN_FILL_SECONDS"]
     app.config["CATALOGUE_MIN_FILL_SECONDS"] = 0
     yield
-    app.config.pop("CATALOGUE_MIN_FILL_SECONDS", None)
+    app.config["CATALOGUE_MIN_FILL_SECONDS"] = before
 
 
 def _group(code="FINTECH") -> ProductGroup:
@@ -392,3 +393,35 @@ def test_staff_add_and_change_a_product_group_and_a_code_is_unique(make, client,
     db.session.refresh(group)
     assert group.name_en == "Agritech" and not group.active
     assert group not in queries.groups(active_only=True)
+
+
+def test_the_catalogue_page_costs_the_same_queries_for_one_product_or_ten(make, client, db):
+    from tests.helpers import count_queries
+
+    def add(n):
+        for i in range(n):
+            company = make.company()
+            make.residency(company=company)
+            entry = _approved((company, make.user()), make, name_vi=f"Sản phẩm số {i} {company.id}")
+            from incubator.certificates.enums import CertificateStatus
+            from incubator.certificates.models import Certificate
+            from incubator.certificates.services import standard_by_code
+
+            db.session.add(Certificate(company_id=entry.company_id, standard=standard_by_code("ISO 9001"),
+                                       issued_on=date(2025, 1, 1), status=CertificateStatus.VERIFIED))
+        db.session.commit()
+
+    def cost(url):
+        client.get(url)
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    def first():
+        entry = db.session.scalar(sa.select(ProductEntry).order_by(ProductEntry.id))
+        return f"/catalogue/{entry.id}-{entry.slug}"
+
+    add(1)
+    one = (cost("/catalogue/"), cost(first()))
+    add(9)
+    assert (cost("/catalogue/"), cost(first())) == one
