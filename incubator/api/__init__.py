@@ -12,7 +12,7 @@ from incubator.api.framework import API_PREFIX, PROBLEM_MIMETYPE, http_problem, 
 from incubator.api.schemas import ProblemSchema
 
 # The resource modules of incubator/api/resources, each with its ``blp``: add a new one here.
-RESOURCES = ["incubators", "targets"]
+RESOURCES = ["incubators", "targets", "register", "rounds", "cohorts", "mentoring", "reports", "answers"]
 
 
 class ReadOnlyApi(Api):

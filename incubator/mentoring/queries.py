@@ -28,6 +28,9 @@ class Hours:
     by_cohort: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     by_month: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     by_company_cohort: dict[tuple[int, int], float] = field(default_factory=lambda: defaultdict(float))
+    # (partner id or None, "2026-03") → [minutes, sessions]: the partner's page's months, for every partner.
+    by_partner_month: dict[tuple[int | None, str], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0]))
     sessions: int = 0
     total: float = 0.0
 
@@ -70,6 +73,9 @@ def hours(*, partner_id: int | None = None, mentor_id: int | None = None, compan
         result.by_cohort[cohort] += h
         result.by_month[month_key] += h
         result.by_company_cohort[(company, cohort)] += h
+        cell = result.by_partner_month[(partner, month_key)]
+        cell[0] += minutes or 0
+        cell[1] += count
         result.sessions += count
         result.total += h
     return result

@@ -60,6 +60,19 @@ def api_world(runner, db):
     return db
 
 
+
+@pytest.fixture(autouse=True)
+def _the_harness_is_not_rate_limited(request, app):
+    """The contract harness calls every operation with one token, more calls than a minute allows (the limit
+    is tested in test_framework.py): lifted for it alone."""
+    if request.module.__name__.rsplit(".", 1)[-1] != "test_contract":
+        yield
+        return
+    before = app.config["API_CALLS_PER_MINUTE"]
+    app.config["API_CALLS_PER_MINUTE"] = 10_000
+    yield
+    app.config["API_CALLS_PER_MINUTE"] = before
+
 def _codes(db) -> list[str]:
     import sqlalchemy as sa
 
@@ -67,6 +80,83 @@ def _codes(db) -> list[str]:
 
     return list(db.session.scalars(sa.select(Incubator.code).order_by(Incubator.id)))
 
+
+def _ids(db, model, n: int = 3, *where) -> list[int]:
+    """The first ``n`` ids of ``model`` in the demonstration's data (every incubator's)."""
+    import sqlalchemy as sa
+
+    return list(db.session.scalars(sa.select(model.id).where(*where).order_by(model.id).limit(n)
+                                   .execution_options(all_incubators=True)))
+
+
+def _final_report(db) -> list[int]:
+    """The ids of finalised reports; the demonstration has none, so one is written here (its metadata: the
+    figures and PDFs a finalised report keeps are the reports package's business, tested there)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from incubator.db import utcnow
+    from incubator.organisation.models import Incubator
+    from incubator.reports.enums import ReportStatus
+    from incubator.reports.models import PeriodicReport
+
+    ids = _ids(db, PeriodicReport, 2, PeriodicReport.status == ReportStatus.FINAL)
+    if not ids:
+        report = PeriodicReport(incubator_id=db.session.scalar(sa.select(sa.func.min(Incubator.id))),
+                                number="99/BC-API", period_label="2025-Q2", period_start=date(2025, 4, 1),
+                                period_end=date(2025, 6, 30), issued_on=date(2025, 7, 5),
+                                status=ReportStatus.FINAL, snapshot={}, finalised_at=utcnow())
+        db.session.add(report)
+        db.session.commit()
+        ids = [report.id]
+    return ids
+
+
+def _resource_calls() -> dict[str, Callable]:
+    """The register, rounds, cohorts, mentoring, reports and answers: one call of each operation (a list with
+    a filter and pages where it has any), on a business with residencies and certificates."""
+    from incubator.applications.models import IntakeRound
+    from incubator.certificates.models import Certificate
+    from incubator.cohorts.models import Cohort
+    from incubator.companies.models import Company, Residency
+    from incubator.outcomes.models import GraduationOutcome
+    from incubator.requests.models import BusinessRequest
+    from incubator.requests.queries import published_answers
+
+    def business(db):
+        import sqlalchemy as sa
+
+        return _ids(db, Company, 1, Company.id.in_(sa.select(Certificate.company_id)),
+                    Company.id.in_(sa.select(Residency.company_id))) or _ids(db, Company, 1)
+
+    def answers(db):
+        return [({"number": number}, {}) for number in db.session.scalars(
+            published_answers().with_only_columns(BusinessRequest.number).limit(1))]
+
+    return {
+        "/api/v1/businesses": lambda db: [({}, {"is_it": "false", "limit": 2})],
+        "/api/v1/businesses/{business_id}": lambda db: [({"business_id": i}, {}) for i in business(db)],
+        "/api/v1/businesses/{business_id}/residencies": lambda db: [({"business_id": i}, {})
+                                                                    for i in business(db)],
+        "/api/v1/businesses/{business_id}/certificates": lambda db: [({"business_id": i}, {})
+                                                                     for i in business(db)],
+        "/api/v1/outcomes": lambda db: [({}, {"decision": "graduated"})],
+        "/api/v1/outcomes/{outcome_id}": lambda db: [({"outcome_id": i}, {})
+                                                     for i in _ids(db, GraduationOutcome, 1)],
+        "/api/v1/certificates": lambda db: [({}, {})],
+        "/api/v1/certificates/{certificate_id}": lambda db: [({"certificate_id": i}, {})
+                                                             for i in _ids(db, Certificate, 1)],
+        "/api/v1/rounds": lambda db: [({}, {})],
+        "/api/v1/rounds/{round_id}": lambda db: [({"round_id": i}, {}) for i in _ids(db, IntakeRound, 1)],
+        "/api/v1/cohorts": lambda db: [({}, {})],
+        "/api/v1/cohorts/{cohort_id}": lambda db: [({"cohort_id": i}, {}) for i in _ids(db, Cohort, 1)],
+        "/api/v1/mentoring/hours": lambda db: [({}, {"from": "2025-01-01", "to": "2026-12-31"})],
+        "/api/v1/reports": lambda db: [({}, {}) for _ in _final_report(db)[:1]],
+        "/api/v1/reports/{report_id}": lambda db: [({"report_id": i}, {}) for i in _final_report(db)],
+        "/api/v1/answers": lambda db: [({}, {})],
+        "/api/v1/answers/{number}": answers,
+    }
 
 # Documented path → calls(db) → the (path parameters, query parameters) to call it with, on api_world. A path
 # with no parameters and no required query is called once as it is; any other must be listed here (the
@@ -82,4 +172,5 @@ CALLS: dict[str, Callable] = {
         for code, names in (("IT70", ("numerator", "denominator", "excluded")), ("GRAD10", ("count", "excluded")),
                             ("CERT5", ("numerator", "denominator", "excluded")))
         for name in names for where in ({}, {"incubator": _codes(db)[0]})],
+    **_resource_calls(),  # the API's resources: register, rounds, cohorts, mentoring, reports, answers
 }
