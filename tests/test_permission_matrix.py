@@ -410,9 +410,9 @@ MATRIX = {
     ("POST", "catalogue.edit", "product_id"): row(LOGIN, 403, founder=404),
     ("POST", "catalogue.listing", "product_id"): row(LOGIN, 403, founder=404),
     ("GET", "catalogue.waiting", None): only(STAFF),
-    ("GET", "catalogue.review", "product_id"): only(STAFF),
-    ("POST", "catalogue.approve", "product_id"): only(STAFF, ok=400),
-    ("POST", "catalogue.refuse", "product_id"): only(STAFF, ok=400),
+    ("GET", "catalogue.review", "product_id=waiting_product_id"): only(STAFF),
+    ("POST", "catalogue.approve", "product_id=waiting_product_id"): only(STAFF, ok=400),
+    ("POST", "catalogue.refuse", "product_id=waiting_product_id"): only(STAFF, ok=400),
     ("GET", "catalogue.groups", None): only(STAFF),
     ("POST", "catalogue.groups", None): only(STAFF, ok=400),
     ("GET", "catalogue.edit_group", "group_id"): only(STAFF),
@@ -625,7 +625,8 @@ def _catalogue_objects(make, residency) -> dict:
     catalogue.approve(entry, actor=staff)
     catalogue.propose_change(entry, dict(data, name_vi="Cổng dịch vụ công"), actor=founder)
     db.session.commit()
-    return {"product_id": entry.id, "product_slug": entry.slug, "group_id": group.id}
+    # The change waits for staff of the incubators where the business is listed: another incubator's is not found.
+    return {"product_id": entry.id, "waiting_product_id": entry.id, "product_slug": entry.slug, "group_id": group.id}
 
 
 def _conference(make, request_id) -> int:
@@ -702,7 +703,8 @@ IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "
                    "entry_id", "assignment_id", "reason_id", "cohort_id", "member_id", "service_id",
                    "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
                    "outcome_id", "agreement_id", "name_id", "incubator_id", "request_id", "attachment_id",
-                   "conference_id", "survey_id", "survey_response_id", "survey_question_id"}
+                   "conference_id", "survey_id", "survey_response_id", "survey_question_id",
+                   "waiting_product_id"}
 
 
 def _names_objects_of_an_incubator(params) -> bool:
