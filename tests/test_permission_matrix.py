@@ -447,6 +447,8 @@ MATRIX = {
     ("GET", "api_reports.get_report", "report_id=1"): API_SESSION,
     ("GET", "api_answers.list_answers", None): API_SESSION,
     ("GET", "api_answers.get_answer", "number=KN-2026-0001"): API_SESSION,
+    ("GET", "api_catalogue.list_products", None): API_SESSION,
+    ("GET", "api_catalogue.get_product", "product_id"): API_SESSION,
     # The API tokens' pages: administrators and officials, each their own tokens; administrators everyone's.
     ("GET", "api_tokens.index", None): only(("admin", "official")),
     ("GET", "api_tokens.new", None): only(("admin", "official")),

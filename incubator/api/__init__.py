@@ -12,7 +12,8 @@ from incubator.api.framework import API_PREFIX, PROBLEM_MIMETYPE, http_problem, 
 from incubator.api.schemas import ProblemSchema
 
 # The resource modules of incubator/api/resources, each with its ``blp``: add a new one here.
-RESOURCES = ["incubators", "targets", "register", "rounds", "cohorts", "mentoring", "reports", "answers"]
+RESOURCES = ["incubators", "targets", "register", "rounds", "cohorts", "mentoring", "reports", "answers",
+             "catalogue"]
 
 
 class ReadOnlyApi(Api):

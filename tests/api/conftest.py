@@ -114,9 +114,11 @@ def _final_report(db) -> list[int]:
 
 
 def _resource_calls() -> dict[str, Callable]:
-    """The register, rounds, cohorts, mentoring, reports and answers: one call of each operation (a list with
+    """The register, rounds, cohorts, mentoring, reports, answers and catalogue: one call of each operation (a list with
     a filter and pages where it has any), on a business with residencies and certificates."""
     from incubator.applications.models import IntakeRound
+    from incubator.catalogue.models import ProductEntry
+    from incubator.catalogue.queries import listed_products
     from incubator.certificates.models import Certificate
     from incubator.cohorts.models import Cohort
     from incubator.companies.models import Company, Residency
@@ -156,6 +158,9 @@ def _resource_calls() -> dict[str, Callable]:
         "/api/v1/reports/{report_id}": lambda db: [({"report_id": i}, {}) for i in _final_report(db)],
         "/api/v1/answers": lambda db: [({}, {})],
         "/api/v1/answers/{number}": answers,
+        "/api/v1/products": lambda db: [({}, {"limit": 2})],
+        "/api/v1/products/{product_id}": lambda db: [({"product_id": i}, {}) for i in db.session.scalars(
+            listed_products().order_by(None).with_only_columns(ProductEntry.id).limit(1))],
     }
 
 # Documented path → calls(db) → the (path parameters, query parameters) to call it with, on api_world. A path
@@ -172,5 +177,5 @@ CALLS: dict[str, Callable] = {
         for code, names in (("IT70", ("numerator", "denominator", "excluded")), ("GRAD10", ("count", "excluded")),
                             ("CERT5", ("numerator", "denominator", "excluded")))
         for name in names for where in ({}, {"incubator": _codes(db)[0]})],
-    **_resource_calls(),  # the API's resources: register, rounds, cohorts, mentoring, reports, answers
+    **_resource_calls(),  # the API's resources: register … catalogue
 }

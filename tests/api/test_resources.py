@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from incubator.applications import queries as application_queries
 from incubator.applications.enums import ApplicationStatus
+from incubator.auth.enums import Role
 from incubator.certificates.enums import CertificateStatus
 from incubator.certificates.models import Certificate, CertificateStandard
 from incubator.certificates.queries import company_certificates, standing
@@ -246,6 +247,61 @@ def test_answers_are_exactly_the_public_pages(api_world, api, client):
     _problem(api().get(f"/api/v1/answers/{hidden.number}"), 404)
 
 
+# ---- The catalogue ----------------------------------------------------------------------------------------
+
+def _product_fields(db, **data) -> dict:
+    from incubator.catalogue import services
+    from incubator.catalogue.models import ProductGroup
+
+    services.ensure_default_groups()
+    group = db.session.scalar(sa.select(ProductGroup).where(ProductGroup.code == "FINTECH"))
+    return {"name_vi": "Ví điện tử Phường Xã", "name_en": "Ward wallet", "summary_vi": "Thu phí bằng mã QR",
+            "summary_en": "Fees by QR code", "audience_vi": "UBND phường", "audience_en": "Ward committees",
+            "pillar": "government", "group_id": group.id, "on_market_since": date(2024, 3, 1),
+            "public_customers": "UBND phường Dịch Vọng Hậu", "website": "https://vi.example.vn", **data}
+
+
+def _product(make, db, company, **data):
+    """An entry of the business, approved by staff (listed, as the business consents by default)."""
+    from incubator.catalogue import services
+
+    entry = services.create_entry(company, _product_fields(db, **data), actor=make.user(Role.FOUNDER))
+    services.approve(entry, actor=make.user(Role.STAFF))
+    db.session.commit()
+    return entry
+
+
+def test_the_products_are_exactly_the_public_catalogues(api, make, db):
+    from incubator.catalogue import queries, services
+
+    company = make.company()
+    make.residency(company=company)
+    iso = _standard(db, "ISO/IEC 27001")
+    db.session.add(Certificate(company=company, standard=iso, issued_on=date(2024, 1, 1), expires_on=date(2099, 1, 1)))
+    db.session.commit()
+    shown = _product(make, db, company)
+    waiting = services.create_entry(company, {**_product_fields(db), "name_vi": "Chưa duyệt"},
+                                    actor=make.user(Role.FOUNDER))
+    unlisted = _product(make, db, company, name_vi="Không niêm yết")
+    services.set_listed(unlisted, False, actor=make.user(Role.STAFF))
+    db.session.commit()
+    client = api()
+    got = _all(client, "/api/v1/products?limit=1")
+    assert [p["id"] for p in got] == [e.id for e in db.session.scalars(queries.listed_products())] == [shown.id]
+    product = _ok(client.get(f"/api/v1/products/{shown.id}"))
+    assert product == got[0]
+    assert (product["name_vi"], product["pillar"], product["business"], product["incubators"],
+            product["on_market_since"]) == ("Ví điện tử Phường Xã", "government", company.name, ["VUHN"],
+                                           "2024-03-01")
+    assert product["certificates"] == [{"standard": "ISO/IEC 27001", "level": None, "expires_on": "2099-01-01"}]
+    assert product["url"] == f"http://localhost/catalogue/{shown.id}-{shown.slug}"
+    for hidden in (waiting, unlisted):
+        _problem(client.get(f"/api/v1/products/{hidden.id}"), 404)
+    assert _all(client, "/api/v1/products?q=vi dien tu&pillar=government") == got
+    assert _all(client, "/api/v1/products?pillar=economy") == []
+    assert _all(client, "/api/v1/products?group=NO-SUCH-GROUP") == []
+
+
 # ---- What a token may read --------------------------------------------------------------------------------
 
 PATHS = {
@@ -257,6 +313,7 @@ PATHS = {
     "mentoring": ["/api/v1/mentoring/hours"],
     "reports": ["/api/v1/reports", "/api/v1/reports/{report}"],
     "answers": ["/api/v1/answers", "/api/v1/answers/KN-2026-0001"],
+    "catalogue": ["/api/v1/products", "/api/v1/products/{product}"],
 }
 
 
@@ -280,7 +337,8 @@ def two_incubators(make, db):
             certificate = Certificate(company=company, standard=iso, issued_on=date(2024, 1, 1))
             db.session.add(certificate)
             db.session.commit()
-            world[code] = {"business": company.id, "outcome": outcome.id, "certificate": certificate.id,
+            world[code] = {"business": company.id, "product": _product(make, db, company).id,
+                           "outcome": outcome.id, "certificate": certificate.id,
                            "round": make.intake_round(incubator_id=incubator_id).id,
                            "cohort": make.cohort(incubator_id=incubator_id).id,
                            "report": _report(db, incubator_id=incubator_id, number=f"1/BC-{code}").id}
@@ -311,8 +369,9 @@ def test_another_incubator_s_objects_are_not_found(api, new_token, two_incubator
             _problem(limited.get(path.format(**vuhn)), 404)
             assert limited.get(path.format(**hl)).status_code == 200, path
     # Its lists hold its incubator's rows only; a token of every incubator reads both.
-    for path, key in (("/api/v1/businesses", "business"), ("/api/v1/outcomes", "outcome"),
-                      ("/api/v1/certificates", "certificate"), ("/api/v1/rounds", "round"),
+    for path, key in (("/api/v1/businesses", "business"), ("/api/v1/products", "product"),
+                      ("/api/v1/outcomes", "outcome"), ("/api/v1/certificates", "certificate"),
+                      ("/api/v1/rounds", "round"),
                       ("/api/v1/cohorts", "cohort"), ("/api/v1/reports", "report")):
         assert [item["id"] for item in _all(limited, path)] == [hl[key]], path
         assert {item["id"] for item in _all(api(), path)} == {hl[key], vuhn[key]}, path
