@@ -41,6 +41,7 @@ PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
 # POST routes whose form is shown on another page than their own GET: (page's endpoint, {url arguments}).
 SOURCES = {
     "admin.revoke_invitation": ("admin.invitations", {}),
+    "api_tokens.revoke": ("api_tokens.index", {}),
     "admin.deactivate": ("admin.user", {}),
     "admin.reactivate": ("admin.user", {"user_id": "inactive_user_id"}),
     "applications.upload": ("applications.edit", {}),
@@ -466,6 +467,7 @@ class World:
             "incubator_id": _db.session.scalar(sa.select(sa.func.min(Incubator.id))),  # its record's page
             **self._certificates(make, company),
             **self._catalogue(make, company),
+            "api_token_id": self._api_token(make),
         }
 
     def _catalogue(self, make, company) -> dict:
@@ -562,6 +564,13 @@ class World:
         _db.session.commit()
         return {"survey_id": draft.id, "survey_question_id": question.id, "open_survey_id": current.id,
                 "survey_response_id": next(r.id for r in responses if r.company_id == company.id)}
+
+    @staticmethod
+    def _api_token(make) -> int:
+        """An official's API token (an administrator may revoke it)."""
+        from incubator.api import services as api_services
+
+        return api_services.create_token(make.user(Role.OFFICIAL), "Hệ thống của Sở").token.id
 
     def client(self, role: str):
         if role not in self.clients:

@@ -25,6 +25,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from incubator.api.enums import SCOPES
+from incubator.text import has_control_characters
 
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 50
@@ -266,6 +267,9 @@ def _before_api_call():
     stack.enter_context(use_incubator(ids[0] if len(ids) == 1 else None))
     if ids:
         stack.enter_context(scoped_to(ids))
+    if any(isinstance(value, str) and (has_control_characters(value) or not _is_text(value))
+           for value in (request.view_args or {}).values()):
+        raise ApiError(404, "No such resource.")  # no code or name holds a control character
     scope = scope_of(request.blueprint)
     if request.endpoint is not None and scope is None:
         raise ApiError(404, "No such resource.")
@@ -274,6 +278,14 @@ def _before_api_call():
     if request.endpoint is not None and request.args and not _declares_query(request.endpoint):
         raise ApiError(400, "Unknown query parameters: " + ", ".join(sorted(set(request.args))) + ".")
     return None
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _declares_query(endpoint: str) -> bool:
@@ -298,8 +310,18 @@ def _after_api_call(response):
     if request.endpoint not in DOC_ENDPOINTS:
         from incubator.api.services import log_call
 
-        log_call(g.get("api_token"), request.method, request.full_path.rstrip("?"), response.status_code)
+        log_call(g.get("api_token"), request.method, _loggable_path(), response.status_code)
     return response
+
+
+def _loggable_path() -> str:
+    """The path and query as sent, percent-encoded wherever a database would refuse or a reader misread it
+    (NUL and other control characters, text that is not UTF-8)."""
+    from urllib.parse import quote
+
+    path = quote(request.path.encode("utf-8", "surrogateescape"), safe="/:@!$&'()*+,;=-._~")
+    query = quote(request.query_string, safe="/:@!$&'()*+,;=-._~%?")
+    return f"{path}?{query}" if query else path
 
 
 def install(app: Flask) -> None:

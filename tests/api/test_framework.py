@@ -206,3 +206,11 @@ def test_trimming_forgets_old_calls(api, db):
     assert services.trim_calls(90) == 1
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(ApiCall.id))) == 1
+
+
+def test_a_nul_or_a_control_character_in_the_path_is_not_found_and_logged_encoded(api, db):
+    client = api()
+    for path in ("/api/v1/incubators/%00", "/api/v1/incubators/a%1bb", "/api/v1/nothing/%00"):
+        _problem(client.get(path), 404)
+    paths = list(db.session.scalars(sa.select(ApiCall.path).order_by(ApiCall.id)))
+    assert paths == ["/api/v1/incubators/%00", "/api/v1/incubators/a%1Bb", "/api/v1/nothing/%00"]
