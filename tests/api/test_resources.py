@@ -5,6 +5,7 @@ resource's scope is refused (403), another incubator's object is not found (404)
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,7 +18,7 @@ from incubator.certificates.enums import CertificateStatus
 from incubator.certificates.models import Certificate, CertificateStandard
 from incubator.certificates.queries import company_certificates, standing
 from incubator.cohorts import queries as cohort_queries
-from incubator.i18n import local_today
+from incubator.i18n import fmt_decimal, local_today
 from incubator.mentoring import queries as mentoring_queries
 from incubator.mentoring.enums import SessionStatus
 from incubator.organisation import services as organisation
@@ -50,7 +51,7 @@ def _all(client, url: str) -> list[dict]:
 
 # ---- A round's counts ---------------------------------------------------------------------------------------
 
-def test_a_rounds_counts_are_its_applications_page_counts(api, make, db):
+def test_a_rounds_counts_are_its_applications_page_counts(api, make, db, login_as):
     intake_round = make.intake_round()
     statuses = ([ApplicationStatus.DRAFT] * 2 + [ApplicationStatus.SUBMITTED] * 3 + [ApplicationStatus.ACCEPTED]
                 + [ApplicationStatus.WITHDRAWN] + [ApplicationStatus.REJECTED] * 2)
@@ -67,11 +68,17 @@ def test_a_rounds_counts_are_its_applications_page_counts(api, make, db):
     assert got["name_vi"] == intake_round.name_vi and got["open_now"] is True and got["incubator"] == "VUHN"
     listed = {r["id"]: r for r in _all(client, "/api/v1/rounds?limit=1")}
     assert listed[intake_round.id] == got and len(listed) == 2
+    # As the staff's page of the round's applications says them.
+    staff, _user = login_as(Role.STAFF)
+    html = staff.get(f"/rounds/{intake_round.id}/applications").get_data(as_text=True)
+    assert int(re.search(r'id="submitted-total">(\d+)', html).group(1)) == got["submitted"]
+    assert {status: int(n) for status, n in re.findall(r'status=(\w+)">[^<:]*: (\d+)</a>', html)} == \
+        {status: n for status, n in got["applications"].items() if n}
 
 
 # ---- Mentoring hours by partner and month -------------------------------------------------------------------
 
-def test_mentoring_hours_are_the_hours_page_and_each_partners_page(api, make, db):
+def test_mentoring_hours_are_the_hours_page_and_each_partners_page(api, make, db, login_as, app):
     first = make.mentor_assignment()
     second = make.mentor_assignment()
     march, april = datetime(2025, 3, 10, 2, 0, tzinfo=UTC), datetime(2025, 4, 2, 2, 0, tzinfo=UTC)
@@ -91,6 +98,7 @@ def test_mentoring_hours_are_the_hours_page_and_each_partners_page(api, make, db
         (p1, "2025-03"): (135, 2), (p1, "2025-04"): (60, 1), (p2, "2025-03"): (15, 1), (p2, "2025-04"): (30, 1)}
     assert rows[(p1, "2025-03")]["hours"] == 2.25 and rows[(p1, "2025-03")]["partner_name"] == first.mentor.partner.name
     # The staff's hours page (mentoring.queries.hours) and each partner's page count the same.
+    staff, _user = login_as(Role.STAFF)
     page = mentoring_queries.hours()
     assert body["total_hours"] == round(page.total, 2) == 4.0 and body["sessions"] == page.sessions == 5
     for partner in (first.mentor.partner, second.mentor.partner):
@@ -99,6 +107,16 @@ def test_mentoring_hours_are_the_hours_page_and_each_partners_page(api, make, db
                {month: round(h, 2) for month, h in months.items()}
         assert sum(r["hours"] for r in body["items"] if r["partner_id"] == partner.id) == \
                pytest.approx(page.by_partner[partner.id])
+        # As the partner's page shows them to staff (its table of months, hours written as the page writes them).
+        html = staff.get(f"/partners/{partner.id}").get_data(as_text=True)
+        table = html[html.index('id="by-month"'):]
+        shown = {f"{year}-{month}": hours for month, year, hours in
+                 re.findall(r'<td>(\d\d)/(\d{4})</td><td class="text-end">([\d.,]+)</td>',
+                            table[:table.index("</table>")])}
+        with app.test_request_context():
+            assert shown == {r["month"]: fmt_decimal(r["minutes"] / 60) for r in body["items"]
+                             if r["partner_id"] == partner.id}
+        assert len(shown) == 2
     april_only = _ok(api().get("/api/v1/mentoring/hours?from=2025-04-01&to=2025-04-30"))
     assert {(r["partner_id"], r["month"]) for r in april_only["items"]} == {(p1, "2025-04"), (p2, "2025-04")}
     assert april_only["from"] == "2025-04-01" and april_only["total_hours"] == 1.5
