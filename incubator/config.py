@@ -85,6 +85,11 @@ class Defaults:
     # pip install -e '.[s3]').
     UPLOADS_URL = None
 
+    # Reports' PDFs asked for on their pages (reports/renders.py): "background" (a thread of the server that was
+    # asked draws it while the page says how it goes), "inline" (at once, in the request: tests and scripts), or
+    # "worker" (left waiting for `flask --app incubator reports render`, run by a timer or a separate process).
+    REPORT_RENDERS = "background"
+
     # Bootstrap-Flask serves Bootstrap from the package: no CDN.
     BOOTSTRAP_SERVE_LOCAL = True
 

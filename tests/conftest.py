@@ -86,6 +86,7 @@ def app(database_url, tmp_path_factory):
         "SERVER_NAME": None,
         "PUBLIC_URL": "http://localhost",
         "MAIL_SERVER": None,
+        "REPORT_RENDERS": "inline",  # a report's PDF drawn in the request; tests of the background set it
     })
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     app.test_client_class = IsolatedClient

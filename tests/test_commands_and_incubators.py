@@ -39,6 +39,7 @@ WHOLE_INSTALLATION = {
     "backup": "a backup is the whole database (every incubator's rows, the people, the businesses, the outbox); "
               "a per-incubator export would be another command",
     "restore": "replaces the whole database with a backup",
+    "renders run": "draws every PDF waiting, of any incubator's report or of the city's; each knows its report",
     "create-admin": "administrators are network-wide",
     "api-tokens list": "a person's tokens, whatever incubators each reads",
     "api-tokens revoke": "a person's token, whatever incubators it reads",

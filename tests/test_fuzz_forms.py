@@ -62,6 +62,9 @@ SOURCES = {
     "funding.move_stage": ("funding.board", {}),  # a form on each card of the board
     "reports.new": ("reports.index", {}),
     "reports.finalise": ("reports.report", {}),  # the draft
+    "reports.prepare_pdf": ("reports.report", {}),  # the draft's PDF buttons
+    "reports.prepare_city_pdf": ("reports.city", {}),
+    "reports.render_again": ("reports.render", {}),  # a failed render's page
     "reports.new_version": ("reports.report", {"report_id": "final_report_id"}),
     "reviews.confirm": ("reviews.assignment", {"assignment_id": "pending_assignment_id"}),
     "reviews.declare_conflict": ("reviews.assignment", {"assignment_id": "conflict_assignment_id"}),
@@ -448,6 +451,13 @@ class World:
         reason = make.rejection_reason()
         request_ids = self._requests(make, company)
         request_ids.update(self._surveys(make, company))
+        from incubator.reports.enums import RenderKind, RenderStatus
+        from incubator.reports.models import ReportRender
+
+        failed_render = make._save(ReportRender(kind=RenderKind.DRAFT, report_id=draft_report.id, lang="vi",
+                                                incubator_id=draft_report.incubator_id, status=RenderStatus.FAILED,
+                                                error="OSError: out of space"))  # its page offers to try again
+        request_ids["render_id"] = failed_render.id
         self.objects = {
             **request_ids,
             "stage_id": stage.id, "next_stage_id": next_stage.id, "criterion_id": stage.criteria[0].id,

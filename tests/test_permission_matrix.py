@@ -347,6 +347,13 @@ MATRIX = {
     ("GET", "reports.names", None): only(STAFF),
     ("POST", "reports.names", None): only(STAFF, ok=400),
     ("GET", "reports.city_pdf", None): only(("admin", "official")),
+    # PDFs drawn in the background (issue 23): asked for with no language, refused; a draft's render is its
+    # incubator's staff's (an official reads the finalised reports only).
+    ("POST", "reports.prepare_pdf", "report_id"): only(READ_TARGETS, ok=400),
+    ("POST", "reports.prepare_city_pdf", None): only(("admin", "official"), ok=400),
+    ("GET", "reports.render", "render_id"): {**only(STAFF), "official": 404},
+    ("GET", "reports.render_file", "render_id"): {**only(STAFF), "official": 404},
+    ("POST", "reports.render_again", "render_id"): {**only(STAFF, ok=302), "official": 404},
     ("GET", "reports.edit_name", "name_id"): only(STAFF),
     ("POST", "reports.edit_name", "name_id"): only(STAFF, ok=400),
     # Businesses' requests to the city (issue 21): founders file and follow their businesses' (the founder here
@@ -516,8 +523,18 @@ def _objects(make):
     final_report = make._save(PeriodicReport(period_label="2025", period_start=residency.starts_on,
                                              period_end=residency.starts_on, status=ReportStatus.FINAL, number="1/BC",
                                              snapshot={}, pdf_vi=b"%PDF-1.4", pdf_en=b"%PDF-1.4"))
-    from incubator.reports.enums import NameKind
-    from incubator.reports.models import BodyName
+    from incubator.db import utcnow
+    from incubator.reports.enums import NameKind, RenderKind, RenderStatus
+    from incubator.reports.models import BodyName, ReportRender
+    from incubator.uploads.stores import StoredFile
+
+    draft_report = make._save(PeriodicReport(period_label="2024", period_start=residency.starts_on,
+                                             period_end=residency.starts_on, number="2/BC"))
+    rendered = make._save(StoredFile(kind="renders", name="0" * 32 + ".pdf", content=b"%PDF-1.4", size=8,
+                                     media_type="application/pdf"))
+    cohort_ids["render_id"] = make._save(ReportRender(
+        kind=RenderKind.DRAFT, report_id=draft_report.id, incubator_id=draft_report.incubator_id, lang="vi",
+        status=RenderStatus.DONE, stored_name=rendered.name, started_at=utcnow(), finished_at=utcnow())).id
 
     cohort_ids["name_id"] = make._save(BodyName(kind=NameKind.PLACE, name_vi="Hà Nội", name_en="Hà Nội",
                                                 valid_from=residency.starts_on)).id
@@ -706,7 +723,7 @@ IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "
                    "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
                    "outcome_id", "agreement_id", "name_id", "incubator_id", "request_id", "attachment_id",
                    "conference_id", "survey_id", "survey_response_id", "survey_question_id",
-                   "waiting_product_id"}
+                   "waiting_product_id", "render_id"}
 
 
 def _names_objects_of_an_incubator(params) -> bool:

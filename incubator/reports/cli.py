@@ -14,6 +14,21 @@ from incubator.organisation.options import INCUBATOR_HELP, chosen_incubator
 
 
 def register(app) -> None:
+    @app.cli.group("renders")
+    def renders_group() -> None:
+        """Reports' PDFs asked for on their pages and drawn in the background."""
+
+    @renders_group.command("run")
+    @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+    def renders_run(limit) -> None:
+        """Draw the PDFs waiting (and those whose server stopped while drawing them), oldest first: for an
+        installation with REPORT_RENDERS = "worker" (a timer or a separate process draws them), or to catch up
+        after a restart."""
+        from incubator.reports import renders
+
+        drawn = renders.run_waiting(limit)
+        click.echo(f"{drawn} PDF(s) drawn")
+
     @app.cli.command("report")
     @click.option("--period", help="2025, 2025-H1 or 2025-Q2.")
     @click.option("--from", "start_text", help="First day (YYYY-MM-DD), with --to, instead of --period.")

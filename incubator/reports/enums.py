@@ -42,3 +42,28 @@ class NameKind(LabelledEnum):
 
 # The kinds of which one name is in force at a time (the latest to start); addressees are a list.
 SINGLE_KINDS = (NameKind.GOVERNING_BODY, NameKind.ISSUING_BODY, NameKind.PLACE, NameKind.SIGNER_TITLE)
+
+
+class RenderKind(LabelledEnum):
+    """What a PDF prepared in the background is of (reports.renders)."""
+
+    DRAFT = "draft"  # a draft report with the figures of the moment it was asked for
+    FINAL = "final"  # a finalised report's PDF from its frozen figures, kept in the report itself
+    CITY = "city"  # the city's consolidated report of a period
+
+    @classmethod
+    def labels(cls):
+        return {cls.DRAFT: _l("Draft report"), cls.FINAL: _l("Finalised report"),
+                cls.CITY: _l("The city's consolidated report")}
+
+
+class RenderStatus(LabelledEnum):
+    QUEUED = "queued"  # asked for; a worker has not taken it yet
+    RUNNING = "running"  # a worker is drawing it
+    DONE = "done"  # ready to download
+    FAILED = "failed"  # it could not be drawn: asked again, it starts afresh
+
+    @classmethod
+    def labels(cls):
+        return {cls.QUEUED: _l("Waiting"), cls.RUNNING: _l("Being prepared"), cls.DONE: _l("Ready"),
+                cls.FAILED: _l("Failed")}

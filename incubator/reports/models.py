@@ -7,11 +7,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from incubator import uploads
 from incubator.db import UTCDateTime, utcnow
 from incubator.enums import enum_column
 from incubator.extensions import db
 from incubator.organisation.models import IncubatorScoped
-from incubator.reports.enums import NameKind, ReportStatus
+from incubator.reports.enums import NameKind, RenderKind, RenderStatus, ReportStatus
 
 
 class PeriodicReport(IncubatorScoped, db.Model):
@@ -81,3 +82,57 @@ class BodyName(IncubatorScoped, db.Model):
 
     def in_language(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_vi
+
+
+class ReportRender(db.Model):
+    """A report's PDF drawn in the background (reports.renders): at the city's scale a report takes seconds to
+    draw, too long to hold a page open. Asked for on a report's page (a draft's, or the city's report of a
+    period), taken by a worker thread of the server that was asked (or by ``flask reports render``), and kept
+    in the upload store (kind "renders") where every server reaches it; a finalised report's PDFs go into the
+    report itself. City-wide table: a render of an incubator's report names the report (and so its incubator:
+    ``incubator_id`` copies it for the listing), the city's report has none."""
+
+    __tablename__ = "report_renders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RenderKind] = mapped_column(enum_column(RenderKind, 10))
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("periodic_reports.id", ondelete="CASCADE"),
+                                                  index=True)
+    incubator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incubators.id"))
+    period: Mapped[str | None] = mapped_column(sa.String(20))  # the city's report: 2025, 2025-H1, 2025-Q2
+    lang: Mapped[str] = mapped_column(sa.String(2))
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status: Mapped[RenderStatus] = mapped_column(enum_column(RenderStatus, 10), default=RenderStatus.QUEUED)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stored_name: Mapped[str | None] = mapped_column(sa.String(100))  # uploads kind "renders"
+    size: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+
+    report = relationship(PeriodicReport)
+
+    __table_args__ = (sa.CheckConstraint("lang IN ('vi', 'en')", name="lang_known"),)
+
+    # What pages ask of a render, by name (see incubator/enums.py).
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in (RenderStatus.QUEUED, RenderStatus.RUNNING)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status is RenderStatus.RUNNING
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status is RenderStatus.FAILED
+
+    @property
+    def seconds(self) -> float | None:
+        """How long it took to draw (or has been drawing)."""
+        if self.started_at is None:
+            return None
+        return ((self.finished_at or utcnow()) - self.started_at).total_seconds()
+
+
+uploads.register_references("renders", ReportRender.stored_name)

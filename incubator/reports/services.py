@@ -65,8 +65,10 @@ def update(report: PeriodicReport, *, actor, version=None, **fields) -> Periodic
     return report
 
 
-def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
-    """Freeze the figures and keep both PDFs: later changes to the data do not change this report."""
+def finalise(report: PeriodicReport, *, actor, version=None, pdfs_later: bool = False) -> PeriodicReport:
+    """Freeze the figures and keep both PDFs: later changes to the data do not change this report.
+    ``pdfs_later``: the PDFs are drawn afterwards from the frozen figures and names (reports.renders, in the
+    background: seconds each at the city's scale), not inside this request."""
     from incubator.reports.figures import compute
     from incubator.reports.queries import names_in_force
     from incubator.reports.render import render_pdf
@@ -94,8 +96,9 @@ def finalise(report: PeriodicReport, *, actor, version=None) -> PeriodicReport:
     report.names = {**names_in_force(report.period_end, report.incubator_id),
                     "incubator": {"code": incubator.code, "name_vi": incubator.name_vi,
                                   "name_en": incubator.name_en}}
-    report.pdf_vi = render_pdf(report, figures, "vi")
-    report.pdf_en = render_pdf(report, figures, "en")
+    if not pdfs_later:
+        report.pdf_vi = render_pdf(report, figures, "vi")
+        report.pdf_en = render_pdf(report, figures, "en")
     report.status = ReportStatus.FINAL
     report.finalised_at = utcnow()
     db.session.flush()

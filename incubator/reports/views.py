@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,9 +11,10 @@ from incubator.auth.forms import ConfirmForm
 from incubator.auth.permissions import is_staff, require
 from incubator.errors import DomainError
 from incubator.extensions import db
-from incubator.reports import services
+from incubator.reports import renders, services
+from incubator.reports.enums import RenderKind, RenderStatus
 from incubator.reports.forms import NewReportForm, ReportForm
-from incubator.reports.models import PeriodicReport
+from incubator.reports.models import PeriodicReport, ReportRender
 from incubator.reports.permissions import can_read_city_report, can_read_reports
 from incubator.web import form_status, save_form
 
@@ -116,11 +117,17 @@ def report(report_id):
 def finalise(report_id):
     report = db.get_or_404(PeriodicReport, report_id)
     if ConfirmForm().validate_on_submit():
+        later = current_app.config.get("REPORT_RENDERS") != "inline"  # at the city's scale, seconds each
         try:
-            services.finalise(report, actor=current_user, version=request.form.get("version"))
+            services.finalise(report, actor=current_user, version=request.form.get("version"), pdfs_later=later)
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
+            ids = [renders.request_render(RenderKind.FINAL, lang=lang, actor=current_user, report=report).id
+                   for lang in ("vi", "en")] if later else []
+            db.session.commit()
+            for render_id in ids:
+                renders.dispatch(render_id)
             flash(_("Report finalised: its figures and PDFs are kept as they are now."), "success")
     return redirect(url_for("reports.report", report_id=report.id))
 
@@ -148,6 +155,8 @@ def pdf(report_id, lang):
     report = db.get_or_404(PeriodicReport, report_id)
     if report.is_final:
         data = report.pdf_vi if lang == "vi" else report.pdf_en
+        if data is None:  # finalised a moment ago: its PDFs are being drawn
+            return _render_page_of(RenderKind.FINAL, lang, report)
     elif is_staff(current_user):
         data = render_pdf(report, compute(report.period_start, report.period_end, report.incubator_id),
                           lang)  # a draft: live figures
@@ -155,6 +164,113 @@ def pdf(report_id, lang):
         abort(404)
     name = f"bao-cao-{report.period_label.lower()}-v{report.version}-{lang}.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+# ---- PDFs drawn in the background (reports.renders) --------------------------------------------------------
+
+@bp.route("/<int:report_id>/pdf", methods=["POST"])
+@require(can_read_reports)
+def prepare_pdf(report_id):
+    """The page's PDF button: a finalised report's kept PDF at once; else (a draft: staff) drawn in the
+    background, the reader sent to the page that says when it is ready."""
+    report = db.get_or_404(PeriodicReport, report_id)
+    if not report.is_final and not is_staff(current_user):
+        abort(404)
+    lang = request.form.get("lang")
+    if lang not in ("vi", "en") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    if report.is_final and (report.pdf_vi if lang == "vi" else report.pdf_en) is not None:
+        return redirect(url_for("reports.pdf", report_id=report.id, lang=lang))
+    return _render_page_of(RenderKind.FINAL if report.is_final else RenderKind.DRAFT, lang, report)
+
+
+@bp.route("/city/pdf", methods=["POST"])
+@require(can_read_city_report)
+def prepare_city_pdf():
+    """The city page's PDF button, for the period chosen there: drawn in the background."""
+    from incubator.i18n import local_today
+    from incubator.reports.forms import PeriodForm
+    from incubator.reports.queries import first_year_with_data
+
+    today = local_today()
+    form = PeriodForm(request.form, today=today, first_year=first_year_with_data(today))
+    lang = request.form.get("lang")
+    if lang not in ("vi", "en") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    render = renders.request_render(RenderKind.CITY, lang=lang, actor=current_user, period=form.code())
+    db.session.commit()
+    renders.dispatch(render.id)
+    return redirect(url_for("reports.render", render_id=render.id))
+
+
+def _render_page_of(kind: RenderKind, lang: str, report: PeriodicReport):
+    """Ask for the report's render (the one in progress, else a new one) and send the reader to its page."""
+    render = renders.request_render(kind, lang=lang, actor=current_user, report=report)
+    db.session.commit()
+    renders.dispatch(render.id)
+    return redirect(url_for("reports.render", render_id=render.id))
+
+
+def _render_or_404(render_id: int) -> ReportRender:
+    """A render its reader may see: the city's, for readers of the city's report; a report's, for those who
+    may read that report (its incubator's staff, a draft's staff only; officials): others get 404."""
+    render = db.get_or_404(ReportRender, render_id)
+    if render.kind is RenderKind.CITY:
+        if not can_read_city_report(current_user):
+            abort(404)
+        return render
+    report = db.session.get(PeriodicReport, render.report_id)  # scoped: another incubator's is None
+    if report is None or (render.kind is RenderKind.DRAFT and not is_staff(current_user)):
+        abort(404)
+    return render
+
+
+@bp.route("/renders/<int:render_id>")
+@require(can_read_reports)
+def render(render_id):
+    """Where a PDF stands: waiting, being drawn (the page refreshes itself), ready (and, reached by that
+    refresh, opened), or failed (ask again)."""
+    render = _render_or_404(render_id)
+    stale = renders.is_stale(render)
+    ready = render.status is RenderStatus.DONE
+    file_url = url_for("reports.render_file", render_id=render.id) if ready else None
+    if ready and render.kind is RenderKind.FINAL:
+        file_url = url_for("reports.pdf", report_id=render.report_id, lang=render.lang)
+    return render_template("reports/render.html", render=render, stale=stale, ready=ready, file_url=file_url,
+                           waited=request.args.get("waited") == "1",
+                           again_form=ConfirmForm(formdata=None))
+
+
+@bp.route("/renders/<int:render_id>.pdf")
+@require(can_read_reports)
+def render_file(render_id):
+    from incubator import uploads
+
+    render = _render_or_404(render_id)
+    if render.status is not RenderStatus.DONE or render.kind is RenderKind.FINAL:
+        abort(404)
+    if render.kind is RenderKind.CITY:
+        name = f"bao-cao-tong-hop-{render.period.lower()}-{render.lang}.pdf"
+    else:
+        report = render.report
+        name = f"bao-cao-{report.period_label.lower()}-v{report.version}-{render.lang}.pdf"
+    return uploads.send_upload("renders", render.stored_name, name)
+
+
+@bp.route("/renders/<int:render_id>/again", methods=["POST"])
+@require(can_read_reports)
+def render_again(render_id):
+    """A failed (or abandoned) render asked for again: a new one of the same."""
+    old = _render_or_404(render_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if old.kind is RenderKind.CITY:
+        render = renders.request_render(old.kind, lang=old.lang, actor=current_user, period=old.period)
+    else:
+        render = renders.request_render(old.kind, lang=old.lang, actor=current_user, report=old.report)
+    db.session.commit()
+    renders.dispatch(render.id)
+    return redirect(url_for("reports.render", render_id=render.id))
 
 
 @bp.route("/city")

@@ -1,7 +1,8 @@
 """stage standings: each entry's figures in its stage's ranking (assigned, done, mean, median, normalised score,
 spread, unreliable reviewers), kept in the same transaction as each write that changes them (issue 23), so that
 the ranking's page reads a sorted page of rows; filled here for every existing stage, with the ranking's own
-arithmetic (incubator.reviews.ranking.rank, a pure function).
+arithmetic (incubator.reviews.ranking.rank, a pure function). Report renders: a report's PDF (a draft's, a
+finalised one's, the city's of a period) drawn in the background, its file in the upload store.
 
 Revision ID: b8c9d0e1f2a3
 Revises: a7b8c9d0e1f2
@@ -55,6 +56,34 @@ def upgrade():
     op.create_index(op.f('ix_review_stage_standings_incubator_id'), 'review_stage_standings', ['incubator_id'],
                     unique=False)
     _fill(op.get_bind(), standings)
+    op.create_table(
+        'report_renders',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.Enum('draft', 'final', 'city', name='renderkind', native_enum=False,
+                                  create_constraint=False, length=10), nullable=False),
+        sa.Column('report_id', sa.Integer(), nullable=True),
+        sa.Column('incubator_id', sa.Integer(), nullable=True),
+        sa.Column('period', sa.String(length=20), nullable=True),
+        sa.Column('lang', sa.String(length=2), nullable=False),
+        sa.Column('requested_by_id', sa.Integer(), nullable=True),
+        sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('status', sa.Enum('queued', 'running', 'done', 'failed', name='renderstatus', native_enum=False,
+                                    create_constraint=False, length=10), nullable=False),
+        sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('stored_name', sa.String(length=100), nullable=True),
+        sa.Column('size', sa.Integer(), nullable=True),
+        sa.Column('error', sa.String(length=500), nullable=True),
+        sa.CheckConstraint("lang IN ('vi', 'en')", name=op.f('ck_report_renders_lang_known')),
+        sa.ForeignKeyConstraint(['incubator_id'], ['incubators.id'],
+                                name=op.f('fk_report_renders_incubator_id_incubators')),
+        sa.ForeignKeyConstraint(['report_id'], ['periodic_reports.id'],
+                                name=op.f('fk_report_renders_report_id_periodic_reports'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'],
+                                name=op.f('fk_report_renders_requested_by_id_users'), ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_report_renders')),
+    )
+    op.create_index(op.f('ix_report_renders_report_id'), 'report_renders', ['report_id'], unique=False)
 
 
 def _fill(conn, standings) -> None:
@@ -85,6 +114,8 @@ def _fill(conn, standings) -> None:
 
 
 def downgrade():
+    op.drop_index(op.f('ix_report_renders_report_id'), table_name='report_renders')
+    op.drop_table('report_renders')
     op.drop_index(op.f('ix_review_stage_standings_incubator_id'), table_name='review_stage_standings')
     op.drop_index('ix_review_stage_standings_stage_normalised', table_name='review_stage_standings')
     op.drop_table('review_stage_standings')

@@ -48,6 +48,8 @@ from incubator.reviews.models import (
 # IncubatorScoped mixin, with __incubator_from__ naming its parent if it has one) or is added here.
 NETWORK_WIDE = {
     "incubators": "the incubators of the network themselves",
+    "report_renders": "a PDF drawn in the background: an incubator's report's (report_id; its page checks the "
+                      "report, scoped) or the city's report of a period, which belongs to no incubator",
     "users": "a person has one account across the network; what they may do, and where, is in user_roles",
     "user_roles": "a role held in one incubator names it; administrators', officials' and founders' are "
                   "network-wide (incubator_id empty)",

@@ -21,6 +21,7 @@ from incubator.targets import queries as targets
 from incubator.targets import services as target_services
 from incubator.targets.enums import TargetKind
 from tests.conftest import require_or_skip
+from tests.helpers import post_form
 
 PDFTOTEXT = shutil.which("pdftotext")
 START, END = date(2025, 1, 1), date(2025, 12, 31)
@@ -75,10 +76,18 @@ def test_the_citys_pdf_holds_each_incubators_figures_and_the_citys_counting_a_bu
         network, login_as, role, tmp_path):
     client, _ = login_as(role)
     page = client.get("/reports/city?year=2025&part=year").get_data(as_text=True)
-    assert 'href="/reports/city.pdf?year=2025&amp;part=year&amp;lang=vi"' in page  # linked from the page
-    response = client.get("/reports/city.pdf?year=2025&part=year&lang=en")
+    assert 'action="/reports/city/pdf"' in page and 'name="part" value="year"' in page  # asked for on the page
+    # The page's button: drawn in the background (at once in tests), the reader sent to its page, then the file.
+    asked = post_form(client, "/reports/city/pdf", {"year": "2025", "part": "year", "lang": "en"},
+                      token_from="/reports/city?year=2025&part=year")
+    assert asked.status_code == 302 and "/reports/renders/" in asked.headers["Location"]
+    ready = client.get(asked.headers["Location"]).get_data(as_text=True)
+    file_url = re.search(r'id="render-download" href="([^"]+)"', ready).group(1)
+    response = client.get(file_url)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert 'filename="bao-cao-tong-hop-2025-en.pdf"' in response.headers["Content-Disposition"]
+    assert "filename=bao-cao-tong-hop-2025-en.pdf" in response.headers["Content-Disposition"]
+    direct = client.get("/reports/city.pdf?year=2025&part=year&lang=en")  # the address scripts use, drawn at once
+    assert direct.status_code == 200 and _text(direct.data, tmp_path) == _text(response.data, tmp_path)
     text = _text(response.data, tmp_path)
     flat = re.sub(r"\s+", " ", text)
     assert "Consolidated results of the network of Hà Nội innovation ICT business incubators in the year 2025" in flat

@@ -28,7 +28,8 @@ def _stored(db, stage_id) -> dict:
 
 def _fresh(db, stage_id) -> dict:
     computed = standings.figures(db.session.connection(), stage_id)
-    return {entry: tuple(getattr(row, name) for name in FIGURES) for entry, row in (computed[1] if computed else {}).items()}
+    rows = computed[1] if computed else {}
+    return {entry: tuple(getattr(row, name) for name in FIGURES) for entry, row in rows.items()}
 
 
 def _same(stored: dict, fresh: dict) -> None:
