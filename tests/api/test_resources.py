@@ -393,3 +393,12 @@ def test_another_incubator_s_objects_are_not_found(api, new_token, two_incubator
                       ("/api/v1/cohorts", "cohort"), ("/api/v1/reports", "report")):
         assert [item["id"] for item in _all(limited, path)] == [hl[key]], path
         assert {item["id"] for item in _all(api(), path)} == {hl[key], vuhn[key]}, path
+
+
+
+def test_a_nul_in_a_text_parameter_or_a_path_is_a_problem_not_an_error(api):
+    """(PostgreSQL refuses NUL in a string: the site refuses it before any query.)"""
+    client = api()
+    for url in ("/api/v1/answers?q=a%00b", "/api/v1/products?q=%00", "/api/v1/businesses?tax_code=0101%00"):
+        _problem(client.get(url), 400)
+    assert client.get("/api/v1/answers/KN-2026%000001").status_code in (400, 404)
