@@ -8,8 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 import marshmallow as ma
+from flask_login import current_user
 
 from incubator.api.framework import ApiError, PageArgs, incubator_asked, page_of, paginate_items, resource_blueprint
+from incubator.auth.permissions import can_read_targets
 from incubator.i18n import local_today
 from incubator.targets import queries
 from incubator.targets.enums import TargetKind
@@ -163,6 +165,8 @@ def _figure(target, as_of: date) -> dict:
 
 
 def _where(args: dict):
+    if not can_read_targets(current_user):  # the dashboard's rule, for the token's owner
+        raise ApiError(403, "The token's owner may not read the targets.")
     incubator = incubator_asked(args.get("incubator"))
     return incubator, args.get("as_of") or local_today()
 
