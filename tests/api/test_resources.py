@@ -225,14 +225,21 @@ def _report(db, status=ReportStatus.FINAL, incubator_id=None, **kw) -> PeriodicR
     return report
 
 
-def test_only_finalised_reports_are_given_with_the_links_to_their_pdfs(api, db):
+def test_only_finalised_reports_are_given_with_the_links_to_their_pdfs(api, db, login_as):
     final = _report(db)
     draft = _report(db, status=ReportStatus.DRAFT, number=None)
     client = api()
     assert [r["id"] for r in _all(client, "/api/v1/reports")] == [final.id]
     got = _ok(client.get(f"/api/v1/reports/{final.id}"))
     assert got["pdf"] == {"vi": f"http://localhost/reports/{final.id}.vi.pdf",
-                          "en": f"http://localhost/reports/{final.id}.en.pdf"}
+                          "en": f"http://localhost/reports/{final.id}.en.pdf", "ready": False}  # being drawn
+    final.pdf_vi, final.pdf_en = b"%PDF-1.7 vi", b"%PDF-1.7 en"
+    db.session.commit()
+    assert _ok(client.get(f"/api/v1/reports/{final.id}"))["pdf"]["ready"] is True
+    assert _all(client, "/api/v1/reports")[0]["pdf"]["ready"] is True
+    official, _user = login_as(Role.OFFICIAL)  # the link opens the PDF for an owner of tokens, signed in
+    opened = official.get(got["pdf"]["en"].removeprefix("http://localhost"))
+    assert opened.status_code == 200 and opened.data == b"%PDF-1.7 en"
     assert (got["number"], got["period"], got["version"], got["finalised_at"][:10]) == \
         ("12/BC-VƯTT", "2025-Q2", 1, "2025-07-05")
     _problem(client.get(f"/api/v1/reports/{draft.id}"), 404)  # officials never read a draft

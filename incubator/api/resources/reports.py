@@ -24,6 +24,8 @@ WHAT = "the periodic reports"
 class ReportPdfSchema(ma.Schema):
     vi = ma.fields.String(required=True, metadata={"description": "The Vietnamese PDF, in the interface."})
     en = ma.fields.String(required=True, metadata={"description": "The English PDF, in the interface."})
+    ready = ma.fields.Boolean(required=True, metadata={"description": "Both are drawn (a report finalised a moment "
+                                                                      "ago: its link shows where drawing stands)."})
 
 
 class ReportSchema(ma.Schema):
@@ -47,14 +49,24 @@ def _finalised() -> sa.Select:
             .options(defer(PeriodicReport.pdf_vi), defer(PeriodicReport.pdf_en), defer(PeriodicReport.snapshot)))
 
 
-def _report(report: PeriodicReport, codes: dict) -> dict:
+def _drawn(reports: list[PeriodicReport]) -> set[int]:
+    """The ids of those whose two PDFs are drawn, the PDFs left unread: one query."""
+    if not reports:
+        return set()
+    return set(db.session.scalars(sa.select(PeriodicReport.id).where(
+        PeriodicReport.id.in_([r.id for r in reports]), PeriodicReport.pdf_vi.is_not(None),
+        PeriodicReport.pdf_en.is_not(None))))
+
+
+def _report(report: PeriodicReport, codes: dict, drawn: set[int]) -> dict:
     from incubator.urls import external_url
 
     return {"id": report.id, "incubator": codes[report.incubator_id], "number": report.number,
             "period": report.period_label, "period_start": report.period_start, "period_end": report.period_end,
             "issued_on": report.issued_on, "version": report.version, "supersedes_id": report.supersedes_id,
             "finalised_at": report.finalised_at,
-            "pdf": {lang: external_url("reports.pdf", report_id=report.id, lang=lang) for lang in ("vi", "en")}}
+            "pdf": {**{lang: external_url("reports.pdf", report_id=report.id, lang=lang) for lang in ("vi", "en")},
+                    "ready": report.id in drawn}}
 
 
 @blp.route("/reports")
@@ -64,8 +76,8 @@ def list_reports(**args):
     """The finalised reports of the incubators the token may read, by id."""
     require(can_read_reports, WHAT)
     page = paginate(_finalised(), PeriodicReport.id, args)
-    codes = incubator_codes()
-    return Page([_report(r, codes) for r in page.items], page.next)
+    codes, drawn = incubator_codes(), _drawn(page.items)
+    return Page([_report(r, codes, drawn) for r in page.items], page.next)
 
 
 @blp.route("/reports/<int:report_id>")
@@ -76,4 +88,4 @@ def get_report(report_id: int):
     report = db.session.scalar(_finalised().where(PeriodicReport.id == report_id))
     if report is None:
         raise not_found("finalised report")
-    return _report(report, incubator_codes())
+    return _report(report, incubator_codes(), _drawn([report]))
