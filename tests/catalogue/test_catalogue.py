@@ -277,6 +277,7 @@ def test_the_product_page_carries_metadata_for_search_engines(startup, make, cli
     assert '<script type="application/ld+json">' in html and '"SoftwareApplication"' in html
     english = client.get(f"/catalogue/{entry.id}-{entry.slug}?lang=en").get_data(as_text=True)
     assert "Ward wallet" in english and '<html lang="en">' in english
+    assert '<meta property="og:locale" content="en_GB">' in english
 
 
 def test_sitemap_lists_the_product_and_robots_points_at_it(startup, make, client, db):
