@@ -309,8 +309,18 @@ def _after_api_call(response):
             response.headers["Link"] = f'<{g.api_next_link}>; rel="next"'
     if request.endpoint not in DOC_ENDPOINTS:
         from incubator.api.services import log_call
+        from incubator.db import write_lock
+        from incubator.extensions import db
 
-        log_call(g.get("api_token"), request.method, _loggable_path(), response.status_code)
+        # The call's reads end here; its log is written in a transaction of its own that takes SQLite's write
+        # lock at its start (a GET's transaction begins as a reader, and could not become a writer once
+        # another call had written).
+        token = g.get("api_token")
+        token_id = token.id if token is not None else None
+        db.session.commit()
+        with write_lock():
+            log_call(db.session.get(type(token), token_id) if token is not None else None, request.method,
+                     _loggable_path(), response.status_code)
     return response
 
 

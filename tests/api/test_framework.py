@@ -214,3 +214,25 @@ def test_a_nul_or_a_control_character_in_the_path_is_not_found_and_logged_encode
         _problem(client.get(path), 404)
     paths = list(db.session.scalars(sa.select(ApiCall.path).order_by(ApiCall.id)))
     assert paths == ["/api/v1/incubators/%00", "/api/v1/incubators/a%1Bb", "/api/v1/nothing/%00"]
+
+
+@pytest.mark.slow  # a server and threads
+def test_calls_at_once_are_all_answered_and_logged(live_server, new_token, db):
+    """Many calls at once (threads of a real server): none fails for the database's lock, each is logged."""
+    import json
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    secret = new_token()
+
+    def call(_):
+        request = urllib.request.Request(f"{live_server}/api/v1/incubators",  # noqa: S310 (our test server)
+                                         headers={"Authorization": f"Bearer {secret}"})
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, json.loads(response.read())["items"][0]["code"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(call, range(40)))
+    assert answers == [(200, "VUHN")] * 40
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(ApiCall.id))) == 40
