@@ -42,7 +42,6 @@ def init_app(app: Flask) -> Api:
                                 "Errors are application/problem+json; lists are paged by cursor (the `next` "
                                 "link); every answer carries an ETag."},
         "security": [{"bearerAuth": []}],
-        "servers": [{"url": "/"}],
     })
     app.config["OPENAPI_URL_PREFIX"] = None  # the description and its page are served by docs.py
     api = ReadOnlyApi(app)

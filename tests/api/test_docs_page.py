@@ -1,12 +1,14 @@
 """The API's documentation page renders in Chromium with the site's Content-Security-Policy unchanged: Swagger
 UI's files come from the swagger-ui-bundle package and its start-up script is a static file, so no inline
-script is refused and nothing is fetched from elsewhere. A screenshot goes to test-artifacts/."""
+script is refused and nothing is fetched from elsewhere; axe-core finds no serious violation. A screenshot goes
+to test-artifacts/."""
 
 from pathlib import Path
 
 import pytest
 
 from incubator.security import CONTENT_SECURITY_POLICY
+from tests.browser.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -27,5 +29,6 @@ def test_the_documentation_page_renders_every_operation_without_a_csp_error(brow
     assert page.locator(".opblock").count() == operations
     assert page.locator(".opblock-tag", has_text="targets").count() == 1
     page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=False)
+    assert serious_violations(page) == []
     assert not [m for m in messages if "error" in m.lower() or "Content Security Policy" in m], messages
     assert all(url.startswith(live_server) or url.startswith("data:") for url in requests), requests

@@ -4,9 +4,11 @@ window.addEventListener("DOMContentLoaded", function () {
   window.ui = SwaggerUIBundle({
     url: node.dataset.specUrl,
     domNode: node,
-    deepLinking: true,
-    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-    layout: "StandaloneLayout",
+    // No deep links (their anchors sat inside each operation's button) and no top bar (an unlabelled field):
+    // what axe-core found on the standalone layout.
+    deepLinking: false,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
     validatorUrl: null,
     tryItOutEnabled: false,
   });
