@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -210,15 +210,27 @@ def account():
     return done or (render_template("auth/account.html", form=form), form_status(form))
 
 
+def _without_lang(path: str, query: str) -> str:
+    """The address without its ``lang`` argument (the public pages' language alternates, ``?lang=en``): that
+    argument would overrule the language the person has just chosen. Other addresses are kept as they are."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(key == "lang" for key, _value in pairs):
+        return path + (f"?{query}" if query else "")
+    kept = [(key, value) for key, value in pairs if key != "lang"]
+    return path + (f"?{urlencode(kept)}" if kept else "")
+
+
 def language_next() -> str:
     """Where the language form brings the person back: the page shown, if it can be asked for again (a GET);
     after a form was sent (a refused form is drawn at a POST-only address), the page the form came from when it
-    is on this site, else the home."""
+    is on this site, else the home. A page's ``?lang=`` is left out, so that the choice shows."""
     if request.method in ("GET", "HEAD"):
-        return request.full_path.rstrip("?")
+        if "lang" not in request.args:
+            return request.full_path.rstrip("?")
+        return _without_lang(request.path, urlencode(list(request.args.items(multi=True))))
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc == request.host and referrer.scheme in ("http", "https"):
-        came_from = safe_next_url(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+        came_from = safe_next_url(_without_lang(referrer.path, referrer.query))
         if came_from:
             return came_from
     return url_for("home.index")
