@@ -158,6 +158,18 @@ def catalogue_incubators() -> list:
     return list(db.session.scalars(sa.select(Incubator).where(Incubator.id.in_(ids)).order_by(Incubator.code)))
 
 
+def reachable(company_id: int) -> bool:
+    """Whether a reader's message can reach the business: a founder holds its file (an approved member whose
+    account is active). Without one the product's page says so rather than offer a form that would fail."""
+    from incubator.auth.models import User
+    from incubator.companies.enums import MembershipStatus
+    from incubator.companies.models import CompanyMember
+
+    return db.session.scalar(sa.select(sa.exists().where(
+        CompanyMember.company_id == company_id, CompanyMember.status == MembershipStatus.APPROVED,
+        CompanyMember.user_id == User.id, User.active.is_(True)))) or False
+
+
 # ---- Founders and staff ------------------------------------------------------------------------------------------
 
 def entries_of(company_ids) -> list[ProductEntry]:

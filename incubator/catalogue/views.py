@@ -3,6 +3,8 @@ robots.txt; a founder's entries; the staff's queue of changes and the list of pr
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -47,12 +49,16 @@ def _language() -> str | None:
     return lang if lang in current_app.config["LANGUAGES"] else None
 
 
-def _public(template: str, status: int = 200, **context):
+def _in_language():
+    """The public page's language for all it says, the question against robots and the form's messages
+    included (``?lang=``), else the visitor's own."""
     lang = _language()
-    if lang is None:
-        return render_template(template, **context), status
-    with force_locale(lang):
-        return render_template(template, **context), status
+    return force_locale(lang) if lang else nullcontext()
+
+
+def _public(template: str, status: int = 200, **context):
+    with _in_language():
+        return render_template(template, lang=_language(), **context), status
 
 
 # ---- Public pages ---------------------------------------------------------------------------------------------
@@ -64,7 +70,8 @@ def _incubator_id(code_or_id: str) -> int | None:
     if not code_or_id:
         return None
     query = db.select(Incubator.id)
-    query = query.where(Incubator.id == int(code_or_id)) if code_or_id.isdigit() and len(code_or_id) < 10 \
+    query = query.where(Incubator.id == int(code_or_id)) \
+        if code_or_id.isascii() and code_or_id.isdigit() and len(code_or_id) < 10 \
         else query.where(Incubator.code == code_or_id[:40])
     return db.session.scalar(query) or -1
 
@@ -103,7 +110,8 @@ def _contact_form() -> ContactForm:
 
 def _product_page(form: ContactForm, *, entry: ProductEntry, status: int = 200):
     return _public("catalogue/product.html", status, entry=entry, form=form,
-                   details=queries.details([entry], local_today())[entry.id])
+                   details=queries.details([entry], local_today())[entry.id],
+                   reachable=queries.reachable(entry.company_id))
 
 
 @bp.route("/<int:product_id>")
@@ -114,7 +122,8 @@ def product(product_id, slug=None):
         abort(404)
     if slug != entry.slug:
         return redirect(product_url(entry, **request.args.to_dict()), 301)
-    return _product_page(_contact_form(), entry=entry)
+    with _in_language():
+        return _product_page(_contact_form(), entry=entry)
 
 
 @bp.route("/<int:product_id>/contact", methods=["POST"])
@@ -122,6 +131,11 @@ def contact(product_id):
     entry = queries.listed_product(product_id)
     if entry is None:
         abort(404)
+    with _in_language():
+        return _contact(entry)
+
+
+def _contact(entry: ProductEntry):
     form = ContactForm()
     status = 400
     if form.validate_on_submit():
@@ -140,7 +154,7 @@ def contact(product_id):
                 apply_form_error(form, exc)
             else:
                 flash(_("Your message has been sent to the business. They will answer you by e-mail."), "success")
-                return redirect(product_url(entry) + "#contact")
+                return redirect(product_url(entry, lang=_language()) + "#contact")
     elif form.homepage.data:
         abort(400)
     # A new question each time the form is shown again; what the reader wrote is kept.

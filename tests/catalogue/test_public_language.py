@@ -1,0 +1,120 @@
+"""The public catalogue read in the language its address asks (``?lang=en``, the alternates search engines
+follow): the question against robots and the contact form's answers in that language too, the language switch
+still working there; a business no founder can answer offers no form; odd filters do not break the list."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from incubator.auth.enums import Role
+from incubator.catalogue import challenge, services
+from incubator.catalogue.models import ProductEntry
+from incubator.extensions import db
+from incubator.mail.models import OutboxMessage
+from tests.catalogue.test_catalogue import _csrf, _data
+from tests.helpers import nothing_written
+
+
+@pytest.fixture(autouse=True)
+def groups(db):
+    services.ensure_default_groups()
+    db.session.commit()
+
+
+@pytest.fixture
+def quick(app):
+    before = app.config["CATALOGUE_MIN_FILL_SECONDS"]
+    app.config["CATALOGUE_MIN_FILL_SECONDS"] = 0
+    yield
+    app.config["CATALOGUE_MIN_FILL_SECONDS"] = before
+
+
+def _listed(make, *, founder=True) -> ProductEntry:
+    company = make.company(name="Công ty Cổ phần Đổi mới Sáng tạo Hà Nội")
+    make.residency(company=company)
+    writer = make.user(Role.FOUNDER)
+    member = make.member(company=company, user=writer)
+    entry = services.create_entry(company, _data(), actor=writer)
+    services.approve(entry, actor=make.user(Role.STAFF))
+    if not founder:
+        db.session.delete(member)
+    db.session.commit()
+    return entry
+
+
+def _question(html: str) -> tuple[str, str]:
+    token = re.search(r'name="question" type="hidden" value="([^"]+)"', html).group(1)
+    label = re.search(r'<label[^>]*for="answer"[^>]*>([^<]+)</label>', html).group(1)
+    return token, label
+
+
+def _post(client, entry, page: str, answer: str, lang: str | None = "en"):
+    token, _label = _question(page)
+    action = re.search(r'<form method="post" action="([^"]+)"[^>]*id="contact-form"', page).group(1)
+    assert action == f"/catalogue/{entry.id}/contact" + (f"?lang={lang}" if lang else "")
+    return client.post(action, data={
+        "name": "Jane Doe", "email": "jane@agency.example", "organisation": "", "message": "A quote, please.",
+        "answer": answer, "question": token, "homepage": "", "csrf_token": _csrf(page)})
+
+
+def test_the_english_page_asks_its_question_in_english_and_answers_in_english(make, client, quick, db):
+    entry = _listed(make)
+    page = client.get(f"/catalogue/{entry.id}-{entry.slug}?lang=en").get_data(as_text=True)
+    _token, label = _question(page)
+    assert re.fullmatch(r"What is [a-z]+ plus [a-z]+\?", label), label
+    with nothing_written():
+        wrong = _post(client, entry, page, "99")
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and '<html lang="en">' in html
+    assert "That is not the answer" in html and re.search(r"What is [a-z]+ plus [a-z]+\?", html)
+    token, _label = _question(html)
+    data = challenge._read(token)
+    sent = _post(client, entry, html, str(data["a"] + data["b"]))
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("?lang=en#contact")
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))
+                             .where(OutboxMessage.purpose == "product_message")) == 1
+
+
+def test_the_vietnamese_page_keeps_its_plain_address(make, client, quick, db):
+    entry = _listed(make)
+    page = client.get(f"/catalogue/{entry.id}-{entry.slug}").get_data(as_text=True)
+    assert _post(client, entry, page, "99", lang=None).status_code == 400
+
+
+def test_the_english_list_links_its_products_and_keeps_the_language_when_searching(make, client, db):
+    entry = _listed(make)
+    html = client.get("/catalogue/?lang=en").get_data(as_text=True)
+    assert f'href="/catalogue/{entry.id}-{entry.slug}?lang=en"' in html
+    assert '<input type="hidden" name="lang" value="en">' in html
+    plain = client.get("/catalogue/").get_data(as_text=True)
+    assert f'href="/catalogue/{entry.id}-{entry.slug}"' in plain and 'name="lang"' not in plain
+
+
+def test_the_language_switch_on_a_page_with_lang_shows_the_chosen_language(make, client, db):
+    entry = _listed(make)
+    page = client.get(f"/catalogue/{entry.id}-{entry.slug}?lang=en&utm=x").get_data(as_text=True)
+    back = re.search(r'name="next" value="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert back == f"/catalogue/{entry.id}-{entry.slug}?utm=x"
+    response = client.post("/language", data={"locale": "vi", "next": back, "csrf_token": _csrf(page)})
+    assert response.status_code == 302
+    again = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="vi">' in again
+    other = client.get("/catalogue/?q=v%C3%AD&page=1").get_data(as_text=True)
+    assert re.search(r'name="next" value="/catalogue/\?q=v%C3%AD&amp;page=1"', other)
+
+
+def test_a_business_no_founder_can_answer_offers_no_form(make, client, quick, db):
+    entry = _listed(make, founder=False)
+    html = client.get(f"/catalogue/{entry.id}-{entry.slug}").get_data(as_text=True)
+    assert 'id="contact-form"' not in html and 'id="contact-unreachable"' in html
+    reachable = _listed(make)
+    assert 'id="contact-form"' in client.get(f"/catalogue/{reachable.id}-{reachable.slug}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "VUHN", "123456789012", ""])
+def test_an_odd_incubator_filter_lists_nothing_rather_than_failing(make, client, db, value):
+    _listed(make)
+    assert client.get("/catalogue/", query_string={"incubator": value}).status_code == 200
