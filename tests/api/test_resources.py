@@ -409,3 +409,37 @@ def test_a_nul_in_a_text_parameter_or_a_path_is_a_problem_not_an_error(api):
     for url in ("/api/v1/answers?q=a%00b", "/api/v1/products?q=%00", "/api/v1/businesses?tax_code=0101%00"):
         _problem(client.get(url), 400)
     assert client.get("/api/v1/answers/KN-2026%000001").status_code in (400, 404)
+
+
+def test_a_page_of_a_list_costs_the_same_queries_for_one_row_or_several(api, make, db):
+    from tests.helpers import count_queries
+
+    iso = _standard(db, "ISO/IEC 27001")
+
+    def one_of_each():
+        company = make.company()
+        make.residency(company=company)
+        make.outcome(company=company)
+        db.session.add(Certificate(company=company, standard=iso, issued_on=date(2024, 1, 1)))
+        make.application(status=ApplicationStatus.SUBMITTED)
+        make.cohort_member()
+        _product(make, db, company)
+        db.session.commit()
+
+    paths = ["/api/v1/businesses", "/api/v1/outcomes", "/api/v1/certificates", "/api/v1/rounds", "/api/v1/cohorts",
+             "/api/v1/products"]
+    client = api()
+
+    def costs() -> dict[str, int]:
+        found = {}
+        for path in paths:
+            with count_queries() as counter:
+                _ok(client.get(path))
+            found[path] = counter.count
+        return found
+
+    one_of_each()
+    once = costs()
+    for _ in range(3):
+        one_of_each()
+    assert costs() == once

@@ -40,8 +40,7 @@ class RoundSchema(ma.Schema):
                                                                           "applications counts."})
 
 
-def _round(intake_round: IntakeRound, codes: dict, now) -> dict:
-    counts = queries.counts_by_status(intake_round.id, db)
+def _round(intake_round: IntakeRound, counts: dict, codes: dict, now) -> dict:
     return {"id": intake_round.id, "incubator": codes[intake_round.incubator_id], "name_vi": intake_round.name_vi,
             "name_en": intake_round.name_en, "opens_at": intake_round.opens_at, "closes_at": intake_round.closes_at,
             "open_now": intake_round.is_open(now), "cohort_name": intake_round.cohort_name,
@@ -56,8 +55,9 @@ def list_rounds(**args):
     """The intake rounds of the incubators the token may read, by id."""
     require(reads_programme_figures, WHAT)
     page = paginate(sa.select(IntakeRound), IntakeRound.id, args)
+    counts = queries.counts_by_status_of([r.id for r in page.items])
     codes, now = incubator_codes(), utcnow()
-    return Page([_round(r, codes, now) for r in page.items], page.next)
+    return Page([_round(r, counts[r.id], codes, now) for r in page.items], page.next)
 
 
 @blp.route("/rounds/<int:round_id>")
@@ -68,4 +68,5 @@ def get_round(round_id: int):
     intake_round = db.session.scalar(sa.select(IntakeRound).where(IntakeRound.id == round_id))
     if intake_round is None:
         raise not_found("round")
-    return _round(intake_round, incubator_codes(), utcnow())
+    counts = queries.counts_by_status(intake_round.id, db)  # as the round's page of applications counts
+    return _round(intake_round, counts, incubator_codes(), utcnow())
