@@ -493,7 +493,8 @@ class World:
         catalogue.approve(entry, actor=make.user(Role.STAFF))
         catalogue.propose_change(entry, dict(data, name_vi="Cổng dịch vụ công"), actor=self.owner)
         _db.session.commit()
-        return {"product_id": entry.id, "product_slug": entry.slug, "group_id": group.id}
+        return {"product_id": entry.id, "waiting_product_id": entry.id, "product_slug": entry.slug,
+                "group_id": group.id}
 
     def _certificates(self, make, company) -> dict:
         """A certificate the owner submitted for its business, waiting for staff (its PDF not stored), and the
