@@ -272,10 +272,13 @@ def _tell_founder(entry: ProductEntry, revision: ProductRevision) -> None:
     founder = revision.submitted_by
     if founder is None or not founder.active:
         return
+    from incubator.urls import external_url
+
     send_to(founder, "product_refused",
             lambda: gettext("Your change of %(product)s was not approved",
                             product=revision.data.get("name_vi") or ""),
-            event=f"product-refused:{revision.id}", entry=entry, revision=revision, company=entry.company)
+            event=f"product-refused:{revision.id}", entry=entry, revision=revision, company=entry.company,
+            link=external_url("catalogue.edit", product_id=entry.id))
 
 
 def set_listed(entry: ProductEntry, listed: bool, *, actor, version=None) -> ProductEntry:
@@ -324,6 +327,7 @@ def send_message(entry: ProductEntry, *, name: str, email: str, organisation: st
     from incubator.companies.enums import MembershipStatus
     from incubator.companies.models import CompanyMember
     from incubator.mail.services import send_to
+    from incubator.urls import external_url
 
     check_message_limits(entry, ip_address, now)
     founders = [member.user for member in db.session.scalars(
@@ -339,7 +343,9 @@ def send_message(entry: ProductEntry, *, name: str, email: str, organisation: st
     for founder in founders:
         send_to(founder, "product_message",
                 lambda: gettext("A message about %(product)s from the catalogue", product=entry.name_vi or ""),
-                reply_to=email, entry=entry, sender_name=name, sender_email=email,
+                reply_to=email, entry=entry, link=external_url("catalogue.product", product_id=entry.id,
+                                                               slug=entry.slug or "san-pham"),
+                sender_name=name, sender_email=email,
                 sender_organisation=organisation, message=message)
     audit.record("product.message", entry, label=_label(entry), actor=None,
                  details={"founders": len(founders)})

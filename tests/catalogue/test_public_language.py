@@ -118,3 +118,18 @@ def test_a_business_no_founder_can_answer_offers_no_form(make, client, quick, db
 def test_an_odd_incubator_filter_lists_nothing_rather_than_failing(make, client, db, value):
     _listed(make)
     assert client.get("/catalogue/", query_string={"incubator": value}).status_code == 200
+
+
+def test_the_mails_link_to_where_the_founder_acts(make, client, quick, db):
+    entry = _listed(make)
+    page = client.get(f"/catalogue/{entry.id}-{entry.slug}").get_data(as_text=True)
+    token, _label = _question(page)
+    data = challenge._read(token)
+    assert _post(client, entry, page, str(data["a"] + data["b"]), lang=None).status_code == 302
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.purpose == "product_message"))
+    assert f"http://localhost/catalogue/{entry.id}-{entry.slug}" in message.body_text
+    services.propose_change(entry, _data(name_vi="Ví công dân"), actor=entry.revisions[0].submitted_by)
+    services.refuse(entry, actor=make.user(Role.STAFF), reason="Tên chưa khớp")
+    db.session.commit()
+    refused = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.purpose == "product_refused"))
+    assert f"http://localhost/catalogue/entries/{entry.id}/edit" in refused.body_text
