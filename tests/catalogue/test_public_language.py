@@ -133,3 +133,16 @@ def test_the_mails_link_to_where_the_founder_acts(make, client, quick, db):
     db.session.commit()
     refused = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.purpose == "product_refused"))
     assert f"http://localhost/catalogue/entries/{entry.id}/edit" in refused.body_text
+
+
+def test_a_printed_page_shows_the_product_and_its_address_not_the_forms(make, client, db):
+    entry = _listed(make)
+    html = client.get(f"/catalogue/{entry.id}-{entry.slug}?lang=en").get_data(as_text=True)
+    assert re.search(r'class="[^"]*\bno-print\b[^"]*" id="contact"', html)
+    assert f'id="product-address">This page: http://localhost/catalogue/{entry.id}-{entry.slug}?lang=en</p>' in html
+    listing = client.get("/catalogue/", query_string={"q": "vi dien tu", "pillar": "government"}).get_data(
+        as_text=True)
+    assert re.search(r'<form class="[^"]*\bno-print\b[^"]*"[^>]*id="catalogue-filters"', listing)
+    chosen = re.search(r'id="catalogue-chosen">([^<]+)</p>', listing).group(1)
+    assert "vi dien tu" in chosen and " · " in chosen
+    assert 'id="catalogue-chosen"' not in client.get("/catalogue/").get_data(as_text=True)
