@@ -171,13 +171,17 @@ def sitemap():
 
     urls = [(external_url("catalogue.index"), None), (external_url("requests.answers"), None),
             (external_url("rounds.public"), None)]
-    for product_id, slug, approved_at in queries.sitemap_entries():
+    products = queries.sitemap_entries()
+    for product_id, slug, approved_at in products:
         urls.append((external_url("catalogue.product", product_id=product_id, slug=slug or "san-pham"), approved_at))
     open_rounds, _soon = public_rounds(utcnow())
     urls += [(external_url("rounds.detail", round_id=r.id), None) for r in open_rounds]
     latest_answer = db.session.scalars(request_queries.published_answers().limit(1)).first()
     urls[1] = (urls[1][0], latest_answer.published_at if latest_answer else None)
-    body = render_template("catalogue/sitemap.xml", urls=urls)
+    # The catalogue's pages are also read in each language (?lang=, the pages' hreflang alternates).
+    catalogue = {urls[0][0]} | {loc for loc, _modified in urls[3:3 + len(products)]}
+    body = render_template("catalogue/sitemap.xml", urls=urls, with_languages=catalogue,
+                           languages=current_app.config["LANGUAGES"])
     return Response(body, mimetype="application/xml")
 
 

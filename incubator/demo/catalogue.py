@@ -1,6 +1,6 @@
-"""The demo's catalogue: a few products of incubated and graduated demo businesses, approved and listed (so the
-public page /catalogue/ is not empty), and a change of the demo founder's product waiting for staff (the staff
-home's line, the queue with its diff)."""
+"""The demo's catalogue: a few products of incubated and graduated demo businesses of both incubators, approved
+and listed (so the public page /catalogue/ is not empty and filters by incubator), and a change of the demo
+founder's product waiting for staff (the staff home's line, the queue with its diff)."""
 
 from __future__ import annotations
 
@@ -45,10 +45,19 @@ PRODUCTS = [
         "summary_en": "An app keeping the family's health records and vaccinations, with check-up reminders.",
         "audience_vi": "Người dân, trạm y tế phường", "audience_en": "Residents and ward health stations",
         "on_market_since": date(2024, 3, 1), "public_customers": "Trạm y tế phường Nghĩa Đô", "website": ""}),
+    # A graduate of the second incubator (HL), approved by its staff.
+    ("Công ty TNHH Robot Tự hành Hòa Lạc", "LOGISTICS", "economy", {
+        "name_vi": "Xe tự hành chở hàng trong nhà máy", "name_en": "Autonomous factory cart",
+        "summary_vi": "Xe tự hành chở linh kiện giữa kho và dây chuyền, tự tránh người và vật cản.",
+        "summary_en": "A self-driving cart carrying parts between store and line, avoiding people and obstacles.",
+        "audience_vi": "Nhà máy trong khu công nghiệp, khu công nghệ cao",
+        "audience_en": "Factories in industrial parks and high-tech parks",
+        "on_market_since": date(2025, 7, 1), "public_customers": "", "website": ""}),
 ]
+HL_STAFF = {"Công ty TNHH Robot Tự hành Hòa Lạc"}
 
 
-def load(staff, founder, today: date) -> int:
+def load(staff, founder, hl_staff=None) -> int:
     """Add the demo's products not there yet (by business and Vietnamese name); the demo founder's business gets a
     change waiting for staff. Returns how many were added."""
     services.ensure_default_groups()
@@ -66,7 +75,7 @@ def load(staff, founder, today: date) -> int:
         data = dict(fields, group_id=groups[group], pillar=pillar)
         is_founders = any(m.user_id == founder.id for m in company.members)
         entry = services.create_entry(company, data, actor=founder if is_founders else staff)
-        services.approve(entry, actor=staff)
+        services.approve(entry, actor=(hl_staff or staff) if name in HL_STAFF else staff)
         if is_founders:
             services.propose_change(entry, dict(data, summary_vi=data["summary_vi"] + " Có bản đồ nhiệt theo giờ.",
                                                 public_customers="UBND quận Cầu Giấy; UBND quận Tây Hồ"),

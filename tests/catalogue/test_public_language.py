@@ -146,3 +146,17 @@ def test_a_printed_page_shows_the_product_and_its_address_not_the_forms(make, cl
     chosen = re.search(r'id="catalogue-chosen">([^<]+)</p>', listing).group(1)
     assert "vi dien tu" in chosen and " · " in chosen
     assert 'id="catalogue-chosen"' not in client.get("/catalogue/").get_data(as_text=True)
+
+
+def test_the_sitemap_gives_each_catalogue_page_its_language_alternates(make, client, db):
+    from xml.dom.minidom import parseString
+
+    entry = _listed(make)
+    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    parseString(xml)  # noqa: S318 (the app's own answer)
+    url = f"http://localhost/catalogue/{entry.id}-{entry.slug}"
+    product = re.search(rf"<url><loc>{re.escape(url)}</loc>.*?</url>", xml, re.S).group(0)
+    assert f'hreflang="en" href="{url}?lang=en"' in product and f'hreflang="x-default" href="{url}"' in product
+    assert 'hreflang="en" href="http://localhost/catalogue/?lang=en"' in xml
+    answers = re.search(r"<url><loc>http://localhost/requests/answers/</loc>.*?</url>", xml, re.S).group(0)
+    assert "xhtml:link" not in answers
