@@ -165,6 +165,10 @@ def load() -> dict:
     created, logins = second.load(summary.pop("companies_rows"), by_local, summary.pop("partners_rows"),
                                   DEMO_PASSWORD, DEMO_DOMAIN)
     created += ensure_default_targets()  # the city's targets, and HL's copies of them
+    from incubator.demo import catalogue as catalogue_demo
+
+    by_local = {u.email.split("@")[0]: u for u in db.session.scalars(sa.select(User))}
+    created += catalogue_demo.load(by_local["canbo"], by_local["sanglap"], by_local.get("canbo.hl"))
     summary["created"] += created
     summary["logins"] += logins
     summary["users"] += len(logins)
@@ -266,9 +270,6 @@ def _load_main() -> dict:
     from incubator.demo import certificates as certificates_demo
 
     created += certificates_demo.load(by_local["canbo"], by_local["sanglap"], companies[4], local_today())
-    from incubator.demo import catalogue as catalogue_demo
-
-    created += catalogue_demo.load(by_local["canbo"], by_local["sanglap"], local_today())
     created += ensure_default_targets()
     from incubator.reports.services import ensure_default_names
 
