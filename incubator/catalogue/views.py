@@ -76,11 +76,21 @@ def _incubator_id(code_or_id: str) -> int | None:
     return db.session.scalar(query) or -1
 
 
+def _group_id(code_or_id: str) -> int | None:
+    """The product group a filter names by its code (as the API does; an id, as older links did); -1 for one
+    unknown (nothing matches)."""
+    if not code_or_id:
+        return None
+    if code_or_id.isascii() and code_or_id.isdigit() and len(code_or_id) < 10:
+        return int(code_or_id)
+    return db.session.scalar(db.select(ProductGroup.id).where(ProductGroup.code == code_or_id[:40])) or -1
+
+
 def _filters() -> dict:
     args = request.args
     pillar = args.get("pillar") or None
     return {"search": (args.get("q") or "")[:200], "pillar": pillar if pillar in {p.value for p in Pillar} else None,
-            "group_id": args.get("group", type=int), "incubator_id": _incubator_id(args.get("incubator", ""))}
+            "group_id": _group_id(args.get("group", "")), "incubator_id": _incubator_id(args.get("incubator", ""))}
 
 
 @bp.route("/")

@@ -160,3 +160,14 @@ def test_the_sitemap_gives_each_catalogue_page_its_language_alternates(make, cli
     assert 'hreflang="en" href="http://localhost/catalogue/?lang=en"' in xml
     answers = re.search(r"<url><loc>http://localhost/requests/answers/</loc>.*?</url>", xml, re.S).group(0)
     assert "xhtml:link" not in answers
+
+
+def test_the_group_filter_names_the_group_by_its_code_as_the_api_does(make, client, db):
+    from tests.catalogue.test_catalogue import _group
+
+    entry = _listed(make)
+    html = client.get("/catalogue/", query_string={"group": "FINTECH"}).get_data(as_text=True)
+    assert f"/catalogue/{entry.id}-" in html and '<option value="FINTECH" selected>' in html
+    assert f"/catalogue/{entry.id}-" not in client.get("/catalogue/?group=HEALTH").get_data(as_text=True)
+    assert f"/catalogue/{entry.id}-" not in client.get("/catalogue/?group=NO_SUCH").get_data(as_text=True)
+    assert f"/catalogue/{entry.id}-" in client.get(f"/catalogue/?group={_group().id}").get_data(as_text=True)
