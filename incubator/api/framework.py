@@ -25,6 +25,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from incubator.api.enums import SCOPES
+from incubator.errors import DomainError
 from incubator.text import has_control_characters
 
 API_PREFIX = "/api/v1"
@@ -55,7 +56,14 @@ def resource_blueprint(name: str, *, scope: str, description: str, import_name: 
     if scope not in SCOPES:
         raise ValueError(f"unknown API scope {scope!r}: add it to incubator/api/enums.py SCOPES")
     _SCOPE_OF[f"api_{name}"] = scope
-    return ApiBlueprint(f"api_{name}", import_name, url_prefix=API_PREFIX, description=description)
+    blueprint = ApiBlueprint(f"api_{name}", import_name, url_prefix=API_PREFIX, description=description)
+    blueprint.register_error_handler(DomainError, _domain_problem)
+    return blueprint
+
+
+def _domain_problem(exc: DomainError):
+    """A rule of a domain refused what the call asked (a service or query raised it): its status and words."""
+    return problem_response(exc.status_code if exc.status_code in TITLES else 400, str(exc.message))
 
 
 def scope_of(blueprint_name: str | None) -> str | None:

@@ -236,3 +236,16 @@ def test_calls_at_once_are_all_answered_and_logged(live_server, new_token, db):
     assert answers == [(200, "VUHN")] * 40
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(ApiCall.id))) == 40
+
+
+def test_a_rule_refusing_inside_a_resource_is_a_problem_not_a_500(api, app, monkeypatch):
+    """A DomainError a domain's query or service raises (here: no incubator chosen) answers its status."""
+    from incubator.api.resources import incubators
+    from incubator.organisation.current import NoIncubatorChosen
+
+    def refuse(*_args, **_kwargs):
+        raise NoIncubatorChosen("Choose the incubator")
+
+    monkeypatch.setattr(incubators, "_visible", refuse)
+    body = _problem(api().get("/api/v1/incubators"), 400)
+    assert body["detail"] == "Choose the incubator"
