@@ -3,6 +3,7 @@ robots.txt; a founder's entries; the staff's queue of changes and the list of pr
 
 from __future__ import annotations
 
+import re
 from contextlib import nullcontext
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -334,11 +335,36 @@ def show_value(key: str, value, group_names: dict) -> str:
     return str(value)
 
 
+TEXT_FIELDS = {"name_vi", "name_en", "summary_vi", "summary_en", "audience_vi", "audience_en", "public_customers",
+               "website"}
+
+
+def word_changes(old: str | None, new: str | None) -> tuple[list, list]:
+    """A text's change word by word, for the staff's diff: (the words shown now, the words proposed), each a list
+    of (changed, text) where ``changed`` marks what the proposal takes out of the first and puts into the second;
+    the words both keep are not marked, so a sentence added to a long description stands out."""
+    from difflib import SequenceMatcher
+
+    before, after = re.split(r"(\s+)", old or ""), re.split(r"(\s+)", new or "")
+    shown, proposed = [], []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            shown.append((False, "".join(before[i1:i2])))
+            proposed.append((False, "".join(after[j1:j2])))
+            continue
+        if i2 > i1:
+            shown.append((True, "".join(before[i1:i2])))
+        if j2 > j1:
+            proposed.append((True, "".join(after[j1:j2])))
+    return shown, proposed
+
+
 def _review_page(entry: ProductEntry, approve_form=None, refuse_form=None, status: int = 200):
     revision = entry.pending
     group_names = {g.id: g.name for g in queries.groups()}
     return render_template(
         "catalogue/review.html", entry=entry, revision=revision, field_labels=FIELD_LABELS, show_value=show_value,
+        text_fields=TEXT_FIELDS, word_changes=word_changes,
         changes=services.changes(entry, revision) if revision is not None else [], group_names=group_names,
         approve_form=approve_form or VersionForm(formdata=None, version=entry.version_id),
         refuse_form=refuse_form or RefuseForm(formdata=None, version=entry.version_id)), status

@@ -171,3 +171,22 @@ def test_the_group_filter_names_the_group_by_its_code_as_the_api_does(make, clie
     assert f"/catalogue/{entry.id}-" not in client.get("/catalogue/?group=HEALTH").get_data(as_text=True)
     assert f"/catalogue/{entry.id}-" not in client.get("/catalogue/?group=NO_SUCH").get_data(as_text=True)
     assert f"/catalogue/{entry.id}-" in client.get(f"/catalogue/?group={_group().id}").get_data(as_text=True)
+
+
+def test_staff_see_a_long_text_changed_word_by_word(make, client, db):
+    from tests.helpers import login
+
+    entry = _listed(make)
+    founder = entry.revisions[0].submitted_by
+    services.propose_change(entry, _data(summary_vi="Thu phí dịch vụ công bằng mã QR. Có báo cáo theo quý."),
+                            actor=founder)
+    db.session.commit()
+    login(client, make.user(Role.STAFF))
+    html = client.get(f"/catalogue/entries/{entry.id}/review").get_data(as_text=True)
+    rows = re.findall(r'<tr><th scope="row">[^<]+</th>(.*?)</tr>', html, re.S)
+    assert len(rows) == 1  # only the description changed
+    row = rows[0]
+    shown, proposed = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert shown == "Thu phí dịch vụ công bằng mã <del>QR</del>"
+    assert proposed == "Thu phí dịch vụ công bằng mã <ins>QR. Có báo cáo theo quý.</ins>"
+    assert services.changes(entry, entry.pending)[0][0] == "summary_vi"
