@@ -352,11 +352,24 @@ def word_changes(old: str | None, new: str | None) -> tuple[list, list]:
             shown.append((False, "".join(before[i1:i2])))
             proposed.append((False, "".join(after[j1:j2])))
             continue
-        if i2 > i1:
-            shown.append((True, "".join(before[i1:i2])))
-        if j2 > j1:
-            proposed.append((True, "".join(after[j1:j2])))
+        _marked(shown, "".join(before[i1:i2]))
+        _marked(proposed, "".join(after[j1:j2]))
     return shown, proposed
+
+
+def _marked(segments: list, text: str) -> None:
+    """A changed stretch, its surrounding spaces left unmarked."""
+    core = text.strip()
+    if not core:
+        if text:
+            segments.append((False, text))
+        return
+    start = text.index(core)
+    if start:
+        segments.append((False, text[:start]))
+    segments.append((True, core))
+    if text[start + len(core):]:
+        segments.append((False, text[start + len(core):]))
 
 
 def _review_page(entry: ProductEntry, approve_form=None, refuse_form=None, status: int = 200):

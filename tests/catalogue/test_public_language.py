@@ -190,3 +190,8 @@ def test_staff_see_a_long_text_changed_word_by_word(make, client, db):
     assert shown == "Thu phí dịch vụ công bằng mã <del>QR</del>"
     assert proposed == "Thu phí dịch vụ công bằng mã <ins>QR. Có báo cáo theo quý.</ins>"
     assert services.changes(entry, entry.pending)[0][0] == "summary_vi"
+    from incubator.catalogue.views import word_changes
+
+    shown, proposed = word_changes("Một hai", "Một hai ba")
+    assert shown == [(False, "Một hai")] and "".join(text for _c, text in proposed) == "Một hai ba"
+    assert [text for changed, text in proposed if changed] == ["ba"]
