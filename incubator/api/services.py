@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from incubator.api.enums import DEFAULT_DAYS, MAX_DAYS, SCOPES, TOKEN_PREFIX
 from incubator.api.models import ApiCall, ApiToken
@@ -65,8 +66,11 @@ def create_token(owner: User, name: str, *, days: int = DEFAULT_DAYS, resources:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(owner_id=owner.id, name=name, prefix=secret[:PREFIX_LENGTH], secret_hash=hash_secret(secret),
                      resources=resources, incubator_ids=ids, created_at=now, expires_at=now + timedelta(days=days))
-    db.session.add(token)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two forms sent at once (PostgreSQL): the second is told, not a 500
+            db.session.add(token)
+    except IntegrityError:
+        raise DomainError(_l("You already have a token with this name."), field="name") from None
     record("api_token.create", token, label=f"{name} ({token.prefix}…)", to_state="active", actor=actor or owner,
            details={"owner": owner.email, "resources": resources, "incubators": ids,
                     "expires": token.expires_at.date().isoformat()})

@@ -249,3 +249,21 @@ def test_a_rule_refusing_inside_a_resource_is_a_problem_not_a_500(api, app, monk
     monkeypatch.setattr(incubators, "_visible", refuse)
     body = _problem(api().get("/api/v1/incubators"), 400)
     assert body["detail"] == "Choose the incubator"
+
+
+def test_a_name_taken_between_the_check_and_the_insert_is_refused_not_a_500(make, db, monkeypatch):
+    """Two forms sent at once: the unique constraint refuses the second, which is told so."""
+    from incubator.errors import DomainError
+
+    official = make.user(Role.OFFICIAL)
+    services.create_token(official, "twice")
+    db.session.commit()
+    real_scalar = db.session.scalar
+    monkeypatch.setattr(db.session, "scalar", lambda query, *a, **k: None if "api_tokens.name" in str(query)
+                        else real_scalar(query, *a, **k))
+    with pytest.raises(DomainError) as refused:
+        services.create_token(official, "twice")
+    assert refused.value.field == "name"
+    monkeypatch.undo()
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 1
