@@ -75,14 +75,31 @@ class VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.english: list[list] = []  # [tag, depth] of each element marked lang="en" still open
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
             self.hidden += 1
+        # Text marked as English on a page in Vietnamese (a name's English version, lang="en") is the person's
+        # writing in that language, not a code.
+        if tag != "html" and dict(attrs).get("lang") == "en":
+            self.english.append([tag, 1])
+            self.hidden += 1
+            return
+        for marked in self.english:
+            if marked[0] == tag:
+                marked[1] += 1
 
     def handle_endtag(self, tag):
         if tag in self.HIDDEN and self.hidden:
             self.hidden -= 1
+        for marked in reversed(self.english):
+            if marked[0] == tag:
+                marked[1] -= 1
+                if marked[1] == 0:
+                    self.english.remove(marked)
+                    self.hidden = max(self.hidden - 1, 0)
+                break
 
     def handle_data(self, data):
         if not self.hidden:
