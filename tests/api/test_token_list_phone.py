@@ -23,3 +23,11 @@ def test_a_token_says_its_details_under_its_name_on_a_phone(login_as, db, new_to
     headers = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
     assert len(re.findall(r"<th>", headers)) == 2 and len(re.findall(r'<th class="d-none d-md-table-cell">',
                                                                     headers)) == 8
+
+
+def test_revoking_asks_first_for_it_cannot_be_undone(login_as, db, new_token):
+    client, official = login_as(Role.OFFICIAL)
+    new_token(official, "Hệ thống báo cáo")
+    html = client.get("/account/api-tokens/").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/account/api-tokens/\d+/revoke"([^>]*)>', html).group(1)
+    assert 'data-confirm="' in form and "Hệ thống báo cáo" in form
