@@ -200,7 +200,7 @@ def sitemap():
 def robots():
     from incubator.urls import external_url
 
-    lines = ["User-agent: *", "Disallow: /login", "Disallow: /account", "Disallow: /admin",
+    lines = ["User-agent: *", "Disallow: /login", "Disallow: /account", "Disallow: /admin", "Disallow: /api/",
              f"Sitemap: {external_url('site.sitemap')}", ""]
     return Response("\n".join(lines), mimetype="text/plain")
 

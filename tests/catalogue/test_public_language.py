@@ -195,3 +195,8 @@ def test_staff_see_a_long_text_changed_word_by_word(make, client, db):
     shown, proposed = word_changes("Một hai", "Một hai ba")
     assert shown == [(False, "Một hai")] and "".join(text for _c, text in proposed) == "Một hai ba"
     assert [text for changed, text in proposed if changed] == ["ba"]
+
+
+def test_robots_keep_out_of_the_api(client, db):
+    robots = client.get("/robots.txt").get_data(as_text=True).splitlines()
+    assert "Disallow: /api/" in robots and "Disallow: /catalogue/" not in robots
