@@ -64,7 +64,7 @@ SOURCES = {
     "reports.finalise": ("reports.report", {}),  # the draft
     "reports.prepare_pdf": ("reports.report", {}),  # the draft's PDF buttons
     "reports.prepare_city_pdf": ("reports.city", {}),
-    "reports.render_again": ("reports.render", {}),  # a failed render's page
+    "reports.render_again": ("reports.render", {"render_id": "failed_render_id"}),  # a failed render's page
     "reports.new_version": ("reports.report", {"report_id": "final_report_id"}),
     "reviews.confirm": ("reviews.assignment", {"assignment_id": "pending_assignment_id"}),
     "reviews.declare_conflict": ("reviews.assignment", {"assignment_id": "conflict_assignment_id"}),
@@ -451,13 +451,19 @@ class World:
         reason = make.rejection_reason()
         request_ids = self._requests(make, company)
         request_ids.update(self._surveys(make, company))
+        from incubator.db import utcnow
         from incubator.reports.enums import RenderKind, RenderStatus
         from incubator.reports.models import ReportRender
+        from incubator.uploads.stores import StoredFile
 
-        failed_render = make._save(ReportRender(kind=RenderKind.DRAFT, report_id=draft_report.id, lang="vi",
-                                                incubator_id=draft_report.incubator_id, status=RenderStatus.FAILED,
-                                                error="OSError: out of space"))  # its page offers to try again
-        request_ids["render_id"] = failed_render.id
+        drawn = make._save(StoredFile(kind="renders", name="1" * 32 + ".pdf", content=b"%PDF-1.4\n%%EOF\n", size=15,
+                                      media_type="application/pdf"))
+        request_ids["render_id"] = make._save(ReportRender(
+            kind=RenderKind.DRAFT, report_id=draft_report.id, lang="vi", incubator_id=draft_report.incubator_id,
+            status=RenderStatus.DONE, stored_name=drawn.name, started_at=utcnow(), finished_at=utcnow())).id
+        request_ids["failed_render_id"] = make._save(ReportRender(  # its page offers to try again
+            kind=RenderKind.DRAFT, report_id=draft_report.id, lang="en", incubator_id=draft_report.incubator_id,
+            status=RenderStatus.FAILED, error="OSError: out of space")).id
         self.objects = {
             **request_ids,
             "stage_id": stage.id, "next_stage_id": next_stage.id, "criterion_id": stage.criteria[0].id,

@@ -49,7 +49,7 @@ class RenderKind(LabelledEnum):
 
     DRAFT = "draft"  # a draft report with the figures of the moment it was asked for
     FINAL = "final"  # a finalised report's PDF from its frozen figures, kept in the report itself
-    CITY = "city"  # the city's consolidated report of a period
+    CITY = "citywide"  # the city's consolidated report of a period
 
     @classmethod
     def labels(cls):

@@ -59,7 +59,7 @@ def upgrade():
     op.create_table(
         'report_renders',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('kind', sa.Enum('draft', 'final', 'city', name='renderkind', native_enum=False,
+        sa.Column('kind', sa.Enum('draft', 'final', 'citywide', name='renderkind', native_enum=False,
                                   create_constraint=False, length=10), nullable=False),
         sa.Column('report_id', sa.Integer(), nullable=True),
         sa.Column('incubator_id', sa.Integer(), nullable=True),
