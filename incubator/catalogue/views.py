@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from contextlib import nullcontext
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -119,8 +119,11 @@ def _contact_form() -> ContactForm:
     return _ask(ContactForm(formdata=None))
 
 
-def _product_page(form: ContactForm, *, entry: ProductEntry, status: int = 200):
-    return _public("catalogue/product.html", status, entry=entry, form=form,
+SENT_KEY = "catalogue_message_sent"
+
+
+def _product_page(form: ContactForm, *, entry: ProductEntry, status: int = 200, sent: bool = False):
+    return _public("catalogue/product.html", status, entry=entry, form=form, sent=sent,
                    details=queries.details([entry], local_today())[entry.id],
                    reachable=queries.reachable(entry.company_id))
 
@@ -134,7 +137,7 @@ def product(product_id, slug=None):
     if slug != entry.slug:
         return redirect(product_url(entry, **request.args.to_dict()), 301)
     with _in_language():
-        return _product_page(_contact_form(), entry=entry)
+        return _product_page(_contact_form(), entry=entry, sent=session.pop(SENT_KEY, None) == entry.id)
 
 
 @bp.route("/<int:product_id>/contact", methods=["POST"])
@@ -164,7 +167,8 @@ def _contact(entry: ProductEntry):
                 status = getattr(exc, "status_code", 400)
                 apply_form_error(form, exc)
             else:
-                flash(_("Your message has been sent to the business. They will answer you by e-mail."), "success")
+                # Said in the contact card the page opens at (a flash at the page's top is off a phone's screen).
+                session[SENT_KEY] = entry.id
                 return redirect(product_url(entry, lang=_language()) + "#contact")
     elif form.homepage.data:
         abort(400)

@@ -200,3 +200,15 @@ def test_staff_see_a_long_text_changed_word_by_word(make, client, db):
 def test_robots_keep_out_of_the_api(client, db):
     robots = client.get("/robots.txt").get_data(as_text=True).splitlines()
     assert "Disallow: /api/" in robots and "Disallow: /catalogue/" not in robots
+
+
+def test_the_confirmation_is_in_the_contact_card_the_page_opens_at_once(make, client, quick, db):
+    entry = _listed(make)
+    page = client.get(f"/catalogue/{entry.id}-{entry.slug}").get_data(as_text=True)
+    data = challenge._read(_question(page)[0])
+    sent = _post(client, entry, page, str(data["a"] + data["b"]), lang=None)
+    assert sent.headers["Location"].endswith("#contact")
+    html = client.get(sent.headers["Location"]).get_data(as_text=True)
+    card = html[html.index('id="contact"'):]
+    assert 'id="contact-sent"' in card and html.count("alert-success") == 1
+    assert 'id="contact-sent"' not in client.get(f"/catalogue/{entry.id}-{entry.slug}").get_data(as_text=True)
