@@ -14,11 +14,11 @@ from incubator.auth.enums import Role
 
 @pytest.fixture
 def new_token(make, db):
-    """new_token(owner=None, **options) -> secret: a token made through the service (its owner an official
-    unless given), committed."""
+    """new_token(owner=None, **options) -> secret: a token made through the service (its owner an administrator,
+    who reads every resource in the interface, unless given), committed."""
 
     def _new(owner=None, name: str | None = None, **options) -> str:
-        owner = owner or make.user(Role.OFFICIAL)
+        owner = owner or make.user(Role.ADMIN)
         made = services.create_token(owner, name or f"token {make._next()}", **options)
         db.session.commit()
         return made.secret
@@ -40,7 +40,7 @@ class ApiClient:
 
 @pytest.fixture
 def api(client, new_token) -> Callable[..., ApiClient]:
-    """api(secret=None) -> a client sending that token (a new official's when none is given)."""
+    """api(secret=None) -> a client sending that token (a new administrator's when none is given)."""
 
     def _api(secret: str | None = None) -> ApiClient:
         return ApiClient(client, secret if secret is not None else new_token())

@@ -16,24 +16,23 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from incubator.api.framework import ApiError
-from incubator.auth.permissions import can_read_targets
 from incubator.companies.permissions import can_edit_register
 from incubator.extensions import db
 from incubator.organisation.models import Incubator
-from incubator.reports.permissions import can_read_reports
 
 
 def reads_register(user) -> bool:
-    """Staff keep the register (its pages); administrators and officials read it as the targets' figures list
-    it (the businesses, residencies and outcomes behind each figure, the certificates' evidence)."""
-    return can_edit_register(user) or can_read_targets(user)
+    """The register's pages are staff's (and administrators'): an official reads, in the interface, only the
+    businesses behind each target's figure, which ``/targets/{code}/businesses`` gives them; never more through
+    the API than in the interface."""
+    return can_edit_register(user)
 
 
 def reads_programme_figures(user) -> bool:
-    """Rounds, cohorts and mentoring hours: staff run them (their pages); administrators and officials read
-    their figures in the periodic reports (applications received and accepted, the cohorts with their members,
-    mentoring hours by partner)."""
-    return can_edit_register(user) or can_read_reports(user)
+    """Rounds with their counts, cohorts and mentoring hours by partner and month: their pages are staff's (and
+    administrators'); an official reads these figures only as the finalised reports print them, for a period
+    (``/reports``), so a token of theirs is refused here, as the interface refuses them the pages."""
+    return can_edit_register(user)
 
 
 def require(predicate: Callable[[object], bool], what: str) -> None:
