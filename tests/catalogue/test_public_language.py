@@ -54,8 +54,9 @@ def _question(html: str) -> tuple[str, str]:
 def _post(client, entry, page: str, answer: str, lang: str | None = "en"):
     token, _label = _question(page)
     action = re.search(r'<form method="post" action="([^"]+)"[^>]*id="contact-form"', page).group(1)
-    assert action == f"/catalogue/{entry.id}/contact" + (f"?lang={lang}" if lang else "")
-    return client.post(action, data={
+    # The answer opens at the form (#contact): its errors, or that it was sent, are where a phone shows them.
+    assert action == f"/catalogue/{entry.id}/contact" + (f"?lang={lang}" if lang else "") + "#contact"
+    return client.post(action.removesuffix("#contact"), data={
         "name": "Jane Doe", "email": "jane@agency.example", "organisation": "", "message": "A quote, please.",
         "answer": answer, "question": token, "homepage": "", "csrf_token": _csrf(page)})
 
