@@ -213,3 +213,18 @@ def test_the_confirmation_is_in_the_contact_card_the_page_opens_at_once(make, cl
     card = html[html.index('id="contact"'):]
     assert 'id="contact-sent"' in card and html.count("alert-success") == 1
     assert 'id="contact-sent"' not in client.get(f"/catalogue/{entry.id}-{entry.slug}").get_data(as_text=True)
+
+
+def test_a_refusal_without_reason_opens_at_the_refusal_form(make, client, db):
+    from tests.helpers import login
+
+    entry = _listed(make)
+    services.propose_change(entry, _data(name_vi="Ví công dân"), actor=entry.revisions[0].submitted_by)
+    db.session.commit()
+    login(client, make.user(Role.STAFF))
+    html = client.get(f"/catalogue/entries/{entry.id}/review").get_data(as_text=True)
+    assert f'action="/catalogue/entries/{entry.id}/refuse#refuse"' in html
+    refused = client.post(f"/catalogue/entries/{entry.id}/refuse",
+                          data={"reason": " ", "version": entry.version_id, "csrf_token": _csrf(html)})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and body.index('id="refuse"') < body.index("invalid-feedback")
