@@ -106,7 +106,8 @@ def _final_report(db) -> list[int]:
         report = PeriodicReport(incubator_id=db.session.scalar(sa.select(sa.func.min(Incubator.id))),
                                 number="99/BC-API", period_label="2025-Q2", period_start=date(2025, 4, 1),
                                 period_end=date(2025, 6, 30), issued_on=date(2025, 7, 5),
-                                status=ReportStatus.FINAL, snapshot={}, finalised_at=utcnow())
+                                status=ReportStatus.FINAL, snapshot={}, finalised_at=utcnow(),
+                                pdf_vi=b"%PDF-1.7 vi\n%%EOF\n", pdf_en=b"%PDF-1.7 en\n%%EOF\n")
         db.session.add(report)
         db.session.commit()
         ids = [report.id]
@@ -156,6 +157,8 @@ def _resource_calls() -> dict[str, Callable]:
         "/api/v1/mentoring/hours": lambda db: [({}, {"from": "2025-01-01", "to": "2026-12-31"})],
         "/api/v1/reports": lambda db: [({}, {}) for _ in _final_report(db)[:1]],
         "/api/v1/reports/{report_id}": lambda db: [({"report_id": i}, {}) for i in _final_report(db)],
+        "/api/v1/reports/{report_id}/pdf/{lang}": lambda db: [({"report_id": i, "lang": lang}, {})
+                                                              for i in _final_report(db)[:1] for lang in ("vi", "en")],
         "/api/v1/answers": lambda db: [({}, {})],
         "/api/v1/answers/{number}": answers,
         "/api/v1/products": lambda db: [({}, {"limit": 2})],

@@ -231,15 +231,24 @@ def test_only_finalised_reports_are_given_with_the_links_to_their_pdfs(api, db, 
     client = api()
     assert [r["id"] for r in _all(client, "/api/v1/reports")] == [final.id]
     got = _ok(client.get(f"/api/v1/reports/{final.id}"))
-    assert got["pdf"] == {"vi": f"http://localhost/reports/{final.id}.vi.pdf",
-                          "en": f"http://localhost/reports/{final.id}.en.pdf", "ready": False}  # being drawn
+    assert got["pdf"] == {"vi": f"http://localhost/api/v1/reports/{final.id}/pdf/vi",
+                          "en": f"http://localhost/api/v1/reports/{final.id}/pdf/en", "ready": False}  # being drawn
+    waiting = client.get(got["pdf"]["vi"].removeprefix("http://localhost"))
+    _problem(waiting, 503)
+    assert waiting.headers["Retry-After"] == "10"
     final.pdf_vi, final.pdf_en = b"%PDF-1.7 vi", b"%PDF-1.7 en"
     db.session.commit()
     assert _ok(client.get(f"/api/v1/reports/{final.id}"))["pdf"]["ready"] is True
     assert _all(client, "/api/v1/reports")[0]["pdf"]["ready"] is True
-    official, _user = login_as(Role.OFFICIAL)  # the link opens the PDF for an owner of tokens, signed in
-    opened = official.get(got["pdf"]["en"].removeprefix("http://localhost"))
-    assert opened.status_code == 200 and opened.data == b"%PDF-1.7 en"
+    opened = client.get(got["pdf"]["en"].removeprefix("http://localhost"))  # with the token alone
+    assert opened.status_code == 200 and opened.mimetype == "application/pdf" and opened.data == b"%PDF-1.7 en"
+    assert opened.headers["ETag"] and "filename=\"bao-cao-2025-q2-v1-en.pdf\"" in opened.headers["Content-Disposition"]
+    assert client.get(got["pdf"]["en"].removeprefix("http://localhost"),
+                      headers={"If-None-Match": opened.headers["ETag"]}).status_code == 304
+    official, _user = login_as(Role.OFFICIAL)  # the interface's download holds the same file, signed in
+    assert official.get(f"/reports/{final.id}.en.pdf").data == opened.data
+    _problem(client.get(f"/api/v1/reports/{final.id}/pdf/fr"), 404)
+    _problem(client.get(f"/api/v1/reports/{draft.id}/pdf/vi"), 404)
     assert (got["number"], got["period"], got["version"], got["finalised_at"][:10]) == \
         ("12/BC-VƯTT", "2025-Q2", 1, "2025-07-05")
     _problem(client.get(f"/api/v1/reports/{draft.id}"), 404)  # officials never read a draft

@@ -1,14 +1,16 @@
 """Finalised periodic reports to the Department (scope ``reports``): what officials read in the interface (the
-finalised ones, never a draft), their metadata and the links to their PDFs (the interface's download, which the
-token's owner may open signed in), of the incubators the token may read; another's is not found."""
+finalised ones, never a draft), their metadata and their PDFs (``/reports/{id}/pdf/{lang}``, read with the
+token; the same files as the interface's downloads), of the incubators the token may read; another's is not
+found."""
 
 from __future__ import annotations
 
 import marshmallow as ma
 import sqlalchemy as sa
+from flask import Response
 from sqlalchemy.orm import defer
 
-from incubator.api.framework import Page, PageArgs, page_of, paginate, resource_blueprint
+from incubator.api.framework import ApiError, Page, PageArgs, page_of, paginate, resource_blueprint
 from incubator.api.resources.reading import incubator_codes, not_found, require
 from incubator.extensions import db
 from incubator.reports.enums import ReportStatus
@@ -22,8 +24,9 @@ WHAT = "the periodic reports"
 
 
 class ReportPdfSchema(ma.Schema):
-    vi = ma.fields.String(required=True, metadata={"description": "The Vietnamese PDF, in the interface."})
-    en = ma.fields.String(required=True, metadata={"description": "The English PDF, in the interface."})
+    vi = ma.fields.String(required=True, metadata={"description": "The Vietnamese PDF, read with the token "
+                                                                  "(/api/v1/reports/{id}/pdf/vi)."})
+    en = ma.fields.String(required=True, metadata={"description": "The English PDF, read with the token."})
     ready = ma.fields.Boolean(required=True, metadata={"description": "Both are drawn (a report finalised a moment "
                                                                       "ago: its link shows where drawing stands)."})
 
@@ -65,8 +68,8 @@ def _report(report: PeriodicReport, codes: dict, drawn: set[int]) -> dict:
             "period": report.period_label, "period_start": report.period_start, "period_end": report.period_end,
             "issued_on": report.issued_on, "version": report.version, "supersedes_id": report.supersedes_id,
             "finalised_at": report.finalised_at,
-            "pdf": {**{lang: external_url("reports.pdf", report_id=report.id, lang=lang) for lang in ("vi", "en")},
-                    "ready": report.id in drawn}}
+            "pdf": {**{lang: external_url("api_reports.get_report_pdf", report_id=report.id, lang=lang)
+                       for lang in ("vi", "en")}, "ready": report.id in drawn}}
 
 
 @blp.route("/reports")
@@ -89,3 +92,29 @@ def get_report(report_id: int):
     if report is None:
         raise not_found("finalised report")
     return _report(report, incubator_codes(), _drawn([report]))
+
+
+PDF_SCHEMA = {"type": "string", "format": "binary"}
+
+
+@blp.route("/reports/<int:report_id>/pdf/<string:lang>")
+@blp.response(200, PDF_SCHEMA, content_type="application/pdf",
+              description="The report's PDF as it was finalised (the same file as the interface's download).")
+def get_report_pdf(report_id: int, lang: str):
+    """A finalised report's PDF in Vietnamese (``vi``) or English (``en``): 503 with Retry-After while it is
+    still being drawn (a report finalised a moment ago)."""
+    require(can_read_reports, WHAT)
+    if lang not in ("vi", "en"):
+        raise not_found("report language (vi or en)")
+    column = PeriodicReport.pdf_vi if lang == "vi" else PeriodicReport.pdf_en
+    found = db.session.execute(  # the one file asked for, beside what names it
+        sa.select(PeriodicReport.period_label, PeriodicReport.version, column)
+        .where(PeriodicReport.id == report_id, PeriodicReport.status == ReportStatus.FINAL)).first()
+    if found is None:
+        raise not_found("finalised report")
+    period_label, version, data = found
+    if data is None:
+        raise ApiError(503, "The report's PDF is still being drawn: ask again in a few seconds.",
+                       {"Retry-After": "10"})
+    name = f"bao-cao-{period_label.lower()}-v{version}-{lang}.pdf"
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
