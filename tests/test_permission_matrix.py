@@ -452,6 +452,7 @@ MATRIX = {
     ("GET", "api_mentoring.mentoring_hours", None): API_SESSION,
     ("GET", "api_reports.list_reports", None): API_SESSION,
     ("GET", "api_reports.get_report", "report_id=1"): API_SESSION,
+    ("GET", "api_reports.get_report_pdf", "report_id=1,lang=vi"): API_SESSION,
     ("GET", "api_answers.list_answers", None): API_SESSION,
     ("GET", "api_answers.get_answer", "number=KN-2026-0001"): API_SESSION,
     ("GET", "api_catalogue.list_products", None): API_SESSION,
