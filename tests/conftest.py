@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from time import sleep
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from tests.helpers import PASSWORD, login
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_URL = os.environ.get("INCUBATOR_TEST_DATABASE_URL")
+MIDNIGHT_MARGIN = timedelta(minutes=10)  # longer than the slowest test that compares two readings (one_hanoi_day)
 
 # argon2 with the application's parameters takes a good part of a second by design, and nearly every test logs
 # someone in: the suite hashes and verifies with argon2's cheapest parameters instead (set before any
@@ -460,6 +462,23 @@ class Factory:
         kw.setdefault("sid_hash", security.token_hash(security.new_token()))
         kw.setdefault("expires_at", utcnow() + timedelta(days=1))
         return self._save(WebSession(user_id=user.id if user else None, **kw))
+
+
+@pytest.fixture
+def one_hanoi_day():
+    """For a test that reads pages at two moments and compares them: both readings fall on the same day in
+    Hà Nội. Pages carry today's date (a form's latest day, the days left to answer a request), so a reading
+    on either side of midnight in Hà Nội differs for no fault of the code. When midnight is nearer than
+    ``MIDNIGHT_MARGIN``, the test waits until it has passed."""
+    from incubator.i18n import local_tz
+
+    now = datetime.now(local_tz())
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
+    if midnight - now < MIDNIGHT_MARGIN:
+        sleep((midnight - now).total_seconds() + 1)
+    day = datetime.now(local_tz()).date()
+    yield
+    assert datetime.now(local_tz()).date() == day, "the test ran across midnight in Hà Nội: widen MIDNIGHT_MARGIN"
 
 
 @pytest.fixture

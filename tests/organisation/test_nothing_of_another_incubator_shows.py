@@ -35,7 +35,8 @@ from incubator.organisation.models import Incubator
 from tests.helpers import login, post_form
 from tests.test_permission_matrix import MATRIX, _objects, _url
 
-pytestmark = pytest.mark.slow  # every page, twice, as five people
+# every page, twice, as five people; the two readings on one day in Hà Nội (pages carry today's date)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("one_hanoi_day")]
 
 # What HN1's rows are called and count: none of it may show to HN2's people.
 MARK = "Rò Rỉ"  # in every name and text of HN1's rows
