@@ -14,7 +14,8 @@ from incubator.cohorts.models import (
     ServiceDelivery,
     ServiceRecipient,
 )
-from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.companies import presence  # noqa: F401  (its listeners keep where each business is as rows change)
+from incubator.companies.models import Company, CompanyMember, CompanyPresence, Residency
 from incubator.dialogue.models import AgendaItem, DialogueConference, DialogueQuestion, Registration
 from incubator.funding.models import Consent, PipelineEntry, PipelineMove
 from incubator.mail.models import OutboxMessage
@@ -70,6 +71,7 @@ __all__ = [
     "CohortMember",
     "Company",
     "CompanyMember",
+    "CompanyPresence",
     "Conflict",
     "Consent",
     "Criterion",

@@ -6,7 +6,7 @@ import builtins
 from urllib.parse import urlsplit
 
 from flask import Request, g, request
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -140,6 +140,15 @@ class RowsPagination(Pagination):
 
     def _query_items(self) -> list:
         return list(self._query_args["rows"](self._query_offset, self.per_page))
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]()
+
+
+class CountedPagination(SelectPagination):
+    """A page of a SELECT whose total its caller counts another way (a kept count instead of counting the
+    whole list): ``CountedPagination(select=…, session=db.session, total=lambda: …, page=…, per_page=…,
+    error_out=False)``."""
 
     def _query_count(self) -> int:
         return self._query_args["total"]()

@@ -471,7 +471,7 @@ def connect_to_the_register() -> None:
     from incubator.companies.services import company_changed
 
     company_changed.connect(_company_changed)  # a module-level function: blinker's weak reference holds
-    register_presence(_submitted_applications)
+    register_presence(_submitted_applications, Application, "status")
 
 
 def _submitted_applications():

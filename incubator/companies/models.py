@@ -142,3 +142,22 @@ class Residency(IncubatorScoped, db.Model):
 
 # The registration certificates attached to claims: a file replaced by a new claim is deleted once that commits.
 uploads.register_references("certificates", CompanyMember.certificate_file)
+
+
+class CompanyPresence(db.Model):
+    """Where each business is, for the rule of which businesses an incubator's staff see
+    (``queries.visible_companies``): a row per incubator the business is in (a residency, an outcome, an
+    application submitted there: what the packages register with ``queries.register_presence``), or a single row
+    with no incubator while it is in none. Kept by ``companies.presence`` in the same transaction as each write
+    that changes it, whatever door the write came through; read with plain columns, never loaded as an object."""
+
+    __tablename__ = "company_presence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    incubator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incubators.id"))
+
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "incubator_id", name="uq_company_presence_company_incubator"),
+        sa.Index("ix_company_presence_incubator_company", "incubator_id", "company_id"),
+    )

@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from incubator.companies import taxcode
 from incubator.companies.enums import MembershipStatus, ResidencyKind
-from incubator.companies.models import Company, CompanyMember, Residency
+from incubator.companies.models import Company, CompanyMember, CompanyPresence, Residency
 from incubator.outcomes.enums import Decision
 from incubator.outcomes.models import GraduationOutcome
 from incubator.text import fold
@@ -24,16 +24,20 @@ from incubator.text import fold
 # limited), and everyone in an installation with a single incubator, see every business.
 
 # Each returns a Core SELECT of (company_id, incubator_id) over a table, not an ORM entity, so that the scope's
-# criteria never narrow "anywhere" to "here".
+# criteria never narrow "anywhere" to "here"; with the model whose rows it reads and the attributes whose change
+# may move the business (companies/presence.py keeps the table ``company_presence`` from them).
 _PRESENCE: list = []
+WATCHED: dict[type, tuple[str, ...]] = {Company: ()}  # a new business is in none yet
 
 
-def register_presence(where_a_business_is) -> None:
+def register_presence(where_a_business_is, model: type, *moved_by: str) -> None:
     """A package whose rows put a business in an incubator registers a function returning a Core SELECT of
-    ``company_id, incubator_id`` (the applications' package: its applications past the draft). Called at
-    start-up (twice registers once)."""
+    ``company_id, incubator_id`` (the applications' package: its applications past the draft), the model of
+    those rows and the attributes whose change may move the business besides ``company_id`` (an application's
+    status). Called at start-up (twice registers once)."""
     if where_a_business_is not in _PRESENCE:
         _PRESENCE.append(where_a_business_is)
+    WATCHED[model] = ("company_id", *moved_by)
 
 
 def _residencies():
@@ -46,12 +50,13 @@ def _outcomes():
     return sa.select(table.c.company_id, table.c.incubator_id)
 
 
-register_presence(_residencies)
-register_presence(_outcomes)
+register_presence(_residencies, Residency)
+register_presence(_outcomes, GraduationOutcome)
 
 
-def _presence():
-    """Every (company_id, incubator_id) that puts a business in an incubator, city-wide."""
+def presence_from_rows():
+    """Every (company_id, incubator_id) that puts a business in an incubator, city-wide, read from the rows
+    themselves (what ``company_presence`` keeps)."""
     return sa.union_all(*(where() for where in _PRESENCE)).subquery("presence")
 
 
@@ -60,9 +65,9 @@ def incubators_of_business(company_id: int) -> set[int]:
     what the packages register), whatever this request's scope; empty for a business in none yet."""
     from incubator.extensions import db
 
-    presence = _presence()
-    return set(db.session.scalars(sa.select(presence.c.incubator_id).where(presence.c.company_id == company_id)
-                                  .distinct()))
+    presence = CompanyPresence.__table__
+    return set(db.session.scalars(sa.select(presence.c.incubator_id).where(presence.c.company_id == company_id,
+                                                                          presence.c.incubator_id.is_not(None))))
 
 
 def visible_companies(company_id=None):
@@ -76,10 +81,25 @@ def visible_companies(company_id=None):
     ids = current_scope()
     if ids is None or not several_incubators():
         return sa.true()
-    presence = _presence()
-    here = sa.select(presence.c.company_id).where(presence.c.incubator_id.in_(ids))
-    anywhere = sa.select(presence.c.company_id)
-    return sa.or_(company_id.in_(here), company_id.not_in(anywhere))
+    presence = CompanyPresence.__table__
+    return sa.exists().where(presence.c.company_id == company_id,
+                             sa.or_(presence.c.incubator_id.in_(ids), presence.c.incubator_id.is_(None)))
+
+
+def count_visible_companies() -> int:
+    """How many businesses this request's person sees (the register's total when nothing narrows it), counted
+    from ``company_presence`` alone: the rows of their incubators and of none, not every business of the city."""
+    from incubator.extensions import db
+    from incubator.organisation.current import several_incubators
+    from incubator.organisation.scoping import current_scope
+
+    ids = current_scope()
+    if ids is None or not several_incubators():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Company))
+    presence = CompanyPresence.__table__
+    return db.session.scalar(
+        sa.select(sa.func.count(presence.c.company_id.distinct()))
+        .where(sa.or_(presence.c.incubator_id.in_(ids), presence.c.incubator_id.is_(None))))
 
 
 def visible_company(company_id: int):
@@ -122,10 +142,30 @@ def register_list(today: date, q: str | None = None, is_it: str | None = None, k
                   outcome: str | None = None, verified: str | None = None):
     """Companies in Vietnamese alphabetical order, with what the list shows loaded up front. ``verified``:
     "no" for the businesses founders registered that staff have not verified yet, "yes" for the others."""
-    stmt = (sa.select(Company).order_by(Company.name_sort, Company.id)
-            .options(selectinload(Company.residencies), selectinload(Company.outcomes))
-            .where(visible_companies()))
-    stmt = _company_search(stmt, q)
+    return _register_list(today, q, is_it, kind, outcome, verified)[0]
+
+
+def register_page(today: date, page: int, per_page: int, q: str | None = None, **filters):
+    """A page of ``register_list``. Its total, when nothing narrows the list, is counted from where the
+    businesses are (``count_visible_companies``) rather than by counting the list itself, which would read every
+    business of the city to keep those of this person's incubators."""
+    from incubator.extensions import db
+    from incubator.web import CountedPagination
+
+    stmt, narrowed = _register_list(today, q, **filters)
+    if narrowed:
+        return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return CountedPagination(select=stmt, session=db.session, total=count_visible_companies, page=page,
+                             per_page=per_page, error_out=False)
+
+
+def _register_list(today: date, q: str | None = None, is_it: str | None = None, kind: str | None = None,
+                   outcome: str | None = None, verified: str | None = None):
+    """The register's SELECT, and whether a search or a filter narrowed it."""
+    everything = (sa.select(Company).order_by(Company.name_sort, Company.id)
+                  .options(selectinload(Company.residencies), selectinload(Company.outcomes))
+                  .where(visible_companies()))
+    stmt = _company_search(everything, q)
     if verified == "no":
         stmt = stmt.where(Company.verified_at.is_(None))
     elif verified == "yes":
@@ -142,7 +182,7 @@ def register_list(today: date, q: str | None = None, is_it: str | None = None, k
                                          .where(GraduationOutcome.decision == Decision(outcome))))
     elif outcome == "none":
         stmt = stmt.where(Company.id.not_in(sa.select(GraduationOutcome.company_id)))
-    return stmt
+    return stmt, stmt is not everything  # each condition makes a new statement
 
 
 def pending_claims(limit: int | None = None):

@@ -51,8 +51,7 @@ def _register_filters() -> tuple[str, dict]:
 @require(can_edit_register)
 def index():
     q, filters = _register_filters()
-    stmt = queries.register_list(_today(), q=q, **filters)
-    companies = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    companies = queries.register_page(_today(), page_arg(), 50, q=q, **filters)
     return render_template("companies/index.html", companies=companies, q=q, filters=filters, today=_today(),
                            kinds=list(ResidencyKind), decisions=list(Decision))
 

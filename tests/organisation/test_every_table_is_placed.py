@@ -63,6 +63,8 @@ NETWORK_WIDE = {
                    "it was sent for, none when it is the installation's (an account's e-mail)",
     "companies": "a business (one tax code) is one record city-wide; its residencies, outcomes and applications "
                  "carry the incubator",
+    "company_presence": "where each business is: a row per incubator it is in, or one with no incubator while it is "
+                        "in none (what the rule of which businesses an incubator's staff see reads)",
     "company_members": "a founder's tie to their business holds wherever the business applies",
     "partners": "a partner (MISA, VINASA, a fund) may work with several incubators, with an agreement per "
                 "incubator",
