@@ -48,7 +48,8 @@ from incubator.reviews.models import (
     StageStanding,
 )
 from incubator.surveys.models import Survey, SurveyQuestion, SurveyResponse
-from incubator.targets.models import Target
+from incubator.targets import freshness  # noqa: F401  (its listeners tell the dashboard when what it counts changed)
+from incubator.targets.models import ChangeCounter, Target
 from incubator.uploads.stores import StoredFile
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "CalendarToken",
     "Certificate",
     "CertificateStandard",
+    "ChangeCounter",
     "Cohort",
     "CohortMember",
     "Company",

@@ -75,3 +75,14 @@ class Target(db.Model):
     def is_graduate_count(self) -> bool:
         """A count of graduates, within its window."""
         return self.kind is TargetKind.GRADUATE_COUNT
+
+
+class ChangeCounter(db.Model):
+    """A number raised in the same transaction as every write to the rows it names (``targets.freshness``):
+    a process remembering figures computed from those rows knows, with one read of one row, whether they are
+    still the figures of today's rows, whatever the number of rows."""
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)

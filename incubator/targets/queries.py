@@ -255,27 +255,25 @@ def series(target: Target, days: list[date]):
 
 # The dashboard's figures, remembered by each process while nothing they count has changed: the series join
 # every quarter end to every residency, a cost that follows the size of the register, while the dashboard is
-# read far more often than the register changes. Each view first reads the state of the rows the targets count
-# (one query of aggregates); a remembered series is used only for that same state, and for a minute at most
-# (a change made outside the application, which would not bump a row's version, shows within the minute).
+# read far more often than the register changes. Each view first reads the counter raised by every write to the
+# rows the targets count (targets.freshness: one row); a remembered series is used only for that same count,
+# and for a minute at most (a change made outside the application, which raises no counter, shows within the
+# minute).
 REMEMBER_SECONDS = 60
 _REMEMBERED: dict[tuple, tuple[float, list]] = {}
 
 
 def _data_state() -> tuple:
-    """Changes whenever a business, residency, outcome, certificate or standard is added, removed or changed:
-    every change through the application bumps the row's version_id, an insertion the latest created_at, a
-    deletion the count. Read once per request (the request reads one snapshot of the database)."""
+    """Changes whenever a business, residency, outcome, certificate or standard is added, removed or changed
+    through the application (``freshness.counter``). Read once per request (the request reads one snapshot of
+    the database)."""
     from flask import g, has_request_context
+
+    from incubator.targets import freshness
 
     if has_request_context() and "targets_data_state" in g:
         return g.targets_data_state
-    parts = [sa.select(sa.literal(model.__tablename__), sa.func.count(model.id), sa.func.max(model.id),
-                       sa.func.sum(model.version_id), sa.func.max(model.created_at))
-             for model in (Company, Residency, GraduationOutcome, Certificate, CertificateStandard)]
-    # Every incubator's rows: a city row counts them all, whatever the incubators this request is limited to.
-    state = (str(db.engine.url), *map(tuple, db.session.execute(
-        sa.union_all(*parts).execution_options(all_incubators=True)).all()))
+    state = (str(db.engine.url), freshness.counter())
     if has_request_context():
         g.targets_data_state = state
     return state

@@ -73,6 +73,8 @@ NETWORK_WIDE = {
     "calendar_tokens": "a private calendar feed belongs to a mentor or a business and lists their sessions in "
                        "every incubator",
     "review_conflicts": "a reviewer's tie to a business holds wherever the business applies",
+    "change_counters": "a counter raised by every write to what the targets count (the city's and each incubator's "
+                       "figures read it alike)",
     "targets": "the city's targets, and each incubator's own copies (incubator_id empty: the city's)",
     "request_categories": "what businesses' requests are about, with their time limits, is one list city-wide",
     "answering_bodies": "the Department's units, the city's departments and districts answer requests from "
