@@ -263,7 +263,7 @@ REMEMBER_SECONDS = 60
 _REMEMBERED: dict[tuple, tuple[float, list]] = {}
 
 
-def _data_state() -> tuple:
+def data_state() -> tuple:
     """Changes whenever a business, residency, outcome, certificate or standard is added, removed or changed
     through the application (``freshness.counter``). Read once per request (the request reads one snapshot of
     the database)."""
@@ -284,7 +284,7 @@ def figure_and_series(target: Target, as_of: date, days: list[date]):
     import time
 
     asked = sorted({*days, as_of})
-    key = (_data_state(), target.id, target.incubator_id, target.version_id, target.kind, target.threshold,
+    key = (data_state(), target.id, target.incubator_id, target.version_id, target.kind, target.threshold,
            target.window_start, target.window_end, tuple(asked))
     now = time.monotonic()
     remembered = _REMEMBERED.get(key)

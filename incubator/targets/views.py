@@ -1,8 +1,11 @@
+import time
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from incubator.auth.permissions import can_edit_targets, can_read_targets, require
 from incubator.extensions import db
@@ -65,14 +68,42 @@ def dashboard():
     targets = queries.all_targets(in_view)
     # Officials and administrators with several incubators: each incubator's figure beside the city's.
     incubators = queries.side_by_side(targets, as_of, days) if queries.city_dashboard() else {}
+    quarters = [charts.quarter_label(d) for d in days]
     for target in targets:
         figure, points = queries.figure_and_series(target, as_of, days)
-        cards.append({"target": target, "figure": figure, "points": points,
-                      "chart": _chart(target, points), "incubators": incubators.get(target.code)})
+        card = {"target": target, "figure": figure, "points": points, "chart": _chart(target, points),
+                "incubators": incubators.get(target.code)}
+        if card["incubators"]:
+            card["side_by_side"] = _side_by_side(card, as_of, quarters)
+        cards.append(card)
     # Whose figures these are: the incubator's of a reader limited to theirs (None: the city's).
     incubator = db.session.get(Incubator, in_view) if in_view is not None else None
     return render_template("targets/dashboard.html", cards=cards, as_of=as_of, as_of_read=_as_of_read(as_of),
-                           quarters=[charts.quarter_label(d) for d in days], incubator=incubator)
+                           quarters=quarters, incubator=incubator)
+
+
+# Each city target's table of every incubator beside the city, rendered once and remembered for as long as its
+# figures are (queries.figure_and_series: the same state of what the targets count, a minute at most): with ten
+# incubators the tables are most of the page's work, and they change only when their figures, names or targets do.
+_RENDERED: dict[tuple, tuple[float, Markup]] = {}
+
+
+def _side_by_side(card: dict, as_of: date, quarters: list[str]) -> Markup:
+    target = card["target"]
+    key = (queries.data_state(), str(get_locale()), request.script_root, as_of, tuple(quarters), target.id,
+           target.version_id, target.name,
+           tuple((row.incubator.id, row.incubator.code, row.incubator.name,
+                  row.target and (row.target.id, row.target.version_id)) for row in card["incubators"]))
+    now = time.monotonic()
+    remembered = _RENDERED.get(key)
+    if remembered is not None and now - remembered[0] < queries.REMEMBER_SECONDS:
+        return remembered[1]
+    # An .html template is autoescaped: what it renders is markup already.
+    html = Markup(render_template("targets/_side_by_side.html", card=card, as_of=as_of, quarters=quarters))  # noqa: S704
+    if len(_RENDERED) >= 64:
+        _RENDERED.clear()
+    _RENDERED[key] = (now, html)
+    return html
 
 
 LISTS = {TargetKind.INCUBATED_IT_RATIO: ("numerator", "denominator", "excluded"),

@@ -162,3 +162,31 @@ def test_the_city_dashboard_costs_the_same_queries_at_10_and_1000_businesses(log
     with use_incubator(network["vuhn"]):
         seed(990, offset=10)
     assert measure() == small
+
+
+def test_the_remembered_tables_follow_every_change_of_what_they_show(db, make, login_as, network):
+    """Each target's table of the incubators is rendered once and remembered (issue 23): a business taken in,
+    a threshold edited, an incubator renamed and the reader's language all show at the next view."""
+    from incubator.companies.enums import ResidencyKind
+    from incubator.targets import queries
+
+    official, _user = login_as(Role.OFFICIAL)
+    url = f"/targets/?as_of={DAY.isoformat()}"
+
+    def hn2_row(client=official):
+        return _row(client.get(url).get_data(as_text=True), "IT70", "HN2")
+
+    assert (_linked(hn2_row(), "numerator"), _linked(hn2_row(), "denominator")) == (1, 2)
+    assert hn2_row() == hn2_row()  # remembered: the same
+    with use_incubator(network["hn2"]):
+        make.residency(company=make.company(name="Công ty D"), kind=ResidencyKind.INCUBATED, starts_on=DAY)
+    assert (_linked(hn2_row(), "numerator"), _linked(hn2_row(), "denominator")) == (2, 3)
+    copy = queries.by_code("IT70", network["hn2"])
+    copy.threshold = 60
+    db.session.commit()
+    assert ">60&nbsp;%<" in hn2_row() and "text-bg-success" in hn2_row()
+    network["hn2"].name_vi = "Vườn ươm Đổi mới Hà Nội 2"
+    db.session.commit()
+    assert "Vườn ươm Đổi mới Hà Nội 2" in hn2_row()
+    english, _user = login_as(Role.OFFICIAL, locale="en")
+    assert "Met" in hn2_row(english) and "66.7" in hn2_row(english) and "66,7" in hn2_row()
