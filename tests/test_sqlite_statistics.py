@@ -125,3 +125,35 @@ def test_postgresql_is_sent_no_pragma(app, tmp_path, client):
         event.remove(sa.engine.Engine, "before_cursor_execute", before)
     assert any("login_attempts" in s for s in statements), "the listener saw the command's statements"
     assert not [s for s in statements if "PRAGMA" in s.upper()]
+
+
+@on_sqlite_only
+def test_a_process_first_connection_analyses_the_tables_with_rows_and_no_statistics(tmp_path, sqlite_statements):
+    """SQLite before 3.46 analyses at a connection's opening only the tables it has used (none): a process's
+    first connection analyses, with a limit on the rows read, every table with rows and an index and no
+    statistics (after a bulk load), so that the planner never has some tables' statistics and not others'.
+    An empty table, a table already analysed and later connections are left alone."""
+    import sqlite3
+
+    path = tmp_path / "loaded.sqlite"
+    with sqlite3.connect(path) as raw:  # a bulk load: rows, indexes, and the statistics of one table only
+        for table in ("loaded", "analysed", "empty"):
+            raw.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, kind INTEGER)")
+            raw.execute(f"CREATE INDEX ix_{table}_kind ON {table} (kind)")
+        for table in ("loaded", "analysed"):
+            raw.execute(f"WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 3000)"
+                        f" INSERT INTO {table} (kind) SELECT v % 30 FROM n")
+        raw.execute("ANALYZE analysed")
+    engine = sa.create_engine(f"sqlite:///{path}")
+    configure_sqlite(engine, 1000)
+    analysed_before = _stat1(engine, "analysed")  # the first connection opens here
+    if sqlite3.sqlite_version_info >= (3, 46):
+        pytest.skip("PRAGMA optimize=0x10002 does it itself from SQLite 3.46 on")
+    assert [idx for idx, _stat in _stat1(engine, "loaded")] == ["ix_loaded_kind"]
+    assert _stat1(engine, "empty") == []
+    assert _stat1(engine, "analysed") == analysed_before
+    assert 'ANALYZE "loaded"' in sqlite_statements and 'ANALYZE "analysed"' not in sqlite_statements
+    sqlite_statements.clear()
+    with engine.connect() as first, engine.connect():  # a second connection of the same process
+        first.exec_driver_sql("SELECT 1")
+    assert not [s for s in sqlite_statements if s.startswith("ANALYZE")]
