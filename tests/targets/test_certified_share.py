@@ -518,3 +518,21 @@ def test_the_commands_text_writes_every_date_dd_mm_yyyy(runner, network):
     assert f"Targets on {D:%d/%m/%Y}" in text
     assert re.search(r"Graduates \d{2}/\d{2}/\d{4} – \d{2}/\d{2}/\d{4}: ", text), text
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), text
+
+
+@pytest.mark.parametrize("days_after", [-400, -1, 0, 1, 200])
+def test_the_reports_numerator_read_alone_is_the_drill_downs(edges, days_after):
+    """A report reads the certified businesses in one query of their certificates (``certified_numerator``),
+    not through the drill-down's every business with its reasons: the same businesses in the same order, with
+    the same certificates, at each edge of the rules, for the city's target and the incubator's copy."""
+    day = D + timedelta(days=days_after)
+    services.copy_city_targets(by_code("VUHN"))
+    _db.session.commit()
+    for target in (queries.first_of_kind(TargetKind.CERTIFIED_SHARE),
+                   queries.first_of_kind(TargetKind.CERTIFIED_SHARE, by_code("VUHN"))):
+        explained = [(e.company.id, [c.id for c in e.certificates])
+                     for e in queries.explain_certified(target, day)["numerator"]]
+        alone = [(company.id, [c.id for c in certificates])
+                 for company, certificates in queries.certified_numerator(target, day)]
+        assert alone == explained, (target, day)
+    assert days_after != 0 or len(alone) == 4
