@@ -502,12 +502,15 @@ def _owned_by(incubator: Incubator | int | None):
     return Target.incubator_id.is_(None) if incubator_id is None else Target.incubator_id == incubator_id
 
 
+KIND_ORDER = {TargetKind.INCUBATED_IT_RATIO: 0, TargetKind.GRADUATE_COUNT: 1}  # then the others (as plans list them)
+
+
 def all_targets(incubator: Incubator | int | None = None) -> list[Target]:
     """The city's targets, or an incubator's own: the ratio first, then the graduates, then the others (the
     certified share), as the plans list them."""
-    order = sa.case((Target.kind == TargetKind.INCUBATED_IT_RATIO, 0), (Target.kind == TargetKind.GRADUATE_COUNT, 1),
-                    else_=2)
+    order = sa.case(*((Target.kind == kind, rank) for kind, rank in KIND_ORDER.items()), else_=2)
     return list(db.session.scalars(sa.select(Target).where(_owned_by(incubator)).order_by(order, Target.code)))
+
 
 
 def by_code(code: str, incubator: Incubator | int | None = None) -> Target | None:
@@ -599,31 +602,31 @@ class IncubatorFigure:
     points: list = field(default_factory=list)
 
 
-def side_by_side(city_targets: list[Target], as_of: date, days: list[date]) -> dict[str, list[IncubatorFigure]]:
-    """For each city target (by code), one row per incubator, by code: its own copy of the target and its
-    figure and series (``figure_and_series``: one query per copy at most, none while remembered, whatever the
-    number of businesses), after one query reading every incubator with its copies of these codes."""
-    codes = [t.code for t in city_targets]
+def city_and_incubators(as_of: date, days: list[date]) -> tuple[list[Target], dict[str, list[IncubatorFigure]]]:
+    """The city's targets (in ``all_targets``' order) and, for each (by code), one row per incubator (by code): its
+    own copy of the target and its figure and series (``figure_and_series``: one query per copy at most, none
+    while remembered, whatever the number of businesses). One query reads them all, every target with every
+    incubator (a full outer join: an incubator with no copy still has its rows), so that the city's dashboard
+    costs as many queries with ten incubators as the dashboard of one."""
     rows = db.session.execute(
-        sa.select(Incubator, Target).outerjoin(Target, sa.and_(Target.incubator_id == Incubator.id,
-                                                               Target.code.in_(codes)))
-        .order_by(Incubator.code)).all()
-    incubators: dict[int, Incubator] = {}
-    copies: dict[tuple[int, str], Target] = {}
-    for incubator, target in rows:
-        incubators.setdefault(incubator.id, incubator)
-        if target is not None:
-            copies[(incubator.id, target.code)] = target
+        sa.select(Target, Incubator).join(Incubator, Target.incubator_id == Incubator.id, full=True)
+        .execution_options(all_incubators=True)).all()
+    city = sorted((target for target, _incubator in rows if target is not None and target.incubator_id is None),
+                  key=lambda t: (KIND_ORDER.get(t.kind, 2), t.code))
+    incubators = sorted({incubator.id: incubator for _t, incubator in rows if incubator is not None}.values(),
+                        key=lambda incubator: incubator.code)
+    copies = {(target.incubator_id, target.code): target for target, _i in rows
+              if target is not None and target.incubator_id is not None}
     result: dict[str, list[IncubatorFigure]] = {}
-    for code in codes:
+    for code in (t.code for t in city):
         result[code] = []
-        for incubator in incubators.values():
+        for incubator in incubators:
             copy = copies.get((incubator.id, code))
             row = IncubatorFigure(incubator, copy)
             if copy is not None:
                 row.figure, row.points = figure_and_series(copy, as_of, days)
             result[code].append(row)
-    return result
+    return city, result
 
 
 def city_dashboard() -> bool:

@@ -65,9 +65,11 @@ def dashboard():
     days = queries.last_quarter_ends(as_of)
     cards = []
     in_view = queries.incubator_in_view()
-    targets = queries.all_targets(in_view)
     # Officials and administrators with several incubators: each incubator's figure beside the city's.
-    incubators = queries.side_by_side(targets, as_of, days) if queries.city_dashboard() else {}
+    if queries.city_dashboard():
+        targets, incubators = queries.city_and_incubators(as_of, days)
+    else:
+        targets, incubators = queries.all_targets(in_view), {}
     quarters = [charts.quarter_label(d) for d in days]
     for target in targets:
         figure, points = queries.figure_and_series(target, as_of, days)
