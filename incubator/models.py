@@ -45,6 +45,7 @@ from incubator.reviews.models import (
     ReviewStage,
     Score,
     StageEntry,
+    StageReviewer,
     StageStanding,
 )
 from incubator.surveys.models import Survey, SurveyQuestion, SurveyResponse
@@ -114,6 +115,7 @@ __all__ = [
     "ServiceDelivery",
     "ServiceRecipient",
     "StageEntry",
+    "StageReviewer",
     "StageStanding",
     "StoredFile",
     "Survey",

@@ -333,3 +333,19 @@ class StageStanding(IncubatorScoped, db.Model):
     entry = relationship(StageEntry)
 
     __table_args__ = (sa.Index("ix_review_stage_standings_stage_normalised", "stage_id", "normalised"),)
+
+
+class StageReviewer(IncubatorScoped, db.Model):
+    """How many counted reviews (submitted, with a weighted total, of an active assignment) a reviewer has in a
+    stage: what tells the ranking which reviewers' normalised scores are not yet reliable. Kept by
+    ``reviews.standings`` with the stage's standings, in the same transaction as each write that changes them;
+    read with plain columns, never loaded as an object."""
+
+    __tablename__ = "review_stage_reviewers"
+    __incubator_from__ = "stage"
+
+    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("review_stages.id", ondelete="CASCADE"), primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    reviews: Mapped[int] = mapped_column(default=0)
+
+    stage = relationship(ReviewStage)

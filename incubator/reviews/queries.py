@@ -20,6 +20,7 @@ from incubator.reviews.models import (
     Review,
     ReviewStage,
     StageEntry,
+    StageReviewer,
     StageStanding,
 )
 from incubator.reviews.permissions import can_see_ranking, holds_assignment_where
@@ -266,13 +267,11 @@ def _row(columns) -> calc.Row:
 
 def unreliable_reviewers(stage: ReviewStage) -> dict[int, int]:
     """The stage's reviewers with fewer submitted reviews than a reliable normalisation needs: {id: reviews}.
-    One query, counted in SQL."""
-    counted = sa.and_(Review.status == ReviewStatus.SUBMITTED, Review.weighted_total.is_not(None))
-    reviews = sa.func.count(Review.id)
+    Read from the counts the stage's standings keep (``StageReviewer``), not counted over the stage's reviews."""
+    table = StageReviewer.__table__
     return dict(db.session.execute(
-        sa.select(Assignment.reviewer_id, reviews).join(Review, Review.assignment_id == Assignment.id)
-        .where(Assignment.stage_id == stage.id, Assignment.status.in_(ACTIVE_ASSIGNMENT), counted)
-        .group_by(Assignment.reviewer_id).having(reviews < calc.RELIABLE_MIN_REVIEWS)).all())
+        sa.select(table.c.reviewer_id, table.c.reviews)
+        .where(table.c.stage_id == stage.id, table.c.reviews < calc.RELIABLE_MIN_REVIEWS)).all())
 
 
 def _entries(stage: ReviewStage, ids: list[int]) -> dict[int, StageEntry]:

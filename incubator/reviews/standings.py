@@ -23,16 +23,18 @@ from sqlalchemy.orm import Session
 
 from incubator.reviews import ranking as calc
 from incubator.reviews.enums import ACTIVE_ASSIGNMENT, ReviewStatus
-from incubator.reviews.models import Assignment, Review, ReviewStage, StageEntry, StageStanding
+from incubator.reviews.models import Assignment, Review, ReviewStage, StageEntry, StageReviewer, StageStanding
 
 STANDINGS = StageStanding.__table__
+REVIEWERS = StageReviewer.__table__
 _STAGES = "standings_stale_stages"
 _ASSIGNMENTS = "standings_stale_assignments"
 
 
-def figures(connection, stage_id: int) -> tuple[int, dict[int, calc.Row]] | None:
-    """The stage's incubator and each entry's figures computed afresh ({entry id: Row}); None when the stage is
-    gone. Three queries of plain columns."""
+def figures(connection, stage_id: int) -> tuple[int, dict[int, calc.Row], dict[int, int]] | None:
+    """The stage's incubator, each entry's figures computed afresh ({entry id: Row}) and each reviewer's number of
+    counted reviews ({reviewer id: reviews}, those with at least one); None when the stage is gone. Three queries
+    of plain columns."""
     stage = connection.execute(sa.select(ReviewStage.incubator_id, ReviewStage.spread_threshold)
                                .where(ReviewStage.id == stage_id)).first()
     if stage is None:
@@ -50,17 +52,26 @@ def figures(connection, stage_id: int) -> tuple[int, dict[int, calc.Row]] | None
         if total is not None:
             reviews.append((application, reviewer, total))
     rows = calc.rank([application for _id, application in entries], assigned, reviews, stage.spread_threshold)
-    return stage.incubator_id, {entry_id: rows[application] for entry_id, application in entries}
+    per_reviewer: dict[int, int] = {}
+    for _application, reviewer, _total in reviews:
+        per_reviewer[reviewer] = per_reviewer.get(reviewer, 0) + 1
+    return stage.incubator_id, {entry_id: rows[application] for entry_id, application in entries}, per_reviewer
 
 
 def refresh(connection, stage_ids: Iterable[int]) -> None:
-    """Rewrite the standings of these stages from their entries, assignments and reviews."""
+    """Rewrite the standings of these stages, and their reviewers' counts of reviews, from their entries,
+    assignments and reviews."""
     for stage_id in sorted(set(stage_ids)):
         computed = figures(connection, stage_id)
         connection.execute(sa.delete(STANDINGS).where(STANDINGS.c.stage_id == stage_id))
+        connection.execute(sa.delete(REVIEWERS).where(REVIEWERS.c.stage_id == stage_id))
         if not computed:
             continue
-        incubator_id, rows = computed
+        incubator_id, rows, per_reviewer = computed
+        if per_reviewer:
+            connection.execute(sa.insert(REVIEWERS), [
+                {"stage_id": stage_id, "reviewer_id": reviewer, "incubator_id": incubator_id, "reviews": reviews}
+                for reviewer, reviews in per_reviewer.items()])
         if rows:
             connection.execute(sa.insert(STANDINGS), [
                 {"entry_id": entry_id, "stage_id": stage_id, "incubator_id": incubator_id,

@@ -38,6 +38,24 @@ def _same(stored: dict, fresh: dict) -> None:
         assert stored[entry] == pytest.approx(values), entry
 
 
+def _reviewers_kept(db, stage_id) -> dict[int, int]:
+    """Each reviewer's counted reviews as kept (StageReviewer), against a count written out here over the
+    stage's reviews (submitted, with a weighted total, of an assignment still active)."""
+    from incubator.reviews.enums import ACTIVE_ASSIGNMENT
+    from incubator.reviews.models import Assignment, Review, StageReviewer
+
+    table = StageReviewer.__table__
+    kept = dict(db.session.execute(sa.select(table.c.reviewer_id, table.c.reviews)
+                                   .where(table.c.stage_id == stage_id)).all())
+    counted = dict(db.session.execute(
+        sa.select(Assignment.reviewer_id, sa.func.count(Review.id)).join(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.stage_id == stage_id, Assignment.status.in_(ACTIVE_ASSIGNMENT),
+               Review.status == ReviewStatus.SUBMITTED, Review.weighted_total.is_not(None))
+        .group_by(Assignment.reviewer_id)).all())
+    assert kept == counted
+    return kept
+
+
 def _expected_order(db, stage, key: str) -> list[int]:
     """Sorted in Python from the fresh figures, as the ranking was before it kept them: a missing value last,
     equal values in the order of entry."""
@@ -91,8 +109,10 @@ def test_the_standings_follow_every_change_and_give_the_ranking_its_order(seed, 
             entries.append(make.stage_entry(stage))
         db.session.flush()
         _same(_stored(db, stage.id), _fresh(db, stage.id))
+        _reviewers_kept(db, stage.id)
 
     assert any(values[1] for values in _fresh(db, stage.id).values()), "the walk submitted no review"
+    assert _reviewers_kept(db, stage.id), "no reviewer has a counted review"
     for key in ("normalised", "mean", "spread"):
         assert [r.entry.id for r in ranking(stage, sort=key)[0]] == _expected_order(db, stage, key)
         pager, _unreliable = ranking_page(stage, sort=key, page=2, per_page=4)
