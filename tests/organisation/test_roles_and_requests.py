@@ -371,6 +371,7 @@ def test_with_several_incubators_a_command_must_name_one(network, runner, tmp_pa
 
 @pytest.mark.parametrize("command", [["cohorts", "remind"], ["reviews", "remind"],
                                      ["cohorts", "remind", "--today", "2025-06-01"], ["requests", "remind"],
+                                     ["surveys", "remind"],
                                      ["report", "--period", "2025", "--output", "{tmp}/report.pdf"],
                                      ["report", "--from", "2025-01-01", "--to", "2025-03-31", "--lang", "en",
                                       "--output", "{tmp}/report.pdf"],
