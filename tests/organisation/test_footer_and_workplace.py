@@ -67,3 +67,42 @@ def test_visitors_and_the_network_read_the_network(hl, make, client_factory):
         footer = _footer(html)
         assert "Hòa Lạc" not in footer and CENTRE not in footer
         assert 'id="incubator-workplace"' not in html
+
+
+def _here(html: str) -> str | None:
+    """The incubator named beside the brand, which stays in sight when the bar folds (below 1200 px)."""
+    found = re.search(r'<span class="navbar-text text-white d-xl-none me-auto" id="incubator-here"[^>]*>'
+                      r'<span class="visually-hidden">[^<]*</span>([^<]*)</span>', html)
+    return found.group(1) if found else None
+
+
+def test_the_incubator_one_works_in_stays_in_sight_when_the_bar_folds(hl, make, client_factory, db):
+    """Issue 20: the current incubator is always visible; on a phone or a tablet the bar's items fold under the
+    menu button, so its code is also said beside the brand, outside the fold."""
+    from incubator.auth.models import UserRole
+    from tests.helpers import post_form
+
+    brand_end = '<small>Hà Nội</small></a>'
+    html = _page(client_factory, make.user(Role.STAFF, incubator=hl))
+    assert _here(html) == "HL"
+    assert html.index('id="incubator-here"') > html.index(brand_end)
+    assert html.index('id="incubator-here"') < html.index('id="mainNav"')  # outside what folds
+
+    vuhn = db.session.scalar(sa.select(Incubator.id).where(Incubator.code == "VUHN"))
+    both = make.user(Role.STAFF, incubator=vuhn)
+    both.role_rows.append(UserRole(role=Role.STAFF, incubator_id=hl))
+    make._save(both)
+    client = client_factory()
+    login(client, both)
+    assert _here(client.get("/rounds/manage").get_data(as_text=True)) == "VUHN"
+    assert post_form(client, "/incubator", {"incubator_id": hl}, token_from="/rounds/manage").status_code == 302
+    assert _here(client.get("/rounds/manage").get_data(as_text=True)) == "HL"  # it follows the switch
+
+    # Visitors and founders work in none; with a single incubator nothing is added (below).
+    assert _here(_page(client_factory)) is None
+    assert _here(_page(client_factory, make.user(Role.FOUNDER), url="/home/founder")) is None
+
+
+def test_with_a_single_incubator_nothing_is_said_beside_the_brand(make, client_factory):
+    assert _here(_page(client_factory, make.user(Role.STAFF))) is None
+    assert 'id="incubator-here"' not in _page(client_factory, make.user(Role.ADMIN))
