@@ -19,14 +19,21 @@ from incubator.requests.permissions import can_read_published
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def public_question(request) -> dict:
+def public_question(request, answer_text: str | None = None) -> dict:
     """What anyone may read of a request on the agenda: its number and category always; its question, the
-    answer and the business's name only as consented (anonymised: the version staff prepared without names)."""
+    answer and the business's name only as consented (anonymised: the version staff prepared without names,
+    and the answer given at the conference, ``answer_text``, only when it names neither the business nor its
+    people: ``answer_shown``)."""
+    from incubator.requests.services import names_the_business
+
     shown = can_read_published(request) or (
         request.consent is PublicationConsent.NAMED
         or (request.consent is PublicationConsent.ANONYMISED and bool(request.public_title and request.public_text)))
     title = (request.public_title or request.title) if shown else None
+    answer_shown = shown and not (request.consent is PublicationConsent.ANONYMISED
+                                  and names_the_business(request, answer_text))
     return {"number": request.number, "category": request.category.name, "title": title, "shown": shown,
+            "answer_shown": answer_shown,
             "company": request.company.name if shown and request.consent is PublicationConsent.NAMED else None}
 
 
@@ -41,7 +48,7 @@ def minutes_html(conference, today: date) -> str:
     with force_locale("vi"):
         return render_template(
             "dialogue/minutes.html", conference=conference, start=start, end=end,
-            items=[(item, public_question(item.request)) for item in conference.items],
+            items=[(item, public_question(item.request, item.answer_text)) for item in conference.items],
             floor=[q for q in conference.questions if q.kind is QuestionKind.FLOOR],
             issuing_body=(conference.incubator.name_vi if conference.incubator is not None else ""),
             place_date=place_and_date(today), lang="vi",

@@ -320,7 +320,8 @@ def published(conference_id):
 
     conference = _published_or_404(conference_id)
     return render_template("dialogue/published.html", conference=conference,
-                           items=[(item, public_question(item.request)) for item in conference.items],
+                           items=[(item, public_question(item.request, item.answer_text))
+                                  for item in conference.items],
                            floor=[q for q in conference.questions if q.kind is QuestionKind.FLOOR])
 
 

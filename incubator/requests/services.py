@@ -702,14 +702,19 @@ def _identifying_words(request: BusinessRequest) -> list[str]:
     return [folded for folded in (fold(word) for word in words if word) if folded]
 
 
+def names_the_business(request: BusinessRequest, value: str | None) -> bool:
+    """Whether ``value`` names the business or its people: its name, its tax code, the filer's or a founder's
+    full name (compared without diacritics and case, as whole words)."""
+    folded = fold(value or "")
+    return bool(folded) and any(re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", folded)
+                                for word in _identifying_words(request))
+
+
 def _refuse_names(request: BusinessRequest, value: str, field: str) -> None:
-    """An anonymised request is published without the business's name, its tax code or its people's names
-    (compared without diacritics and case, as whole words)."""
-    folded = fold(value)
-    for word in _identifying_words(request):
-        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", folded):
-            raise DomainError(_l("The business asked to be published without names: remove the business's name, "
-                                 "its tax code and its people's names."), field=field)
+    """An anonymised request is published without the business's name, its tax code or its people's names."""
+    if names_the_business(request, value):
+        raise DomainError(_l("The business asked to be published without names: remove the business's name, "
+                             "its tax code and its people's names."), field=field)
 
 
 def public_search_text(request: BusinessRequest) -> str:
@@ -739,6 +744,11 @@ def publish(request: BusinessRequest, *, actor, version=None) -> BusinessRequest
     if request.consent is PublicationConsent.ANONYMISED:
         _refuse_names(request, request.public_title, "public_title")
         _refuse_names(request, request.public_text, "public_text")
+        # The answer is published as it was sent (it cannot be changed once approved): one that names the
+        # business or its people is not published without names.
+        if request.answer is not None and names_the_business(request, request.answer.text):
+            raise DomainError(_l("The answer names the business or its people, which asked to be published "
+                                 "without names: it cannot be published."))
     if not request.public_title:
         request.public_title = request.title
     if not request.public_text:
