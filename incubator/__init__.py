@@ -110,6 +110,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Signals a lower package sends and a higher one hears (see "How the code is laid out" in the README).
     from incubator.applications.application_views import connect_round_invitation
     from incubator.applications.services import connect_to_the_register
+    from incubator.dialogue.services import connect_to_requests as redraw_minutes_on_consent
     from incubator.mentoring.services import connect_to_cohorts
     from incubator.reports.services import connect_to_organisation as give_new_incubators_report_names
     from incubator.reviews.decisions import connect_to_organisation as give_new_incubators_reasons
@@ -123,6 +124,7 @@ def create_app(config: dict | None = None) -> Flask:
     connect_to_organisation()
     give_new_incubators_reasons()
     give_new_incubators_report_names()
+    redraw_minutes_on_consent()
     # Every ORM query inside organisation.scoping.scoped_to sees its incubators' rows only; the audit log's entries
     # and the outbox's messages are placed in an incubator (or the installation) and read so too.
     from incubator.mail.services import connect_to_organisation as place_the_outbox

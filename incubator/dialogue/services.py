@@ -449,6 +449,32 @@ def make_minutes(conference: DialogueConference, *, actor, number: str | None = 
     return conference
 
 
+def _minutes_day(conference: DialogueConference):
+    from incubator.i18n import local_day
+
+    return local_day(conference.minutes_made_at)
+
+
+def _request_publication_changed(request, actor=None, **_extra) -> None:
+    """What anyone may read of a request changed (its business's consent, the version staff prepared): the
+    minutes made of each conference with it on its agenda are drawn again, dated as they were, so that the PDF
+    (published, or to be published) never shows what is no longer consented; the pages read it live."""
+    from incubator.dialogue.minutes import render_pdf
+
+    conferences = db.session.scalars(
+        sa.select(DialogueConference).join(AgendaItem, AgendaItem.conference_id == DialogueConference.id)
+        .where(AgendaItem.request_id == request.id, DialogueConference.minutes_made_at.is_not(None))
+        .execution_options(all_incubators=True)).unique()
+    for conference in conferences:
+        conference.minutes_pdf = render_pdf(conference, _minutes_day(conference))
+    db.session.flush()
+
+
+def connect_to_requests() -> None:
+    """Called by the factory (connecting twice connects once)."""
+    requests.publication_changed.connect(_request_publication_changed)  # module-level: the weak reference holds
+
+
 def publish(conference: DialogueConference, *, actor, version=None) -> DialogueConference:
     """Publish the minutes with the answers: the conference's public page, linked from the published answers."""
     _require_staff(conference, actor)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +48,13 @@ from incubator.requests.models import (
 from incubator.text import clean_text, fold
 
 REQUEST_PAGE = "requests.show"
+
+signals = Namespace()
+# Sent (sender: the request) when what anyone may read of a request changes: the business's consent to
+# publication, or the version staff prepared to publish. What keeps a copy of it for the public (the minutes
+# of a dialogue conference, drawn once as a PDF) draws it again.
+publication_changed = signals.signal("request-publication-changed")
+
 UPLOAD_KIND = "requests"
 ANSWER_UPLOAD_KIND = "request-answers"
 MAX_ATTACHMENTS = 10
@@ -423,6 +431,7 @@ def set_consent(request: BusinessRequest, *, actor, consent, version=None) -> Bu
     db.session.flush()
     audit.record("request.consent", request, label=request.number, from_state=before, to_state=consent,
                  actor=actor)
+    publication_changed.send(request, actor=actor)
     return request
 
 
@@ -686,6 +695,7 @@ def prepare_publication(request: BusinessRequest, *, actor, title: str, text: st
     if changed:
         db.session.flush()
         audit.record("request.prepare_publication", request, label=request.number, actor=actor)
+        publication_changed.send(request, actor=actor)
     return request
 
 
