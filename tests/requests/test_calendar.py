@@ -78,3 +78,15 @@ def test_a_calendar_counts_the_working_days_between_two_days():
     assert calendar.working_days_between(date(2026, 3, 9), date(2026, 3, 9)) == 0
     with pytest.raises(ValueError):
         due_date(date(2026, 3, 2), 0)
+
+
+def test_one_time_limit_across_a_weekend_tet_an_announced_day_off_and_a_make_up_saturday(db):
+    # Acknowledged on Tuesday 02/02/2027: Wednesday 03/02 is the first day; Tết runs from Thursday 04/02 to
+    # Wednesday 10/02 (its weekend inside it); the government gives Thursday 11/02 off and makes Saturday 20/02 a
+    # working day; the weekend of 13-14/02 does not count.
+    assert due_date(date(2027, 2, 2), 5) == date(2027, 2, 16)  # 03, 11, 12, 15, 16
+    _announce(date(2027, 2, 11), CalendarDayKind.DAY_OFF)
+    assert due_date(date(2027, 2, 2), 5) == date(2027, 2, 17)  # 03, 12, 15, 16, 17
+    assert due_date(date(2027, 2, 2), 8) == date(2027, 2, 22)  # … 18, 19, (Saturday 20 not yet announced) 22
+    _announce(date(2027, 2, 20), CalendarDayKind.WORKING_DAY)
+    assert due_date(date(2027, 2, 2), 8) == date(2027, 2, 20)  # … 18, 19, 20
