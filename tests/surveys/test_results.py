@@ -207,6 +207,38 @@ def test_staff_read_the_rate_totals_and_each_businesss_texts(make, db, login_as)
     assert 'id="rate-by-kind"' in page and 'class="row g-1 align-items-end mt-1 proposal-form"' in page
 
 
+def test_the_results_page_sets_each_figure_against_last_years(make, db, login_as):
+    """Year against year on the page: last year's total and median beside this year's, the change of the median
+    at once, the change of the total once the survey is closed; the previous year's rate said in a sentence."""
+    before = make_survey(make, year=2025, status=SurveyStatus.CLOSED)
+    answer(make, before, revenue_total="1000000000", employees_total="10", submitted_on=date(2025, 2, 1))
+    answer(make, before, revenue_total="3000000000", employees_total="6", submitted_on=date(2025, 2, 1))
+    answer(make, before, status=ResponseStatus.INVITED)
+    survey = make_survey(make)
+    answer(make, survey, revenue_total="2500000000", employees_total="8")
+    answer(make, survey, revenue_total="2500000000", employees_total="12")
+    client, _staff = login_as(Role.STAFF, locale="en")
+    revenue = next(q for q in survey.questions if q.key == "revenue_total")
+
+    def row():
+        page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+        header = page.split('id="figures-all"', 1)[1].split("</thead>", 1)[0]
+        assert "Total in 2025" in header and "Median in 2025" in header
+        cells = re.search(rf'<tr id="figure-{revenue.id}">(.*?)</tr>', page, re.S).group(1)
+        return page, [re.sub(r"<[^>]+>", "", c).strip().replace("\xa0", " ")
+                      for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)]
+
+    page, cells = row()
+    # answers, total, median, total in 2025, median in 2025, change of the total, change of the median
+    assert cells == ["2", "5.000.000.000 ₫", "2.500.000.000 ₫", "4.000.000.000 ₫", "2.000.000.000 ₫", "—",
+                     "+25.0 %"]
+    assert re.search(r'id="rate-previous">In 2025: 2 of 3 ', page)
+    survey.status = SurveyStatus.CLOSED
+    db.session.commit()
+    _page, cells = row()
+    assert cells[5:] == ["+25.0 %", "+25.0 %"]
+
+
 def test_officials_read_the_figures_but_not_the_businesses_answers(make, db, login_as):
     survey, _alpha, _beta = _world(make)
     client, _official = login_as(Role.OFFICIAL)
