@@ -718,13 +718,14 @@ def test_every_route_answers_each_role_as_the_matrix_says(role, app, make, clien
 # ---- A second incubator (issue 20): its objects' ids answer 404 to every role held in the first -------------
 
 # The objects of the fixture above that belong to an incubator (the others are city-wide: people, invitations,
-# e-mail, businesses and their memberships, partners, targets' codes, the names of bodies).
+# businesses and their memberships, partners, targets' codes, the names of bodies; an e-mail carries the incubator
+# of the work that queued it, so HN2's is HN2's).
 IN_AN_INCUBATOR = {"round_id", "question_id", "document_id", "application_id", "stage_id", "criterion_id",
                    "entry_id", "assignment_id", "reason_id", "cohort_id", "member_id", "service_id",
                    "pipeline_entry_id", "mentor_assignment_id", "session_id", "report_id", "residency_id",
                    "outcome_id", "agreement_id", "name_id", "incubator_id", "request_id", "attachment_id",
                    "conference_id", "survey_id", "survey_response_id", "survey_question_id",
-                   "waiting_product_id", "render_id"}
+                   "waiting_product_id", "render_id", "message_id"}
 
 
 def _names_objects_of_an_incubator(params) -> bool:
