@@ -173,7 +173,7 @@ def test_the_city_dashboard_costs_the_same_queries_with_more_incubators_as_with_
 
     def measure():
         counts = []
-        for _ in range(3):  # the figures remembered after the first; the least of the others (as the benchmark:
+        for _request in range(3):  # the figures remembered after the first; the least of the others (as the benchmark:
             with count_queries() as counter:  # a session's occasional touch is not the page's)
                 html = client.get(f"/targets/?as_of={DAY.isoformat()}").get_data(as_text=True)
             counts.append(counter.count)
