@@ -62,6 +62,11 @@ def refresh(connection, stage_ids: Iterable[int]) -> None:
     """Rewrite the standings of these stages, and their reviewers' counts of reviews, from their entries,
     assignments and reviews."""
     for stage_id in sorted(set(stage_ids)):
+        if connection.dialect.name == "postgresql":
+            # Two transactions refreshing one stage take turns (FOR NO KEY UPDATE: an assignment's insert still
+            # goes on), so that the second computes from the first's committed reviews and rewrites its rows.
+            connection.execute(sa.select(ReviewStage.id).where(ReviewStage.id == stage_id)
+                               .with_for_update(key_share=True))
         computed = figures(connection, stage_id)
         connection.execute(sa.delete(STANDINGS).where(STANDINGS.c.stage_id == stage_id))
         connection.execute(sa.delete(REVIEWERS).where(REVIEWERS.c.stage_id == stage_id))
