@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from incubator import bounds
@@ -47,6 +48,12 @@ def record_outcome(company, *, decision, decided_on: date, pillars=(), actor=Non
                    **fields) -> GraduationOutcome:
     decision = Decision(decision)
     fields = {k: _clean(v) for k, v in fields.items() if k in FIELDS}
+    # The business locked first, as a residency's record does: two outcomes of one business recorded at once take
+    # turns (the same decision on the same day is found, and where the business is, kept by companies.presence,
+    # is rewritten by one at a time instead of the two deadlocking on PostgreSQL).
+    if company.id is not None:  # (its class as given: the register's companies come after outcomes)
+        business = type(company)
+        db.session.execute(sa.select(business.id).where(business.id == company.id).with_for_update())
     _check(company, decision, decided_on, fields.get("evidence_url"))
     outcome = GraduationOutcome(company=company, decision=decision, decided_on=decided_on,
                                 evidence_file=evidence_file, evidence_filename=evidence_filename, **fields)
