@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -99,13 +99,22 @@ def _pattern(pattern: str):
 
 def _current_locale() -> Locale:
     """The interface's locale, as babel's object (parsed once per language, not once per number)."""
-    return _locale(str(get_locale() or "vi"))
+    return get_locale() or _locale("vi")
 
 
 @lru_cache(maxsize=8)
 def _symbols(locale: Locale) -> dict[int, str]:
     return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale),
                           "-": get_minus_sign_symbol(locale)})
+
+
+# Precision enough to quantize any everyday figure exactly; a larger one gets a context of its own.
+_WIDE = Context(prec=60)
+
+
+@lru_cache(maxsize=8)
+def _exponent(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
 
 
 def _fixed(value: int | float | Decimal, places: int, locale: Locale) -> str:
@@ -116,9 +125,9 @@ def _fixed(value: int | float | Decimal, places: int, locale: Locale) -> str:
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         return format_decimal(value, locale=locale)
-    with localcontext() as context:
-        context.prec = max(28, number.adjusted() + places + 2)
-        rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    digits = number.adjusted() + places + 2
+    context = _WIDE if digits <= _WIDE.prec else Context(prec=digits)
+    rounded = number.quantize(_exponent(places), rounding=ROUND_HALF_EVEN, context=context)
     return f"{rounded:,f}".translate(_symbols(locale))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Request, g, request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from werkzeug.datastructures import ImmutableMultiDict
@@ -152,6 +153,33 @@ class CountedPagination(SelectPagination):
 
     def _query_count(self) -> int:
         return self._query_args["total"]()
+
+
+class WindowedPagination(SelectPagination):
+    """A page of a SELECT of one entity read with the list's total in the same query (``count(*) OVER ()``),
+    so that a list costs one round trip to the database, not two: ``WindowedPagination(select=…,
+    session=db.session, page=…, per_page=…, error_out=False)``. Meant for lists bounded by what they belong to
+    (a cohort's members, a partner's people), whose whole is read to count it anyway; the total is counted
+    apart only for a page past the end, which has no row to carry it."""
+
+    def _query_items(self) -> list:
+        total = sa.func.count().over().label("list_total")
+        select = self._query_args["select"].add_columns(total).limit(self.per_page).offset(self._query_offset)
+        rows = self._query_args["session"].execute(select).unique().all()
+        self._window_total = rows[0][-1] if rows else None
+        return [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        if self._window_total is not None:
+            return self._window_total
+        return 0 if self._query_offset == 0 else super()._query_count()
+
+
+def page_with_total(select, page: int, per_page: int):
+    """``db.paginate`` for a bounded list, its page and total read in one query (WindowedPagination)."""
+    from incubator.extensions import db
+
+    return WindowedPagination(select=select, session=db.session, page=page, per_page=per_page, error_out=False)
 
 
 class ListPagination(Pagination):

@@ -125,14 +125,15 @@ COHORT_PAGE_SIZE = 25
 
 def cohort_rows_page(cohort: Cohort, today: date, page: int, per_page: int = COHORT_PAGE_SIZE):
     """One page of the cohort page's members, in Vietnamese order of the company's name (by the register's
-    sort key, in SQL): (the pager, its rows). Five queries whatever the number of members and reports."""
+    sort key, in SQL): (the pager, its rows). Four queries whatever the number of members and reports."""
     from incubator.companies.models import Company
+    from incubator.web import page_with_total
 
     stmt = (sa.select(CohortMember).join(Company, Company.id == CohortMember.company_id)
             .where(CohortMember.cohort_id == cohort.id)
             .options(contains_eager(CohortMember.company), joinedload(CohortMember.outcome))
             .order_by(Company.name_sort, CohortMember.id))
-    pager = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    pager = page_with_total(stmt, page, per_page)
     members = pager.items
     for member in members:  # the page's own cohort, not read again with every member
         set_committed_value(member, "cohort", cohort)

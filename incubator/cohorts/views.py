@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from incubator import exports
+from incubator.auth.models import User
 from incubator.auth.permissions import require
 from incubator.cohorts import exports as rows_of
 from incubator.cohorts import queries, services
@@ -39,7 +40,6 @@ today = local_today  # the pages of cohorts read today in Hà Nội
 def _cohort_choices(form):
     from incubator.applications.models import IntakeRound
     from incubator.auth.enums import Role
-    from incubator.auth.models import User
     from incubator.auth.queries import holds_role_here
 
     staff = db.session.scalars(sa.select(User).where(  # the staff of this incubator, and administrators
@@ -126,8 +126,9 @@ def cohort(cohort_id):
 
 
 def _cohort_or_404(cohort_id) -> Cohort:
+    # The owner for their name: their roles only if something asks (not read with every cohort page).
     cohort = db.session.scalar(sa.select(Cohort).where(Cohort.id == cohort_id)
-                               .options(joinedload(Cohort.owner), joinedload(Cohort.round)))
+                               .options(joinedload(Cohort.owner).lazyload(User.role_rows), joinedload(Cohort.round)))
     if cohort is None:
         abort(404)
     return cohort

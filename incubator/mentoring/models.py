@@ -118,9 +118,15 @@ class MentoringSession(IncubatorScoped, db.Model):
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (
         sa.CheckConstraint("minutes > 0 AND minutes <= 720", name="minutes_range"),
-        # A partner's hours by month, by startup and by mentor, each read in the index's order (covering).
-        sa.Index("ix_mentoring_sessions_partner_month", "partner_id", "status", "local_month", "minutes"),
-        sa.Index("ix_mentoring_sessions_partner_company", "partner_id", "status", "company_id", "minutes"),
+        # A partner's hours by month, by startup and by mentor, each read in the index's order (covering, the
+        # incubator included: staff of one incubator read its sessions alone, from the index only).
+        sa.Index("ix_mentoring_sessions_partner_month", "partner_id", "status", "incubator_id", "local_month",
+                 "minutes"),
+        sa.Index("ix_mentoring_sessions_partner_company", "partner_id", "status", "incubator_id", "company_id",
+                 "minutes"),
+        sa.Index("ix_mentoring_sessions_partner_mentor", "partner_id", "status", "incubator_id", "mentor_id",
+                 "minutes"),
+        # A mentor's own hours by partner.
         sa.Index("ix_mentoring_sessions_mentor_hours", "mentor_id", "partner_id", "status", "minutes"),
         # Confirmed hours of a period by partner (the report to the Department, the staff's hours page). Led by
         # the status, as ix_mentoring_sessions_status is: SQLite's planner, without statistics, prefers an

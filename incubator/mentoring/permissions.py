@@ -28,7 +28,7 @@ def can_view_session(user, session) -> bool:
     """A session's details (its page, place and meeting link, action items, its answer and edit forms, and its
     place in any list, export or calendar feed) are for its own mentor, the startup's founders (approved
     members of the company) and staff. Not for the partner's other people: its other mentors, even one assigned
-    to the same startup, its fund managers and reviewers see the partner's totals (can_view_partner), never its
+    to the same startup, its fund managers and reviewers see the partner's totals (reads_partner), never its
     sessions. Lists use the same rule as a WHERE clause, sessions_visible_to(user)."""
     if user is None or not user.is_authenticated:
         return False
@@ -90,15 +90,13 @@ def can_resolve_dispute(user, session) -> bool:
     return is_staff(user) and session.status is SessionStatus.DISPUTED
 
 
-def can_view_partner(user, partner) -> bool:
-    """Staff see every partner they see at all (partners.queries: with several incubators, those working with
-    theirs or with none yet); a partner's own people (its mentors, fund managers, reviewers) see theirs, and
-    only theirs: its agreements and its confirmed hours in totals (by month, startup, person), no session."""
-    from incubator.partners.queries import sees_partner
-
-    if not (is_staff(user) or (user is not None and user.is_authenticated and user.partner_id == partner.id)):
-        return False
-    return sees_partner(partner.id)
+def reads_partner(user, partner) -> bool:
+    """Whether this person reads the partner's page, for a partner read through
+    ``partners.queries.visible_partner`` (which holds the other half of the rule: staff see every partner they see
+    at all; with several incubators, those working with theirs or with none yet). Staff read it; a partner's own
+    people (its mentors, fund managers, reviewers) read theirs, and only theirs: its agreements and its confirmed
+    hours in totals (by month, startup, person), no session."""
+    return is_staff(user) or (user is not None and user.is_authenticated and user.partner_id == partner.id)
 
 
 def mentor_assigned_to(user, company_id: int) -> bool:

@@ -263,6 +263,21 @@ class AgreementProgress:
 PARTNER_LIST_SIZE = 10
 
 
+def _partner_hours(partner):
+    """A partner's confirmed minutes and sessions by Hà Nội month, by startup and by mentor, in one statement
+    (three sums from the same covering indexes, one round trip): rows of (kind, key, minutes, sessions)."""
+    confirmed = sa.and_(MentoringSession.partner_id == partner.id, MentoringSession.status == SessionStatus.CONFIRMED)
+    # count(*), not count(id): the indexes hold no id, and each sum is read from its index alone.
+    minutes, sessions = sa.func.sum(MentoringSession.minutes), sa.func.count()
+    by_month = sa.select(sa.literal("month").label("kind"), MentoringSession.local_month.label("key"), minutes,
+                         sessions).where(confirmed).group_by(MentoringSession.local_month)
+    by_company = sa.select(sa.literal("company"), sa.cast(MentoringSession.company_id, sa.String), minutes,
+                           sessions).where(confirmed).group_by(MentoringSession.company_id)
+    by_mentor = sa.select(sa.literal("mentor"), sa.cast(MentoringSession.mentor_id, sa.String), minutes,
+                          sessions).where(confirmed).group_by(MentoringSession.mentor_id)
+    return sa.union_all(by_month, by_company, by_mentor)
+
+
 def partner_page(partner, today: date, pages: dict | None = None):
     """Everything on a partner's page, in a fixed number of queries, and its lists (people, startups
     supported, services) ten to a page, each its own ``pages`` number: the page costs the same whatever the
@@ -271,42 +286,41 @@ def partner_page(partner, today: date, pages: dict | None = None):
     from incubator.cohorts.models import ServiceDelivery
     from incubator.companies.models import Company
     from incubator.organisation.scoping import current_scope
-    from incubator.web import ListPagination
+    from incubator.web import ListPagination, page_with_total
 
     pages = pages or {}
 
     def paginate(stmt, name):
-        return db.paginate(stmt, page=pages.get(name, 1), per_page=PARTNER_LIST_SIZE, error_out=False)
+        return page_with_total(stmt, pages.get(name, 1), PARTNER_LIST_SIZE)
 
-    confirmed = sa.and_(MentoringSession.partner_id == partner.id, MentoringSession.status == SessionStatus.CONFIRMED)
     people = sa.select(User).where(User.partner_id == partner.id)
     scope = current_scope()
     if scope is not None:  # a reader limited to their incubators: the partner's people who work in them
         people = people.where(sa.exists().where(UserRole.user_id == User.id, UserRole.incubator_id.in_(scope)))
     people = paginate(people.options(selectinload(User.role_rows)).order_by(User.full_name, User.id), "people")
     totals = Hours()
-    month = MentoringSession.local_month
-    for month_key, minutes, count in db.session.execute(
-            sa.select(month, sa.func.sum(MentoringSession.minutes), sa.func.count(MentoringSession.id))
-            .where(confirmed).group_by(month)):
-        totals.by_month[month_key] += (minutes or 0) / 60
-        totals.sessions += count
-        totals.total += (minutes or 0) / 60
+    by_company = []
+    shown_people = {u.id for u in people}
+    for kind, key, minutes, count in db.session.execute(_partner_hours(partner)):
+        hours = (minutes or 0) / 60
+        if kind == "month":
+            totals.by_month[key] += hours
+            totals.sessions += count
+            totals.total += hours
+        elif key is None:
+            continue
+        elif kind == "company":
+            by_company.append((int(key), minutes or 0))
+        elif int(key) in shown_people:
+            totals.by_mentor[int(key)] += hours
     # The startups by hours, most first: one (startup, minutes) pair each, paged here; objects for the page only.
-    by_company = sorted(db.session.execute(
-        sa.select(MentoringSession.company_id, sa.func.sum(MentoringSession.minutes)).where(confirmed)
-        .group_by(MentoringSession.company_id)).all(), key=lambda pair: (-(pair[1] or 0), pair[0]))
+    by_company.sort(key=lambda pair: (-pair[1], pair[0]))
     startups = ListPagination(items=by_company, page=pages.get("startups", 1), per_page=PARTNER_LIST_SIZE,
                               error_out=False)
-    totals.by_company.update((company, (minutes or 0) / 60) for company, minutes in startups.items)
+    totals.by_company.update((company, minutes / 60) for company, minutes in startups.items)
     shown = {c.id: c for c in db.session.scalars(sa.select(Company).where(Company.id.in_(list(totals.by_company))))} \
         if startups.items else {}
     startups.items = [shown[company] for company, _minutes in startups.items]
-    if people.items:
-        totals.by_mentor.update((mentor, (minutes or 0) / 60) for mentor, minutes in db.session.execute(
-            sa.select(MentoringSession.mentor_id, sa.func.sum(MentoringSession.minutes))
-            .where(confirmed, MentoringSession.mentor_id.in_([u.id for u in people]))
-            .group_by(MentoringSession.mentor_id)))
     agreements = list(db.session.scalars(sa.select(Agreement).where(Agreement.partner_id == partner.id)
                                          .order_by(Agreement.starts_on.desc(), Agreement.id.desc())))
     progress = [AgreementProgress(a, sum(h for month, h in totals.by_month.items()

@@ -29,9 +29,9 @@ from incubator.mentoring.permissions import (
     can_manage_mentoring,
     can_mark_held,
     can_resolve_dispute,
-    can_view_partner,
     can_view_session,
     is_mentor,
+    reads_partner,
 )
 from incubator.partners import queries as partner_queries
 from incubator.partners.models import Partner
@@ -421,8 +421,9 @@ def take_in(partner_id):
 @login_required
 def partner(partner_id):
 
-    partner = db.get_or_404(Partner, partner_id)
-    if not can_view_partner(current_user, partner):  # another incubator's partner too (partners.queries)
+    # Read only when this request sees it (another incubator's partner: 404), in the query that reads it.
+    partner = db.first_or_404(partner_queries.visible_partner(partner_id))
+    if not reads_partner(current_user, partner):
         abort(404)
     pages = {name: page_arg(name) for name in ("people", "startups", "services")}
     page = queries.partner_page(partner, local_today(), pages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from incubator.applications.enums import ApplicationStatus, QuestionKind
@@ -17,6 +17,7 @@ from incubator.reviews.models import (
     Assignment,
     Conflict,
     PanelMember,
+    RejectionReason,
     Review,
     ReviewStage,
     StageEntry,
@@ -248,7 +249,8 @@ def _ranked_query(stage: ReviewStage, sort: str, descending: bool, undecided_onl
     stmt = (sa.select(StageEntry.id, standing.assigned, standing.done, standing.unreliable_reviewers,
                       standing.mean, standing.median, standing.normalised, standing.spread, standing.wide)
             .join(StageStanding.__table__, standing.entry_id == StageEntry.id)
-            .where(StageEntry.stage_id == stage.id))
+            # Both sides by their stage: the standings then come from their stage's index, not the whole table.
+            .where(StageEntry.stage_id == stage.id, standing.stage_id == stage.id))
     if sort in ("company", "reference"):
         from incubator.companies.models import Company
 
@@ -274,22 +276,6 @@ def unreliable_reviewers(stage: ReviewStage) -> dict[int, int]:
         .where(table.c.stage_id == stage.id, table.c.reviews < calc.RELIABLE_MIN_REVIEWS)).all())
 
 
-def _entries(stage: ReviewStage, ids: list[int]) -> dict[int, StageEntry]:
-    """The entries shown, with what the page shows of them (company, reason, and the round's questions for
-    the title: the stage's own round, its questions read once, not with every entry)."""
-    if not ids:
-        return {}
-    entries = db.session.scalars(
-        sa.select(StageEntry).where(StageEntry.stage_id == stage.id, StageEntry.id.in_(ids))
-        .options(joinedload(StageEntry.application).joinedload(Application.company),
-                 joinedload(StageEntry.reason))).unique().all()
-    intake_round = db.session.scalar(sa.select(IntakeRound).where(IntakeRound.id == stage.round_id)
-                                     .options(selectinload(IntakeRound.questions)))
-    for entry in entries:
-        set_committed_value(entry.application, "round", intake_round)
-    return {e.id: e for e in entries}
-
-
 def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True,
             undecided_only: bool = False):
     """The stage's whole ranking (exports): (rows, unreliable reviewers {id: number of reviews})."""
@@ -301,18 +287,38 @@ def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = 
 def ranking_page(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True,
                  undecided_only: bool = False, page: int = 1, per_page: int = 50):
     """One page of the ranking, ranked among all the stage's applications: (the pager, whose items are
-    RankedEntry, and the unreliable reviewers). The page's rows come sorted and cut from the standings, and
-    the objects are built for them only: a fixed number of queries, and a cost that follows the page, not the
-    stage."""
+    RankedEntry, and the unreliable reviewers). The page's rows come sorted and cut from the standings, with
+    their entries, applications, companies and reasons and the ranking's total, in one query: a fixed number of
+    queries, and a cost that follows the page, not the stage. The round's questions (for the titles) are the
+    stage's own round's, read once (``stage.round``), not with every entry."""
+    from incubator.companies.models import Company
     from incubator.web import RowsPagination
 
-    stmt = _ranked_query(stage, sort, descending, undecided_only)
-    pager = RowsPagination(
-        rows=lambda offset, limit: db.session.execute(stmt.offset(offset).limit(limit)).all(),
-        total=lambda: db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())),
-        page=page, per_page=per_page, error_out=False)
-    entries = _entries(stage, [columns[0] for columns in pager.items])
-    pager.items = [RankedEntry(entries[columns[0]], _row(columns)) for columns in pager.items]
+    ranked = _ranked_query(stage, sort, descending, undecided_only)
+    if sort not in ("company", "reference"):  # those sorts join them already
+        ranked = (ranked.join(Application, Application.id == StageEntry.application_id)
+                  .join(Company, Company.id == Application.company_id))
+    stmt = (ranked.add_columns(StageEntry, sa.func.count().over())
+            .outerjoin(RejectionReason, RejectionReason.id == StageEntry.reason_id)
+            .options(contains_eager(StageEntry.application).contains_eager(Application.company),
+                     contains_eager(StageEntry.reason)))
+    window = {}
+
+    def rows(offset, limit):
+        found = db.session.execute(stmt.offset(offset).limit(limit)).all()
+        window["total"] = found[0][-1] if found else None
+        return found
+
+    def total():
+        if window["total"] is not None:
+            return window["total"]
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ranked.order_by(None).subquery())) \
+            if page > 1 else 0
+
+    pager = RowsPagination(rows=rows, total=total, page=page, per_page=per_page, error_out=False)
+    for columns in pager.items:
+        set_committed_value(columns[-2].application, "round", stage.round)
+    pager.items = [RankedEntry(columns[-2], _row(columns[:-2])) for columns in pager.items]
     return pager, unreliable_reviewers(stage)
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from incubator import exports
@@ -461,7 +461,9 @@ def _ranking(stage):
 @bp.route("/stages/<int:stage_id>/ranking")
 @require(can_manage_reviews)
 def ranking(stage_id):
-    stage = db.get_or_404(ReviewStage, stage_id)
+    # With its round's questions, which give each application's title (read once, not with each entry).
+    stage = db.first_or_404(sa.select(ReviewStage).where(ReviewStage.id == stage_id)
+                            .options(joinedload(ReviewStage.round).selectinload(IntakeRound.questions)))
     if not can_see_ranking(current_user, stage):
         return render_template("reviews/ranking_blind.html", stage=stage, due=reviews_due(current_user, stage)), 403
     form = BulkDecisionForm(formdata=None)

@@ -197,13 +197,17 @@ def test_a_large_partner_page_lists_people_startups_and_services_ten_to_a_page(m
     first = client.get(url).get_data(as_text=True)
     assert 'id="partner-hours">78,0 giờ cố vấn đã xác nhận, 12 buổi, hỗ trợ 12 doanh nghiệp.' in first
     assert first.count("Trần Văn Cố Vấn") == 10 and first.count("Công ty Được Hỗ Trợ") == 10
+    # Each person's confirmed hours beside their name (the held hour not counted).
+    assert "Trần Văn Cố Vấn 00 · Chuyên gia cố vấn · 1,0 giờ" in first
+    assert "Trần Văn Cố Vấn 09 · Chuyên gia cố vấn · 10,0 giờ" in first
     assert first.count("Khóa học số") == 10 and "Khóa học số 11" in first  # the latest first
     # The startups by hours, most first: 12 h, 11 h … on the first page; 2 h and 1 h on the second.
     assert first.index("Công ty Được Hỗ Trợ 11") < first.index("Công ty Được Hỗ Trợ 02")
     second = client.get(f"{url}?startups=2").get_data(as_text=True)
     assert second.count("Công ty Được Hỗ Trợ") == 2 and "Công ty Được Hỗ Trợ 00 · 1" in second
     assert second.count("Trần Văn Cố Vấn") == 10  # the other lists stay on their own first page
-    assert client.get(f"{url}?people=2").get_data(as_text=True).count("Trần Văn Cố Vấn") == 2
+    people = client.get(f"{url}?people=2").get_data(as_text=True)
+    assert people.count("Trần Văn Cố Vấn") == 2 and "Trần Văn Cố Vấn 11 · Chuyên gia cố vấn · 12,0 giờ" in people
     assert client.get(f"{url}?services=2").get_data(as_text=True).count("Khóa học số") == 2
     assert f"{url}?startups=2" in first and f"{url}?people=2" in first and f"{url}?services=2" in first
 
