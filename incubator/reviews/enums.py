@@ -101,6 +101,17 @@ DECISION_TRANSITIONS: dict[Decision | None, frozenset[Decision]] = state_machine
 })
 
 
+def decision_is_open(decision: Decision | None) -> bool:
+    """A decision may still be taken on an entry with this one (DECISION_TRANSITIONS): none yet, or waitlisted."""
+    return bool(DECISION_TRANSITIONS[decision])
+
+
+def may_be_decided(decision: Decision | None, withdrawn: bool) -> bool:
+    """Open, and its application still in the review (not withdrawn by its founders): what decisions.can_take
+    asks before any particular decision, and the pages before offering one."""
+    return decision_is_open(decision) and not withdrawn
+
+
 # The reasons for rejection every incubator starts with (Vietnamese, English), in their order: the migration
 # 5f681d0b7b70 seeded them (for the incubator that became VUHN) and a new incubator gets its copy
 # (decisions.copy_standard_reasons); staff edit each incubator's list afterwards.

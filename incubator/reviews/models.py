@@ -13,7 +13,14 @@ from incubator.enums import enum_column
 from incubator.extensions import db
 from incubator.i18n import localised as _localised
 from incubator.organisation.models import IncubatorScoped
-from incubator.reviews.enums import DECISION_TRANSITIONS, AssignmentStatus, ConflictKind, Decision, ReviewStatus
+from incubator.reviews.enums import (
+    AssignmentStatus,
+    ConflictKind,
+    Decision,
+    ReviewStatus,
+    decision_is_open,
+    may_be_decided,
+)
 
 
 class ReviewStage(IncubatorScoped, db.Model):
@@ -132,14 +139,13 @@ class StageEntry(IncubatorScoped, db.Model):
     # What pages and e-mails ask of an entry, by name (see incubator/enums.py).
     @property
     def is_open(self) -> bool:
-        """A decision may still be taken on it (DECISION_TRANSITIONS): none yet, or waitlisted."""
-        return bool(DECISION_TRANSITIONS[self.decision])
+        """A decision may still be taken on it (reviews.enums.decision_is_open): none yet, or waitlisted."""
+        return decision_is_open(self.decision)
 
     @property
     def may_be_decided(self) -> bool:
-        """Open, and its application still in the review (not withdrawn by its founders): what
-        decisions.can_take asks before any particular decision, and the pages before offering one."""
-        return self.is_open and not self.application.is_withdrawn
+        """Open, and its application still in the review (reviews.enums.may_be_decided)."""
+        return may_be_decided(self.decision, self.application.is_withdrawn)
 
     @property
     def is_accepted(self) -> bool:

@@ -5,19 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import joinedload, selectinload
 
 from incubator.applications.enums import ApplicationStatus, QuestionKind
 from incubator.applications.models import Application, IntakeRound
 from incubator.extensions import db
 from incubator.reviews import ranking as calc
-from incubator.reviews.enums import ACTIVE_ASSIGNMENT, Decision, ReviewStatus
+from incubator.reviews.enums import ACTIVE_ASSIGNMENT, Decision, ReviewStatus, decision_is_open, may_be_decided
 from incubator.reviews.models import (
     Assignment,
     Conflict,
     PanelMember,
-    RejectionReason,
     Review,
     ReviewStage,
     StageEntry,
@@ -30,13 +28,18 @@ from incubator.reviews.permissions import can_see_ranking, holds_assignment_wher
 def title_of(application: Application) -> str:
     """An application's title: the answer to the round's first short-text question (the product's name in
     practice), else its reference."""
-    answers = application.answers or {}
-    for question in application.round.questions:
+    return title_from(application.answers, application.round.questions, application.reference, application.id)
+
+
+def title_from(answers: dict | None, questions, reference: str | None, application_id: int) -> str:
+    """``title_of`` from an application's columns and its round's questions."""
+    answers = answers or {}
+    for question in questions:
         if question.kind is QuestionKind.TEXT and not question.hidden:
             value = answers.get(str(question.id))
             if isinstance(value, str) and value.strip():
                 return value.strip()
-    return application.reference or f"#{application.id}"
+    return reference or f"#{application_id}"
 
 
 def _undecided():
@@ -225,6 +228,33 @@ class RankedEntry:
         return self.entry.application
 
 
+@dataclass(frozen=True)
+class RankingLine:
+    """A row of the ranking's page, read as plain columns with the standings' figures: no objects (fifty rows of
+    an entry, an application and a business each cost more to build as objects than to read)."""
+
+    entry_id: int
+    decision: Decision | None
+    application_id: int
+    reference: str | None
+    status: ApplicationStatus
+    title: str
+    company_name: str
+    row: calc.Row
+
+    @property
+    def is_open(self) -> bool:
+        return decision_is_open(self.decision)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status is ApplicationStatus.WITHDRAWN
+
+    @property
+    def may_be_decided(self) -> bool:
+        return may_be_decided(self.decision, self.is_withdrawn)
+
+
 # Each sort's columns (the standings' figures, or the entry's application and company); a sort whose value is
 # missing (not yet scored) puts those rows last in either direction, and rows with equal values keep the order in
 # which they entered the stage.
@@ -287,10 +317,10 @@ def ranking(stage: ReviewStage, *, sort: str = "normalised", descending: bool = 
 def ranking_page(stage: ReviewStage, *, sort: str = "normalised", descending: bool = True,
                  undecided_only: bool = False, page: int = 1, per_page: int = 50):
     """One page of the ranking, ranked among all the stage's applications: (the pager, whose items are
-    RankedEntry, and the unreliable reviewers). The page's rows come sorted and cut from the standings, with
-    their entries, applications, companies and reasons and the ranking's total, in one query: a fixed number of
-    queries, and a cost that follows the page, not the stage. The round's questions (for the titles) are the
-    stage's own round's, read once (``stage.round``), not with every entry."""
+    RankingLine, and the unreliable reviewers). The page's rows come sorted and cut from the standings, with
+    what the page shows of their entries, applications and businesses and the ranking's total, in one query: a
+    fixed number of queries, and a cost that follows the page, not the stage. The titles come from the stage's
+    own round's questions (``stage.round``), read once."""
     from incubator.companies.models import Company
     from incubator.web import RowsPagination
 
@@ -298,10 +328,8 @@ def ranking_page(stage: ReviewStage, *, sort: str = "normalised", descending: bo
     if sort not in ("company", "reference"):  # those sorts join them already
         ranked = (ranked.join(Application, Application.id == StageEntry.application_id)
                   .join(Company, Company.id == Application.company_id))
-    stmt = (ranked.add_columns(StageEntry, sa.func.count().over())
-            .outerjoin(RejectionReason, RejectionReason.id == StageEntry.reason_id)
-            .options(contains_eager(StageEntry.application).contains_eager(Application.company),
-                     contains_eager(StageEntry.reason)))
+    stmt = ranked.add_columns(StageEntry.decision, Application.id, Application.reference, Application.status,
+                              Application.answers, Company.name, sa.func.count().over())
     window = {}
 
     def rows(offset, limit):
@@ -316,9 +344,13 @@ def ranking_page(stage: ReviewStage, *, sort: str = "normalised", descending: bo
             if page > 1 else 0
 
     pager = RowsPagination(rows=rows, total=total, page=page, per_page=per_page, error_out=False)
-    for columns in pager.items:
-        set_committed_value(columns[-2].application, "round", stage.round)
-    pager.items = [RankedEntry(columns[-2], _row(columns[:-2])) for columns in pager.items]
+    questions = stage.round.questions
+    pager.items = [
+        RankingLine(entry_id=columns[0], decision=decision, application_id=application_id, reference=reference,
+                    status=status, title=title_from(answers, questions, reference, application_id),
+                    company_name=company_name, row=_row(columns[:9]))
+        for columns in pager.items
+        for decision, application_id, reference, status, answers, company_name, _total in [columns[9:]]]
     return pager, unreliable_reviewers(stage)
 
 

@@ -482,7 +482,7 @@ def _ranking_page(stage, form, status: int = 200):
     ticked = set(form.entries.data or []) if form.is_submitted() else set()
     return render_template("reviews/ranking.html", stage=stage, rows=rows, unreliable=unreliable,
                            unreliable_users=queries.users_by_id(unreliable), sort=sort, descending=descending,
-                           form=form, title_of=queries.title_of, undecided_only=undecided_only,
+                           form=form, undecided_only=undecided_only,
                            ticked=ticked, view_args=_view_args()), status
 
 

@@ -116,7 +116,7 @@ def test_the_standings_follow_every_change_and_give_the_ranking_its_order(seed, 
     for key in ("normalised", "mean", "spread"):
         assert [r.entry.id for r in ranking(stage, sort=key)[0]] == _expected_order(db, stage, key)
         pager, _unreliable = ranking_page(stage, sort=key, page=2, per_page=4)
-        assert [r.entry.id for r in pager.items] == _expected_order(db, stage, key)[4:8]
+        assert [r.entry_id for r in pager.items] == _expected_order(db, stage, key)[4:8]
         assert pager.total == len(entries)
     db.session.commit()
     _same(_stored(db, stage.id), _fresh(db, stage.id))
