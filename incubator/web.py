@@ -156,18 +156,19 @@ class CountedPagination(SelectPagination):
 
 
 class WindowedPagination(SelectPagination):
-    """A page of a SELECT of one entity read with the list's total in the same query (``count(*) OVER ()``),
-    so that a list costs one round trip to the database, not two: ``WindowedPagination(select=…,
-    session=db.session, page=…, per_page=…, error_out=False)``. Meant for lists bounded by what they belong to
-    (a cohort's members, a partner's people), whose whole is read to count it anyway; the total is counted
-    apart only for a page past the end, which has no row to carry it."""
+    """A page of a SELECT read with the list's total in the same query (``count(*) OVER ()``), so that a list
+    costs one round trip to the database, not two: ``WindowedPagination(select=…, session=db.session, page=…,
+    per_page=…, error_out=False)``. Its items are the objects of a SELECT of one entity, else the rows (tuples).
+    Meant for lists bounded by what they belong to (a cohort's members, a partner's people, a stage's
+    entries), whose whole is read to count it anyway; the total is counted apart only for a page past the end,
+    which has no row to carry it."""
 
     def _query_items(self) -> list:
         total = sa.func.count().over().label("list_total")
         select = self._query_args["select"].add_columns(total).limit(self.per_page).offset(self._query_offset)
         rows = self._query_args["session"].execute(select).unique().all()
         self._window_total = rows[0][-1] if rows else None
-        return [row[0] for row in rows]
+        return [row[0] if len(row) == 2 else tuple(row[:-1]) for row in rows]
 
     def _query_count(self) -> int:
         if self._window_total is not None:

@@ -7,7 +7,7 @@ from datetime import date
 from functools import cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from incubator.cohorts.enums import IN_INCUBATION, ProductStatus, ReportStatus
@@ -98,49 +98,43 @@ def cohort_rows(cohort: Cohort, today: date) -> list[MemberRow]:
     return sorted(rows, key=lambda r: vietnamese_sort_key(r.member.company.name))
 
 
-def _reported_periods_and_latest(member_ids: list[int]) -> dict[int, dict[date, ProgressReport | None]]:
-    """What the cohort page shows of the reports: the periods each member reported (plain columns) and its
-    latest report in force (an object); not every version of every period. The latest period maps to its
-    report, the others to None (MemberRow.late looks at the periods, MemberRow.latest at the latest one)."""
-    result: dict[int, dict[date, ProgressReport | None]] = {}
-    if not member_ids:
-        return result
-    submitted = sa.and_(ProgressReport.member_id.in_(member_ids), ProgressReport.status == ReportStatus.SUBMITTED)
-    for member_id, period_start in db.session.execute(
-            sa.select(ProgressReport.member_id, ProgressReport.period_start).where(submitted).distinct()):
-        result.setdefault(member_id, {})[period_start] = None
-    ranked = (sa.select(ProgressReport.id, sa.func.row_number().over(
-        partition_by=ProgressReport.member_id,
-        order_by=(ProgressReport.period_start.desc(), ProgressReport.version.desc())).label("n"))
-        .where(submitted).subquery())
-    for report in db.session.scalars(sa.select(ProgressReport).join(ranked, ranked.c.id == ProgressReport.id)
-                                     .where(ranked.c.n == 1)):
-        result[report.member_id][report.period_start] = report
-    return result
-
-
 # A cohort is usually 8 to 20 startups: a page of 25 shows one whole, and keeps a larger one's page light.
 COHORT_PAGE_SIZE = 25
 
 
 def cohort_rows_page(cohort: Cohort, today: date, page: int, per_page: int = COHORT_PAGE_SIZE):
     """One page of the cohort page's members, in Vietnamese order of the company's name (by the register's
-    sort key, in SQL): (the pager, its rows). Four queries whatever the number of members and reports."""
+    sort key, in SQL): (the pager, its rows). One query whatever the number of members and reports: each
+    member with its company and outcome, its latest report in force (an object), the periods it reported (as
+    one string of days) and the number of services its company received, and the list's total."""
     from incubator.companies.models import Company
     from incubator.web import page_with_total
 
-    stmt = (sa.select(CohortMember).join(Company, Company.id == CohortMember.company_id)
+    submitted = sa.and_(ProgressReport.member_id == CohortMember.id, ProgressReport.status == ReportStatus.SUBMITTED)
+    latest_id = (sa.select(ProgressReport.id).where(submitted)
+                 .order_by(ProgressReport.period_start.desc(), ProgressReport.version.desc()).limit(1)
+                 .correlate(CohortMember).scalar_subquery())
+    periods = (sa.select(sa.func.aggregate_strings(sa.cast(ProgressReport.period_start, sa.String), ","))
+               .where(submitted).correlate(CohortMember).scalar_subquery())
+    services = (sa.select(sa.func.count(ServiceRecipient.id))
+                .where(ServiceRecipient.company_id == CohortMember.company_id)
+                .correlate(CohortMember).scalar_subquery())
+    latest = aliased(ProgressReport, name="latest_report")
+    stmt = (sa.select(CohortMember, latest, periods, services).join(Company, Company.id == CohortMember.company_id)
+            .outerjoin(latest, latest.id == latest_id)
             .where(CohortMember.cohort_id == cohort.id)
             .options(contains_eager(CohortMember.company), joinedload(CohortMember.outcome))
             .order_by(Company.name_sort, CohortMember.id))
     pager = page_with_total(stmt, page, per_page)
-    members = pager.items
-    for member in members:  # the page's own cohort, not read again with every member
-        set_committed_value(member, "cohort", cohort)
-    reports = _reported_periods_and_latest([m.id for m in members])
-    services = _services_by_company([m.company_id for m in members])
-    rows = [MemberRow(m, member_periods(m), reports.get(m.id, {}), services.get(m.company_id, 0), today)
-            for m in members]
+    rows = []
+    for member, report, days, services_received in pager.items:
+        set_committed_value(member, "cohort", cohort)  # the page's own cohort, not read again with every member
+        reports: dict[date, ProgressReport | None] = dict.fromkeys(
+            (date.fromisoformat(day[:10]) for day in days.split(",")) if days else ())
+        if report is not None:
+            reports[report.period_start] = report
+        rows.append(MemberRow(member, member_periods(member), reports, services_received or 0, today))
+    pager.items = [row.member for row in rows]
     return pager, rows
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from incubator.auth.enums import Role
 from incubator.cohorts.enums import MemberStatus, ReportStatus
-from incubator.cohorts.models import Cohort, CohortMember, ProgressReport, ServiceDelivery
+from incubator.cohorts.models import Cohort, CohortMember, ProgressReport, ServiceDelivery, ServiceRecipient
 from incubator.companies.enums import ResidencyKind
 from incubator.companies.models import Company, Residency
 from tests.helpers import count_queries, nothing_written, post_form, tax_code
@@ -206,7 +206,16 @@ def test_the_cohort_page_shows_the_latest_report_in_force_and_the_periods_late(l
         db.session.add(ProgressReport(member=member, period_start=start, period_end=end, due_on=end, version=version,
                                       status=ReportStatus.SUBMITTED, revenue=revenue * 1_000_000, paying_customers=3,
                                       created_by_id=founder.id, submitted_at=datetime(2025, 5, 1, tzinfo=UTC)))
+    # Three services received by the startup's company, one by another company.
+    other = make.cohort_member(cohort)
+    for n, company_id in enumerate((member.company_id, member.company_id, member.company_id, other.company_id)):
+        service = ServiceDelivery(kind="training", title=f"Lớp {n}", delivered_on=date(2025, 3, 1 + n))
+        service.recipients.append(ServiceRecipient(company_id=company_id))
+        db.session.add(service)
     db.session.commit()
     with mock.patch("incubator.cohorts.views.today", return_value=date(2025, 5, 20)):
         page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     assert "04/2025 · 45.000.000" in page and "40.000.000" not in page and "1 kỳ chậm" in page
+    row = page[page.index(member.company.name):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="text-end">3</td>' in row
