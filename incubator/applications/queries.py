@@ -4,7 +4,7 @@ queries whatever the number of applications."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from incubator.applications.enums import COUNTED_AS_SUBMITTED, ApplicationStatus
 from incubator.applications.models import Application
@@ -22,7 +22,7 @@ def round_list(round_id: int, *, status: str | None = None, eligibility: str | N
                is_it: str | None = None, q: str | None = None, sort: str | None = None):
     stmt = (sa.select(Application).join(Company, Company.id == Application.company_id)
             .where(Application.round_id == round_id)
-            .options(selectinload(Application.company), selectinload(Application.documents)))
+            .options(contains_eager(Application.company), selectinload(Application.documents)))
     if status in {s.value for s in ApplicationStatus}:
         stmt = stmt.where(Application.status == ApplicationStatus(status))
     if eligibility in ("passed", "failed", "staff"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -264,18 +265,30 @@ PARTNER_LIST_SIZE = 10
 
 
 def _partner_hours(partner):
-    """A partner's confirmed minutes and sessions by Hà Nội month, by startup and by mentor, in one statement
-    (three sums from the same covering indexes, one round trip): rows of (kind, key, minutes, sessions)."""
+    """A partner's confirmed minutes and sessions by Hà Nội month, by startup (with its name) and by mentor, in
+    one statement (three sums from their covering indexes, one round trip): rows of (kind, key, name, minutes,
+    sessions)."""
+    from incubator.companies.models import Company
+
     confirmed = sa.and_(MentoringSession.partner_id == partner.id, MentoringSession.status == SessionStatus.CONFIRMED)
     # count(*), not count(id): the indexes hold no id, and each sum is read from its index alone.
     minutes, sessions = sa.func.sum(MentoringSession.minutes), sa.func.count()
-    by_month = sa.select(sa.literal("month").label("kind"), MentoringSession.local_month.label("key"), minutes,
-                         sessions).where(confirmed).group_by(MentoringSession.local_month)
-    by_company = sa.select(sa.literal("company"), sa.cast(MentoringSession.company_id, sa.String), minutes,
-                           sessions).where(confirmed).group_by(MentoringSession.company_id)
-    by_mentor = sa.select(sa.literal("mentor"), sa.cast(MentoringSession.mentor_id, sa.String), minutes,
+    no_name = sa.null().label("name")
+    by_month = sa.select(sa.literal("month").label("kind"), MentoringSession.local_month.label("key"), no_name,
+                         minutes, sessions).where(confirmed).group_by(MentoringSession.local_month)
+    by_company = (sa.select(sa.literal("company"), sa.cast(MentoringSession.company_id, sa.String), Company.name,
+                            minutes, sessions).join(Company, Company.id == MentoringSession.company_id)
+                  .where(confirmed).group_by(MentoringSession.company_id, Company.name))
+    by_mentor = sa.select(sa.literal("mentor"), sa.cast(MentoringSession.mentor_id, sa.String), no_name, minutes,
                           sessions).where(confirmed).group_by(MentoringSession.mentor_id)
     return sa.union_all(by_month, by_company, by_mentor)
+
+
+class Supported(NamedTuple):
+    """A startup on a partner's page: what the list shows of it."""
+
+    id: int
+    name: str
 
 
 def partner_page(partner, today: date, pages: dict | None = None):
@@ -283,8 +296,7 @@ def partner_page(partner, today: date, pages: dict | None = None):
     supported, services) ten to a page, each its own ``pages`` number: the page costs the same whatever the
     years of sessions or the partner's size. Hours count confirmed sessions only, summed by the database."""
     from incubator.auth.models import User, UserRole
-    from incubator.cohorts.models import ServiceDelivery
-    from incubator.companies.models import Company
+    from incubator.cohorts.models import ServiceDelivery, ServiceRecipient
     from incubator.organisation.scoping import current_scope
     from incubator.web import ListPagination, page_with_total
 
@@ -301,7 +313,7 @@ def partner_page(partner, today: date, pages: dict | None = None):
     totals = Hours()
     by_company = []
     shown_people = {u.id for u in people}
-    for kind, key, minutes, count in db.session.execute(_partner_hours(partner)):
+    for kind, key, name, minutes, count in db.session.execute(_partner_hours(partner)):
         hours = (minutes or 0) / 60
         if kind == "month":
             totals.by_month[key] += hours
@@ -310,25 +322,25 @@ def partner_page(partner, today: date, pages: dict | None = None):
         elif key is None:
             continue
         elif kind == "company":
-            by_company.append((int(key), minutes or 0))
+            by_company.append((Supported(int(key), name), minutes or 0))
         elif int(key) in shown_people:
             totals.by_mentor[int(key)] += hours
-    # The startups by hours, most first: one (startup, minutes) pair each, paged here; objects for the page only.
-    by_company.sort(key=lambda pair: (-pair[1], pair[0]))
+    # The startups by hours, most first, paged here.
+    by_company.sort(key=lambda pair: (-pair[1], pair[0].id))
     startups = ListPagination(items=by_company, page=pages.get("startups", 1), per_page=PARTNER_LIST_SIZE,
                               error_out=False)
-    totals.by_company.update((company, minutes / 60) for company, minutes in startups.items)
-    shown = {c.id: c for c in db.session.scalars(sa.select(Company).where(Company.id.in_(list(totals.by_company))))} \
-        if startups.items else {}
-    startups.items = [shown[company] for company, _minutes in startups.items]
+    totals.by_company.update((company.id, minutes / 60) for company, minutes in startups.items)
+    startups.items = [company for company, _minutes in startups.items]
     agreements = list(db.session.scalars(sa.select(Agreement).where(Agreement.partner_id == partner.id)
                                          .order_by(Agreement.starts_on.desc(), Agreement.id.desc())))
     progress = [AgreementProgress(a, sum(h for month, h in totals.by_month.items()
                                          if a.starts_on.strftime("%Y-%m") <= month
                                          and (a.ends_on is None or month <= a.ends_on.strftime("%Y-%m"))))
                 for a in agreements]
-    services = paginate(sa.select(ServiceDelivery).where(ServiceDelivery.provider_id == partner.id)
-                        .options(selectinload(ServiceDelivery.recipients))
+    # Each service with the number of startups that received it: (service, number) rows.
+    received = (sa.select(sa.func.count(ServiceRecipient.id)).where(ServiceRecipient.service_id == ServiceDelivery.id)
+                .correlate(ServiceDelivery).scalar_subquery())
+    services = paginate(sa.select(ServiceDelivery, received).where(ServiceDelivery.provider_id == partner.id)
                         .order_by(ServiceDelivery.delivered_on.desc(), ServiceDelivery.id.desc()), "services")
     months = sorted(totals.by_month.items())[-24:]
     return {"people": people, "hours": totals, "progress": progress, "startups": startups, "services": services,
