@@ -7,8 +7,8 @@ It seeds a fresh database per size, at 1× (a real year), 100× (benchmarks/seed
 with ``--sizes 1,100,1000``, 1000× (the city: ten incubators, each as full as 100×), serves each with gunicorn
 on 127.0.0.1 (one worker each, all at once), logs in through the login form as staff of the first incubator
 (one of the ten at 1000×) and as the Department's official (who reads the whole network), and times the main
-pages at every size, their requests taking the sizes in turn so that the machine's ups and downs fall on all
-alike; the targets dashboard is read by the official, every other page by the staff member. It counts each
+pages at every size, their requests taking the pages and the sizes in turn so that the machine's ups and downs
+fall on all alike; the targets dashboard is read by the official, every other page by the staff member. It counts each
 page's SQL queries in-process (the Flask test client with the same session cookie, and a
 ``before_cursor_execute`` listener), and times the first incubator's report PDF (``flask report --incubator
 VUHN``) against WeasyPrint rendering the same HTML from a file, both in a fresh Python process, the fastest of
@@ -429,9 +429,13 @@ def main() -> int:
                 for _ in range(args.warmup):
                     for scale in sizes:
                         clients[scale][reader[name]].timed_get(paths[scale][name])
-                for i in range(args.requests):
+            # Every page and every size in turn, request after request: the machine's ups and downs fall on all
+            # alike, so that a page's p95 and the trivial page's it is compared with were measured together.
+            for i in range(args.requests):
+                for name in names:
                     for scale in rotated(sizes, i):
                         samples[name][scale].append(clients[scale][reader[name]].timed_get(paths[scale][name]))
+            for name in names:
                 log(f"  {name:20s} p95 " + ", ".join(f"{p95(samples[name][s]):7.1f} ms at {s}×" for s in sizes)
                     + " (medians " + " and ".join(f"{statistics.median(samples[name][s]):.1f}" for s in sizes) + ")")
             # For information, not a goal: the dashboard remembers its series while the register is unchanged;
