@@ -276,9 +276,12 @@ def _partner_hours(partner):
     no_name = sa.null().label("name")
     by_month = sa.select(sa.literal("month").label("kind"), MentoringSession.local_month.label("key"), no_name,
                          minutes, sessions).where(confirmed).group_by(MentoringSession.local_month)
-    by_company = (sa.select(sa.literal("company"), sa.cast(MentoringSession.company_id, sa.String), Company.name,
-                            minutes, sessions).join(Company, Company.id == MentoringSession.company_id)
-                  .where(confirmed).group_by(MentoringSession.company_id, Company.name))
+    # Summed first, then named: one look-up of a name per startup, not per session.
+    per_company = (sa.select(MentoringSession.company_id, minutes.label("minutes"), sessions.label("sessions"))
+                   .where(confirmed).group_by(MentoringSession.company_id).subquery("per_company"))
+    by_company = (sa.select(sa.literal("company"), sa.cast(per_company.c.company_id, sa.String), Company.name,
+                            per_company.c.minutes, per_company.c.sessions)
+                  .join(Company, Company.id == per_company.c.company_id))
     by_mentor = sa.select(sa.literal("mentor"), sa.cast(MentoringSession.mentor_id, sa.String), no_name, minutes,
                           sessions).where(confirmed).group_by(MentoringSession.mentor_id)
     return sa.union_all(by_month, by_company, by_mentor)

@@ -53,9 +53,10 @@ def visible_partners(partner_id=None):
     if ids is None or not several_incubators():
         return sa.true()
     presence = sa.union_all(*(where() for where in _PRESENCE)).subquery("partner_presence")
-    here = sa.select(presence.c.partner_id).where(presence.c.incubator_id.in_(ids))
-    anywhere = sa.select(presence.c.partner_id).where(presence.c.partner_id.is_not(None))
-    return sa.or_(partner_id.in_(here), partner_id.not_in(anywhere))
+    # Asked of each partner (EXISTS, correlated): one partner's check reads its own rows, not every partner's.
+    here = sa.exists().where(presence.c.partner_id == partner_id, presence.c.incubator_id.in_(ids))
+    anywhere = sa.exists().where(presence.c.partner_id == partner_id)
+    return sa.or_(here, ~anywhere)
 
 
 def partner_list(*where):
