@@ -129,6 +129,8 @@ class ProgressReport(IncubatorScoped, db.Model):
         # The report to the Department sums the funding reported in a period (the period first: led by the
         # status, SQLite's planner took it for a cohort page's reports, by member, and read every report).
         sa.Index("ix_progress_reports_period_status", "period_start", "status"),
+        # One incubator's sum (its report), from the index alone.
+        sa.Index("ix_progress_reports_incubator_funding", "incubator_id", "status", "period_start", "funding_raised"),
     )
 
     @property

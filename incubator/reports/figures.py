@@ -50,9 +50,9 @@ def _compute(start: date, end: date, in_view: int | None) -> dict:
     t0, t1 = _instant(start), _instant(end, end=True)
     from incubator.applications.queries import counted_as_submitted
 
-    received = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
+    received = db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
         Application.submitted_at >= t0, Application.submitted_at < t1, counted_as_submitted()))
-    accepted = db.session.scalar(sa.select(sa.func.count(Application.id)).where(
+    accepted = db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
         Application.status == ApplicationStatus.ACCEPTED, Application.decided_at >= t0, Application.decided_at < t1))
     cohorts = [{"name": name, "members": members} for name, members in db.session.execute(
         sa.select(Cohort.name, sa.func.count(CohortMember.id)).join(CohortMember, isouter=True)
@@ -83,15 +83,17 @@ def _compute(start: date, end: date, in_view: int | None) -> dict:
         ProgressReport.status == "submitted", ProgressReport.period_start.between(start, end)))
     invested = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(PipelineEntry.amount), 0)).where(
         PipelineEntry.stage == PipelineStage.INVESTED, PipelineEntry.stage_on.between(start, end)))
-    series = []
-    # The city's targets and figures, or an incubator's own (``in_view``).
-    ratio_target = targets.first_of_kind(TargetKind.INCUBATED_IT_RATIO, in_view)
-    graduate_target = targets.first_of_kind(TargetKind.GRADUATE_COUNT, in_view)
-    certified_target = targets.first_of_kind(TargetKind.CERTIFIED_SHARE, in_view)
+    # The city's targets and figures, or an incubator's own (``in_view``): each target read once, its figure on
+    # the period's last day with its quarterly series, in the series' query (remembered while nothing the
+    # targets count has changed, as on the dashboard).
+    chosen = targets.targets_of_kinds(in_view)
     days = targets.last_quarter_ends(end, 8)
-    ratios = targets.ratio_series(ratio_target, days) if ratio_target else []
-    grads = targets.graduate_series(graduate_target, days) if graduate_target else []
-    shares = targets.certified_series(certified_target, days) if certified_target else []
+    at_end, points = {}, {}
+    for kind, target in chosen.items():
+        at_end[kind], points[kind] = targets.figure_and_series(target, end, days)
+    ratios, grads, shares = (points.get(kind) for kind in (
+        TargetKind.INCUBATED_IT_RATIO, TargetKind.GRADUATE_COUNT, TargetKind.CERTIFIED_SHARE))
+    series = []
     for i, day in enumerate(days):
         series.append({"day": day.isoformat(),
                        "percent": float(ratios[i].percent) if ratios and ratios[i].percent is not None else None,
@@ -102,11 +104,11 @@ def _compute(start: date, end: date, in_view: int | None) -> dict:
         "applications": {"received": received, "accepted": accepted},
         "cohorts": cohorts,
         "residencies": dict(sorted(by_kind.items())),
-        "targets": targets.figures_as_json(end, in_view),
+        "targets": targets.figures_as_json(end, in_view, known={"targets": chosen, "figures": at_end}),
         "series": series,
         "graduates": graduates,
         # The businesses of the certified share's numerator on the period's last day, with their certificates.
-        "certified": targets.certified_businesses(end, in_view),
+        "certified": targets.certified_businesses(end, in_view, chosen),
         "mentoring": {"sessions": mentoring.sessions, "hours": round(mentoring.total, 1),
                       "by_partner": sorted(({"partner": partner_names.get(p, ""), "hours": round(h, 1)}
                                             for p, h in mentoring.by_partner.items()), key=lambda r: -r["hours"])},

@@ -524,22 +524,37 @@ def first_of_kind(kind: TargetKind, incubator: Incubator | int | None = None) ->
                               .order_by(Target.id).limit(1)).first()
 
 
-def figures_as_json(as_of: date, incubator: Incubator | int | None = None) -> dict:
+def targets_of_kinds(incubator: Incubator | int | None = None) -> dict[TargetKind, Target]:
+    """The city's first target of each kind, or the incubator's (as :func:`first_of_kind`), in one query."""
+    found: dict[TargetKind, Target] = {}
+    for target in db.session.scalars(sa.select(Target).where(_owned_by(incubator)).order_by(Target.id)):
+        found.setdefault(target.kind, target)
+    return found
+
+
+def figures_as_json(as_of: date, incubator: Incubator | int | None = None, known: dict | None = None) -> dict:
     """The figures of the three targets at a date, in the shape promised to the Department's tools (`flask targets
     --json`) and kept in a periodic report's snapshot; more keys may follow those documented. The city's
-    figures with the city's targets, or (``incubator``, a record or id) that incubator's with its own."""
+    figures with the city's targets, or (``incubator``, a record or id) that incubator's with its own.
+    ``known``: the targets (kind -> target) and figures at ``as_of`` (kind -> figure) a caller has already read,
+    as ``{"targets": ..., "figures": ...}`` (a report reads them with their series)."""
     result: dict = {"as_of": as_of.isoformat(), "startup_ratio": None, "graduates": None, "certified_share": None}
-    ratio_target = first_of_kind(TargetKind.INCUBATED_IT_RATIO, incubator)
+    chosen = known["targets"] if known else targets_of_kinds(incubator)
+    read = known["figures"] if known else {}
+
+    def figure_of(kind: TargetKind):
+        target = chosen.get(kind)
+        return target, (read.get(kind) or figure(target, as_of)) if target is not None else None
+
+    ratio_target, r = figure_of(TargetKind.INCUBATED_IT_RATIO)
     if ratio_target is not None:
-        r = ratio(ratio_target, as_of)
         result["startup_ratio"] = {
             "numerator": r.numerator, "denominator": r.denominator,
             "percent": float(r.percent) if r.percent is not None else None,
             "threshold": float(r.threshold), "met": r.met, "target": ratio_target.code,
         }
-    graduate_target = first_of_kind(TargetKind.GRADUATE_COUNT, incubator)
+    graduate_target, g = figure_of(TargetKind.GRADUATE_COUNT)
     if graduate_target is not None:
-        g = graduates(graduate_target, as_of)
         threshold = g.threshold
         result["graduates"] = {
             "count": g.count, "threshold": int(threshold) if threshold == threshold.to_integral() else float(threshold),
@@ -547,9 +562,8 @@ def figures_as_json(as_of: date, incubator: Incubator | int | None = None) -> di
             "window_end": graduate_target.window_end.isoformat() if graduate_target.window_end else None,
             "met": g.met, "target": graduate_target.code,
         }
-    certified_target = first_of_kind(TargetKind.CERTIFIED_SHARE, incubator)
+    certified_target, c = figure_of(TargetKind.CERTIFIED_SHARE)
     if certified_target is not None:
-        c = certified(certified_target, as_of)
         result["certified_share"] = {
             "numerator": c.numerator, "denominator": c.denominator,
             "percent": float(c.percent) if c.percent is not None else None,
@@ -558,11 +572,14 @@ def figures_as_json(as_of: date, incubator: Incubator | int | None = None) -> di
     return result
 
 
-def certified_businesses(as_of: date, incubator: Incubator | int | None = None) -> list[dict]:
+def certified_businesses(as_of: date, incubator: Incubator | int | None = None,
+                         chosen: dict[TargetKind, Target] | None = None) -> list[dict]:
     """The businesses of the certified share's numerator at ``as_of`` (the city's target, or the incubator's
     own), each once with the certificates that count that day, as plain data (a report's snapshot keeps it):
-    business, tax code, and for each certificate its standard, level, number, issuer and validity."""
-    target = first_of_kind(TargetKind.CERTIFIED_SHARE, incubator)
+    business, tax code, and for each certificate its standard, level, number, issuer and validity. ``chosen``:
+    the targets by kind (:func:`targets_of_kinds`), when the caller has read them."""
+    target = (chosen.get(TargetKind.CERTIFIED_SHARE) if chosen is not None
+              else first_of_kind(TargetKind.CERTIFIED_SHARE, incubator))
     if target is None:
         return []
     return [{"company": company.name, "tax_code": company.tax_code, "certificates": [

@@ -178,3 +178,45 @@ def test_the_reports_list_and_page_name_the_period_in_words_not_its_code(login_a
         html = client.get(url).get_data(as_text=True)
         assert "Quý II năm 2025" in html, url
         assert "2025-Q2" not in re.sub(r"<[^>]+>", " ", html), url  # attributes aside
+
+
+def test_a_report_reads_each_target_once_and_its_remembered_series_follows_the_data(make, db, app):
+    """A report reads its targets in one query and each target's figure on the period's last day with its
+    series, in the series' query (remembered, as on the dashboard, while nothing the targets count changes): a
+    second report of the same data runs fewer queries, and every figure is the one counted afresh, before and
+    after a change."""
+    from incubator.reports.figures import compute
+    from incubator.targets import queries as targets
+    from tests.helpers import count_queries
+
+    ratio_target = make.target(code="TL", kind=TargetKind.INCUBATED_IT_RATIO)
+    graduate_target = make.target(code="TN", kind=TargetKind.GRADUATE_COUNT)
+    first = make.company(name="Công ty Cổ phần Đầu Tiên")
+    make.residency(company=first, starts_on=date(2025, 1, 1))
+    make.residency(company=make.company(name="Công ty Thuê Dịch Vụ"), kind=ResidencyKind.SERVICE_TENANT,
+                   starts_on=date(2025, 2, 1))
+    make.outcome(company=first, decided_on=date(2025, 5, 5))
+    start, end = date(2025, 4, 1), date(2025, 6, 30)
+
+    def report_figures():
+        with app.app_context(), count_queries() as counted:  # a request or command of its own
+            figures = compute(start, end)
+        return figures, counted
+
+    def fresh():
+        return (targets.ratio(ratio_target, end).numerator, targets.ratio(ratio_target, end).denominator,
+                targets.graduates(graduate_target, end).count)
+
+    def shown(figures):
+        ratio, graduates = figures["targets"]["startup_ratio"], figures["targets"]["graduates"]
+        return ratio["numerator"], ratio["denominator"], graduates["count"]
+
+    cold, cold_queries = report_figures()
+    warm, warm_queries = report_figures()
+    assert shown(cold) == shown(warm) == fresh() == (1, 2, 1)
+    assert cold["series"] == warm["series"] and cold["series"][-1]["percent"] == 50.0
+    assert warm_queries.count < cold_queries.count
+    assert sum(bool(re.search(r"\bFROM targets\b", statement)) for statement in cold_queries.statements) == 1
+    make.residency(company=make.company(name="Công ty Vào Sau"), starts_on=date(2025, 3, 1))
+    changed, _ = report_figures()
+    assert shown(changed) == fresh() == (2, 3, 1) and changed["series"][-1]["percent"] == round(200 / 3, 1)
