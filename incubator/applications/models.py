@@ -169,9 +169,6 @@ class Application(IncubatorScoped, db.Model):
         # as ix_applications_status is: SQLite's planner, without statistics, prefers an equality to a range.)
         sa.Index("ix_applications_submitted_at", "submitted_at"),
         sa.Index("ix_applications_status_decided_at", "status", "decided_at"),
-        # The same counts of one incubator's (its report; the city's hold ten), from the index alone.
-        sa.Index("ix_applications_incubator_submitted", "incubator_id", "submitted_at", "status"),
-        sa.Index("ix_applications_incubator_decided", "incubator_id", "status", "decided_at"),
     )
 
     # What pages ask of an application, by name (see incubator/enums.py).
